@@ -1,0 +1,1 @@
+print("redis-bench: not written yet (issue 4)")

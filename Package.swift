@@ -1,0 +1,218 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// The same settings on every target: Swift 6 language mode (the tools-version default)
+/// with strict concurrency, and explicit `any` for existentials.
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Emporium",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "emporium", targets: ["emporium"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "Redis", targets: ["Redis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
+        .package(url: "https://github.com/GraphQLSwift/Graphiti", from: "3.1.0"),
+    ],
+    targets: [
+        // MARK: Shared building blocks
+        .target(
+            name: "EmporiumCore",
+            dependencies: [],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "Database",
+            dependencies: [
+                "EmporiumCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "Identity",
+            dependencies: [
+                "EmporiumCore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "GraphQLSupport",
+            dependencies: [
+                "EmporiumCore",
+                "Identity",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // MARK: Protocol clients (no Emporium dependencies: publishable on their own)
+        .target(
+            name: "Kafka",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "Redis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // MARK: Services
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "EmporiumCore",
+                "Database",
+                "Identity",
+                "GraphQLSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: settings
+        ),
+
+        // MARK: Assembly
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "EmporiumCore",
+                "Database",
+                "Identity",
+                "GraphQLSupport",
+                "Catalog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "emporium",
+            dependencies: [
+                "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "EmporiumTesting",
+            dependencies: [
+                "EmporiumCore",
+                "Database",
+                "Identity",
+                "Catalog",
+                "Runtime",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // MARK: Benchmarks (run by hand, see docs/BENCHMARKS.md; not part of the test suite)
+        .executableTarget(
+            name: "kafka-bench",
+            dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/kafka-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "redis-bench",
+            dependencies: ["Redis", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/redis-bench",
+            swiftSettings: settings
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "EmporiumCoreTests", dependencies: ["EmporiumCore"], swiftSettings: settings),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "EmporiumTesting"], swiftSettings: settings),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity"], swiftSettings: settings),
+        .testTarget(
+            name: "GraphQLSupportTests",
+            dependencies: ["GraphQLSupport", .product(name: "GraphQL", package: "GraphQL")],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: [
+                "Catalog", "EmporiumTesting",
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "GraphQL", package: "GraphQL"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: [
+                "Runtime", "EmporiumTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "EmporiumTestingTests", dependencies: ["EmporiumTesting"], swiftSettings: settings),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: [
+                "Kafka",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: [
+                "Redis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Placeholder: the RESP3 client lands here (issue 4).
+enum RedisModule {}

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func placeholder_GraphQLSupportTests() { #expect(Bool(true)) }
