@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
         .package(url: "https://github.com/GraphQLSwift/Graphiti", from: "3.1.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // MARK: Shared building blocks
@@ -81,6 +82,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -94,6 +96,26 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // MARK: Cross-cutting adapters built on the clients
+        .target(
+            name: "Caching",
+            dependencies: [
+                "Redis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "RateLimiting",
+            dependencies: [
+                "Redis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: settings
         ),
@@ -171,7 +193,11 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "EmporiumCoreTests", dependencies: ["EmporiumCore"], swiftSettings: settings),
-        .testTarget(name: "DatabaseTests", dependencies: ["Database", "EmporiumTesting"], swiftSettings: settings),
+        .testTarget(
+            name: "DatabaseTests",
+            dependencies: ["Database", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: settings
+        ),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"], swiftSettings: settings),
         .testTarget(
             name: "GraphQLSupportTests",
@@ -205,6 +231,8 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        .testTarget(name: "CachingTests", dependencies: ["Caching", "Redis"], swiftSettings: settings),
+        .testTarget(name: "RateLimitingTests", dependencies: ["RateLimiting", "Redis"], swiftSettings: settings),
         .testTarget(
             name: "RedisTests",
             dependencies: [
