@@ -1,0 +1,422 @@
+import Logging
+import NIOCore
+import Synchronization
+
+/// The consumer's I/O side: executes the actions of ``GroupStateMachine`` (coordinator
+/// discovery, join/sync, heartbeats, commits, leave) and performs fetches for the iterator.
+actor ConsumerCore {
+    let cluster: KafkaCluster
+    let configuration: KafkaConsumerConfiguration
+    let delivery: ConsumerDelivery
+    let logger: Logger
+    private let wake = WakeSignal()
+    private let eventLoop: any EventLoop
+
+    private var machine = GroupStateMachine()
+    private var coordinator: BrokerConnection?
+    private var coordinatorAddress: KafkaBrokerAddress?
+    /// Next offset to fetch per assigned partition.
+    private var positions: [TopicPartition: Int64] = [:]
+    private var committed: [TopicPartition: Int64] = [:]
+    private var current: (memberID: String, generation: Int32, epoch: UInt64)?
+    private var assignmentWaiters: [CheckedContinuation<Void, Never>] = []
+    private let shutdownFlag = Mutex(false)
+    private var shutdownRequested: Bool { shutdownFlag.withLock { $0 } }
+    private var aborted = false
+    private var finished = false
+
+    init(cluster: KafkaCluster, configuration: KafkaConsumerConfiguration, delivery: ConsumerDelivery, logger: Logger) {
+        self.cluster = cluster
+        self.configuration = configuration
+        self.delivery = delivery
+        self.logger = logger
+        self.eventLoop = cluster.eventLoopGroup.next()
+    }
+
+    var state: GroupStateMachine.State { machine.state }
+
+    // MARK: Group loop
+
+    nonisolated func requestShutdown() {
+        shutdownFlag.withLock { $0 = true }
+        wake.signal()
+    }
+
+    /// Stops without committing or leaving, like a crashed process (for failure tests).
+    func abort() async {
+        aborted = true
+        requestShutdown()
+        await cluster.close()
+    }
+
+    func runGroup() async throws {
+        var action = machine.start()
+        var nextHeartbeat = ContinuousClock.now
+        var nextCommit = configuration.autoCommitInterval.map { ContinuousClock.now + $0 }
+        defer { finishDelivery(nil) }
+        while true {
+            if aborted { return }
+            if shutdownRequested, case .none = action {
+                action = machine.shutdown()
+            }
+            switch action {
+            case .none:
+                let now = ContinuousClock.now
+                if case .stable = machine.state {
+                    if now >= nextHeartbeat {
+                        nextHeartbeat = now + configuration.effectiveHeartbeatInterval
+                        action = machine.heartbeatDue()
+                        continue
+                    }
+                    if let due = nextCommit, now >= due {
+                        nextCommit = now + configuration.autoCommitInterval!
+                        action = machine.commitDue()
+                        continue
+                    }
+                    await sleep(until: min(nextHeartbeat, nextCommit ?? nextHeartbeat))
+                } else {
+                    // Nothing to do outside a stable group but wait for shutdown.
+                    await sleep(until: now + .seconds(1))
+                }
+
+            case .findCoordinator(let after):
+                if await interruptibleSleep(after) { action = .none; continue }
+                do {
+                    try await findCoordinator()
+                    action = machine.coordinatorFound()
+                } catch {
+                    action = machine.coordinatorFailed(kafkaError(error))
+                }
+
+            case .join(let memberID, let after):
+                if await interruptibleSleep(after) { action = .none; continue }
+                do {
+                    let response = try await send(JoinGroupRequest(
+                        groupID: configuration.groupID,
+                        sessionTimeoutMs: Int32(configuration.sessionTimeout.milliseconds),
+                        rebalanceTimeoutMs: Int32(configuration.rebalanceTimeout.milliseconds),
+                        memberID: memberID,
+                        protocols: configuration.assignmentStrategies.map {
+                            ($0.rawValue, ConsumerSubscription(topics: configuration.topics).encode())
+                        }
+                    ), timeout: configuration.rebalanceTimeout + .seconds(5))
+                    protocolName = response.protocolName
+                    action = machine.joinCompleted(response)
+                } catch {
+                    action = machine.requestFailed(kafkaError(error))
+                }
+
+            case .syncAsLeader(let memberID, let generation, let members):
+                do {
+                    let assignments = try await computeAssignments(members)
+                    action = try await sync(memberID: memberID, generation: generation, assignments: assignments)
+                } catch {
+                    action = machine.requestFailed(kafkaError(error))
+                }
+
+            case .syncAsFollower(let memberID, let generation):
+                do {
+                    action = try await sync(memberID: memberID, generation: generation, assignments: [])
+                } catch {
+                    action = machine.requestFailed(kafkaError(error))
+                }
+
+            case .assign(let partitions, let generation):
+                do {
+                    try await startAssignment(partitions, memberID: machine.memberID ?? "", generation: generation)
+                    nextHeartbeat = .now + configuration.effectiveHeartbeatInterval
+                    action = .none
+                } catch {
+                    // Could not read committed offsets: rejoin to start over cleanly.
+                    logger.debug("kafka consumer assignment failed", metadata: ["error": "\(error)"])
+                    action = machine.requestFailed(kafkaError(error))
+                }
+
+            case .revoke(let partitions, let next, let after):
+                await revoke(partitions)
+                switch next {
+                case .join(let m): action = .join(memberID: m, after: after)
+                case .findCoordinator: action = .findCoordinator(after: after)
+                }
+
+            case .heartbeat(let memberID, let generation):
+                do {
+                    let r = try await send(HeartbeatRequest(groupID: configuration.groupID, generationID: generation, memberID: memberID))
+                    action = machine.groupResponse(errorCode: r.errorCode, generation: generation)
+                } catch {
+                    action = machine.requestFailed(kafkaError(error))
+                }
+
+            case .commit(_, let generation):
+                do {
+                    let code = try await commitProcessed()
+                    action = machine.groupResponse(errorCode: code, generation: generation)
+                } catch {
+                    action = machine.requestFailed(kafkaError(error))
+                }
+
+            case .leave(let memberID, let revoking):
+                if !revoking.isEmpty { await revoke(revoking) }
+                _ = try? await send(LeaveGroupRequest(groupID: configuration.groupID, memberID: memberID))
+                action = machine.leaveCompleted()
+
+            case .finished:
+                await cluster.close()
+                return
+
+            case .fail(let error):
+                finishDelivery(error)
+                await cluster.close()
+                throw error
+            }
+        }
+    }
+
+    private var protocolName = ""
+
+    /// Waits until `deadline` or a shutdown request.
+    private func sleep(until deadline: ContinuousClock.Instant) async {
+        if shutdownRequested { return }
+        wake.signal(at: deadline, on: eventLoop)
+        await wake.wait()
+    }
+
+    /// Sleeps `duration`; true if shutdown was requested meanwhile.
+    private func interruptibleSleep(_ duration: Duration) async -> Bool {
+        if duration > .zero { await sleep(until: .now + duration) }
+        return shutdownRequested
+    }
+
+    private func kafkaError(_ error: any Error) -> KafkaError {
+        error as? KafkaError ?? KafkaError(.connectionFailed, detail: "\(error)")
+    }
+
+    private func finishDelivery(_ error: KafkaError?) {
+        finished = true
+        delivery.finish(error)
+        let waiters = assignmentWaiters
+        assignmentWaiters = []
+        for w in waiters { w.resume() }
+    }
+
+    // MARK: Coordinator requests
+
+    private func findCoordinator() async throws {
+        let r = try await cluster.sendToAny(FindCoordinatorRequest(key: configuration.groupID))
+        try KafkaError.check(r.errorCode, r.errorMessage)
+        let address = KafkaBrokerAddress(host: r.host, port: Int(r.port))
+        coordinator = try await cluster.connection(to: address)
+        coordinatorAddress = address
+    }
+
+    private func send<R: KafkaRequest>(_ request: R, timeout: Duration? = nil) async throws -> R.Response {
+        guard let address = coordinatorAddress else { throw KafkaError(.coordinatorNotAvailable) }
+        let connection = try await cluster.connection(to: address)
+        return try await connection.send(request, timeout: timeout.map { .nanoseconds($0.nanoseconds) })
+    }
+
+    private func computeAssignments(_ members: [JoinGroupRequest.Member]) async throws -> [(memberID: String, assignment: ByteBuffer)] {
+        var subscriptions: [String: [String]] = [:]
+        for m in members { subscriptions[m.memberID] = try ConsumerSubscription.decode(m.metadata).topics }
+        let topics = Set(subscriptions.values.flatMap { $0 }).sorted()
+        let metadata = try await cluster.refreshMetadata(topics: topics)
+        var counts: [String: Int] = [:]
+        for t in metadata.topics where t.errorCode == 0 { counts[t.name] = t.partitions.count }
+        let strategy = KafkaAssignmentStrategy(rawValue: protocolName) ?? .range
+        let assignment = strategy.assign(subscriptions: subscriptions, partitionCounts: counts)
+        logger.debug("kafka group assignment", metadata: ["kafka.group": "\(configuration.groupID)", "assignment": "\(assignment)"])
+        return assignment.sorted { $0.key < $1.key }.map { ($0.key, ConsumerAssignment(partitions: $0.value).encode()) }
+    }
+
+    private func sync(memberID: String, generation: Int32, assignments: [(memberID: String, assignment: ByteBuffer)]) async throws -> GroupStateMachine.Action {
+        let r = try await send(SyncGroupRequest(groupID: configuration.groupID, generationID: generation, memberID: memberID, assignments: assignments))
+        let assignment = r.errorCode == 0 ? try ConsumerAssignment.decode(r.assignment).partitions : []
+        return machine.syncCompleted(errorCode: r.errorCode, assignment: assignment)
+    }
+
+    // MARK: Offsets
+
+    private func startAssignment(_ partitions: [TopicPartition], memberID: String, generation: Int32) async throws {
+        var start: [TopicPartition: Int64] = [:]
+        if !partitions.isEmpty {
+            let r = try await send(OffsetFetchRequest(groupID: configuration.groupID, partitions: partitions))
+            try KafkaError.check(r.errorCode, "OffsetFetch")
+            var missing: [TopicPartition] = []
+            for tp in partitions {
+                if let o = r.offsets[tp], o >= 0 { start[tp] = o } else { missing.append(tp) }
+            }
+            for tp in missing { start[tp] = try await resetOffset(tp) }
+        }
+        committed = start
+        positions = start
+        let epoch = delivery.assign(partitions, startingAt: start)
+        current = (memberID, generation, epoch)
+        logger.debug("kafka partitions assigned", metadata: ["kafka.group": "\(configuration.groupID)", "partitions": "\(start)"])
+        let waiters = assignmentWaiters
+        assignmentWaiters = []
+        for w in waiters { w.resume() }
+    }
+
+    /// The starting offset of a partition without a committed offset. "Latest" comes from a
+    /// Fetch's high watermark, which Tansu reports correctly (its ListOffsets latest can be off).
+    private func resetOffset(_ tp: TopicPartition) async throws -> Int64 {
+        let leader = try await cluster.leader(for: tp)
+        let connection = try await cluster.connection(toNode: leader)
+        switch configuration.autoOffsetReset {
+        case .earliest:
+            let r = try await connection.send(ListOffsetsRequest(topics: [.init(name: tp.topic, partitions: [(tp.partition, ListOffsetsRequest.earliest)])]))
+            guard let p = r.topics.first?.partitions.first else { throw KafkaError(.malformedResponse, detail: "ListOffsets") }
+            try KafkaError.check(p.errorCode, "ListOffsets \(tp)")
+            return max(p.offset, 0)
+        case .latest:
+            let r = try await connection.send(FetchRequest(
+                maxWaitMs: 0, minBytes: 0, maxBytes: 1,
+                topics: [.init(name: tp.topic, partitions: [.init(partition: tp.partition, fetchOffset: 0, partitionMaxBytes: 1)])]
+            ))
+            guard let p = r.topics.first?.partitions.first else { throw KafkaError(.malformedResponse, detail: "Fetch") }
+            try KafkaError.check(p.errorCode, "Fetch \(tp)")
+            return max(p.highWatermark, 0)
+        }
+    }
+
+    private func revoke(_ partitions: [TopicPartition]) async {
+        let processed = delivery.revoke()
+        current = nil
+        positions = [:]
+        _ = try? await commit(processed)
+        committed = [:]
+    }
+
+    /// Commits what the application has processed; returns the group error code (0 = ok).
+    func commitProcessed() async throws -> Int16 {
+        try await commit(delivery.processedOffsets())
+    }
+
+    private func commit(_ offsets: [TopicPartition: Int64]) async throws -> Int16 {
+        guard let current else { return 0 }
+        let changed = offsets.filter { committed[$0.key] != $0.value }
+        if changed.isEmpty { return 0 }
+        let r = try await send(OffsetCommitRequest(
+            groupID: configuration.groupID, generationID: current.generation, memberID: current.memberID, offsets: changed
+        ))
+        var groupError: Int16 = 0
+        for (tp, code) in r.errors {
+            if code == 0 {
+                if let o = changed[tp] { committed[tp] = o }
+            } else {
+                groupError = code
+            }
+        }
+        return groupError
+    }
+
+    /// Explicit commit from the application: the record last handed out counts as processed.
+    func commitNow() async throws {
+        delivery.markLastReturnedProcessed()
+        guard current != nil else { return }
+        let code = try await commitProcessed()
+        try KafkaError.check(code, "OffsetCommit")
+    }
+
+    // MARK: Fetching
+
+    /// Fetches once for the current assignment and hands the records to `delivery`. Returns
+    /// after one round trip (which waits up to `fetchMaxWait` on the broker when idle).
+    func fill() async {
+        if finished { return }
+        guard let current else {
+            await withCheckedContinuation { assignmentWaiters.append($0) }
+            return
+        }
+        let epoch = current.epoch
+        let generation = current.generation
+        var byLeader: [Int32: [TopicPartition]] = [:]
+        var needsMetadata = false
+        for tp in positions.keys.sorted() {
+            if let leader = try? await cluster.leader(for: tp) { byLeader[leader, default: []].append(tp) } else { needsMetadata = true }
+        }
+        if needsMetadata { _ = try? await cluster.refreshMetadata(topics: configuration.topics) }
+        if byLeader.isEmpty {
+            await sleep(until: .now + .milliseconds(100))
+            return
+        }
+        let requests = byLeader.map { leader, tps in
+            (leader, FetchRequest(
+                maxWaitMs: Int32(configuration.fetchMaxWait.milliseconds), minBytes: Int32(configuration.fetchMinBytes),
+                maxBytes: Int32(configuration.fetchMaxBytes),
+                topics: Dictionary(grouping: tps, by: \.topic).map { topic, tps in
+                    .init(name: topic, partitions: tps.map { .init(partition: $0.partition, fetchOffset: positions[$0] ?? 0, partitionMaxBytes: Int32(configuration.partitionMaxBytes)) })
+                }
+            ))
+        }
+        let cluster = self.cluster
+        let responses = await withTaskGroup(of: Result<FetchRequest.Response, any Error>.self) { group in
+            for (leader, request) in requests {
+                group.addTask {
+                    do {
+                        return .success(try await cluster.connection(toNode: leader).send(request, timeout: nil))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            var all: [Result<FetchRequest.Response, any Error>] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        // A rebalance may have started while the fetch was out: then its records are not ours.
+        guard self.current?.epoch == epoch, machine.mayDeliver(fetchedIn: generation) else { return }
+        var records: [KafkaConsumerRecord] = []
+        var failed = false
+        for response in responses {
+            switch response {
+            case .failure(let error):
+                logger.debug("kafka fetch failed", metadata: ["error": "\(error)"])
+                failed = true
+            case .success(let r):
+                for t in r.topics {
+                    for p in t.partitions {
+                        handlePartition(TopicPartition(topic: t.name, partition: p.partition), p, into: &records, failed: &failed)
+                    }
+                }
+            }
+        }
+        if failed {
+            _ = try? await cluster.refreshMetadata(topics: configuration.topics)
+        }
+        if records.isEmpty && failed {
+            await sleep(until: .now + .milliseconds(100))
+        }
+        if self.current?.epoch == epoch { delivery.append(records, epoch: epoch) }
+    }
+
+    private func handlePartition(_ tp: TopicPartition, _ p: FetchRequest.PartitionResponse, into records: inout [KafkaConsumerRecord], failed: inout Bool) {
+        guard let position = positions[tp] else { return }
+        switch p.errorCode {
+        case 0:
+            guard let data = p.records, data.readableBytes > 0 else { return }
+            do {
+                let (decoded, next) = try RecordBatch.decodeRecordSet(data)
+                var last = position
+                // A fetch from the middle of a batch returns the whole batch: skip what is behind us.
+                for r in decoded where r.offset >= position {
+                    records.append(KafkaConsumerRecord(
+                        topic: tp.topic, partition: tp.partition, offset: r.offset, timestamp: r.timestamp,
+                        key: r.key, value: r.value, headers: r.headers
+                    ))
+                    last = r.offset + 1
+                }
+                positions[tp] = max(last, next ?? last)
+            } catch {
+                logger.error("kafka undecodable records", metadata: ["kafka.partition": "\(tp)", "error": "\(error)"])
+                finishDelivery(error)
+            }
+        case KafkaError.Code.offsetOutOfRange.protocolCode!:
+            let target = configuration.autoOffsetReset == .earliest ? p.logStartOffset : p.highWatermark
+            logger.info("kafka offset out of range, resetting", metadata: ["kafka.partition": "\(tp)", "kafka.offset": "\(target)"])
+            positions[tp] = max(target, 0)
+        default:
+            failed = true
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import NIOCore
+import Synchronization
+
+/// Records fetched and not yet handed out, and what the application has processed. Shared by
+/// the consumer's fetch path and the record iterator; no `await` happens under its lock.
+///
+/// A record counts as processed once the iterator is asked for the next one (or `commit()` is
+/// called), so commits never include a record the application may still be working on.
+final class ConsumerDelivery: Sendable {
+    enum Step {
+        case record(KafkaConsumerRecord)
+        case empty(epoch: UInt64)
+        case finished(KafkaError?)
+    }
+
+    private struct State {
+        var buffer = CircularBuffer<KafkaConsumerRecord>()
+        /// Bumped on every assignment change; fetches started under an older epoch are dropped.
+        var epoch: UInt64 = 0
+        var assigned: Set<TopicPartition> = []
+        /// Next offset to commit per partition.
+        var processed: [TopicPartition: Int64] = [:]
+        var lastReturned: (tp: TopicPartition, offset: Int64, epoch: UInt64)?
+        var finished: KafkaError??
+    }
+
+    private let state = Mutex(State())
+
+    func next() -> Step {
+        state.withLock { s in
+            markLastProcessed(&s)
+            if let record = s.buffer.popFirst() {
+                s.lastReturned = (record.topicPartition, record.offset, s.epoch)
+                return .record(record)
+            }
+            if let finished = s.finished { return .finished(finished) }
+            return .empty(epoch: s.epoch)
+        }
+    }
+
+    private func markLastProcessed(_ s: inout State) {
+        if let last = s.lastReturned, last.epoch == s.epoch, s.assigned.contains(last.tp) {
+            s.processed[last.tp] = max(s.processed[last.tp] ?? 0, last.offset + 1)
+        }
+        s.lastReturned = nil
+    }
+
+    /// Counts the record last handed out as processed (explicit `commit()`).
+    func markLastReturnedProcessed() {
+        state.withLock { markLastProcessed(&$0) }
+    }
+
+    var epoch: UInt64 { state.withLock { $0.epoch } }
+
+    /// Appends fetched records if no assignment change happened since `epoch`.
+    @discardableResult
+    func append(_ records: [KafkaConsumerRecord], epoch: UInt64) -> Bool {
+        state.withLock { s in
+            guard s.epoch == epoch, s.finished == nil else { return false }
+            s.buffer.append(contentsOf: records)
+            return true
+        }
+    }
+
+    /// New assignment: drops buffered records, starts a new epoch.
+    func assign(_ partitions: [TopicPartition], startingAt offsets: [TopicPartition: Int64]) -> UInt64 {
+        state.withLock { s in
+            s.epoch += 1
+            s.buffer.removeAll()
+            s.lastReturned = nil
+            s.assigned = Set(partitions)
+            s.processed = offsets
+            return s.epoch
+        }
+    }
+
+    /// Revocation: stops delivery of buffered records and returns the offsets to commit.
+    func revoke() -> [TopicPartition: Int64] {
+        state.withLock { s in
+            markLastProcessed(&s)
+            let processed = s.processed
+            s.epoch += 1
+            s.buffer.removeAll()
+            s.assigned = []
+            s.processed = [:]
+            return processed
+        }
+    }
+
+    /// Offsets processed so far in the current assignment.
+    func processedOffsets() -> [TopicPartition: Int64] {
+        state.withLock { $0.processed }
+    }
+
+    /// Ends the sequence (nil error: normal end).
+    func finish(_ error: KafkaError?) {
+        state.withLock { s in
+            if s.finished == nil { s.finished = .some(error) }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// A consumer group member.
+///
+/// Run it as a `Service` (or call `run()` in a task) and iterate ``records``. Offsets are
+/// committed for records the application has processed — a record counts as processed when the
+/// next one is requested — periodically, on rebalance, on ``commit()`` and on shutdown, so
+/// delivery is at-least-once. On graceful shutdown or cancellation the consumer commits, leaves
+/// the group (so the others rebalance at once) and ends the record sequence.
+///
+/// Only one iteration of ``records`` at a time is supported.
+public final class KafkaConsumer: Service, Sendable {
+    let core: ConsumerCore
+    let delivery: ConsumerDelivery
+    public let configuration: KafkaConsumerConfiguration
+
+    public init(
+        configuration: KafkaConfiguration,
+        consumerConfiguration: KafkaConsumerConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "kafka.consumer")
+    ) {
+        let cluster = KafkaCluster(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+        self.delivery = ConsumerDelivery()
+        self.configuration = consumerConfiguration
+        self.core = ConsumerCore(cluster: cluster, configuration: consumerConfiguration, delivery: delivery, logger: logger)
+    }
+
+    /// Runs group membership until graceful shutdown or cancellation.
+    /// - Throws: ``KafkaError`` when membership fails for good (e.g. authorization).
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withTaskCancellationHandler {
+                try await core.runGroup()
+            } onCancel: {
+                self.core.requestShutdown()
+            }
+        } onGracefulShutdown: {
+            self.core.requestShutdown()
+        }
+    }
+
+    /// Leaves the group; `run()` returns and ``records`` ends.
+    public func shutdown() { core.requestShutdown() }
+
+    /// Commits every record handed out so far (including the last one) and waits for the answer.
+    public func commit() async throws { try await core.commitNow() }
+
+    /// The records of the assigned partitions, in offset order per partition.
+    public var records: Records { Records(consumer: self) }
+
+    public struct Records: AsyncSequence, Sendable {
+        public typealias Element = KafkaConsumerRecord
+        let consumer: KafkaConsumer
+
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer) }
+
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            let consumer: KafkaConsumer
+
+            public mutating func next() async throws -> KafkaConsumerRecord? {
+                while true {
+                    switch consumer.delivery.next() {
+                    case .record(let r):
+                        return r
+                    case .finished(let error):
+                        if let error { throw error }
+                        return nil
+                    case .empty:
+                        try Task.checkCancellation()
+                        await consumer.core.fill()
+                    }
+                }
+            }
+        }
+    }
+
+    /// Simulates a crash: stops at once without committing or leaving the group.
+    func abort() async { await core.abort() }
+}
