@@ -10,6 +10,8 @@ actor ConsumerCore {
     let delivery: ConsumerDelivery
     let logger: Logger
     private let wake = WakeSignal()
+    nonisolated let events: AsyncStream<KafkaConsumerEvent>
+    private let eventsContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
     private let eventLoop: any EventLoop
 
     private var machine = GroupStateMachine()
@@ -31,6 +33,7 @@ actor ConsumerCore {
         self.delivery = delivery
         self.logger = logger
         self.eventLoop = cluster.eventLoopGroup.next()
+        (events, eventsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1000))
     }
 
     var state: GroupStateMachine.State { machine.state }
@@ -53,7 +56,10 @@ actor ConsumerCore {
         var action = machine.start()
         var nextHeartbeat = ContinuousClock.now
         var nextCommit = configuration.autoCommitInterval.map { ContinuousClock.now + $0 }
-        defer { finishDelivery(nil) }
+        defer {
+            finishDelivery(nil)
+            eventsContinuation.finish()
+        }
         while true {
             if aborted { return }
             if shutdownRequested, case .none = action {
@@ -252,6 +258,7 @@ actor ConsumerCore {
         let epoch = delivery.assign(partitions, startingAt: start)
         current = (memberID, generation, epoch)
         logger.debug("kafka partitions assigned", metadata: ["kafka.group": "\(configuration.groupID)", "partitions": "\(start)"])
+        eventsContinuation.yield(.assigned(partitions))
         let waiters = assignmentWaiters
         assignmentWaiters = []
         for w in waiters { w.resume() }
@@ -281,10 +288,11 @@ actor ConsumerCore {
 
     private func revoke(_ partitions: [TopicPartition]) async {
         let processed = delivery.revoke()
-        current = nil
         positions = [:]
         _ = try? await commit(processed)
+        current = nil
         committed = [:]
+        eventsContinuation.yield(.revoked(partitions))
     }
 
     /// Commits what the application has processed; returns the group error code (0 = ok).

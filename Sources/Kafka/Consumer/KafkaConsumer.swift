@@ -49,6 +49,9 @@ public final class KafkaConsumer: Service, Sendable {
     /// Commits every record handed out so far (including the last one) and waits for the answer.
     public func commit() async throws { try await core.commitNow() }
 
+    /// Assignment and revocation, as they happen (buffered; ends when `run()` returns).
+    public var events: AsyncStream<KafkaConsumerEvent> { core.events }
+
     /// The records of the assigned partitions, in offset order per partition.
     public var records: Records { Records(consumer: self) }
 

@@ -13,3 +13,11 @@ public struct KafkaConsumerRecord: Sendable, Hashable {
 
     public var topicPartition: TopicPartition { TopicPartition(topic: topic, partition: partition) }
 }
+
+/// Group membership changes, in order.
+public enum KafkaConsumerEvent: Sendable, Hashable {
+    /// These partitions are now fetched (possibly none, if the group has more members than partitions).
+    case assigned([TopicPartition])
+    /// These partitions were given up; processed offsets were committed first.
+    case revoked([TopicPartition])
+}
