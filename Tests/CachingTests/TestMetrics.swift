@@ -1,0 +1,56 @@
+import CoreMetrics
+import Synchronization
+
+/// A minimal metrics backend for tests: counters by label and dimensions. Bootstrapped once per
+/// test process; tests read the counters of the cache names they created.
+final class TestMetrics: MetricsFactory, Sendable {
+    static let shared: TestMetrics = {
+        let metrics = TestMetrics()
+        MetricsSystem.bootstrap(metrics)
+        return metrics
+    }()
+
+    final class TestCounter: CounterHandler, Sendable {
+        let value = Mutex<Int64>(0)
+        func increment(by amount: Int64) { self.value.withLock { $0 += amount } }
+        func reset() { self.value.withLock { $0 = 0 } }
+    }
+
+    private let counters = Mutex<[String: TestCounter]>([:])
+
+    static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        ([label] + dimensions.map { "\($0.0)=\($0.1)" }).joined(separator: ",")
+    }
+
+    func counter(_ label: String, _ dimensions: [(String, String)]) -> Int64 {
+        self.counters.withLock { $0[Self.key(label, dimensions)] }?.value.withLock { $0 } ?? 0
+    }
+
+    func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+        self.counters.withLock { counters in
+            let key = Self.key(label, dimensions)
+            if let existing = counters[key] { return existing }
+            let counter = TestCounter()
+            counters[key] = counter
+            return counter
+        }
+    }
+
+    func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
+        NOOPMetricsHandler.instance
+    }
+
+    func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler { NOOPMetricsHandler.instance }
+
+    func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+        NOOPMetricsHandler.instance
+    }
+
+    func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler { NOOPMetricsHandler.instance }
+
+    func destroyCounter(_ handler: any CounterHandler) {}
+    func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {}
+    func destroyMeter(_ handler: any MeterHandler) {}
+    func destroyRecorder(_ handler: any RecorderHandler) {}
+    func destroyTimer(_ handler: any TimerHandler) {}
+}

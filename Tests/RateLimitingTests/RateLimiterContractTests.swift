@@ -1,0 +1,109 @@
+import Foundation
+import Redis
+import Testing
+@testable import RateLimiting
+
+enum LimiterBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case inMemory
+    case redis
+
+    var testDescription: String { self.rawValue }
+}
+
+/// Runs `body` with a fresh limiter of `backend`. Both run on real time here (the Redis script
+/// uses the server's clock), so the contract holds for the same sequence of calls.
+func withLimiter<T: Sendable>(_ backend: LimiterBackend, _ body: (any RateLimiter) async throws -> T) async throws -> T {
+    switch backend {
+    case .inMemory:
+        return try await body(InMemoryRateLimiter())
+    case .redis:
+        return try await withRedisServer { server in
+            try await withRedisClient(server.configuration) { client in
+                try await body(RedisRateLimiter(client: client, keyPrefix: uniquePrefix(), failureMode: .closed(retryAfter: .seconds(1))))
+            }
+        }
+    }
+}
+
+/// The contract every ``RateLimiter`` adapter must meet, run against each of them.
+struct RateLimiterContractTests {
+    @Test(arguments: LimiterBackend.allCases)
+    func allowsExactlyTheLimitThenDenies(_ backend: LimiterBackend) async throws {
+        try await withLimiter(backend) { limiter in
+            let limit = RateLimit(limit: 5, window: .seconds(60))
+            var remaining: [Int] = []
+            for _ in 0..<5 {
+                let decision = try await limiter.acquire(key: "client:a", limit: limit)
+                #expect(decision.isAllowed)
+                #expect(decision.retryAfter == nil)
+                #expect(decision.limit == 5)
+                #expect(decision.resetAfter > .seconds(55) && decision.resetAfter <= .seconds(60))
+                #expect(!decision.isDegraded)
+                remaining.append(decision.remaining)
+            }
+            #expect(remaining == [4, 3, 2, 1, 0])
+            for _ in 0..<3 {
+                let denied = try await limiter.acquire(key: "client:a", limit: limit)
+                #expect(!denied.isAllowed)
+                #expect(denied.remaining == 0)
+                let retryAfter = try #require(denied.retryAfter)
+                #expect(retryAfter > .seconds(55) && retryAfter <= .seconds(60))
+            }
+        }
+    }
+
+    @Test(arguments: LimiterBackend.allCases)
+    func keysAreIndependent(_ backend: LimiterBackend) async throws {
+        try await withLimiter(backend) { limiter in
+            let limit = RateLimit(limit: 2, window: .seconds(60))
+            _ = try await limiter.acquire(key: "ip:1", limit: limit)
+            _ = try await limiter.acquire(key: "ip:1", limit: limit)
+            #expect(try await limiter.acquire(key: "ip:1", limit: limit).isAllowed == false)
+            #expect(try await limiter.acquire(key: "ip:2", limit: limit).isAllowed)
+            #expect(try await limiter.acquire(key: "user:1", limit: limit).remaining == 1)
+        }
+    }
+
+    @Test(arguments: LimiterBackend.allCases)
+    func theWindowSlides(_ backend: LimiterBackend) async throws {
+        try await withLimiter(backend) { limiter in
+            let limit = RateLimit(limit: 2, window: .milliseconds(400))
+            #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
+            #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
+            let denied = try await limiter.acquire(key: "k", limit: limit)
+            #expect(!denied.isAllowed)
+            let retryAfter = try #require(denied.retryAfter)
+            #expect(retryAfter <= .milliseconds(400))
+            // After the window, the oldest requests have left it.
+            try await Task.sleep(for: retryAfter + .milliseconds(450))
+            let allowed = try await limiter.acquire(key: "k", limit: limit)
+            #expect(allowed.isAllowed)
+        }
+    }
+
+    @Test(arguments: LimiterBackend.allCases)
+    func deniedRequestsAreNotCounted(_ backend: LimiterBackend) async throws {
+        try await withLimiter(backend) { limiter in
+            let limit = RateLimit(limit: 1, window: .milliseconds(500))
+            #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
+            for _ in 0..<10 { #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed == false) }
+            // Hammering while limited does not extend the block past the first request's window.
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
+        }
+    }
+
+    @Test(arguments: LimiterBackend.allCases)
+    func concurrentRequestsNeverExceedTheLimit(_ backend: LimiterBackend) async throws {
+        try await withLimiter(backend) { limiter in
+            let limit = RateLimit(limit: 25, window: .seconds(60))
+            let allowed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<100 {
+                    group.addTask { try await limiter.acquire(key: "burst", limit: limit).isAllowed }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(allowed == 25)
+        }
+    }
+}
