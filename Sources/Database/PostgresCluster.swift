@@ -1,0 +1,426 @@
+import Crypto
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A private PostgreSQL cluster in a directory, so `emporium serve` and the tests need nothing but
+/// the PostgreSQL binaries: `initdb` on first use (the data is reused next time), start on a free
+/// `127.0.0.1` port (or a given one), stop.
+///
+/// - The server listens on `127.0.0.1` only, with trust authentication for the `postgres`
+///   superuser, and keeps its unix socket in `<parent>/<name>.sock` (beside the data directory), so
+///   it never collides with a system cluster in `/var/run/postgresql`.
+/// - As root, `initdb`, `pg_ctl` and `postgres` run as the `postgres` user through `runuser`
+///   (PostgreSQL refuses to run as root), and the directories are handed to that user.
+/// - The server never outlives the process that started it: a tiny watchdog shell, fed by a pipe
+///   whose write end only this process holds, stops it when the process exits, even by `SIGKILL`.
+/// - `forTesting` trades durability for speed (`fsync=off`, no `initdb` sync, more connections).
+public actor PostgresCluster {
+    private enum State {
+        case stopped
+        case starting(Task<PostgresEndpoint, any Error>)
+        case running(PostgresEndpoint)
+        case stopping(Task<Void, Never>)
+    }
+
+    /// The data directory (absolute).
+    public nonisolated let dataDirectory: String
+    /// The directory that holds the server's unix socket.
+    public nonisolated let socketDirectory: String
+    /// The server log (`server.log` in the data directory); its tail is quoted in start errors.
+    public nonisolated let logFile: String
+
+    private let requestedPort: Int?
+    private let forTesting: Bool
+    private let removeOnExit: Bool
+    private let logger: Logger
+    private var state: State = .stopped
+    private var watchdogStarted = false
+
+    /// Describes a cluster; nothing happens on disk until ``start()``.
+    ///
+    /// - Parameters:
+    ///   - directory: the data directory (created if missing, `initdb`'ed if empty), e.g. `.emporium/postgres`.
+    ///   - port: a fixed port; `nil` picks a free one at every start.
+    ///   - forTesting: `fsync=off`, `synchronous_commit=off`, `full_page_writes=off`, 300 connections.
+    ///   - removeOnExit: when the process exits, also delete the data and socket directories (test clusters in temp dirs).
+    public init(directory: String, port: Int? = nil, forTesting: Bool = false, removeOnExit: Bool = false, logger: Logger) {
+        let data = URL(fileURLWithPath: directory).standardizedFileURL.path
+        let parent = (data as NSString).deletingLastPathComponent
+        let name = (data as NSString).lastPathComponent
+        var socket = (parent as NSString).appendingPathComponent("\(name).sock")
+        // A unix socket path is limited to 107 bytes; `/.s.PGSQL.65535` takes 15 of them.
+        if socket.utf8.count > 90 {
+            let digest = SHA256.hash(data: Data(data.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+            socket = "/tmp/emporium-pg-\(digest)"
+        }
+        self.dataDirectory = data
+        self.socketDirectory = socket
+        self.logFile = (data as NSString).appendingPathComponent("server.log")
+        self.requestedPort = port
+        self.forTesting = forTesting
+        self.removeOnExit = removeOnExit
+        var logger = logger
+        logger[metadataKey: "postgres.data"] = "\(data)"
+        self.logger = logger
+    }
+
+    /// The endpoint while the server runs, `nil` otherwise.
+    public var endpoint: PostgresEndpoint? {
+        if case .running(let endpoint) = self.state { return endpoint }
+        return nil
+    }
+
+    /// Initializes the cluster if needed, starts the server and returns once it accepts connections
+    /// (`pg_ctl start -w`, bounded by 60 s). Calling it while running returns the same endpoint.
+    public func start() async throws -> PostgresEndpoint {
+        while true {
+            switch self.state {
+            case .running(let endpoint):
+                return endpoint
+            case .starting(let task):
+                return try await task.value
+            case .stopping(let task):
+                await task.value
+            case .stopped:
+                let task = Task { try await self.performStart() }
+                self.state = .starting(task)
+                do {
+                    let endpoint = try await task.value
+                    self.state = .running(endpoint)
+                    return endpoint
+                } catch {
+                    self.state = .stopped
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Stops the server with `pg_ctl stop -m fast` (open sessions are disconnected, the data is
+    /// flushed). Idempotent: stopping a stopped cluster does nothing. Errors are logged, not thrown,
+    /// because stop runs during shutdown where nobody could act on them.
+    public func stop() async {
+        while true {
+            switch self.state {
+            case .stopped:
+                return
+            case .stopping(let task):
+                await task.value
+                return
+            case .starting(let task):
+                _ = try? await task.value
+            case .running:
+                let task = Task { await self.performStop() }
+                self.state = .stopping(task)
+                await task.value
+                self.state = .stopped
+                return
+            }
+        }
+    }
+
+    /// Creates database `name` unless it exists; returns whether it was created. Tests use it for a
+    /// fresh database per suite; `emporium serve` for its application database.
+    @discardableResult
+    public func createDatabase(_ name: String) async throws -> Bool {
+        guard let endpoint = self.endpoint else {
+            throw DatabaseError(.notRunning, "The PostgreSQL cluster in \(self.dataDirectory) is not running; call start() first.")
+        }
+        let configuration = PostgresConnection.Configuration(
+            host: endpoint.host, port: endpoint.port, username: endpoint.username,
+            password: endpoint.password, database: endpoint.database, tls: .disable)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: self.logger)
+        } catch {
+            throw DatabaseError(.queryFailed, "Cannot connect to the PostgreSQL cluster at \(endpoint.host):\(endpoint.port).", underlying: error)
+        }
+        do {
+            let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: self.logger)
+            var exists = false
+            for try await _ in rows { exists = true }
+            if !exists {
+                do {
+                    try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(SQLIdentifier.quote(name))"), logger: self.logger)
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P04" {
+                    // Created concurrently by another caller: the outcome the caller wanted.
+                    try? await connection.close()
+                    return false
+                }
+            }
+            try? await connection.close()
+            return !exists
+        } catch {
+            try? await connection.close()
+            throw DatabaseError(.queryFailed, "Cannot create database \"\(name)\": \(PostgresErrorText.summary(error))", underlying: error)
+        }
+    }
+
+    // MARK: - Start
+
+    private func performStart() async throws -> PostgresEndpoint {
+        let binaries = try PostgresBinaries.locate()
+        let runAs = try RunAs.current()
+        try await self.prepareDirectories(runAs: runAs)
+        if !FileManager.default.fileExists(atPath: (self.dataDirectory as NSString).appendingPathComponent("PG_VERSION")) {
+            try await self.initdb(binaries: binaries, runAs: runAs)
+        }
+        if try await self.isServerRunning(binaries: binaries, runAs: runAs) {
+            throw DatabaseError(
+                .startFailed,
+                "A PostgreSQL server is already running on \(self.dataDirectory) (another emporium process?); stop it with `\(runAs.displayPrefix)\(binaries.path("pg_ctl")) stop -D \(self.dataDirectory) -m fast`.")
+        }
+
+        let attempts = self.requestedPort == nil ? 5 : 1
+        var lastError: DatabaseError?
+        for attempt in 1...attempts {
+            let port = try self.requestedPort ?? Self.freePort()
+            let logOffset = Self.fileSize(self.logFile)
+            let arguments = [
+                "start", "-D", self.dataDirectory, "-l", self.logFile, "-w", "-t", "60", "-s",
+                "-o", self.serverOptions(port: port),
+            ]
+            let (program, fullArguments) = runAs.command(binaries.path("pg_ctl"), arguments)
+            self.logger.debug("starting PostgreSQL", metadata: ["postgres.port": "\(port)", "attempt": "\(attempt)"])
+            let result = try await ChildProcess.run(program, fullArguments, timeout: .seconds(90))
+            if result.status == 0, !result.timedOut {
+                self.startWatchdog(binaries: binaries, runAs: runAs)
+                self.logger.info("PostgreSQL started", metadata: ["postgres.port": "\(port)"])
+                return PostgresEndpoint(host: "127.0.0.1", port: port)
+            }
+            let serverLog = Self.readTail(self.logFile, from: logOffset)
+            lastError = DatabaseError(
+                .startFailed,
+                result.timedOut
+                    ? "PostgreSQL in \(self.dataDirectory) did not become ready within 60 s; see \(self.logFile)."
+                    : "PostgreSQL in \(self.dataDirectory) failed to start on port \(port); see \(self.logFile).",
+                details: "pg_ctl (exit \(result.status)):\n\(result.output)\nserver log:\n\(serverLog)")
+            if result.timedOut {
+                // Do not leave a half-started server behind.
+                await self.performStop()
+            }
+            let portTaken = serverLog.contains("could not bind") || serverLog.contains("Address already in use")
+                || serverLog.contains("could not create any TCP/IP sockets")
+            guard self.requestedPort == nil, portTaken else { break }
+        }
+        throw lastError ?? DatabaseError(.startFailed, "PostgreSQL did not start.")
+    }
+
+    private func serverOptions(port: Int) -> String {
+        var options = [
+            "-p \(port)",
+            "-k \(Self.shellQuote(self.socketDirectory))",
+            "-c listen_addresses=127.0.0.1",
+        ]
+        if self.forTesting {
+            options += [
+                "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
+                "-c max_connections=300",
+            ]
+        }
+        // pg_ctl hands `-o` to /bin/sh, hence the shell quoting of the socket path.
+        return options.joined(separator: " ")
+    }
+
+    private func prepareDirectories(runAs: RunAs) async throws {
+        let fileManager = FileManager.default
+        let parent = (self.dataDirectory as NSString).deletingLastPathComponent
+        do {
+            // Parents are created world-searchable: the `postgres` user must traverse them as root.
+            try fileManager.createDirectory(atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            if !fileManager.fileExists(atPath: self.dataDirectory) {
+                try fileManager.createDirectory(atPath: self.dataDirectory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            }
+            if !fileManager.fileExists(atPath: self.socketDirectory) {
+                try fileManager.createDirectory(atPath: self.socketDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+        } catch {
+            throw DatabaseError(.directoryUnusable, "Cannot create the PostgreSQL directory \(self.dataDirectory).", underlying: error)
+        }
+        guard case .postgresUser(let uid, let gid, _) = runAs else { return }
+        for directory in [self.dataDirectory, self.socketDirectory] {
+            let owner = (try? fileManager.attributesOfItem(atPath: directory)[.ownerAccountID] as? NSNumber)?.uint32Value
+            if owner != uid {
+                let result = try await ChildProcess.run("/bin/chown", ["-R", "\(uid):\(gid)", directory], timeout: .seconds(120))
+                guard result.status == 0 else {
+                    throw DatabaseError(.directoryUnusable, "Cannot hand \(directory) to the postgres user.", details: result.output)
+                }
+            }
+        }
+        let (program, arguments) = runAs.command("/usr/bin/test", ["-w", self.dataDirectory, "-a", "-w", self.socketDirectory])
+        let check = try await ChildProcess.run(program, arguments, timeout: .seconds(30))
+        guard check.status == 0 else {
+            throw DatabaseError(
+                .directoryUnusable,
+                "The postgres user cannot reach \(self.dataDirectory): every parent directory needs search permission for it (for example `chmod o+x` on the parent that lacks it), or choose a directory elsewhere.",
+                details: check.output)
+        }
+    }
+
+    private func initdb(binaries: PostgresBinaries, runAs: RunAs) async throws {
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: self.dataDirectory)) ?? []
+        guard contents.isEmpty else {
+            throw DatabaseError(
+                .directoryUnusable,
+                "\(self.dataDirectory) is not empty and holds no PostgreSQL cluster (no PG_VERSION); refusing to initialize over it.")
+        }
+        var arguments = [
+            "-D", self.dataDirectory, "-U", "postgres", "-A", "trust", "--encoding=UTF8", "--locale=C",
+            "--no-instructions",
+        ]
+        // Byte-order collation (fast, deterministic indexes) with Unicode-aware upper/lower/ILIKE.
+        if Self.hasCUTF8Locale() { arguments.append("--lc-ctype=C.UTF-8") }
+        if self.forTesting { arguments.append("--no-sync") }
+        let (program, fullArguments) = runAs.command(binaries.path("initdb"), arguments)
+        self.logger.info("initializing a PostgreSQL cluster", metadata: ["postgres.bin": "\(binaries.binDirectory)"])
+        let result = try await ChildProcess.run(program, fullArguments, timeout: .seconds(180))
+        guard result.status == 0, !result.timedOut else {
+            throw DatabaseError(.commandFailed, "initdb failed for \(self.dataDirectory).", details: result.output)
+        }
+    }
+
+    private func isServerRunning(binaries: PostgresBinaries, runAs: RunAs) async throws -> Bool {
+        guard FileManager.default.fileExists(atPath: (self.dataDirectory as NSString).appendingPathComponent("postmaster.pid")) else {
+            return false
+        }
+        let (program, arguments) = runAs.command(binaries.path("pg_ctl"), ["status", "-D", self.dataDirectory])
+        let result = try await ChildProcess.run(program, arguments, timeout: .seconds(30))
+        return result.status == 0
+    }
+
+    // MARK: - Stop
+
+    private func performStop() async {
+        guard let binaries = try? PostgresBinaries.locate(), let runAs = try? RunAs.current() else { return }
+        for mode in ["fast", "immediate"] {
+            let (program, arguments) = runAs.command(
+                binaries.path("pg_ctl"), ["stop", "-D", self.dataDirectory, "-m", mode, "-w", "-t", "60", "-s"])
+            do {
+                let result = try await ChildProcess.run(program, arguments, timeout: .seconds(75))
+                if result.status == 0 {
+                    self.logger.info("PostgreSQL stopped", metadata: ["postgres.mode": "\(mode)"])
+                    return
+                }
+                if !(try await self.isServerRunning(binaries: binaries, runAs: runAs)) { return }
+                self.logger.warning("pg_ctl stop failed", metadata: ["postgres.mode": "\(mode)", "output": "\(result.output)"])
+            } catch {
+                self.logger.warning("pg_ctl stop failed", metadata: ["postgres.mode": "\(mode)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Starts the process-exit watchdog once per cluster. Its stdin is a pipe whose write end only
+    /// this process holds (close-on-exec, never closed): when the process ends, `cat` sees EOF and
+    /// the script stops the server. It ignores SIGINT/SIGHUP so a Ctrl-C reaches us, not it.
+    private func startWatchdog(binaries: PostgresBinaries, runAs: RunAs) {
+        guard !self.watchdogStarted else { return }
+        var fds: [Int32] = [0, 0]
+        // pipe2 is not visible from Swift's Glibc module; ChildProcess closes every descriptor
+        // above 2 in its children anyway, so the brief window before FD_CLOEXEC is harmless.
+        guard pipe(&fds) == 0, fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0 else {
+            self.logger.warning("cannot create the watchdog pipe; the server may outlive this process")
+            return
+        }
+        let (stopProgram, stopArguments) = runAs.command(
+            binaries.path("pg_ctl"), ["stop", "-D", self.dataDirectory, "-m", self.forTesting ? "immediate" : "fast", "-w", "-t", "60", "-s"])
+        let script = """
+            trap '' INT HUP
+            remove=$1; data=$2; sock=$3; shift 3
+            cat >/dev/null 2>&1
+            "$@" >/dev/null 2>&1
+            if [ "$remove" = 1 ]; then rm -rf "$data" "$sock"; rmdir "$(dirname "$data")" 2>/dev/null; fi
+            """
+        do {
+            try ChildProcess.spawnDetached(
+                "/bin/sh",
+                ["-c", script, "emporium-postgres-watchdog", self.removeOnExit ? "1" : "0",
+                 self.dataDirectory, self.socketDirectory, stopProgram] + stopArguments,
+                stdin: fds[0])
+            self.watchdogStarted = true
+        } catch {
+            close(fds[1])
+            self.logger.warning("cannot start the watchdog; the server may outlive this process", metadata: ["error": "\(error)"])
+        }
+        close(fds[0])
+        // fds[1] stays open on purpose until the process exits.
+    }
+
+    // MARK: - Helpers
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw DatabaseError(.startFailed, "Cannot open a socket to find a free port.") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw DatabaseError(.startFailed, "Cannot bind 127.0.0.1 to find a free port.") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw DatabaseError(.startFailed, "Cannot read the free port's number.") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func hasCUTF8Locale() -> Bool {
+        ["/usr/lib/locale/C.utf8", "/usr/lib/locale/C.UTF-8"].contains { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    private static func shellQuote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private static func fileSize(_ path: String) -> UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
+    }
+
+    private static func readTail(_ path: String, from offset: UInt64, maxBytes: Int = 8192) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        let data = (try? handle.readToEnd()) ?? Data()
+        return String(decoding: data.suffix(maxBytes), as: UTF8.self)
+    }
+}
+
+/// Who runs the PostgreSQL programs: this process's user, or `postgres` through `runuser` when we are root.
+enum RunAs: Sendable {
+    case currentUser
+    case postgresUser(uid: UInt32, gid: UInt32, runuser: String)
+
+    static func current() throws -> RunAs {
+        guard geteuid() == 0 else { return .currentUser }
+        guard let entry = getpwnam("postgres") else {
+            throw DatabaseError(
+                .binariesNotFound,
+                "Running as root needs a `postgres` system user to run PostgreSQL (initdb refuses root); \(DatabaseError.installHint), which creates it.")
+        }
+        guard let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw DatabaseError(.commandFailed, "Running as root needs `runuser` (util-linux) to run PostgreSQL as the postgres user.")
+        }
+        return .postgresUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid, runuser: runuser)
+    }
+
+    func command(_ program: String, _ arguments: [String]) -> (String, [String]) {
+        switch self {
+        case .currentUser:
+            return (program, arguments)
+        case .postgresUser(_, _, let runuser):
+            return (runuser, ["-u", "postgres", "--", program] + arguments)
+        }
+    }
+
+    /// A prefix for commands quoted in error messages.
+    var displayPrefix: String {
+        switch self {
+        case .currentUser: return ""
+        case .postgresUser: return "runuser -u postgres -- "
+        }
+    }
+}

@@ -1,0 +1,91 @@
+@testable import Database
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@Suite("PostgresCluster")
+struct PostgresClusterTests {
+    @Test func missingBinariesSayHowToInstall() throws {
+        let error = try #require(throws: DatabaseError.self) { try PostgresBinaries(binDirectory: "/nonexistent/bin") }
+        #expect(error.code == .binariesNotFound)
+        #expect(error.description.contains("apt-get install -y postgresql"))
+    }
+
+    @Test func locatesTheInstalledBinaries() throws {
+        // Fails (with the install hint) on a machine without PostgreSQL: the suite needs it.
+        let binaries = try PostgresBinaries.locate()
+        #expect(FileManager.default.isExecutableFile(atPath: binaries.path("initdb")))
+        #expect(FileManager.default.isExecutableFile(atPath: binaries.path("pg_ctl")))
+    }
+
+    @Test func sharedClusterAcceptsConnections() async throws {
+        let settings = try await withFreshDatabase { client in
+            try await client.strings(
+                "SELECT concat_ws(',', current_setting('listen_addresses'), current_setting('fsync'), current_setting('server_encoding'), upper('смартфон'))")
+        }
+        #expect(settings == ["127.0.0.1,off,UTF8,СМАРТФОН"])
+    }
+
+    @Test func createDatabaseIsIdempotent() async throws {
+        let (cluster, _) = try await TestPostgres.shared.cluster()
+        let name = "idem_\(UInt32.random(in: 0...UInt32.max))"
+        #expect(try await cluster.createDatabase(name) == true)
+        #expect(try await cluster.createDatabase(name) == false)
+    }
+
+    @Test func restartReusesDataAndStopIsIdempotent() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-restart-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cluster = PostgresCluster(directory: root.appendingPathComponent("data").path, forTesting: true, removeOnExit: true, logger: TestPostgres.logger)
+
+        let first = try await cluster.start()
+        #expect(try await cluster.start() == first, "start while running returns the same endpoint")
+        try await withClient(first.clientConfiguration()) { client in
+            try await client.query("CREATE TABLE survivors (name text)")
+            try await client.query("INSERT INTO survivors VALUES ('still here')")
+        }
+        await cluster.stop()
+        #expect(await cluster.endpoint == nil)
+        #expect(!Self.accepts(port: first.port), "the server is gone after stop()")
+        await cluster.stop()
+
+        let second = try await cluster.start()
+        let survivors = try await withClient(second.clientConfiguration()) { client in
+            try await client.strings("SELECT name FROM survivors")
+        }
+        #expect(survivors == ["still here"])
+        await cluster.stop()
+        await cluster.stop()
+        #expect(!Self.accepts(port: second.port))
+    }
+
+    @Test func createDatabaseNeedsARunningCluster() async throws {
+        let cluster = PostgresCluster(directory: "/tmp/emporium-never-started-\(UUID().uuidString)", logger: TestPostgres.logger)
+        let error = try await #require(throws: DatabaseError.self) { try await cluster.createDatabase("x") }
+        #expect(error.code == .notRunning)
+    }
+
+    @Test func longPathsGetAShortSocketDirectory() {
+        let long = "/tmp/" + String(repeating: "d", count: 120) + "/data"
+        let cluster = PostgresCluster(directory: long, logger: TestPostgres.logger)
+        #expect(cluster.socketDirectory.utf8.count <= 90)
+        let short = PostgresCluster(directory: "/tmp/x/data", logger: TestPostgres.logger)
+        #expect(short.socketDirectory == "/tmp/x/data.sock")
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return result == 0
+    }
+}
