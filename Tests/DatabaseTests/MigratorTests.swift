@@ -4,7 +4,7 @@ import Logging
 import PostgresNIO
 import Testing
 
-@Suite("Migrator against a real PostgreSQL")
+@Suite("Migrator against a real PostgreSQL", .timeLimit(.minutes(2)))
 struct MigratorTests {
     static let first = Migration(version: 1, name: "0001_create_items.sql", sql: """
         -- Items; the table lands in the set's schema through search_path.

@@ -4,7 +4,7 @@ import Logging
 import PostgresNIO
 import Testing
 
-@Suite("PostgresCluster")
+@Suite("PostgresCluster", .timeLimit(.minutes(3)))
 struct PostgresClusterTests {
     @Test func missingBinariesSayHowToInstall() throws {
         let error = try #require(throws: DatabaseError.self) { try PostgresBinaries(binDirectory: "/nonexistent/bin") }
@@ -41,6 +41,10 @@ struct PostgresClusterTests {
 
         let first = try await cluster.start()
         #expect(try await cluster.start() == first, "start while running returns the same endpoint")
+        let intruder = PostgresCluster(directory: root.appendingPathComponent("data").path, logger: TestPostgres.logger)
+        let busy = try await #require(throws: DatabaseError.self) { try await intruder.start() }
+        #expect(busy.code == .startFailed)
+        #expect(busy.description.contains("already running"))
         try await withClient(first.clientConfiguration()) { client in
             try await client.query("CREATE TABLE survivors (name text)")
             try await client.query("INSERT INTO survivors VALUES ('still here')")
@@ -58,6 +62,44 @@ struct PostgresClusterTests {
         await cluster.stop()
         await cluster.stop()
         #expect(!Self.accepts(port: second.port))
+    }
+
+    @Test func runAsAServiceStopsOnCancellation() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-service-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cluster = PostgresCluster(directory: root.appendingPathComponent("data").path, forTesting: true, removeOnExit: true, logger: TestPostgres.logger)
+        let endpoint = try await cluster.start()
+        let service = Task { try await cluster.run() }
+        // run() keeps the server that start() began; cancelling it (no graceful shutdown) stops it.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(Self.accepts(port: endpoint.port))
+        service.cancel()
+        try await service.value
+        #expect(await cluster.endpoint == nil)
+        #expect(!Self.accepts(port: endpoint.port))
+    }
+
+    @Test func refusesANonEmptyDirectoryWithoutACluster() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-notpg-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try "precious".write(to: data.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let cluster = PostgresCluster(directory: data.path, logger: TestPostgres.logger)
+        let error = try await #require(throws: DatabaseError.self) { try await cluster.start() }
+        #expect(error.code == .directoryUnusable)
+        #expect(try String(contentsOf: data.appendingPathComponent("notes.txt"), encoding: .utf8) == "precious")
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "only root hands the directory to the postgres user"))
+    func asRootAnUnreachableDirectoryIsAClearError() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-private-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let cluster = PostgresCluster(directory: root.appendingPathComponent("data").path, logger: TestPostgres.logger)
+        let error = try await #require(throws: DatabaseError.self) { try await cluster.start() }
+        #expect(error.code == .directoryUnusable)
+        #expect(error.description.contains("postgres user cannot reach"))
     }
 
     @Test func createDatabaseNeedsARunningCluster() async throws {
