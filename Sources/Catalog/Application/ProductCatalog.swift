@@ -1,0 +1,264 @@
+import EmporiumCore
+import Foundation
+import Identity
+import Logging
+
+/// The catalog's use cases: what a client may ask and change, with validation and permissions.
+///
+/// Everything here speaks domain types and throws `EmporiumError`; the GraphQL layer only
+/// translates.
+public struct ProductCatalog: Sendable {
+    public let products: any ProductStore
+    public let categories: any CategoryStore
+    public let clock: any TimeSource
+
+    public init(products: any ProductStore, categories: any CategoryStore, clock: any TimeSource = SystemTimeSource()) {
+        self.products = products
+        self.categories = categories
+        self.clock = clock
+    }
+
+    // MARK: Reads
+
+    /// A product the viewer may see; `NOT_FOUND` otherwise (invisible products do not leak).
+    public func product(id: ProductID, viewer: Principal?) async throws -> Product {
+        guard let product = try await products.product(id: id), isVisible(product, to: viewer) else {
+            throw EmporiumError.notFound("no product with id \(id)")
+        }
+        return product
+    }
+
+    public func product(slug text: String, viewer: Principal?) async throws -> Product {
+        guard let slug = Slug(validating: text) else {
+            throw EmporiumError.badInput("'\(text.prefix(64))' is not a valid slug (lowercase letters, digits and single hyphens)", field: "slug")
+        }
+        guard let product = try await products.product(slug: slug), isVisible(product, to: viewer) else {
+            throw EmporiumError.notFound("no product with slug '\(slug)'")
+        }
+        return product
+    }
+
+    public func isVisible(_ product: Product, to viewer: Principal?) -> Bool {
+        switch ProductVisibility(principal: viewer) {
+        case .all: return true
+        case .publicOrOwnedBy(let owner): return product.sellerID == owner || product.isPubliclyVisible(at: clock.now())
+        case .publicOnly: return product.isPubliclyVisible(at: clock.now())
+        }
+    }
+
+    public func list(filter: ProductFilter?, first: Int?, after: String?, viewer: Principal?) async throws -> Page<Product> {
+        let limit = try PageSize.validate(first)
+        var query = ProductQuery(visibility: ProductVisibility(principal: viewer), now: clock.now(), limit: limit + 1)
+        if let after { query.after = try Self.decodePosition(after) }
+        if let filter {
+            if let category = filter.categoryID {
+                let id = try CategoryID(parsing: category, field: "filter.categoryId")
+                query.categoryIDs = try await categories.subtree(of: id)
+                if query.categoryIDs?.isEmpty ?? true {
+                    throw EmporiumError.notFound("no category with id \(id)")
+                }
+            }
+            query.sellerID = filter.sellerID.map(UserID.init)
+            if let min = filter.minPrice, min < 0 { throw EmporiumError.badInput("minPrice cannot be negative", field: "filter.minPrice") }
+            if let max = filter.maxPrice, max < 0 { throw EmporiumError.badInput("maxPrice cannot be negative", field: "filter.maxPrice") }
+            if let min = filter.minPrice, let max = filter.maxPrice, min > max {
+                throw EmporiumError.badInput("minPrice must not exceed maxPrice", field: "filter.minPrice")
+            }
+            query.minPrice = filter.minPrice
+            query.maxPrice = filter.maxPrice
+            query.currency = try filter.currency.map { try Currency(code: $0, field: "filter.currency") }
+            query.statuses = filter.statuses
+        }
+        let rows = try await products.list(query)
+        let items = Array(rows.prefix(limit))
+        return Page(
+            items: items,
+            hasNextPage: rows.count > limit,
+            cursors: items.map { Self.encodePosition(ProductPosition(createdAt: $0.createdAt, id: $0.id)) }
+        )
+    }
+
+    /// Full-text search over titles and descriptions (Russian and English word forms), with a
+    /// typo-tolerant fallback.
+    public func search(text: String, first: Int?, after: String?, viewer: Principal?) async throws -> Page<Product> {
+        let limit = try PageSize.validate(first)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw EmporiumError.badInput("the search query must not be empty", field: "query") }
+        guard trimmed.count <= 200 else { throw EmporiumError.badInput("the search query must be at most 200 characters", field: "query") }
+        var offset = 0
+        if let after {
+            let cursor = try Cursor(decoding: after)
+            guard cursor.values.count == 2, cursor.values[0] == "s", let value = Int(cursor.values[1]), value >= 0, value < 10_000 else {
+                throw EmporiumError.badInput("'\(after.prefix(64))' is not a search cursor", field: "after")
+            }
+            offset = value
+        }
+        let rows = try await products.search(ProductSearch(
+            text: trimmed, visibility: ProductVisibility(principal: viewer), now: clock.now(), offset: offset, limit: limit + 1
+        ))
+        let items = Array(rows.prefix(limit))
+        return Page(
+            items: items,
+            hasNextPage: rows.count > limit,
+            cursors: items.indices.map { Cursor(["s", String(offset + $0 + 1)]).encoded }
+        )
+    }
+
+    // MARK: Commands
+
+    public func createProduct(_ input: ProductFieldsInput, sellerID requestedSeller: String?, by principal: Principal?) async throws -> Product {
+        let caller = try Permissions.require(principal, anyOf: [.seller])
+        var seller = caller.userID
+        if let requestedSeller, requestedSeller != caller.userID.rawValue {
+            guard caller.isAdmin else { throw EmporiumError(.forbidden, "only admins may create products for another seller") }
+            seller = UserID(requestedSeller)
+        }
+        guard let rawTitle = input.title else { throw EmporiumError.badInput("a title is required", field: "input.title") }
+        guard let amount = input.priceAmount, let currency = input.priceCurrency else {
+            throw EmporiumError.badInput("a price is required", field: "input.price")
+        }
+        let title = try ProductRules.title(rawTitle)
+        let price = try Money.price(amount: amount, currency: currency, field: "input.price")
+        let compareAt = try ProductRules.compareAtPrice(input.compareAtAmount ?? nil, price: price)
+        let categoryID = try await validatedCategory(input.categoryID ?? nil)
+        let now = Self.millisecondPrecision(clock.now())
+        let product = Product(
+            id: ProductID(), sellerID: seller, title: title, slug: Slug(from: title, fallback: "product"),
+            description: try ProductRules.description(input.description ?? ""), price: price, compareAtPrice: compareAt,
+            categoryID: categoryID, attributes: try ProductRules.attributes(input.attributes ?? []),
+            imageURLs: try ProductRules.imageURLs(input.imageURLs ?? []), status: .draft, publishAt: nil,
+            createdAt: now, updatedAt: now, version: 1
+        )
+        return try await products.create(product)
+    }
+
+    public func updateProduct(id: ProductID, expectedVersion: Int, changes: ProductFieldsInput, by principal: Principal?) async throws -> Product {
+        var product = try await ownedProduct(id: id, by: principal)
+        guard product.status != .archived else {
+            throw EmporiumError(.conflict, "an archived product cannot be edited; restore it as a draft first")
+        }
+        if let title = changes.title {
+            let validated = try ProductRules.title(title)
+            if validated != product.title {
+                product.title = validated
+                let wanted = Slug(from: validated, fallback: "product")
+                // Keep the slug when the new title slugifies to the same base (e.g. a case change).
+                if wanted != product.slug, !Self.isSuffixed(product.slug, base: wanted) {
+                    product.slug = wanted
+                }
+            }
+        }
+        if let description = changes.description { product.description = try ProductRules.description(description) }
+        if changes.priceAmount != nil || changes.priceCurrency != nil {
+            product.price = try Money.price(
+                amount: changes.priceAmount ?? product.price.amount,
+                currency: changes.priceCurrency ?? product.price.currency.code, field: "input.price"
+            )
+        }
+        if let compareAt = changes.compareAtAmount {
+            product.compareAtPrice = try ProductRules.compareAtPrice(compareAt, price: product.price)
+        } else if let existing = product.compareAtPrice {
+            product.compareAtPrice = try ProductRules.compareAtPrice(existing.amount, price: product.price)
+        }
+        if let category = changes.categoryID { product.categoryID = try await validatedCategory(category) }
+        if let attributes = changes.attributes { product.attributes = try ProductRules.attributes(attributes) }
+        if let images = changes.imageURLs { product.imageURLs = try ProductRules.imageURLs(images) }
+        product.updatedAt = clock.now()
+        return try await products.update(product, expectedVersion: try Self.checkVersion(expectedVersion, product))
+    }
+
+    /// Publishes now, or schedules publication when `publishAt` is in the future.
+    public func publishProduct(id: ProductID, expectedVersion: Int?, publishAt: Date?, by principal: Principal?) async throws -> Product {
+        var product = try await ownedProduct(id: id, by: principal)
+        let now = clock.now()
+        let next: ProductStatus = (publishAt.map { $0 > now } ?? false) ? .scheduled : .published
+        if product.status == .published && next == .published { return product }
+        try product.status.requireTransition(to: next)
+        product.status = next
+        product.publishAt = next == .scheduled ? publishAt : (product.publishAt ?? now)
+        product.updatedAt = now
+        return try await products.update(product, expectedVersion: try Self.checkVersion(expectedVersion ?? product.version, product))
+    }
+
+    public func archiveProduct(id: ProductID, expectedVersion: Int?, by principal: Principal?) async throws -> Product {
+        var product = try await ownedProduct(id: id, by: principal)
+        if product.status == .archived { return product }
+        try product.status.requireTransition(to: .archived)
+        product.status = .archived
+        product.updatedAt = clock.now()
+        return try await products.update(product, expectedVersion: try Self.checkVersion(expectedVersion ?? product.version, product))
+    }
+
+    public func createCategory(name rawName: String, slug rawSlug: String?, parentID: String?, by principal: Principal?) async throws -> Category {
+        _ = try Permissions.require(principal, anyOf: [.admin])
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...100).contains(name.count) else {
+            throw EmporiumError.badInput("a category name must be 1 to 100 characters", field: "input.name")
+        }
+        let slug: Slug
+        if let rawSlug {
+            guard let valid = Slug(validating: rawSlug) else {
+                throw EmporiumError.badInput("'\(rawSlug.prefix(64))' is not a valid slug", field: "input.slug")
+            }
+            slug = valid
+        } else {
+            slug = Slug(from: name, fallback: "category")
+        }
+        let parent = try parentID.map { try CategoryID(parsing: $0, field: "input.parentId") }
+        return try await categories.create(Category(id: CategoryID(), parentID: parent, slug: slug, name: name))
+    }
+
+    // MARK: Helpers
+
+    private func ownedProduct(id: ProductID, by principal: Principal?) async throws -> Product {
+        let caller = try Permissions.require(principal, anyOf: [.seller])
+        guard let product = try await products.product(id: id) else {
+            throw EmporiumError.notFound("no product with id \(id)")
+        }
+        _ = try Permissions.requireOwner(caller, owner: product.sellerID, what: "products")
+        return product
+    }
+
+    private func validatedCategory(_ raw: String?) async throws -> CategoryID? {
+        guard let raw else { return nil }
+        let id = try CategoryID(parsing: raw, field: "input.categoryId")
+        guard try await categories.categories(ids: [id])[id] != nil else {
+            throw EmporiumError.badInput("no category with id \(id)", field: "input.categoryId")
+        }
+        return id
+    }
+
+    private static func checkVersion(_ expected: Int, _ product: Product) throws -> Int {
+        guard expected == product.version else {
+            throw EmporiumError(.conflict, "the product was changed meanwhile (expected version \(expected), current \(product.version)); re-read it and retry")
+        }
+        return expected
+    }
+
+    /// Whether `slug` is `base` plus a collision suffix (`base-2`).
+    private static func isSuffixed(_ slug: Slug, base: Slug) -> Bool {
+        guard slug.rawValue.hasPrefix(base.rawValue + "-") else { return false }
+        let rest = slug.rawValue.dropFirst(base.rawValue.count + 1)
+        return !rest.isEmpty && rest.allSatisfy(\.isNumber)
+    }
+
+    /// Timestamps are kept to the millisecond so that they survive every Date ↔ database
+    /// conversion exactly (cursors compare them).
+    static func millisecondPrecision(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    static func encodePosition(_ position: ProductPosition) -> String {
+        Cursor(["p", String(Int64((position.createdAt.timeIntervalSince1970 * 1_000_000).rounded())), position.id.description]).encoded
+    }
+
+    static func decodePosition(_ text: String) throws -> ProductPosition {
+        let cursor = try Cursor(decoding: text)
+        guard cursor.values.count == 3, cursor.values[0] == "p", let micros = Int64(cursor.values[1]),
+              let id = try? ProductID(parsing: cursor.values[2])
+        else {
+            throw EmporiumError.badInput("'\(text.prefix(64))' is not a product list cursor", field: "after")
+        }
+        return ProductPosition(createdAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), id: id)
+    }
+}

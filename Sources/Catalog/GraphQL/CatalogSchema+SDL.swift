@@ -1,0 +1,139 @@
+extension CatalogSchema {
+    /// The catalog's federation v2 subgraph SDL, as `_service { sdl }` returns it.
+    public static let sdl = #"""
+        extend schema
+          @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+
+        "An ISO 8601 date-time in UTC, e.g. 2026-11-25T09:00:00.000Z."
+        scalar DateTime
+
+        enum ProductStatus {
+          DRAFT
+          SCHEDULED
+          PUBLISHED
+          ARCHIVED
+        }
+
+        "An amount in minor units (cents) of an ISO 4217 currency."
+        type Money @shareable {
+          amount: Int!
+          currency: String!
+          formatted: String!
+        }
+
+        type ProductAttribute {
+          key: String!
+          value: String!
+        }
+
+        type Category @key(fields: "id") {
+          id: ID!
+          parentId: ID
+          slug: String!
+          name: String!
+          parent: Category
+          children: [Category!]!
+        }
+
+        type Product @key(fields: "id") {
+          id: ID!
+          sellerId: ID!
+          title: String!
+          "Unique and stable; former slugs keep resolving through productBySlug."
+          slug: String!
+          description: String!
+          price: Money!
+          compareAtPrice: Money
+          category: Category
+          attributes: [ProductAttribute!]!
+          imageUrls: [String!]!
+          status: ProductStatus!
+          publishAt: DateTime
+          createdAt: DateTime!
+          updatedAt: DateTime!
+          "Incremented on every change; updateProduct names the version it expects."
+          version: Int!
+        }
+
+        type ProductEdge {
+          cursor: String!
+          node: Product!
+        }
+
+        type PageInfo @shareable {
+          hasNextPage: Boolean!
+          endCursor: String
+        }
+
+        type ProductConnection {
+          edges: [ProductEdge!]!
+          nodes: [Product!]!
+          pageInfo: PageInfo!
+        }
+
+        input MoneyInput {
+          amount: Int!
+          currency: String!
+        }
+
+        input AttributeInput {
+          key: String!
+          value: String!
+        }
+
+        input ProductFilter {
+          categoryId: ID
+          sellerId: ID
+          minPrice: Int
+          maxPrice: Int
+          currency: String
+          statuses: [ProductStatus!]
+        }
+
+        input CreateProductInput {
+          title: String!
+          description: String
+          price: MoneyInput!
+          compareAtPrice: MoneyInput
+          categoryId: ID
+          attributes: [AttributeInput!]
+          imageUrls: [String!]
+          sellerId: ID
+        }
+
+        input UpdateProductInput {
+          title: String
+          description: String
+          price: MoneyInput
+          compareAtPrice: MoneyInput
+          removeCompareAtPrice: Boolean
+          categoryId: ID
+          removeCategory: Boolean
+          attributes: [AttributeInput!]
+          imageUrls: [String!]
+        }
+
+        input CreateCategoryInput {
+          name: String!
+          slug: String
+          parentId: ID
+        }
+
+        type Query {
+          product(id: ID!): Product
+          productBySlug(slug: String!): Product
+          products(filter: ProductFilter, first: Int, after: String): ProductConnection!
+          searchProducts(query: String!, first: Int, after: String): ProductConnection!
+          categories: [Category!]!
+          category(id: ID!): Category
+        }
+
+        type Mutation {
+          createProduct(input: CreateProductInput!): Product!
+          updateProduct(id: ID!, expectedVersion: Int!, input: UpdateProductInput!): Product!
+          publishProduct(id: ID!, expectedVersion: Int, publishAt: DateTime): Product!
+          archiveProduct(id: ID!, expectedVersion: Int): Product!
+          createCategory(input: CreateCategoryInput!): Category!
+        }
+        """#
+}

@@ -1,0 +1,95 @@
+import Database
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One private PostgreSQL cluster per test process, started lazily on a free port under a
+/// temporary directory and handed out as fresh databases, so that suites never share state.
+public actor TestPostgres {
+    public static let shared = TestPostgres()
+
+    private var cluster: PostgresCluster?
+    private var endpoint: PostgresEndpoint?
+    private var counter = 0
+    private let logger = Logger(label: "emporium.test.postgres")
+
+    /// A new, empty database with `sets` migrated; returns a configuration for it.
+    public func freshDatabase(named prefix: String = "test", migrations sets: [MigrationSet] = []) async throws -> PostgresClient.Configuration {
+        let endpoint = try await start()
+        counter += 1
+        let name = "\(prefix.lowercased().filter { $0.isLetter || $0.isNumber })_\(counter)_\(UInt32.random(in: 0...UInt32.max))"
+        try await cluster!.createDatabase(name)
+        var configuration = endpoint.clientConfiguration(database: name)
+        configuration.options.maximumConnections = 10
+        if !sets.isEmpty {
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                try await Migrator(client: client, logger: logger).migrate(sets)
+            }
+        }
+        return configuration
+    }
+
+    /// A new, empty database as a `postgres://` URL, for child processes.
+    public func freshDatabaseURL(named prefix: String = "test") async throws -> String {
+        let endpoint = try await start()
+        counter += 1
+        let name = "\(prefix.lowercased().filter { $0.isLetter || $0.isNumber })_\(counter)_\(UInt32.random(in: 0...UInt32.max))"
+        try await cluster!.createDatabase(name)
+        return endpoint.url(database: name)
+    }
+
+    private func start() async throws -> PostgresEndpoint {
+        if let endpoint { return endpoint }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-test-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let cluster = PostgresCluster(directory: directory, forTesting: true, logger: logger)
+        let endpoint = try await cluster.start()
+        self.cluster = cluster
+        self.endpoint = endpoint
+        atexit {
+            // Test processes end without a hook into the actor; stop the server synchronously.
+            TestPostgres.stopAtExit()
+        }
+        TestPostgres.registerForExit(directory: directory)
+        return endpoint
+    }
+
+    nonisolated(unsafe) private static var exitDirectories: [String] = []
+
+    private static func registerForExit(directory: String) {
+        exitDirectories.append(directory)
+    }
+
+    /// Fast shutdown (SIGINT to the postmaster, found through its pid file), then removes the
+    /// directory. Bounded to five seconds per cluster.
+    private static func stopAtExit() {
+        for directory in exitDirectories {
+            for candidate in [directory, directory + "/data", directory + "/pgdata"] {
+                guard let text = try? String(contentsOfFile: candidate + "/postmaster.pid", encoding: .utf8),
+                      let pid = text.split(separator: "\n").first.flatMap({ pid_t($0) }), pid > 0
+                else { continue }
+                kill(pid, SIGINT)
+                for _ in 0..<50 where kill(pid, 0) == 0 { usleep(100_000) }
+            }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+}
+
+/// Runs `body` with a running client for `configuration`.
+public func withPostgresClient<Result: Sendable>(
+    _ configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "emporium.test"),
+    _ body: @Sendable (PostgresClient) async throws -> Result
+) async throws -> Result {
+    let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    return try await withThrowingTaskGroup(of: Result?.self) { group in
+        group.addTask {
+            await client.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        return try await body(client)
+    }
+}

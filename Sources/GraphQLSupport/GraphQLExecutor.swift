@@ -1,0 +1,43 @@
+import GraphQL
+import HTTPTypes
+import Identity
+
+/// What the HTTP layer knows about a request besides its GraphQL text.
+public struct GraphQLRequestInfo: Sendable {
+    public var principal: Principal?
+    public var headers: HTTPFields
+    /// GET requests may only run queries (GraphQL-over-HTTP).
+    public var isReadOnly: Bool
+
+    public init(principal: Principal?, headers: HTTPFields = [:], isReadOnly: Bool = false) {
+        self.principal = principal
+        self.headers = headers
+        self.isReadOnly = isReadOnly
+    }
+}
+
+/// The result of running one GraphQL request, with enough to pick the HTTP status.
+public struct GraphQLOutcome: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// Parse or validation failed: nothing ran ("request error" in the spec).
+        case requestError
+        /// Executed; `result` may still hold field errors.
+        case executed
+        /// A mutation over GET.
+        case methodNotAllowed
+    }
+
+    public let kind: Kind
+    public let result: GraphQLResult
+
+    public init(kind: Kind, result: GraphQLResult) {
+        self.kind = kind
+        self.result = result
+    }
+}
+
+/// Anything that answers GraphQL requests: one subgraph's schema, or (later) the federation
+/// gateway. The HTTP layer depends only on this.
+public protocol GraphQLExecutor: Sendable {
+    func execute(_ request: GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome
+}

@@ -1,0 +1,123 @@
+import EmporiumCore
+import Graphiti
+import GraphQL
+import Logging
+import Metrics
+import Synchronization
+
+/// Executes requests against one Graphiti schema: parse (cached), validate, execute, and give
+/// every error an `extensions.code`.
+public struct SchemaEndpoint<Resolver: Sendable, Context: Sendable>: GraphQLExecutor {
+    public typealias ContextFactory = @Sendable (GraphQLRequestInfo) async throws -> Context
+
+    let schema: Schema<Resolver, Context>
+    let resolver: Resolver
+    let makeContext: ContextFactory
+    let logger: Logger
+    private let documents = DocumentCache()
+    private let metrics = OperationMetrics()
+
+    public init(schema: Schema<Resolver, Context>, resolver: Resolver, logger: Logger, makeContext: @escaping ContextFactory) {
+        self.schema = schema
+        self.resolver = resolver
+        self.logger = logger
+        self.makeContext = makeContext
+    }
+
+    public func execute(_ request: GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
+        let start = ContinuousClock.now
+        let outcome = await run(request, info: info)
+        metrics.record(operation: request.operationName, outcome: outcome, duration: ContinuousClock.now - start)
+        return outcome
+    }
+
+    private func run(_ request: GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
+        let document: Document
+        switch prepare(request.query) {
+        case .success(let prepared): document = prepared
+        case .failure(let outcome): return outcome
+        }
+        if info.isReadOnly, Self.operationType(in: document, named: request.operationName) != .query {
+            let error = GraphQLError(message: "only queries may be sent with GET; use POST for mutations")
+            return GraphQLOutcome(kind: .methodNotAllowed, result: GraphQLResult(errors: [GraphQLErrorMapping.withCode(error, "METHOD_NOT_ALLOWED")]))
+        }
+        do {
+            let context = try await makeContext(info)
+            let result = try await GraphQL.execute(
+                schema: schema.schema, documentAST: document, rootValue: resolver, context: context,
+                variableValues: request.variables, operationName: request.operationName
+            )
+            return GraphQLOutcome(kind: .executed, result: GraphQLResult(
+                data: result.data, errors: result.errors.map { GraphQLErrorMapping.map($0, logger: logger) }
+            ))
+        } catch let error as GraphQLError {
+            return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [GraphQLErrorMapping.map(error, logger: logger)]))
+        } catch {
+            let wrapped = GraphQLError(message: String(describing: error), originalError: error)
+            return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [GraphQLErrorMapping.map(wrapped, logger: logger)]))
+        }
+    }
+
+    private enum Prepared {
+        case success(Document)
+        case failure(GraphQLOutcome)
+    }
+
+    private func prepare(_ query: String) -> Prepared {
+        if let cached = documents.document(for: query) { return .success(cached) }
+        let document: Document
+        do {
+            document = try parse(source: Source(body: query, name: "GraphQL request"))
+        } catch let error as GraphQLError {
+            return .failure(GraphQLOutcome(kind: .requestError, result: GraphQLResult(errors: [GraphQLErrorMapping.withCode(error, GraphQLErrorMapping.parseFailed)])))
+        } catch {
+            let wrapped = GraphQLError(message: "the query could not be parsed: \(error)")
+            return .failure(GraphQLOutcome(kind: .requestError, result: GraphQLResult(errors: [GraphQLErrorMapping.withCode(wrapped, GraphQLErrorMapping.parseFailed)])))
+        }
+        let errors = validate(schema: schema.schema, ast: document)
+        guard errors.isEmpty else {
+            return .failure(GraphQLOutcome(kind: .requestError, result: GraphQLResult(
+                errors: errors.map { GraphQLErrorMapping.withCode($0, GraphQLErrorMapping.validationFailed) }
+            )))
+        }
+        documents.store(document, for: query)
+        return .success(document)
+    }
+
+    static func operationType(in document: Document, named name: String?) -> OperationType? {
+        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
+        if let name { return operations.first { $0.name?.value == name }?.operation }
+        return operations.count == 1 ? operations[0].operation : nil
+    }
+}
+
+/// Request counts and latency per operation name. Names come from clients, so only the first
+/// `maximumNames` distinct ones get their own series; the rest share "other".
+final class OperationMetrics: Sendable {
+    static let maximumNames = 200
+    private let names = Mutex(Set<String>())
+
+    func record(operation: String?, outcome: GraphQLOutcome, duration: Duration) {
+        let name = label(for: operation)
+        let status: String
+        switch outcome.kind {
+        case .requestError, .methodNotAllowed: status = "rejected"
+        case .executed: status = outcome.result.errors.isEmpty ? "ok" : "error"
+        }
+        Counter(label: "graphql_requests_total", dimensions: [("operation", name), ("outcome", status)]).increment()
+        Timer(label: "graphql_request_duration_seconds", dimensions: [("operation", name)]).recordNanoseconds(
+            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        )
+    }
+
+    private func label(for operation: String?) -> String {
+        guard let operation, !operation.isEmpty else { return "anonymous" }
+        let name = String(operation.prefix(64))
+        return names.withLock { names in
+            if names.contains(name) { return name }
+            guard names.count < Self.maximumNames else { return "other" }
+            names.insert(name)
+            return name
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import Logging
+import Metrics
+import Prometheus
+
+/// Process-wide logging and metrics set-up. Only executables call this; libraries just log and count.
+public enum Bootstrap {
+    /// Bootstraps swift-log (stderr) at `level` and swift-metrics (Prometheus); returns the
+    /// registry that `/metrics` emits.
+    public static func process(logLevel: Logger.Level) -> PrometheusCollectorRegistry {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }
+}

@@ -1,0 +1,38 @@
+import EmporiumCore
+import Foundation
+import Testing
+
+@Suite struct CursorAndIdentifierTests {
+    @Test func cursorsRoundTrip() throws {
+        let cursor = Cursor(["p", "1732530000123000", "8c1d0c5e-0c0f-4a3e-9d8e-3d7f5c2b1a00"])
+        #expect(try Cursor(decoding: cursor.encoded) == cursor)
+        #expect(!cursor.encoded.contains("="))
+    }
+
+    @Test(arguments: ["", "not-base64!!", "eyJ2IjoyLCJrIjpbXX0", String(repeating: "a", count: 600)])
+    func malformedCursorsAreBadUserInput(text: String) {
+        #expect {
+            try Cursor(decoding: text)
+        } throws: { error in
+            (error as? EmporiumError)?.code == .badUserInput
+        }
+    }
+
+    @Test func idsParseStrictly() throws {
+        let id = ProductID()
+        #expect(try ProductID(parsing: id.description) == id)
+        #expect(id.description == id.description.lowercased())
+        #expect {
+            try ProductID(parsing: "42", field: "id")
+        } throws: { error in
+            let error = error as? EmporiumError
+            return error?.code == .badUserInput && error?.field == "id" && error?.message.contains("product id") == true
+        }
+    }
+
+    @Test func errorsKeepDetailOutOfTheUserMessage() {
+        let error = EmporiumError(.internalError, "database unavailable", detail: "password=secret host=db")
+        #expect(error.description == "database unavailable")
+        #expect(error.debugDescription.contains("host=db"))
+    }
+}
