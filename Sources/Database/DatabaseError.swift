@@ -11,6 +11,7 @@ public struct DatabaseError: Error, CustomStringConvertible, CustomDebugStringCo
 
         private init(_ name: String) { self.name = name }
 
+        /// The code's name, for logs and test output.
         public var description: String { self.name }
 
         /// No PostgreSQL server binaries (initdb, postgres, pg_ctl) were found on this machine.
@@ -56,8 +57,10 @@ public struct DatabaseError: Error, CustomStringConvertible, CustomDebugStringCo
         self.underlying = underlying
     }
 
+    /// The user-safe message.
     public var description: String { self.message }
 
+    /// The message with code, details and the underlying error, for developers.
     public var debugDescription: String {
         var text = "DatabaseError(\(self.code)): \(self.message)"
         if let details, !details.isEmpty { text += "\n\(details)" }

@@ -30,6 +30,10 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public let database: String
     /// The TLS policy.
     public let sslMode: SSLMode
+    /// `application_name`, shown in `pg_stat_activity` (useful with one database per several services).
+    public let applicationName: String?
+    /// `connect_timeout` in seconds, if given.
+    public let connectTimeout: Int?
 
     /// Parses `string`; errors name the part that is wrong and never echo the password.
     public init(_ string: String) throws {
@@ -88,7 +92,16 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
 
         let unknown = Set(query.keys).subtracting(["sslmode", "host", "application_name", "connect_timeout"])
         guard unknown.isEmpty else {
-            throw Self.invalid("unsupported parameter(s): \(unknown.sorted().joined(separator: ", ")) (supported: sslmode, host)")
+            throw Self.invalid("unsupported parameter(s): \(unknown.sorted().joined(separator: ", ")) (supported: sslmode, host, application_name, connect_timeout)")
+        }
+        self.applicationName = query["application_name"].flatMap { $0.isEmpty ? nil : $0 }
+        if let text = query["connect_timeout"] {
+            guard let seconds = Int(text), seconds > 0 else {
+                throw Self.invalid("connect_timeout=\(text) must be a positive number of seconds")
+            }
+            self.connectTimeout = seconds
+        } else {
+            self.connectTimeout = nil
         }
         if let mode = query["sslmode"] {
             guard let parsed = SSLMode(rawValue: mode.lowercased()) else {
@@ -103,13 +116,22 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
 
     /// The configuration to build a `PostgresClient` from.
     public var configuration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
         if let unixSocketPath {
-            return PostgresClient.Configuration(
+            configuration = PostgresClient.Configuration(
                 unixSocketPath: unixSocketPath, username: self.username, password: self.password, database: self.database)
+        } else {
+            configuration = PostgresClient.Configuration(
+                host: self.host ?? "127.0.0.1", port: self.port, username: self.username, password: self.password,
+                database: self.database, tls: self.tls)
         }
-        return PostgresClient.Configuration(
-            host: self.host ?? "127.0.0.1", port: self.port, username: self.username, password: self.password,
-            database: self.database, tls: self.tls)
+        if let applicationName {
+            configuration.options.additionalStartupParameters.append(("application_name", applicationName))
+        }
+        if let connectTimeout {
+            configuration.options.connectTimeout = .seconds(connectTimeout)
+        }
+        return configuration
     }
 
     private var tls: PostgresClient.Configuration.TLS {

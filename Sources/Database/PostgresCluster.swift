@@ -31,11 +31,11 @@ public actor PostgresCluster {
     public nonisolated let logFile: String
 
     private let requestedPort: Int?
-    private let forTesting: Bool
-    private let removeOnExit: Bool
-    private let logger: Logger
+    let forTesting: Bool
+    let removeOnExit: Bool
+    let logger: Logger
     private var state: State = .stopped
-    private var watchdogStarted = false
+    var watchdogStarted = false
 
     /// Describes a cluster; nothing happens on disk until ``start()``.
     ///
@@ -310,117 +310,4 @@ public actor PostgresCluster {
         }
     }
 
-    /// Starts the process-exit watchdog once per cluster. Its stdin is a pipe whose write end only
-    /// this process holds (close-on-exec, never closed): when the process ends, `cat` sees EOF and
-    /// the script stops the server. It ignores SIGINT/SIGHUP so a Ctrl-C reaches us, not it.
-    private func startWatchdog(binaries: PostgresBinaries, runAs: RunAs) {
-        guard !self.watchdogStarted else { return }
-        var fds: [Int32] = [0, 0]
-        // pipe2 is not visible from Swift's Glibc module; ChildProcess closes every descriptor
-        // above 2 in its children anyway, so the brief window before FD_CLOEXEC is harmless.
-        guard pipe(&fds) == 0, fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0 else {
-            self.logger.warning("cannot create the watchdog pipe; the server may outlive this process")
-            return
-        }
-        let (stopProgram, stopArguments) = runAs.command(
-            binaries.path("pg_ctl"), ["stop", "-D", self.dataDirectory, "-m", self.forTesting ? "immediate" : "fast", "-w", "-t", "60", "-s"])
-        let script = """
-            trap '' INT HUP
-            remove=$1; data=$2; sock=$3; shift 3
-            cat >/dev/null 2>&1
-            "$@" >/dev/null 2>&1
-            if [ "$remove" = 1 ]; then rm -rf "$data" "$sock"; rmdir "$(dirname "$data")" 2>/dev/null; fi
-            """
-        do {
-            try ChildProcess.spawnDetached(
-                "/bin/sh",
-                ["-c", script, "emporium-postgres-watchdog", self.removeOnExit ? "1" : "0",
-                 self.dataDirectory, self.socketDirectory, stopProgram] + stopArguments,
-                stdin: fds[0])
-            self.watchdogStarted = true
-        } catch {
-            close(fds[1])
-            self.logger.warning("cannot start the watchdog; the server may outlive this process", metadata: ["error": "\(error)"])
-        }
-        close(fds[0])
-        // fds[1] stays open on purpose until the process exits.
-    }
-
-    // MARK: - Helpers
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw DatabaseError(.startFailed, "Cannot open a socket to find a free port.") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw DatabaseError(.startFailed, "Cannot bind 127.0.0.1 to find a free port.") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw DatabaseError(.startFailed, "Cannot read the free port's number.") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    private static func hasCUTF8Locale() -> Bool {
-        ["/usr/lib/locale/C.utf8", "/usr/lib/locale/C.UTF-8"].contains { FileManager.default.fileExists(atPath: $0) }
-    }
-
-    private static func shellQuote(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-
-    private static func fileSize(_ path: String) -> UInt64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
-    }
-
-    private static func readTail(_ path: String, from offset: UInt64, maxBytes: Int = 8192) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: offset)
-        let data = (try? handle.readToEnd()) ?? Data()
-        return String(decoding: data.suffix(maxBytes), as: UTF8.self)
-    }
-}
-
-/// Who runs the PostgreSQL programs: this process's user, or `postgres` through `runuser` when we are root.
-enum RunAs: Sendable {
-    case currentUser
-    case postgresUser(uid: UInt32, gid: UInt32, runuser: String)
-
-    static func current() throws -> RunAs {
-        guard geteuid() == 0 else { return .currentUser }
-        guard let entry = getpwnam("postgres") else {
-            throw DatabaseError(
-                .binariesNotFound,
-                "Running as root needs a `postgres` system user to run PostgreSQL (initdb refuses root); \(DatabaseError.installHint), which creates it.")
-        }
-        guard let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw DatabaseError(.commandFailed, "Running as root needs `runuser` (util-linux) to run PostgreSQL as the postgres user.")
-        }
-        return .postgresUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid, runuser: runuser)
-    }
-
-    func command(_ program: String, _ arguments: [String]) -> (String, [String]) {
-        switch self {
-        case .currentUser:
-            return (program, arguments)
-        case .postgresUser(_, _, let runuser):
-            return (runuser, ["-u", "postgres", "--", program] + arguments)
-        }
-    }
-
-    /// A prefix for commands quoted in error messages.
-    var displayPrefix: String {
-        switch self {
-        case .currentUser: return ""
-        case .postgresUser: return "runuser -u postgres -- "
-        }
-    }
 }

@@ -42,6 +42,13 @@ struct DatabaseURLTests {
         #expect(socket.configuration.unixSocketPath == "/var/run/postgresql/.s.PGSQL.5432")
     }
 
+    @Test func appliesApplicationNameAndConnectTimeout() throws {
+        let url = try DatabaseURL("postgres://u@h/d?application_name=catalog&connect_timeout=3")
+        let options = url.configuration.options
+        #expect(options.connectTimeout == .seconds(3))
+        #expect(options.additionalStartupParameters.map { "\($0.0)=\($0.1)" } == ["application_name=catalog"])
+    }
+
     @Test func descriptionHidesThePassword() throws {
         let url = try DatabaseURL("postgres://alice:topsecret@db:5432/shop?sslmode=disable")
         #expect(!url.description.contains("topsecret"))
@@ -68,6 +75,7 @@ struct DatabaseURLTests {
         ("postgres://u@h/d?sslmode=verify-ca", "sslmode=verify-ca"),
         ("postgres://u@h/d?pool=5", "unsupported parameter"),
         ("postgres://u:pw@:5432/d", "host"),
+        ("postgres://u@h/d?connect_timeout=soon", "connect_timeout"),
     ])
     func rejectsWithAClearMessage(input: String, expected: String) throws {
         let error = try #require(throws: DatabaseError.self) { try DatabaseURL(input) }
