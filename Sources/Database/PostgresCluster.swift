@@ -83,16 +83,20 @@ public actor PostgresCluster {
             case .stopping(let task):
                 await task.value
             case .stopped:
-                let task = Task { try await self.performStart() }
-                self.state = .starting(task)
-                do {
-                    let endpoint = try await task.value
-                    self.state = .running(endpoint)
-                    return endpoint
-                } catch {
-                    self.state = .stopped
-                    throw error
+                // The task records the outcome itself, so the state never lags behind a finished
+                // task (a concurrent stop() must not spin on a completed start).
+                let task = Task {
+                    do {
+                        let endpoint = try await self.performStart()
+                        self.state = .running(endpoint)
+                        return endpoint
+                    } catch {
+                        self.state = .stopped
+                        throw error
+                    }
                 }
+                self.state = .starting(task)
+                return try await task.value
             }
         }
     }
@@ -111,10 +115,12 @@ public actor PostgresCluster {
             case .starting(let task):
                 _ = try? await task.value
             case .running:
-                let task = Task { await self.performStop() }
+                let task = Task {
+                    await self.performStop()
+                    self.state = .stopped
+                }
                 self.state = .stopping(task)
                 await task.value
-                self.state = .stopped
                 return
             }
         }
