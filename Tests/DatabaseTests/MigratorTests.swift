@@ -47,6 +47,26 @@ struct MigratorTests {
         }
     }
 
+    @Test func extensionsBelongInPublic() async throws {
+        // CREATE EXTENSION goes to the first schema on the search_path, i.e. the service's schema,
+        // unless told otherwise; `WITH SCHEMA public` keeps its functions visible to everyone.
+        let (inPublic, inSchema) = try await withFreshDatabase { client in
+            let migrator = Migrator(client: client, logger: TestPostgres.logger)
+            try await migrator.migrate([try self.set("catalog", [
+                Migration(version: 1, name: "0001_trgm.sql", sql: "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;"),
+            ])])
+            try await migrator.migrate([try self.set("inventory", [
+                Migration(version: 1, name: "0001_unaccent.sql", sql: "CREATE EXTENSION IF NOT EXISTS unaccent;"),
+            ])])
+            let trgm = try await client.strings("SELECT (word_similarity('smartfon', 'smartphone') > 0.3)::text")
+            let unaccent = try await client.strings(
+                "SELECT n.nspname::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'")
+            return (trgm, unaccent)
+        }
+        #expect(inPublic == ["true"], "pg_trgm is callable without qualification")
+        #expect(inSchema == ["inventory"], "without WITH SCHEMA the extension lands in the service's schema")
+    }
+
     @Test func rerunAppliesNothing() async throws {
         try await withFreshDatabase { client in
             let migrator = Migrator(client: client, logger: TestPostgres.logger)
