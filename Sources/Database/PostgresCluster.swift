@@ -166,7 +166,7 @@ public actor PostgresCluster {
     // MARK: - Start
 
     private func performStart() async throws -> PostgresEndpoint {
-        let binaries = try PostgresBinaries.locate()
+        let binaries = try self.binaries()
         let runAs = try RunAs.current()
         try await self.prepareDirectories(runAs: runAs)
         if !FileManager.default.fileExists(atPath: (self.dataDirectory as NSString).appendingPathComponent("PG_VERSION")) {
@@ -196,11 +196,15 @@ public actor PostgresCluster {
                 return PostgresEndpoint(host: "127.0.0.1", port: port)
             }
             let serverLog = Self.readTail(self.logFile, from: logOffset)
+            // The server's own FATAL line ("database files are incompatible with server", "could not
+            // bind") is what an operator needs; it holds no secrets.
+            let reason = serverLog.split(separator: "\n").last(where: { $0.contains("FATAL:") || $0.contains("PANIC:") })
+                .map { " Server said: \($0.trimmingCharacters(in: .whitespaces))." } ?? ""
             lastError = DatabaseError(
                 .startFailed,
                 result.timedOut
-                    ? "PostgreSQL in \(self.dataDirectory) did not become ready within 60 s; see \(self.logFile)."
-                    : "PostgreSQL in \(self.dataDirectory) failed to start on port \(port); see \(self.logFile).",
+                    ? "PostgreSQL in \(self.dataDirectory) did not become ready within 60 s; see \(self.logFile).\(reason)"
+                    : "PostgreSQL in \(self.dataDirectory) failed to start on port \(port); see \(self.logFile).\(reason)",
                 details: "pg_ctl (exit \(result.status)):\n\(result.output)\nserver log:\n\(serverLog)")
             if result.timedOut {
                 // Do not leave a half-started server behind.
@@ -211,6 +215,17 @@ public actor PostgresCluster {
             guard self.requestedPort == nil, portTaken else { break }
         }
         throw lastError ?? DatabaseError(.startFailed, "PostgreSQL did not start.")
+    }
+
+    /// The binaries for this data directory: those of the major version that created it when
+    /// installed (Debian keeps several side by side), otherwise the usual search.
+    private func binaries() throws -> PostgresBinaries {
+        let versionFile = (self.dataDirectory as NSString).appendingPathComponent("PG_VERSION")
+        if let text = try? String(contentsOfFile: versionFile, encoding: .utf8) {
+            let major = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let matching = try? PostgresBinaries(binDirectory: "/usr/lib/postgresql/\(major)/bin") { return matching }
+        }
+        return try PostgresBinaries.locate()
     }
 
     private func serverOptions(port: Int) -> String {
@@ -298,7 +313,7 @@ public actor PostgresCluster {
     // MARK: - Stop
 
     private func performStop() async {
-        guard let binaries = try? PostgresBinaries.locate(), let runAs = try? RunAs.current() else { return }
+        guard let binaries = try? self.binaries(), let runAs = try? RunAs.current() else { return }
         for mode in ["fast", "immediate"] {
             let (program, arguments) = runAs.command(
                 binaries.path("pg_ctl"), ["stop", "-D", self.dataDirectory, "-m", mode, "-w", "-t", "60", "-s"])

@@ -85,6 +85,26 @@ struct PostgresClusterTests {
         #expect(!Self.accepts(port: endpoint.port))
     }
 
+    @Test func aTakenFixedPortIsAClearErrorThenAFreePortWorks() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-port-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("data").path
+        let (listener, port) = try Self.occupyPort()
+        defer { close(listener) }
+        let blocked = PostgresCluster(directory: data, port: port, forTesting: true, removeOnExit: true, logger: TestPostgres.logger)
+        let error = try await #require(throws: DatabaseError.self) { try await blocked.start() }
+        #expect(error.code == .startFailed)
+        #expect(error.description.contains("port \(port)"))
+        #expect(error.description.contains("Server said:"), "\(error.description)")
+        #expect(await blocked.endpoint == nil)
+
+        // The same (now initialized) directory starts fine on a free port.
+        let free = PostgresCluster(directory: data, forTesting: true, removeOnExit: true, logger: TestPostgres.logger)
+        let endpoint = try await free.start()
+        #expect(endpoint.port != port)
+        await free.stop()
+    }
+
     @Test func refusesANonEmptyDirectoryWithoutACluster() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-notpg-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -120,6 +140,22 @@ struct PostgresClusterTests {
         #expect(cluster.socketDirectory.utf8.count <= 90)
         let short = PostgresCluster(directory: "/tmp/x/data", logger: TestPostgres.logger)
         #expect(short.socketDirectory == "/tmp/x/data.sock")
+    }
+
+    /// A listening socket on a free 127.0.0.1 port (to occupy it).
+    static func occupyPort() throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        try #require(fd >= 0 && ok)
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
