@@ -165,10 +165,11 @@ func runSwift(_ options: Options, bootstrap: String) async throws -> Result {
 }
 
 func runPython(_ options: Options, bootstrap: String) -> Result? {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("confluent_bench.py").path
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", script, "--bootstrap", bootstrap, "--records", "\(options.records)", "--size", "\(options.size)",
+    let input = Pipe()
+    p.standardInput = input
+    p.arguments = ["python3", "-", "--bootstrap", bootstrap, "--records", "\(options.records)", "--size", "\(options.size)",
                    "--partitions", "\(options.partitions)", "--latency", "\(options.latencySamples)"]
     let pipe = Pipe()
     p.standardOutput = pipe
@@ -176,6 +177,8 @@ func runPython(_ options: Options, bootstrap: String) -> Result? {
         print("confluent-kafka run failed: \(error)")
         return nil
     }
+    input.fileHandleForWriting.write(Data(confluentBenchScript.utf8))
+    try? input.fileHandleForWriting.close()
     let out = pipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     guard p.terminationStatus == 0, let line = String(decoding: out, as: UTF8.self).split(separator: "\n").last else {

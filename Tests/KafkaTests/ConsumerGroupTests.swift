@@ -147,4 +147,50 @@ import Testing
         let survivorValues = entries.filter { $0.consumer == 1 }.map(\.value)
         #expect(Set(survivorValues).count == survivorValues.count, "the survivor itself reads each record once")
     }
+
+    @Test func latestResetSkipsWhatWasThere() async throws {
+        let (config, topic) = try await setUp(partitions: 2)
+        try await produce(config, topic: topic, values: 0..<30)  // multi-record batches
+        var consumerConfig = IntegrationTests.consumerConfiguration(group: uniqueName("latest"), topics: [topic])
+        consumerConfig.autoOffsetReset = .latest
+        let consumer = KafkaConsumer(configuration: config, consumerConfiguration: consumerConfig)
+        let log = RecordLog()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await consumer.run() }
+            let assigned = try await withTimeout(20, "assignment") { await self.firstAssignment(consumer) }
+            #expect(assigned?.count == 2)
+            group.addTask { _ = try await self.consume(consumer, id: 0, into: log) }
+            try await produce(config, topic: topic, values: 30..<40)
+            try await withTimeout(20, "new records") { await log.waitForUnique(10) }
+            consumer.shutdown()
+            try await group.waitForAll()
+        }
+        #expect(Set(await log.entries.map(\.value)) == Set((30..<40).map { "\($0)" }))
+    }
+
+    @Test func gzipRoundTrip() async throws {
+        let (config, topic) = try await setUp(partitions: 1)
+        var producerConfig = KafkaProducerConfiguration()
+        producerConfig.compression = .gzip
+        let producer = KafkaProducer(configuration: config, producerConfiguration: producerConfig)
+        let consumer = KafkaConsumer(configuration: config, consumerConfiguration: IntegrationTests.consumerConfiguration(group: uniqueName("gzip"), topics: [topic]))
+        let log = RecordLog()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await producer.run() }
+            group.addTask { try await consumer.run() }
+            var deliveries: [KafkaDelivery] = []
+            for i in 0..<200 {
+                deliveries.append(try await producer.enqueue(topic: topic, value: ByteBuffer(string: String(repeating: "compressible-\(i)-", count: 20))))
+            }
+            for d in deliveries { _ = try await d.metadata }
+            group.addTask { _ = try await self.consume(consumer, id: 0, into: log, stopAfter: 200) }
+            try await withTimeout(20, "gzip records") { await log.waitForUnique(200) }
+            consumer.shutdown()
+            producer.shutdown()
+            try await group.waitForAll()
+        }
+        let entries = await log.entries
+        #expect(entries.map(\.offset) == Array(0..<200))
+        #expect(entries[7].value == String(repeating: "compressible-7-", count: 20))
+    }
 }

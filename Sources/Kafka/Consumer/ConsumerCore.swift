@@ -81,8 +81,13 @@ actor ConsumerCore {
                     }
                     await sleep(until: min(nextHeartbeat, nextCommit ?? nextHeartbeat))
                 } else {
-                    // Nothing to do outside a stable group but wait for shutdown.
-                    await sleep(until: now + .seconds(1))
+                    // Not expected (every transition out of a stable group names its next step),
+                    // but never idle outside a stable group: pick membership up again.
+                    switch machine.state {
+                    case .findingCoordinator: action = .findCoordinator(after: .seconds(1))
+                    case .joining(let m): action = .join(memberID: m, after: .seconds(1))
+                    default: await sleep(until: now + .seconds(1))
+                    }
                 }
 
             case .findCoordinator(let after):
@@ -276,13 +281,22 @@ actor ConsumerCore {
             try KafkaError.check(p.errorCode, "ListOffsets \(tp)")
             return max(p.offset, 0)
         case .latest:
+            let listed = try await connection.send(ListOffsetsRequest(topics: [.init(name: tp.topic, partitions: [(tp.partition, ListOffsetsRequest.latest)])]))
+            guard let l = listed.topics.first?.partitions.first else { throw KafkaError(.malformedResponse, detail: "ListOffsets") }
+            try KafkaError.check(l.errorCode, "ListOffsets \(tp)")
+            // Tansu's ListOffsets "latest" is the last batch's base offset + 1 (wrong after
+            // multi-record batches); a Fetch's high watermark is right. Tansu answers a Fetch with
+            // max_wait 0 with no topics at all, hence the short wait.
             let r = try await connection.send(FetchRequest(
-                maxWaitMs: 0, minBytes: 0, maxBytes: 1,
-                topics: [.init(name: tp.topic, partitions: [.init(partition: tp.partition, fetchOffset: 0, partitionMaxBytes: 1)])]
+                maxWaitMs: 10, minBytes: 1, maxBytes: 64 * 1024,
+                topics: [.init(name: tp.topic, partitions: [.init(partition: tp.partition, fetchOffset: max(l.offset, 0), partitionMaxBytes: 64 * 1024)])]
             ))
-            guard let p = r.topics.first?.partitions.first else { throw KafkaError(.malformedResponse, detail: "Fetch") }
-            try KafkaError.check(p.errorCode, "Fetch \(tp)")
-            return max(p.highWatermark, 0)
+            if let p = r.topics.first(where: { $0.name == tp.topic })?.partitions.first(where: { $0.partition == tp.partition }),
+               p.errorCode == 0, p.highWatermark >= 0
+            {
+                return p.highWatermark
+            }
+            return max(l.offset, 0)
         }
     }
 
@@ -345,7 +359,9 @@ actor ConsumerCore {
         }
         if needsMetadata { _ = try? await cluster.refreshMetadata(topics: configuration.topics) }
         if byLeader.isEmpty {
-            await sleep(until: .now + .milliseconds(100))
+            // No partitions (more members than partitions) or no leaders yet: poll again shortly.
+            // (Not `sleep(until:)`: the group loop owns that wake signal.)
+            try? await Task.sleep(for: .milliseconds(100))
             return
         }
         let requests = byLeader.map { leader, tps in
@@ -393,7 +409,7 @@ actor ConsumerCore {
             _ = try? await cluster.refreshMetadata(topics: configuration.topics)
         }
         if records.isEmpty && failed {
-            await sleep(until: .now + .milliseconds(100))
+            try? await Task.sleep(for: .milliseconds(100))
         }
         if self.current?.epoch == epoch { delivery.append(records, epoch: epoch) }
     }

@@ -1,7 +1,11 @@
+/// The kafka-bench workload with confluent-kafka (librdkafka), run with `python3 -` by
+/// `runPython`. Kept as a string so the executable target holds only Swift sources (SwiftPM warns
+/// about unhandled files otherwise). Prints one JSON line of results.
+let confluentBenchScript = #"""
 """The kafka-bench workload with confluent-kafka (librdkafka), printing one JSON line of results.
 
-Invoked by kafka-bench with the same broker; run alone with:
-    python3 confluent_bench.py --bootstrap 127.0.0.1:9092 --records 1000000 --size 100
+Invoked by kafka-bench (main.swift) through `python3 -` with the same broker.
+
 """
 import argparse
 import json
@@ -101,3 +105,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+"""#
