@@ -41,41 +41,18 @@ public actor TestPostgres {
         return endpoint.url(database: name)
     }
 
+    /// The cluster's own watchdog stops it (and removes its directory) when this process exits,
+    /// however it exits.
     private func start() async throws -> PostgresEndpoint {
         if let endpoint { return endpoint }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-test-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        let cluster = PostgresCluster(directory: directory, forTesting: true, logger: logger)
+        let cluster = PostgresCluster(directory: directory, forTesting: true, removeOnExit: true, logger: logger)
         let endpoint = try await cluster.start()
         self.cluster = cluster
         self.endpoint = endpoint
-        atexit {
-            // Test processes end without a hook into the actor; stop the server synchronously.
-            TestPostgres.stopAtExit()
-        }
-        TestPostgres.registerForExit(directory: directory)
         return endpoint
     }
 
-    nonisolated(unsafe) private static var exitDirectories: [String] = []
-
-    private static func registerForExit(directory: String) {
-        exitDirectories.append(directory)
-    }
-
-    /// Fast shutdown (SIGINT to the postmaster, found through its pid file), then removes the
-    /// directory. Bounded to five seconds per cluster.
-    private static func stopAtExit() {
-        for directory in exitDirectories {
-            for candidate in [directory, directory + "/data", directory + "/pgdata"] {
-                guard let text = try? String(contentsOfFile: candidate + "/postmaster.pid", encoding: .utf8),
-                      let pid = text.split(separator: "\n").first.flatMap({ pid_t($0) }), pid > 0
-                else { continue }
-                kill(pid, SIGINT)
-                for _ in 0..<50 where kill(pid, 0) == 0 { usleep(100_000) }
-            }
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-    }
 }
 
 /// Runs `body` with a running client for `configuration`.

@@ -91,7 +91,7 @@ public struct GraphQLHTTP: Sendable {
     }
 
     static func encode(_ result: GraphQLResult, status: HTTPResponse.Status, graphQLMediaType: Bool) -> Response {
-        let data = (try? JSONEncoder().encode(result)) ?? Data(#"{"errors":[{"message":"internal error: response encoding failed","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"#.utf8)
+        let data = ResponseJSON.encode(result)
         var headers = HTTPFields()
         headers[.contentType] = graphQLMediaType ? "\(graphQLResponseMediaType); charset=utf-8" : "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: data)))

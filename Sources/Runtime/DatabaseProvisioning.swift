@@ -11,6 +11,8 @@ public struct DatabaseProvisioning: Sendable {
     /// A URL for humans (password redacted).
     public let displayURL: String
 
+    public static let applicationDatabase = "emporium"
+
     public static func provision(_ runtime: RuntimeConfiguration, logger: Logger) async throws -> DatabaseProvisioning {
         if let url = runtime.databaseURL {
             let parsed = try DatabaseURL(url)
@@ -19,7 +21,10 @@ public struct DatabaseProvisioning: Sendable {
         let directory = URL(fileURLWithPath: runtime.dataDirectory).appendingPathComponent("postgres").path
         let cluster = PostgresCluster(directory: directory, logger: logger)
         let endpoint = try await cluster.start()
-        logger.info("private PostgreSQL cluster is running", metadata: ["postgres.directory": "\(directory)", "postgres.url": "\(endpoint.url)"])
-        return DatabaseProvisioning(configuration: endpoint.clientConfiguration(), cluster: cluster, displayURL: endpoint.url)
+        // The application gets its own database rather than the maintenance one.
+        try await cluster.createDatabase(applicationDatabase)
+        let url = endpoint.url(database: applicationDatabase)
+        logger.info("private PostgreSQL cluster is running", metadata: ["postgres.directory": "\(directory)", "postgres.url": "\(url)"])
+        return DatabaseProvisioning(configuration: endpoint.clientConfiguration(database: applicationDatabase), cluster: cluster, displayURL: url)
     }
 }

@@ -18,7 +18,7 @@ public enum EmporiumServer {
                 let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
                 // Printed, not only logged: the run command's contract is to print the URL.
                 print("Emporium is running: http://\(shownHost):\(port)/graphql (health: /health/ready, metrics: /metrics)")
-                fflush(stdout)
+                fflush(nil)
             }
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {

@@ -24,13 +24,13 @@ public final class ProgressPrinter: @unchecked Sendable {
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             print(String(format: "\r%@ %3.0f%%  %d/%d  %.0f rows/s", bar, fraction * 100, done, total, rate), terminator: done >= total ? "\n" : "")
-            fflush(stdout)
+            fflush(nil)
         } else {
             let decile = Int(fraction * 10)
             guard decile != lastDecile else { return }
             lastDecile = decile
             print(String(format: "progress: %d/%d (%.0f%%), %.0f rows/s", done, total, fraction * 100, rate))
-            fflush(stdout)
+            fflush(nil)
         }
     }
 }

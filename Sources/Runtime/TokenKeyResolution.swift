@@ -18,7 +18,9 @@ extension RuntimeConfiguration {
         for index in bytes.indices { bytes[index] = generator.next() }
         let secret = bytes.map { String(format: "%02x", $0) }.joined()
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ConfigurationError("could not write the development JWT secret to \(path); set EMPORIUM_JWT_SECRET or make \(dataDirectory) writable")
+        }
         logger.warning("no EMPORIUM_JWT_SECRET or EMPORIUM_JWT_PUBLIC_KEY set; created a development secret", metadata: ["path": "\(path)"])
         return .hmacSHA256(secret: secret)
     }

@@ -48,9 +48,9 @@ import Testing
             let result = await harness.run(Self.create, Self.input(title: "Смартфон Галактика S24"), as: TestUsers.seller)
             #expect(result.errors.isEmpty, "\(result.errors)")
             let product = result.data?["createProduct"]
-            #expect(product?["slug"]?.string == "smartfon-galaktika-s24")
-            #expect(product?["status"]?.string == "DRAFT")
-            #expect(product?["price"]?["formatted"]?.string == "19.90 EUR")
+            #expect(product?["slug"].string == "smartfon-galaktika-s24")
+            #expect(product?["status"].string == "DRAFT")
+            #expect(product?["price"]["formatted"].string == "19.90 EUR")
         }
     }
 
@@ -67,7 +67,7 @@ import Testing
             #expect(result.errors.first?.extensions["field"]?.string == field)
             #expect(result.errors.first?.path.elements.isEmpty == false)
             let list = await harness.run("{ products(first: 5) { edges { node { id } } } }", as: TestUsers.admin)
-            #expect(list.data?["products"]?["edges"]?.array?.isEmpty == true)
+            #expect(list.data?["products"]["edges"].array?.isEmpty == true)
         }
     }
 
@@ -76,10 +76,10 @@ import Testing
             #expect(code(await harness.run(Self.create, Self.input())) == "UNAUTHENTICATED")
             #expect(code(await harness.run(Self.create, Self.input(), as: TestUsers.buyer)) == "FORBIDDEN")
             let created = await harness.run(Self.create, Self.input(), as: TestUsers.seller)
-            let id = created.data?["createProduct"]?["id"]?.string ?? ""
+            let id = created.data?["createProduct"]["id"].string ?? ""
             let archive = "mutation($id: ID!) { archiveProduct(id: $id) { status } }"
             #expect(code(await harness.run(archive, ["id": .string(id)], as: TestUsers.otherSeller)) == "FORBIDDEN")
-            #expect(await harness.run(archive, ["id": .string(id)], as: TestUsers.admin).data?["archiveProduct"]?["status"]?.string == "ARCHIVED")
+            #expect(await harness.run(archive, ["id": .string(id)], as: TestUsers.admin).data?["archiveProduct"]["status"].string == "ARCHIVED")
         }
     }
 
@@ -99,9 +99,9 @@ import Testing
     @Test func versionConflictsAreReported() async throws {
         try await withHarness { harness in
             let created = await harness.run(Self.create, Self.input(), as: TestUsers.seller)
-            let id = created.data?["createProduct"]?["id"]?.string ?? ""
+            let id = created.data?["createProduct"]["id"].string ?? ""
             let update = "mutation($id: ID!, $v: Int!) { updateProduct(id: $id, expectedVersion: $v, input: {title: \"New\"}) { version title } }"
-            #expect(await harness.run(update, ["id": .string(id), "v": 1], as: TestUsers.seller).data?["updateProduct"]?["version"]?.int == 2)
+            #expect(await harness.run(update, ["id": .string(id), "v": 1], as: TestUsers.seller).data?["updateProduct"]["version"].int == 2)
             let stale = await harness.run(update, ["id": .string(id), "v": 1], as: TestUsers.seller)
             #expect(code(stale) == "CONFLICT")
         }
@@ -134,7 +134,7 @@ import Testing
                 harness.stores.reset()
                 let result = await harness.run(query, ["n": Map(size)], as: TestUsers.admin)
                 #expect(result.errors.isEmpty, "\(result.errors)")
-                #expect(result.data?["products"]?["edges"]?.array?.count == size)
+                #expect(result.data?["products"]["edges"].array?.count == size)
                 counts.append(harness.stores.count)
             }
             // list + categories(ids) + categories(ids) for parents.
@@ -150,9 +150,9 @@ import Testing
             let query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id title } } }"
             let result = await harness.run(query, ["r": [["__typename": "Product", "id": .string(product.id.description)]]])
             #expect(result.errors.isEmpty, "\(result.errors)")
-            #expect(result.data?["_entities"]?[0]?["title"]?.string == "Federated")
+            #expect(result.data?["_entities"][0]["title"].string == "Federated")
             let sdl = await harness.run("{ _service { sdl } }")
-            #expect(sdl.data?["_service"]?["sdl"]?.string == CatalogSchema.sdl)
+            #expect(sdl.data?["_service"]["sdl"].string == CatalogSchema.sdl)
         }
     }
 }

@@ -17,7 +17,7 @@ import Testing
         }
     }
 
-    @Test func rejectsAmountsBeyondGraphQLInt() {
+    @Test func rejectsAmountsBeyondGraphQLInt() throws {
         #expect(throws: EmporiumError.self) {
             try Money.price(amount: Money.maximumAmount + 1, currency: "EUR", field: "price")
         }

@@ -2,7 +2,7 @@
 -- Full-text search indexes titles (weight A) above descriptions (weight B) in both Russian and
 -- English, so that word forms in either language match; pg_trgm serves the typo fallback.
 
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE TABLE catalog.categories (
     id          uuid PRIMARY KEY,

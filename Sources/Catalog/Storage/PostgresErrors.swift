@@ -25,17 +25,3 @@ enum PostgresErrors {
         return error
     }
 }
-
-extension PostgresClient {
-    /// Runs `body` in a transaction and rethrows its own error rather than the wrapper.
-    func transaction<Result: Sendable>(
-        logger: Logger,
-        _ body: (PostgresConnection) async throws -> sending Result
-    ) async throws -> Result {
-        do {
-            return try await withTransaction(logger: logger, body)
-        } catch {
-            throw PostgresErrors.unwrap(error)
-        }
-    }
-}

@@ -1,6 +1,7 @@
 import EmporiumCore
 import Foundation
 import Logging
+import Database
 import PostgresNIO
 
 /// ``ProductStore`` on PostgreSQL (schema `catalog`).
@@ -155,8 +156,8 @@ public struct PostgresProductStore: ProductStore {
     private func allocateSlug(_ wanted: Slug, for id: ProductID, on connection: PostgresConnection) async throws -> Slug {
         for _ in 0..<8 {
             let pattern = wanted.rawValue + "-%"
-            let taken: PostgresQuery = "SELECT slug, product_id FROM catalog.product_slugs WHERE slug = \(wanted.rawValue) OR slug LIKE \(pattern)"
-            let rows = try await connection.query(taken, logger: logger).decode((String, UUID).self).collectAll()
+            let takenQuery: PostgresQuery = "SELECT slug, product_id FROM catalog.product_slugs WHERE slug = \(wanted.rawValue) OR slug LIKE \(pattern)"
+            let rows = try await connection.query(takenQuery, logger: logger).decode((String, UUID).self).collectAll()
             var taken = Set<String>()
             for (slug, owner) in rows {
                 if slug == wanted.rawValue, owner == id.uuid { return wanted }

@@ -1,0 +1,117 @@
+import Foundation
+import GraphQL
+
+/// Serializes a GraphQL result with its fields in selection order (the spec asks for that, and
+/// `JSONEncoder` does not keep dictionary order).
+enum ResponseJSON {
+    static func encode(_ result: GraphQLResult) -> Data {
+        var out = ""
+        out.reserveCapacity(1024)
+        out += "{"
+        var first = true
+        if !result.errors.isEmpty {
+            out += "\"errors\":["
+            for (index, error) in result.errors.enumerated() {
+                if index > 0 { out += "," }
+                write(error: error, into: &out)
+            }
+            out += "]"
+            first = false
+        }
+        if let data = result.data {
+            if !first { out += "," }
+            out += "\"data\":"
+            write(data, into: &out)
+        }
+        out += "}"
+        return Data(out.utf8)
+    }
+
+    static func write(error: GraphQLError, into out: inout String) {
+        out += "{\"message\":"
+        writeString(error.message, into: &out)
+        if !error.locations.isEmpty {
+            out += ",\"locations\":["
+            out += error.locations.map { "{\"line\":\($0.line),\"column\":\($0.column)}" }.joined(separator: ",")
+            out += "]"
+        }
+        if !error.path.elements.isEmpty {
+            out += ",\"path\":["
+            for (index, element) in error.path.elements.enumerated() {
+                if index > 0 { out += "," }
+                switch element {
+                case .index(let value): out += String(value)
+                case .key(let value): writeString(value, into: &out)
+                }
+            }
+            out += "]"
+        }
+        if !error.extensions.isEmpty {
+            out += ",\"extensions\":"
+            write(.dictionary(OrderedDictionaryBridge.make(error.extensions)), into: &out)
+        }
+        out += "}"
+    }
+
+    static func write(_ map: Map, into out: inout String) {
+        switch map {
+        case .undefined, .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .number(let number):
+            switch number.storageType {
+            case .double:
+                let value = number.doubleValue
+                out += value.isFinite ? "\(value)" : "null"
+            case .bool: out += number.boolValue ? "true" : "false"
+            default: out += String(number.intValue)
+            }
+        case .string(let value): writeString(value, into: &out)
+        case .array(let values):
+            out += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { out += "," }
+                write(value, into: &out)
+            }
+            out += "]"
+        case .dictionary(let values):
+            out += "{"
+            var first = true
+            for (key, value) in values {
+                if !first { out += "," }
+                first = false
+                writeString(key, into: &out)
+                out += ":"
+                write(value, into: &out)
+            }
+            out += "}"
+        }
+    }
+
+    static func writeString(_ value: String, into out: inout String) {
+        out += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
+import OrderedCollections
+
+enum OrderedDictionaryBridge {
+    /// Extensions are a plain dictionary; sort them for a stable output.
+    static func make(_ values: [String: Map]) -> OrderedDictionary<String, Map> {
+        var ordered = OrderedDictionary<String, Map>()
+        for key in values.keys.sorted() { ordered[key] = values[key] }
+        return ordered
+    }
+}
