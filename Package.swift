@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(name: "IdentityTests", dependencies: ["Identity"], swiftSettings: settings),
         .testTarget(
             name: "GraphQLSupportTests",
-            dependencies: ["GraphQLSupport", .product(name: "GraphQL", package: "GraphQL")],
+            dependencies: ["GraphQLSupport", "EmporiumCore", .product(name: "GraphQL", package: "GraphQL")],
             swiftSettings: settings
         ),
         .testTarget(
@@ -223,7 +223,11 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "EmporiumTestingTests", dependencies: ["EmporiumTesting"], swiftSettings: settings),
+        .testTarget(
+            name: "EmporiumTestingTests",
+            dependencies: ["EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "KafkaTests",
             dependencies: [

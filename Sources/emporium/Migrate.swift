@@ -23,7 +23,7 @@ struct Migrate: AsyncParsableCommand {
             print(applied.isEmpty ? "Database is up to date." : "Applied: \(applied.joined(separator: ", "))")
         } catch {
             await database.cluster?.stop()
-            logger.critical("migration failed: \(error)")
+            logger.critical("migration failed: \(String(reflecting: error))")
             throw ExitCode.failure
         }
         await database.cluster?.stop()

@@ -36,7 +36,7 @@ struct Seed: AsyncParsableCommand {
             print(String(format: "Seeded %d products in %.1f s (%.0f rows/s).", report.products, report.seconds, Double(report.products) / max(report.seconds, 0.001)))
         } catch {
             await database.cluster?.stop()
-            logger.critical("seeding failed: \(error)")
+            logger.critical("seeding failed: \(String(reflecting: error))")
             throw ExitCode.failure
         }
         await database.cluster?.stop()

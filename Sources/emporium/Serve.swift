@@ -24,7 +24,7 @@ struct Serve: AsyncParsableCommand {
         do {
             try await EmporiumServer.serve(configuration: configuration, registry: registry, logger: logger)
         } catch {
-            logger.critical("emporium could not run: \(error)")
+            logger.critical("emporium could not run: \(String(reflecting: error))")
             throw ExitCode.failure
         }
     }

@@ -1,3 +1,4 @@
+import Database
 import EmporiumCore
 import Foundation
 import Logging
@@ -39,7 +40,7 @@ public struct CatalogSeeder: Sendable {
                 for stream in 0..<streams {
                     let range = Self.slice(count, stream: stream, of: streams)
                     group.addTask {
-                        try await copyProducts(range: range, stream: stream, categories: categories, slugs: slugs) { rows in
+                        try await copyProducts(range: range, stream: stream, generation: UInt64(existing), categories: categories, slugs: slugs) { rows in
                             let total = done.withLock { $0 += rows; return $0 }
                             progress(total)
                         }
@@ -147,17 +148,22 @@ public struct CatalogSeeder: Sendable {
     // MARK: Rows
 
     private func copyProducts(
-        range: Range<Int>, stream: Int, categories: [CategoryChoice], slugs: Shared<Set<String>>,
+        range: Range<Int>, stream: Int, generation: UInt64, categories: [CategoryChoice], slugs: Shared<Set<String>>,
         progress: @Sendable (Int) -> Void
     ) async throws {
-        var random = SeedRandom(seed: seed &+ UInt64(stream) &* 1_000_003)
+        // The rows already present are part of the seed, so that seeding again adds new products
+        // (new ids) while a fresh catalog with the same --seed is always the same.
+        var random = SeedRandom(seed: seed &+ UInt64(stream) &* 1_000_003 &+ generation &* 0x9E37_79B9)
         let generator = SeedProductGenerator(categories: categories)
         var slugRows: [(String, UUID)] = []
         slugRows.reserveCapacity(range.count)
         let batchRows = 5_000
-        try await client.withConnection { connection in
+        // One transaction per stream: a failed seed leaves no half-written stream behind.
+        try await client.transaction(logger: logger) { connection in
+            // PostgresNIO quotes the table name as one identifier, so the schema comes from the path.
+            _ = try await connection.query("SET LOCAL search_path TO catalog, public", logger: logger)
             try await connection.copyFrom(
-                table: "catalog.products",
+                table: "products",
                 columns: ["id", "seller_id", "title", "slug", "description", "price_amount", "currency", "compare_at_amount",
                           "category_id", "attributes", "image_urls", "status", "publish_at", "created_at", "updated_at", "version"],
                 logger: logger
@@ -191,7 +197,7 @@ public struct CatalogSeeder: Sendable {
                     progress(pending)
                 }
             }
-            try await connection.copyFrom(table: "catalog.product_slugs", columns: ["slug", "product_id"], logger: logger) { writer in
+            try await connection.copyFrom(table: "product_slugs", columns: ["slug", "product_id"], logger: logger) { writer in
                 var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
                 for (slug, id) in slugRows {
                     buffer.writeString(slug)

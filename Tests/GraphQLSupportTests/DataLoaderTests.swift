@@ -1,0 +1,55 @@
+import GraphQLSupport
+import Synchronization
+import Testing
+
+@Suite struct DataLoaderTests {
+    final class Calls: Sendable {
+        let batches = Mutex<[[Int]]>([])
+        var all: [[Int]] { batches.withLock { $0 } }
+    }
+
+    @Test func concurrentLoadsBecomeOneBatch() async throws {
+        let calls = Calls()
+        let loader = DataLoader<Int, String> { keys in
+            calls.batches.withLock { $0.append(keys.sorted()) }
+            return Dictionary(uniqueKeysWithValues: keys.filter { $0 != 13 }.map { ($0, "v\($0)") })
+        }
+        let values = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for key in 0..<50 { group.addTask { (key, try await loader.load(key % 25)) } }
+            var values: [Int: String?] = [:]
+            for try await (key, value) in group { values[key] = value }
+            return values
+        }
+        #expect(calls.all.count == 1)
+        #expect(calls.all.first == Array(0..<25))
+        #expect(values[7] == "v7")
+        #expect(values[13] == .some(nil))
+        // Cached: a second load does not call the batch function again.
+        #expect(try await loader.load(7) == "v7")
+        #expect(calls.all.count == 1)
+    }
+
+    @Test func primedValuesSkipTheBatch() async throws {
+        let calls = Calls()
+        let loader = DataLoader<Int, String> { keys in
+            calls.batches.withLock { $0.append(keys) }
+            return [:]
+        }
+        await loader.prime(1, "primed")
+        #expect(try await loader.load(1) == "primed")
+        #expect(calls.all.isEmpty)
+    }
+
+    struct Boom: Error {}
+
+    @Test func failuresReachEveryWaiterAndAreNotCached() async throws {
+        let attempts = Mutex(0)
+        let loader = DataLoader<Int, Int> { keys in
+            let attempt = attempts.withLock { $0 += 1; return $0 }
+            if attempt == 1 { throw Boom() }
+            return Dictionary(uniqueKeysWithValues: keys.map { ($0, $0 * 2) })
+        }
+        await #expect(throws: Boom.self) { try await loader.load(1) }
+        #expect(try await loader.load(1) == 2)
+    }
+}

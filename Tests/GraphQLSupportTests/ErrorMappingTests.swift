@@ -1,0 +1,31 @@
+import EmporiumCore
+import GraphQL
+import GraphQLSupport
+import Logging
+import Testing
+
+@Suite struct ErrorMappingTests {
+    let logger = Logger(label: "test")
+
+    @Test func domainErrorsKeepTheirCodeAndField() {
+        let original = EmporiumError.badInput("title empty", field: "input.title")
+        let mapped = GraphQLErrorMapping.map(GraphQLError(message: "x", path: ["createProduct"], originalError: original), logger: logger)
+        #expect(mapped.extensions["code"] == .string("BAD_USER_INPUT"))
+        #expect(mapped.extensions["field"] == .string("input.title"))
+        #expect(mapped.message == "title empty")
+        #expect(mapped.path.elements == [.key("createProduct")])
+    }
+
+    struct Secret: Error, CustomStringConvertible { var description: String { "password=hunter2" } }
+
+    @Test func unexpectedErrorsAreHidden() {
+        let mapped = GraphQLErrorMapping.map(GraphQLError(message: "password=hunter2", originalError: Secret()), logger: logger)
+        #expect(mapped.extensions["code"] == .string("INTERNAL_SERVER_ERROR"))
+        #expect(!mapped.message.contains("hunter2"))
+    }
+
+    @Test func executorErrorsAreTheClients() {
+        let mapped = GraphQLErrorMapping.map(GraphQLError(message: "Variable \"$id\" of required type \"ID!\" was not provided."), logger: logger)
+        #expect(mapped.extensions["code"] == .string("BAD_USER_INPUT"))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GraphQL
+@testable import GraphQLSupport
+import Testing
+
+@Suite struct HTTPDecodingTests {
+    @Test func postBodiesDecode() throws {
+        let request = try GraphQLRequest.decodePOST(
+            body: Data(#"{"query":"{ a }","operationName":"A","variables":{"n":3,"s":"x"}}"#.utf8),
+            contentType: "application/json; charset=utf-8"
+        )
+        #expect(request.query == "{ a }")
+        #expect(request.operationName == "A")
+        #expect(request.variables["n"] == .number(3))
+        let raw = try GraphQLRequest.decodePOST(body: Data("{ a }".utf8), contentType: "application/graphql")
+        #expect(raw.query == "{ a }")
+    }
+
+    @Test(arguments: [
+        ("{not json", "application/json", 400),
+        (#"{"variables":{}}"#, "application/json", 400),
+        (#"{"query":""}"#, "application/json", 400),
+        (#"{"query":"{ a }"}"#, "text/plain", 415),
+    ])
+    func badBodiesAreClientErrors(body: String, contentType: String, status: Int) {
+        #expect {
+            try GraphQLRequest.decodePOST(body: Data(body.utf8), contentType: contentType)
+        } throws: { error in
+            (error as? GraphQLRequestError)?.status == status
+        }
+    }
+
+    @Test func getParametersDecode() throws {
+        let request = try GraphQLRequest.decodeGET(parameters: ["query": "{ a }", "variables": #"{"x":"y"}"#, "operationName": ""])
+        #expect(request.variables["x"] == .string("y"))
+        #expect(request.operationName == nil)
+        #expect(throws: GraphQLRequestError.self) { try GraphQLRequest.decodeGET(parameters: ["query": "{ a }", "variables": "[1"]) }
+        #expect(throws: GraphQLRequestError.self) { try GraphQLRequest.decodeGET(parameters: [:]) }
+    }
+
+    @Test func responsesKeepSelectionOrderAndEscape() {
+        var data = OrderedDictionaryBridge.make([:])
+        data["zebra"] = .string("line\n\"quoted\"")
+        data["alpha"] = .number(1)
+        data["list"] = .array([.bool(true), .null])
+        let error = GraphQLError(message: "bad", locations: [SourceLocation(line: 1, column: 2)], path: ["a", 0], extensions: ["code": "BAD_USER_INPUT"])
+        let json = String(decoding: ResponseJSON.encode(GraphQLResult(data: .dictionary(data), errors: [error])), as: UTF8.self)
+        #expect(json == #"{"errors":[{"message":"bad","locations":[{"line":1,"column":2}],"path":["a",0],"extensions":{"code":"BAD_USER_INPUT"}}],"data":{"zebra":"line\n\"quoted\"","alpha":1,"list":[true,null]}}"#)
+        #expect((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil)
+    }
+
+    @Test func documentCacheStaysBounded() throws {
+        let cache = DocumentCache(capacity: 2)
+        for index in 0..<10 {
+            cache.store(try parse(source: Source(body: "{ f\(index) }")), for: "q\(index)")
+        }
+        #expect(cache.document(for: "q9") != nil)
+        #expect(cache.document(for: "q8") != nil)
+        #expect(cache.document(for: "q0") == nil)
+    }
+}
