@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -17,12 +18,13 @@ final class TansuBroker: Sendable {
     }
 
     let port: Int
-    let process: Process
+    let pid: pid_t
+    private let stopped = Mutex(false)
     var bootstrap: String { "127.0.0.1:\(port)" }
 
-    private init(port: Int, process: Process) {
+    private init(port: Int, pid: pid_t) {
         self.port = port
-        self.process = process
+        self.pid = pid
     }
 
     private static let sharedBroker = SharedBroker()
@@ -32,14 +34,19 @@ final class TansuBroker: Sendable {
         try await sharedBroker.get()
     }
 
+    /// Holds the start as a task so that concurrent first callers share one broker (an actor
+    /// method that awaited `start()` directly would let them all in).
     private actor SharedBroker {
-        var broker: TansuBroker?
+        var starting: Task<TansuBroker, any Error>?
         func get() async throws -> TansuBroker {
-            if let broker { return broker }
-            let b = try await TansuBroker.start()
-            broker = b
-            registerExitCleanup(b.process.processIdentifier)
-            return b
+            if starting == nil {
+                starting = Task {
+                    let b = try await TansuBroker.start()
+                    registerExitCleanup(b.pid)
+                    return b
+                }
+            }
+            return try await starting!.value
         }
     }
 
@@ -73,19 +80,14 @@ final class TansuBroker: Sendable {
     static func start(port fixedPort: Int? = nil) async throws -> TansuBroker {
         let binary = try binaryPath()
         let port = try fixedPort ?? freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
+        let pid = try spawn(binary, [
             "broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
             "--storage-engine", "memory://tansu/",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let broker = TansuBroker(port: port, process: process)
+        ])
+        let broker = TansuBroker(port: port, pid: pid)
         let deadline = ContinuousClock.now + .seconds(10)
         while !canConnect(port: port) {
-            guard process.isRunning, ContinuousClock.now < deadline else {
+            guard broker.isRunning, ContinuousClock.now < deadline else {
                 broker.stop()
                 throw Missing(description: "tansu did not start listening on port \(port)")
             }
@@ -94,14 +96,57 @@ final class TansuBroker: Sendable {
         return broker
     }
 
+    /// Starts `path` with default signal handling and an empty signal mask. (Foundation's
+    /// `Process` passes on the test runner's blocked signals, and a Tansu that cannot see SIGTERM
+    /// never stops.) Output goes to /dev/null; no other descriptors are inherited.
+    static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attr, 0)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attr, argv, environ)
+        guard rc == 0 else { throw Missing(description: "could not start \(path): errno \(rc)") }
+        return pid
+    }
+
+    var isRunning: Bool {
+        stopped.withLock { done in
+            if done { return false }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { done = true }
+            return !done
+        }
+    }
+
     /// SIGTERM, then SIGKILL if it has not exited within 3 s; waits for the exit.
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
+        guard isRunning else { return }
+        kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(3)
-        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        while isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            stopped.withLock { $0 = true }
+        }
     }
 
     static func freePort() throws -> Int {
@@ -136,8 +181,6 @@ final class TansuBroker: Sendable {
 
 /// Kills the shared broker when the test process exits.
 private let exitPID = Mutex<pid_t>(0)
-
-import Synchronization
 
 private func registerExitCleanup(_ pid: pid_t) {
     exitPID.withLock { $0 = pid }
