@@ -151,7 +151,7 @@ public final class ReadThroughCache<Value: Codable & Sendable>: Sendable {
 
     private func recordError(_ error: any Error, operation: String, key: String) {
         self.errors.increment()
-        self.logger.warning("cache unavailable, using the source", metadata: [
+        self.logger.warning(operation == "invalidate" ? "cache invalidation failed" : "cache unavailable, using the source", metadata: [
             "cache.name": "\(self.name)", "cache.operation": "\(operation)", "cache.key": "\(key)", "error": "\(error)",
         ])
     }

@@ -190,20 +190,27 @@ struct RedisConnectionStateMachine<Request> {
         return .scheduleTimeout(deadline)
     }
 
+    /// Failures before the handshake completed are connect failures (TLS, refused AUTH, …).
+    private var failureCode: RedisError.Code {
+        if case .ready = self.state { return .connectionClosed }
+        return .connectionFailed
+    }
+
     mutating func errorCaught(_ error: any Error) -> Action {
         if case .closed = self.state { return .none }
+        let redisError = (error as? RedisError) ?? RedisError(code: self.failureCode, underlying: error)
         self.state = .closed
-        let redisError = (error as? RedisError) ?? RedisError(code: .connectionClosed, underlying: error)
         return .closeConnection(redisError, failing: self.drainPending())
     }
 
     mutating func closed() -> Action {
         let wasClosed: Bool
         if case .closed = self.state { wasClosed = true } else { wasClosed = false }
+        let code = self.failureCode
         self.state = .closed
         let requests = self.drainPending()
         if wasClosed && requests.isEmpty { return .none }
-        return .failAll(RedisError(code: .connectionClosed, details: "connection closed"), requests)
+        return .failAll(RedisError(code: code, details: "connection closed"), requests)
     }
 
     private mutating func drainPending() -> [Request] {

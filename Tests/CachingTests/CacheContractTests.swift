@@ -89,4 +89,21 @@ struct CacheContractTests {
             #expect(try await cache.get([String]()) == [])
         }
     }
+
+    struct Item: Codable, Equatable, Sendable {
+        var id: Int
+        var tags: [String]
+    }
+
+    @Test(arguments: CacheBackend.allCases)
+    func storesCodableValues(_ backend: CacheBackend) async throws {
+        try await withCache(backend) { cache, _ in
+            let item = Item(id: 7, tags: ["a", "b"])
+            try await cache.set("item:7", encoding: item, ttl: .seconds(60))
+            let read = try await cache.get("item:7", as: Item.self)
+            #expect(read == item)
+            let missing = try await cache.get("item:8", as: Item.self)
+            #expect(missing == nil)
+        }
+    }
 }

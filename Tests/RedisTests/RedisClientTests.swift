@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import NIOCore
 import Testing
 @testable import Redis
@@ -225,6 +227,22 @@ struct RedisClientTests {
                 #expect(try await redis.ping() == "PONG")
                 group.cancelAll()
                 try await group.waitForAll()
+            }
+            let error = await #expect(throws: RedisError.self) { try await redis.ping() }
+            #expect(error?.code == .clientShutDown)
+        }
+    }
+
+    @Test
+    func stopsOnGracefulShutdownOfItsServiceGroup() async throws {
+        try await withRedisServer { (server: RedisServer) async throws -> Void in
+            let redis = RedisClient(configuration: server.configuration)
+            let group = ServiceGroup(services: [redis], logger: Logger(label: "test"))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                #expect(try await redis.ping() == "PONG")
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
             }
             let error = await #expect(throws: RedisError.self) { try await redis.ping() }
             #expect(error?.code == .clientShutDown)

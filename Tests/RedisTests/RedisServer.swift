@@ -104,7 +104,7 @@ actor RedisServer {
         try await self.launch()
     }
 
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw StartFailed(description: "socket() failed") }
         defer { close(fd) }
