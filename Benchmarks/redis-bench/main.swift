@@ -107,6 +107,7 @@ func benchmark() async throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
         process.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.path]
         process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         serverProcess = process
         configuration = RedisConfiguration(host: "127.0.0.1", port: port)
@@ -182,7 +183,8 @@ func benchmark() async throws {
     }
 
     if let serverProcess {
-        serverProcess.terminate()
+        // SIGKILL: a child of Foundation's Process may have SIGTERM blocked.
+        kill(serverProcess.processIdentifier, SIGKILL)
         serverProcess.waitUntilExit()
     }
 }

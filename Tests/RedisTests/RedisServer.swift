@@ -85,8 +85,10 @@ actor RedisServer {
     /// Stops the server (SIGTERM, then SIGKILL) and waits for it to exit.
     func stop(removeDirectory: Bool = true) async {
         if let process = self.process, process.isRunning {
+            // Children spawned by Foundation's Process can inherit a blocked SIGTERM; without
+            // persistence there is nothing to flush, so SIGKILL follows quickly.
             process.terminate()
-            let deadline = ContinuousClock.now + .seconds(5)
+            let deadline = ContinuousClock.now + .milliseconds(200)
             while process.isRunning && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(5))
             }
