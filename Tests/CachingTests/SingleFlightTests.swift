@@ -39,6 +39,27 @@ struct SingleFlightTests {
     }
 
     @Test
+    func joinedCallersRunAgainWhenTheLeaderIsCancelled() async throws {
+        let flight = SingleFlight<String, Int>()
+        let leader = Task {
+            try await flight.run(key: "k") {
+                try await Task.sleep(for: .seconds(30))
+                return 1
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        let follower = Task {
+            // Join only once the leader's flight is open.
+            while flight.inFlightCount == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+            return try await flight.run(key: "k") { 2 }
+        }
+        while flight.followerCount(for: "k") == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        leader.cancel()
+        await #expect(throws: CancellationError.self) { try await leader.value }
+        #expect(try await follower.value == 2, "the follower ran its own operation instead of failing")
+    }
+
+    @Test
     func differentKeysDoNotWaitForEachOther() async throws {
         let flight = SingleFlight<String, String>()
         let value = try await flight.run(key: "outer") {
