@@ -135,7 +135,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private func scheduleTimeout(_ deadline: NIODeadline, context: ChannelHandlerContext) {
         _ = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
             guard let context = self.context else { return }
-            self.run(self.stateMachine.timeoutFired(now: .now()), context: context)
+            self.run(self.stateMachine.timeoutFired(now: context.eventLoop.now), context: context)
         }
     }
 }

@@ -33,15 +33,17 @@ extension RedisClient {
     /// Subscribes to channels and patterns on a dedicated connection for as long as `body` runs.
     ///
     /// If the connection drops, it reconnects with backoff and subscribes again, then yields
-    /// `.subscribed(isResubscription: true)`. Events are buffered without bound while `body` is
-    /// busy: consume them promptly.
+    /// `.subscribed(isResubscription: true)`. Events wait in a buffer while `body` is busy:
+    /// unbounded by default; a bounded `bufferingPolicy` drops events when a slow consumer lets
+    /// it fill.
     public func withSubscription<T: Sendable>(
         channels: [String] = [],
         patterns: [String] = [],
+        bufferingPolicy: AsyncStream<RedisPubSubEvent>.Continuation.BufferingPolicy = .unbounded,
         _ body: (RedisSubscription) async throws -> T
     ) async throws -> T {
         precondition(!channels.isEmpty || !patterns.isEmpty, "subscribe to at least one channel or pattern")
-        let (stream, continuation) = AsyncStream<RedisPubSubEvent>.makeStream()
+        let (stream, continuation) = AsyncStream<RedisPubSubEvent>.makeStream(bufferingPolicy: bufferingPolicy)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 await self.runSubscriber(channels: Array(Set(channels)), patterns: Array(Set(patterns)), continuation: continuation)

@@ -141,7 +141,7 @@ public final class RedisConnection: Sendable {
             encoded: buffer,
             expectedReplies: expectedReplies,
             promise: promise,
-            deadline: self.commandTimeout.map { NIODeadline.now() + $0 }
+            deadline: self.commandTimeout.map { self.channel.eventLoop.now + $0 }
         )
         self.channel.writeAndFlush(request).whenFailure { error in
             promise.fail(error as? RedisError ?? RedisError(code: .connectionClosed, underlying: error))

@@ -77,6 +77,31 @@ struct RedisChannelHandlerTests {
         #expect(error.code == .protocolViolation)
         #expect(!channel.isActive)
     }
+
+    @Test
+    func aMissingReplyTimesOutFailsEverythingAndCloses() throws {
+        let loop = EmbeddedEventLoop()
+        let channel = EmbeddedChannel(loop: loop)
+        let handshake = channel.eventLoop.makePromise(of: Machine.HandshakeResult.self)
+        try channel.pipeline.syncOperations.addHandler(RedisChannelHandler(
+            settings: .init(protocolVersion: .resp2, username: nil, password: nil, database: 0, clientName: nil),
+            isSubscriber: false, handshakePromise: handshake, onPush: nil
+        ))
+        try channel.connect(to: .init(ipAddress: "127.0.0.1", port: 6379)).wait()
+        _ = try handshake.futureResult.wait()
+        let first = channel.eventLoop.makePromise(of: [RESPValue].self)
+        let second = channel.eventLoop.makePromise(of: [RESPValue].self)
+        channel.writeAndFlush(RedisRequest(encoded: ByteBuffer(string: "PING\r\n"), expectedReplies: 1, promise: first, deadline: loop.now + .seconds(1)), promise: nil)
+        channel.writeAndFlush(RedisRequest(encoded: ByteBuffer(string: "PING\r\n"), expectedReplies: 1, promise: second, deadline: loop.now + .seconds(3)), promise: nil)
+        try channel.writeInbound(ByteBuffer(string: "+PONG\r\n"))
+        #expect(try first.futureResult.wait() == [.simpleString(ByteBuffer(string: "PONG"))])
+        loop.advanceTime(by: .seconds(2))
+        #expect(channel.isActive, "the second request is not late yet")
+        loop.advanceTime(by: .seconds(2))
+        let error = try #require(throws: RedisError.self) { try second.futureResult.wait() }
+        #expect(error.code == .timeout)
+        #expect(!channel.isActive)
+    }
 }
 
 final class PushCollector: Sendable {
