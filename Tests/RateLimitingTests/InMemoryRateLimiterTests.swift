@@ -36,3 +36,16 @@ struct InMemoryRateLimiterTests {
         #expect(limiter.keyCount == 1)
     }
 }
+
+struct RateLimitDecisionHeaderTests {
+    @Test
+    func headersRoundUpAndAddRetryAfterOnlyWhenDenied() {
+        let allowed = RateLimitDecision(isAllowed: true, limit: 30, remaining: 29, resetAfter: .milliseconds(9_001), retryAfter: nil)
+        #expect(allowed.httpHeaders.map { "\($0.name): \($0.value)" } == [
+            "RateLimit-Limit: 30", "RateLimit-Remaining: 29", "RateLimit-Reset: 10",
+        ])
+        let denied = RateLimitDecision(isAllowed: false, limit: 30, remaining: 0, resetAfter: .seconds(10), retryAfter: .milliseconds(200))
+        #expect(denied.httpHeaders.last.map { "\($0.name): \($0.value)" } == "Retry-After: 1")
+        #expect(denied.httpHeaders.count == 4)
+    }
+}
