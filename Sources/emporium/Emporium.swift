@@ -2,7 +2,7 @@ import ArgumentParser
 import Runtime
 
 /// The `emporium` command. Subcommands stay thin: parsing flags and calling `Runtime`.
-@main
+
 struct Emporium: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emporium",

@@ -158,6 +158,9 @@ public struct ProductCatalog: Sendable {
         if let compareAt = changes.compareAtAmount {
             product.compareAtPrice = try ProductRules.compareAtPrice(compareAt, price: product.price)
         } else if let existing = product.compareAtPrice {
+            guard existing.currency == product.price.currency else {
+                throw EmporiumError.badInput("changing the currency needs a new compare-at price (or removeCompareAtPrice)", field: "input.compareAtPrice")
+            }
             product.compareAtPrice = try ProductRules.compareAtPrice(existing.amount, price: product.price)
         }
         if let category = changes.categoryID { product.categoryID = try await validatedCategory(category) }

@@ -23,7 +23,7 @@ public enum ProductStatus: String, Sendable, Codable, CaseIterable {
 
     func requireTransition(to next: ProductStatus) throws {
         guard canTransition(to: next) else {
-            throw EmporiumError(.conflict, "a \(rawValue) product cannot become \(next.rawValue)")
+            throw EmporiumError(.conflict, "a product cannot go from \(rawValue) to \(next.rawValue)")
         }
     }
 }

@@ -34,6 +34,9 @@ public struct CatalogSeeder: Sendable {
         let slugs = Shared(takenSlugs)
         let bulk = existing == 0 && count >= 10_000
         let savedIndexes = bulk ? try await dropSecondaryIndexes() : []
+        // The title-words trigger costs a lookup per word per row, and parallel streams would
+        // contend on the same words; one set-based insert afterwards does the same work.
+        try await client.query("ALTER TABLE catalog.products DISABLE TRIGGER products_remember_title_words", logger: logger)
         let done = Shared(0)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -50,8 +53,16 @@ public struct CatalogSeeder: Sendable {
             }
         } catch {
             if bulk { try? await restoreIndexes(savedIndexes) }
+            _ = try? await client.query("ALTER TABLE catalog.products ENABLE TRIGGER products_remember_title_words", logger: logger)
             throw error
         }
+        try await client.query("ALTER TABLE catalog.products ENABLE TRIGGER products_remember_title_words", logger: logger)
+        try await client.query("""
+            INSERT INTO catalog.search_words (word)
+            SELECT DISTINCT w FROM catalog.products, regexp_split_to_table(lower(title), '[^[:alnum:]]+') AS w
+            WHERE length(w) >= 3
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
         if bulk {
             logger.info("rebuilding catalog indexes", metadata: ["indexes": "\(savedIndexes.count)"])
             try await restoreIndexes(savedIndexes)

@@ -110,29 +110,53 @@ public struct PostgresProductStore: ProductStore {
         return try await fetch(sql.query)
     }
 
+    /// Ranking is computed over at most this many matches beyond the requested page, so that a
+    /// very broad query ("смартфон" on a million products) costs a bounded amount (docs/catalog.md).
+    static let rankingCandidates = 1000
+
     public func search(_ search: ProductSearch) async throws -> [Product] {
+        let found = try await fullTextSearch(search.text, search)
+        guard found.isEmpty else { return found }
+        // Nothing matched as words: correct each word against the known title words (trigram
+        // similarity, which forgives typos like "ketle") and search again.
+        let corrected = try await correctedQuery(search.text)
+        guard let corrected, corrected != search.text.lowercased() else { return [] }
+        return try await fullTextSearch(corrected, search)
+    }
+
+    private func fullTextSearch(_ text: String, _ search: ProductSearch) async throws -> [Product] {
         var sql = SQLBuilder()
         let visible = ProductRow.visibilityClause(search.visibility, now: search.now, into: &sql)
-        let text = sql.bind(search.text)
+        let query = sql.bind(text)
+        let candidates = sql.bind(Int64(search.offset + search.limit + Self.rankingCandidates))
         let limit = sql.bind(Int64(search.limit))
         let offset = sql.bind(Int64(search.offset))
-        let fullText = """
-            WITH q AS (SELECT websearch_to_tsquery('russian', \(text)) || websearch_to_tsquery('english', \(text)) AS query)
-            SELECT \(ProductRow.columns) FROM catalog.products p, q
-            WHERE p.search_vector @@ q.query AND \(visible)
-            ORDER BY ts_rank(p.search_vector, q.query) DESC, p.id
+        sql.append("""
+            WITH q AS (SELECT websearch_to_tsquery('russian', \(query)) || websearch_to_tsquery('english', \(query)) AS query),
+            hits AS (
+                SELECT p.id, ts_rank(p.search_vector, q.query) AS rank
+                FROM catalog.products p, q
+                WHERE p.search_vector @@ q.query AND \(visible)
+                LIMIT \(candidates)
+            )
+            SELECT \(ProductRow.columns) FROM hits JOIN catalog.products p ON p.id = hits.id
+            ORDER BY hits.rank DESC, p.id
             LIMIT \(limit) OFFSET \(offset)
-            """
-        let found = try await fetch(PostgresQuery(unsafeSQL: fullText, binds: sql.binds))
-        guard found.isEmpty else { return found }
-        // Nothing matched as words: try similarity, which forgives typos ("smartfon" → "smartphone").
-        let fuzzy = """
-            SELECT \(ProductRow.columns) FROM catalog.products p
-            WHERE \(text) <% p.title AND \(visible)
-            ORDER BY word_similarity(\(text), p.title) DESC, p.id
-            LIMIT \(limit) OFFSET \(offset)
-            """
-        return try await fetch(PostgresQuery(unsafeSQL: fuzzy, binds: sql.binds))
+            """)
+        return try await fetch(sql.query)
+    }
+
+    /// Replaces each query word by the most similar known title word; nil when none is close.
+    private func correctedQuery(_ text: String) async throws -> String? {
+        let words = text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 3 }.prefix(8)
+        guard !words.isEmpty else { return nil }
+        let rows = try await client.query("""
+            SELECT input, (SELECT word FROM catalog.search_words WHERE word OPERATOR(public.%) input
+                           ORDER BY word OPERATOR(public.<->) input LIMIT 1)
+            FROM unnest(\(Array(words))::text[]) WITH ORDINALITY AS w(input, position) ORDER BY position
+            """, logger: logger).decode((String, String?).self).collectAll()
+        let corrected = rows.compactMap { $0.1 }
+        return corrected.isEmpty ? nil : corrected.joined(separator: " ")
     }
 
     // MARK: Helpers
