@@ -58,14 +58,21 @@ public final class ReadThroughCache<Value: Codable & Sendable>: Sendable {
         case invalidated = 2
     }
 
-    public init(name: String, cache: any Cache, policy: CachePolicy = CachePolicy(), logger: Logger = Logger(label: "cache")) {
+    /// - Parameter metricsFactory: where the counters go; the bootstrapped backend by default.
+    public init(
+        name: String,
+        cache: any Cache,
+        policy: CachePolicy = CachePolicy(),
+        logger: Logger = Logger(label: "cache"),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.name = name
         self.cache = cache
         self.policy = policy
         self.logger = logger
-        self.hits = Counter(label: "cache_hits_total", dimensions: [("cache", name)])
-        self.misses = Counter(label: "cache_misses_total", dimensions: [("cache", name)])
-        self.errors = Counter(label: "cache_errors_total", dimensions: [("cache", name)])
+        self.hits = Counter(label: "cache_hits_total", dimensions: [("cache", name)], factory: metricsFactory)
+        self.misses = Counter(label: "cache_misses_total", dimensions: [("cache", name)], factory: metricsFactory)
+        self.errors = Counter(label: "cache_errors_total", dimensions: [("cache", name)], factory: metricsFactory)
     }
 
     /// The cached value for `key`, else the loaded one (cached for next time). `nil` means the

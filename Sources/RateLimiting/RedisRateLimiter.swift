@@ -40,21 +40,30 @@ public final class RedisRateLimiter: RateLimiter {
     private let logger: Logger
     private let nodeID = UInt64.random(in: 0...UInt64.max)
     private let sequence = Atomic<UInt64>(0)
-    private let allowedCounter = Counter(label: "ratelimit_decisions_total", dimensions: [("result", "allowed")])
-    private let deniedCounter = Counter(label: "ratelimit_decisions_total", dimensions: [("result", "denied")])
+    private let allowedCounter: Counter
+    private let deniedCounter: Counter
     private let errorCounter: Counter
 
-    public init(client: RedisClient, keyPrefix: String = "ratelimit:", failureMode: RateLimiterFailureMode = .open, logger: Logger = Logger(label: "ratelimit")) {
+    /// - Parameter metricsFactory: where the counters go; the bootstrapped backend by default.
+    public init(
+        client: RedisClient,
+        keyPrefix: String = "ratelimit:",
+        failureMode: RateLimiterFailureMode = .open,
+        logger: Logger = Logger(label: "ratelimit"),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.client = client
         self.keyPrefix = keyPrefix
         self.failureMode = failureMode
         self.logger = logger
+        self.allowedCounter = Counter(label: "ratelimit_decisions_total", dimensions: [("result", "allowed")], factory: metricsFactory)
+        self.deniedCounter = Counter(label: "ratelimit_decisions_total", dimensions: [("result", "denied")], factory: metricsFactory)
         let mode: String
         switch failureMode {
         case .open: mode = "open"
         case .closed: mode = "closed"
         }
-        self.errorCounter = Counter(label: "ratelimit_backend_errors_total", dimensions: [("failure_mode", mode)])
+        self.errorCounter = Counter(label: "ratelimit_backend_errors_total", dimensions: [("failure_mode", mode)], factory: metricsFactory)
     }
 
     public func acquire(key: String, limit: RateLimit) async throws -> RateLimitDecision {

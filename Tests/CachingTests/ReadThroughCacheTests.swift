@@ -35,7 +35,7 @@ extension ReadThroughCache where Value == Product {
 }
 
 struct ReadThroughCacheTests {
-    let metrics = TestMetrics.shared
+    let metrics = TestMetrics()
 
     func counters(_ name: String) -> (hits: Int64, misses: Int64, errors: Int64) {
         (
@@ -49,7 +49,7 @@ struct ReadThroughCacheTests {
     func concurrentMissesLoadOnceThenHit(_ backend: CacheBackend) async throws {
         try await withCache(backend) { cache, _ in
             let name = uniquePrefix()
-            let products = ReadThroughCache<Product>(name: name, cache: cache)
+            let products = ReadThroughCache<Product>(name: name, cache: cache, metricsFactory: self.metrics)
             let lamp = Product(id: 1, name: "Lamp")
             let loads = Tally()
             let callers = 20
@@ -174,7 +174,7 @@ struct ReadThroughCacheTests {
         try await withRedisServer { server in
             try await withRedisClient(server.configuration) { (client: RedisClient) async throws -> Void in
                 let name = uniquePrefix()
-                let products = ReadThroughCache<Product>(name: name, cache: RedisCache(client: client, keyPrefix: name))
+                let products = ReadThroughCache<Product>(name: name, cache: RedisCache(client: client, keyPrefix: name), metricsFactory: self.metrics)
                 let loader = Loader(Product(id: 3, name: "Chair"))
                 #expect(try await products.read("product:3", loader) == Product(id: 3, name: "Chair"))
                 await server.stop(removeDirectory: false)

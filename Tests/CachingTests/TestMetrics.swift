@@ -1,14 +1,9 @@
 import CoreMetrics
 import Synchronization
 
-/// A minimal metrics backend for tests: counters by label and dimensions. Bootstrapped once per
-/// test process; tests read the counters of the cache names they created.
+/// A minimal metrics backend for tests: counters by label and dimensions. Injected into the
+/// adapter under test (never bootstrapped: the test process may hold other suites' backends).
 final class TestMetrics: MetricsFactory, Sendable {
-    static let shared: TestMetrics = {
-        let metrics = TestMetrics()
-        MetricsSystem.bootstrap(metrics)
-        return metrics
-    }()
 
     final class TestCounter: CounterHandler, Sendable {
         let value = Mutex<Int64>(0)

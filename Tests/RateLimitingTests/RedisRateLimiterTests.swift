@@ -56,8 +56,9 @@ struct RedisRateLimiterTests {
     func failsOpenByDefaultAndClosedWhenConfigured() async throws {
         try await withRedisServer { server in
             try await withRedisClient(server.configuration) { client in
-                let open = RedisRateLimiter(client: client, keyPrefix: uniquePrefix())
-                let closed = RedisRateLimiter(client: client, keyPrefix: uniquePrefix(), failureMode: .closed(retryAfter: .seconds(2)))
+                let metrics = TestMetrics()
+                let open = RedisRateLimiter(client: client, keyPrefix: uniquePrefix(), metricsFactory: metrics)
+                let closed = RedisRateLimiter(client: client, keyPrefix: uniquePrefix(), failureMode: .closed(retryAfter: .seconds(2)), metricsFactory: metrics)
                 let limit = RateLimit(limit: 10, window: .seconds(10))
                 #expect(try await open.acquire(key: "k", limit: limit).isDegraded == false)
                 await server.stop(removeDirectory: false)
@@ -70,6 +71,9 @@ struct RedisRateLimiterTests {
                 #expect(closedDecision.isDegraded)
                 #expect(closedDecision.retryAfter == .seconds(2))
                 #expect(ContinuousClock.now - start < .seconds(5), "decisions do not hang while Redis is down")
+                #expect(metrics.counter("ratelimit_backend_errors_total", [("failure_mode", "open")]) == 1)
+                #expect(metrics.counter("ratelimit_backend_errors_total", [("failure_mode", "closed")]) == 1)
+                #expect(metrics.counter("ratelimit_decisions_total", [("result", "allowed")]) == 1)
             }
         }
     }

@@ -1,0 +1,1 @@
+../CachingTests/TestMetrics.swift
