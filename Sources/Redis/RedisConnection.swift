@@ -135,6 +135,17 @@ public final class RedisConnection: Sendable {
         _ = try await self.write(buffer, expectedReplies: 0)
     }
 
+    /// Enqueues commands whose confirmations arrive as pushes, without waiting. Calls made in some
+    /// order (e.g. under a lock) reach the server in that order.
+    func enqueueWithoutReply(_ commands: [RESPCommand]) {
+        var buffer = self.channel.allocator.buffer(capacity: 64)
+        for command in commands { command.write(to: &buffer) }
+        let promise = self.channel.eventLoop.makePromise(of: [RESPValue].self)
+        self.channel.writeAndFlush(RedisRequest(encoded: buffer, expectedReplies: 0, promise: promise, deadline: nil)).whenFailure { error in
+            promise.fail(error)
+        }
+    }
+
     private func write(_ buffer: ByteBuffer, expectedReplies: Int) async throws -> [RESPValue] {
         let promise = self.channel.eventLoop.makePromise(of: [RESPValue].self)
         let request = RedisRequest(

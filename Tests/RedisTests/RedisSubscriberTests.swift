@@ -1,0 +1,58 @@
+import NIOCore
+import Testing
+@testable import Redis
+
+struct RedisSubscriberTests {
+    /// Subscribers of `channel` on the server (PUBSUB NUMSUB), whatever the protocol's reply shape.
+    static func subscriberCount(_ redis: RedisClient, _ channel: String) async throws -> Int {
+        let reply = try await redis.send(command: "PUBSUB", arguments: ["NUMSUB", RESPArgument(channel)])
+        if case .map(let map) = reply { return map.values.first?.int ?? -1 }
+        return reply.array?.last?.int ?? -1
+    }
+
+    static func nextMessage(_ iterator: inout RedisSubscription.AsyncIterator) async -> String? {
+        while let event = await iterator.next() {
+            if case .message(_, let payload) = event { return String(buffer: payload) }
+        }
+        return nil
+    }
+
+    @Test
+    func sharesOneConnectionCountsReferencesAndResubscribes() async throws {
+        try await withRedisServer { (server: RedisServer) async throws -> Void in
+            try await withRedisClient(server.configuration) { (redis: RedisClient) async throws -> Void in
+                let subscriber = RedisSubscriber(configuration: server.configuration)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await subscriber.run() }
+                    let p = uniquePrefix()
+                    var first = subscriber.subscribe(to: p + "a").makeAsyncIterator()
+                    var second = subscriber.subscribe(to: p + "a").makeAsyncIterator()
+                    let other = subscriber.subscribe(to: p + "b")
+                    let bothSubscribed = try await eventually {
+                        let a = try await Self.subscriberCount(redis, p + "a")
+                        let b = try await Self.subscriberCount(redis, p + "b")
+                        return a == 1 && b == 1
+                    }
+                    #expect(bothSubscribed, "one server subscription per channel, however many local subscribers")
+
+                    #expect(try await redis.publish("hello", to: p + "a") == 1)
+                    #expect(await Self.nextMessage(&first) == "hello")
+                    #expect(await Self.nextMessage(&second) == "hello")
+
+                    // The last local subscriber of b leaves: the server subscription goes too.
+                    let otherConsumer = Task { for await _ in other {} }
+                    otherConsumer.cancel()
+                    #expect(try await eventually { try await Self.subscriberCount(redis, p + "b") == 0 })
+                    #expect(subscriber.channels == [p + "a"])
+
+                    try await server.restart(downtime: .milliseconds(200))
+                    #expect(try await eventually { (try? await Self.subscriberCount(redis, p + "a")) == 1 }, "resubscribed after the restart")
+                    #expect(try await redis.publish("again", to: p + "a") == 1)
+                    #expect(await Self.nextMessage(&first) == "again")
+                    #expect(await Self.nextMessage(&second) == "again")
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+}
