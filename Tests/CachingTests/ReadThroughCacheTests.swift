@@ -87,11 +87,11 @@ struct ReadThroughCacheTests {
         try await withCache(backend) { cache, advance in
             let loader = Loader(nil)
             let negative = ReadThroughCache<Product>(name: uniquePrefix(), cache: cache,
-                                                     policy: CachePolicy(ttl: .seconds(60), jitter: 0, negativeTTL: .milliseconds(300)))
+                                                     policy: CachePolicy(ttl: .seconds(60), jitter: 0, negativeTTL: .seconds(1)))
             #expect(try await negative.read("slug:unknown", loader) == nil)
             #expect(try await negative.read("slug:unknown", loader) == nil)
             #expect(loader.count == 1, "absence was cached")
-            try await advance(.milliseconds(600))
+            try await advance(.milliseconds(1300))
             loader.set(Product(id: 9, name: "Now exists"))
             #expect(try await negative.read("slug:unknown", loader) == Product(id: 9, name: "Now exists"))
             #expect(loader.count == 2)
