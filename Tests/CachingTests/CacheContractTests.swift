@@ -30,6 +30,8 @@ func withCache<T: Sendable>(
     }
 }
 
+/// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
+@Suite(.timeLimit(.minutes(1)))
 struct CacheContractTests {
     @Test(arguments: CacheBackend.allCases)
     func storesReadsAndOverwrites(_ backend: CacheBackend) async throws {

@@ -34,6 +34,8 @@ extension ReadThroughCache where Value == Product {
     }
 }
 
+/// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
+@Suite(.timeLimit(.minutes(1)))
 struct ReadThroughCacheTests {
     let metrics = TestMetrics()
 

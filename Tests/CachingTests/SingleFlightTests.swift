@@ -2,6 +2,8 @@ import Synchronization
 import Testing
 @testable import Caching
 
+/// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
+@Suite(.timeLimit(.minutes(1)))
 struct SingleFlightTests {
     struct Boom: Error {}
 

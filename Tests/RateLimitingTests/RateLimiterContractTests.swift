@@ -26,6 +26,8 @@ func withLimiter<T: Sendable>(_ backend: LimiterBackend, _ body: (any RateLimite
 }
 
 /// The contract every ``RateLimiter`` adapter must meet, run against each of them.
+/// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
+@Suite(.timeLimit(.minutes(1)))
 struct RateLimiterContractTests {
     @Test(arguments: LimiterBackend.allCases)
     func allowsExactlyTheLimitThenDenies(_ backend: LimiterBackend) async throws {

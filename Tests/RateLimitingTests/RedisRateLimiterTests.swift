@@ -3,6 +3,8 @@ import Redis
 import Testing
 @testable import RateLimiting
 
+/// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
+@Suite(.timeLimit(.minutes(1)))
 struct RedisRateLimiterTests {
     @Test
     func twoNodesSharingRedisEnforceOneCombinedLimit() async throws {

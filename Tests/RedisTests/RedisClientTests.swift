@@ -6,6 +6,8 @@ import Testing
 @testable import Redis
 
 /// Integration tests against a private `redis-server` per test.
+/// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
+@Suite(.timeLimit(.minutes(1)))
 struct RedisClientTests {
     @Test
     func stringCommandsWithExpiryAndConditions() async throws {

@@ -2,6 +2,8 @@ import NIOCore
 import Testing
 @testable import Redis
 
+/// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
+@Suite(.timeLimit(.minutes(1)))
 struct RedisPubSubTests {
     @Test
     func receivesChannelAndPatternMessagesAndResubscribesAfterRestart() async throws {

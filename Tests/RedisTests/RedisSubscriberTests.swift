@@ -2,6 +2,8 @@ import NIOCore
 import Testing
 @testable import Redis
 
+/// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
+@Suite(.timeLimit(.minutes(1)))
 struct RedisSubscriberTests {
     /// Subscribers of `channel` on the server (PUBSUB NUMSUB), whatever the protocol's reply shape.
     static func subscriberCount(_ redis: RedisClient, _ channel: String) async throws -> Int {

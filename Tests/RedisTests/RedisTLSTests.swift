@@ -3,6 +3,8 @@ import NIOSSL
 import Testing
 @testable import Redis
 
+/// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
+@Suite(.timeLimit(.minutes(1)))
 struct RedisTLSTests {
     /// A self-signed certificate for `localhost`, made with the `openssl` CLI.
     static func makeCertificate(in directory: URL) throws -> (certificate: String, key: String) {
