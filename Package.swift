@@ -190,9 +190,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "redis-bench",
-            dependencies: ["Redis", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Redis", "RateLimiting", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/redis-bench",
-            swiftSettings: settings
+            swiftSettings: settings + [.define("REDIS_BENCH_RATELIMIT")]
         ),
 
         // MARK: Tests
@@ -239,14 +239,29 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "CachingTests", dependencies: ["Caching", "Redis"], swiftSettings: settings),
-        .testTarget(name: "RateLimitingTests", dependencies: ["RateLimiting", "Redis"], swiftSettings: settings),
+        .testTarget(
+            name: "CachingTests",
+            dependencies: [
+                "Caching", "Redis",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "RateLimitingTests",
+            dependencies: ["RateLimiting", "Redis", .product(name: "Metrics", package: "swift-metrics")],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "RedisTests",
             dependencies: [
                 "Redis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),

@@ -165,7 +165,7 @@ struct ReadThroughCacheTests {
                     _ = try await products.value(forKey: "p:\(id)") { Product(id: id, name: "x") }
                     ttls.append(try await client.send(command: "PTTL", arguments: [RESPArgument(prefix + "p:\(id)")]).int ?? -1)
                 }
-                #expect(ttls.allSatisfy { $0 > 79_000 && $0 <= 120_000 })
+                #expect(ttls.allSatisfy { $0 > 79_000 && $0 <= 120_000 }, "PTTLs: \(ttls)")
                 #expect(Set(ttls).count > 1)
             }
         }
