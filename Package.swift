@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
         .package(url: "https://github.com/GraphQLSwift/Graphiti", from: "3.1.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: Shared building blocks
@@ -129,6 +130,7 @@ let package = Package(
                 "Database",
                 "Identity",
                 "GraphQLSupport",
+                "RateLimiting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Graphiti", package: "Graphiti"),
@@ -148,6 +150,8 @@ let package = Package(
                 "Identity",
                 "GraphQLSupport",
                 "Catalog",
+                "Redis",
+                "RateLimiting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -205,7 +209,11 @@ let package = Package(
         .testTarget(name: "IdentityTests", dependencies: ["Identity"], swiftSettings: settings),
         .testTarget(
             name: "GraphQLSupportTests",
-            dependencies: ["GraphQLSupport", "EmporiumCore", .product(name: "GraphQL", package: "GraphQL")],
+            dependencies: [
+                "GraphQLSupport", "EmporiumCore", "Identity",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: settings
         ),
         .testTarget(
@@ -220,7 +228,8 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "EmporiumTesting",
+                "Runtime", "EmporiumTesting", "Catalog", "RateLimiting", "Redis",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: settings

@@ -20,18 +20,28 @@ public struct CatalogService: Sendable {
 
     public static let schemaName = "catalog"
 
-    public init(products: any ProductStore, categories: any CategoryStore, clock: any TimeSource = SystemTimeSource(), logger: Logger) throws {
+    public let searchAdmission: SearchAdmission?
+
+    public init(
+        products: any ProductStore, categories: any CategoryStore, clock: any TimeSource = SystemTimeSource(),
+        searchAdmission: SearchAdmission? = nil, logger: Logger
+    ) throws {
         let catalog = ProductCatalog(products: products, categories: categories, clock: clock)
         self.catalog = catalog
+        self.searchAdmission = searchAdmission
         endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), resolver: CatalogResolver(), logger: logger) { info in
-            CatalogContext(principal: info.principal, catalog: catalog)
+            CatalogContext(
+                principal: info.principal, catalog: catalog, clientKey: info.clientKey,
+                responseHeaders: info.responseHeaders, searchAdmission: searchAdmission
+            )
         }
     }
 
-    public init(client: PostgresClient, logger: Logger) throws {
+    public init(client: PostgresClient, searchAdmission: SearchAdmission? = nil, logger: Logger) throws {
         try self.init(
             products: PostgresProductStore(client: client, logger: logger),
             categories: PostgresCategoryStore(client: client, logger: logger),
+            searchAdmission: searchAdmission,
             logger: logger
         )
     }

@@ -8,11 +8,20 @@ public struct GraphQLRequestInfo: Sendable {
     public var headers: HTTPFields
     /// GET requests may only run queries (GraphQL-over-HTTP).
     public var isReadOnly: Bool
+    /// Who the client is for rate limiting: `user:<subject>` with a token, else `ip:<address>`.
+    public var clientKey: String
+    /// Headers resolvers want on the response.
+    public var responseHeaders: ResponseHeaders
 
-    public init(principal: Principal?, headers: HTTPFields = [:], isReadOnly: Bool = false) {
+    public init(
+        principal: Principal?, headers: HTTPFields = [:], isReadOnly: Bool = false, clientKey: String? = nil,
+        responseHeaders: ResponseHeaders = ResponseHeaders()
+    ) {
         self.principal = principal
         self.headers = headers
         self.isReadOnly = isReadOnly
+        self.clientKey = clientKey ?? principal.map { "user:\($0.userID.rawValue)" } ?? "ip:unknown"
+        self.responseHeaders = responseHeaders
     }
 }
 

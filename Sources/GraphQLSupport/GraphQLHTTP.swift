@@ -19,12 +19,17 @@ public struct GraphQLHTTP: Sendable {
 
     let executor: any GraphQLExecutor
     let tokens: TokenService?
+    let clients: ClientIdentification
     let logger: Logger
     let explorerTitle: String
 
-    public init(executor: any GraphQLExecutor, tokens: TokenService?, logger: Logger, explorerTitle: String = "Emporium GraphQL") {
+    public init(
+        executor: any GraphQLExecutor, tokens: TokenService?, clients: ClientIdentification = ClientIdentification(),
+        logger: Logger, explorerTitle: String = "Emporium GraphQL"
+    ) {
         self.executor = executor
         self.tokens = tokens
+        self.clients = clients
         self.logger = logger
         self.explorerTitle = explorerTitle
     }
@@ -73,7 +78,8 @@ public struct GraphQLHTTP: Sendable {
             return Self.errorResponse(status: 401, code: EmporiumError.Code.unauthenticated.rawValue, message: "the bearer token is invalid", graphQLMediaType: useGraphQLMediaType)
         }
 
-        let info = GraphQLRequestInfo(principal: principal, headers: request.headers, isReadOnly: request.method == .get)
+        let clientKey = clients.key(principal: principal, headers: request.headers, peer: (context as? any PeerAddressProviding)?.peerAddress)
+        let info = GraphQLRequestInfo(principal: principal, headers: request.headers, isReadOnly: request.method == .get, clientKey: clientKey)
         let outcome = await executor.execute(graphQLRequest, info: info)
         var status = HTTPResponse.Status.ok
         switch outcome.kind {
@@ -83,6 +89,7 @@ public struct GraphQLHTTP: Sendable {
         }
         var response = Self.encode(outcome.result, status: status, graphQLMediaType: useGraphQLMediaType)
         if outcome.kind == .methodNotAllowed { response.headers[.allow] = "POST" }
+        for field in info.responseHeaders.all { response.headers[field.name] = field.value }
         return response
     }
 

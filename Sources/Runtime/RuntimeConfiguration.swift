@@ -18,11 +18,21 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var jwtPrivateKey: String?
     public var logLevel: Logger.Level
     public var migrateOnStart: Bool
+    /// `redis://…`: rate limits (and later cache and fan-out) shared through Redis; nil keeps them in memory.
+    public var redisURL: String?
+    /// Product search: at most `limit` requests per `window` per client.
+    public var searchRateLimit: (limit: Int, window: Duration)
+    /// Deny searches when Redis is unreachable (default: allow, logged and counted).
+    public var rateLimitFailClosed: Bool
+    /// Proxy addresses whose `X-Forwarded-For` is believed.
+    public var trustedProxies: Set<String>
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, dataDirectory: String = ".emporium",
         databasePoolSize: Int = 20, jwtSecret: String? = nil, jwtPublicKey: String? = nil, jwtPrivateKey: String? = nil,
-        logLevel: Logger.Level = .info, migrateOnStart: Bool = true
+        logLevel: Logger.Level = .info, migrateOnStart: Bool = true, redisURL: String? = nil,
+        searchRateLimit: (limit: Int, window: Duration) = (30, .seconds(10)), rateLimitFailClosed: Bool = false,
+        trustedProxies: Set<String> = []
     ) {
         self.host = host
         self.port = port
@@ -34,6 +44,10 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         self.jwtPrivateKey = jwtPrivateKey
         self.logLevel = logLevel
         self.migrateOnStart = migrateOnStart
+        self.redisURL = redisURL
+        self.searchRateLimit = searchRateLimit
+        self.rateLimitFailClosed = rateLimitFailClosed
+        self.trustedProxies = trustedProxies
     }
 
     /// Reads `EMPORIUM_*` variables; a malformed value is an error naming the variable.
@@ -69,14 +83,42 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
             }
             configuration.migrateOnStart = value
         }
+        configuration.redisURL = environment["EMPORIUM_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let limit = environment["EMPORIUM_SEARCH_RATE_LIMIT"], !limit.isEmpty {
+            configuration.searchRateLimit = try parseRateLimit(limit)
+        }
+        if let failClosed = environment["EMPORIUM_RATE_LIMIT_FAIL_CLOSED"], !failClosed.isEmpty {
+            guard let value = Bool(failClosed.lowercased()) else {
+                throw ConfigurationError("EMPORIUM_RATE_LIMIT_FAIL_CLOSED must be true or false (got '\(failClosed)')")
+            }
+            configuration.rateLimitFailClosed = value
+        }
+        if let proxies = environment["EMPORIUM_TRUSTED_PROXIES"], !proxies.isEmpty {
+            configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
         return configuration
+    }
+
+    /// "30/10s": a count and a window in s, m or ms.
+    static func parseRateLimit(_ text: String) throws -> (limit: Int, window: Duration) {
+        let parts = text.split(separator: "/")
+        let problem = ConfigurationError("EMPORIUM_SEARCH_RATE_LIMIT must look like 30/10s (requests/window with s, m or ms; got '\(text)')")
+        guard parts.count == 2, let limit = Int(parts[0]), limit > 0 else { throw problem }
+        let window = parts[1]
+        let duration: Duration
+        if window.hasSuffix("ms"), let value = Int(window.dropLast(2)), value > 0 { duration = .milliseconds(value) }
+        else if window.hasSuffix("s"), let value = Int(window.dropLast()), value > 0 { duration = .seconds(value) }
+        else if window.hasSuffix("m"), let value = Int(window.dropLast()), value > 0 { duration = .seconds(value * 60) }
+        else { throw problem }
+        return (limit, duration)
     }
 
     /// Secrets are never printed.
     public var description: String {
         let database = databaseURL.map(Self.redactPassword) ?? "private cluster in \(dataDirectory)/postgres"
         let jwt = jwtPublicKey != nil ? "public key" : (jwtSecret != nil ? "HS256 secret (redacted)" : "development secret in \(dataDirectory)/jwt-secret")
-        return "host=\(host) port=\(port) database=\(database) pool=\(databasePoolSize) jwt=\(jwt) log=\(logLevel) migrate=\(migrateOnStart)"
+        let redis = redisURL.map(Self.redactPassword) ?? "none (in-memory limits)"
+        return "host=\(host) port=\(port) database=\(database) pool=\(databasePoolSize) jwt=\(jwt) log=\(logLevel) migrate=\(migrateOnStart) redis=\(redis) search-limit=\(searchRateLimit.limit)/\(searchRateLimit.window)"
     }
 
     static func redactPassword(_ url: String) -> String {

@@ -7,6 +7,8 @@ import Identity
 import Logging
 import PostgresNIO
 import Prometheus
+import RateLimiting
+import Redis
 import ServiceLifecycle
 
 /// The single-node topology: every service in one process behind one port.
@@ -19,14 +21,26 @@ public enum SingleNodeApplication {
     /// The router with GraphQL, health and metrics routes. Separate from the server so that
     /// tests can drive it directly.
     public static func router(
-        postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int, logger: Logger
-    ) throws -> Router<BasicRequestContext> {
-        let router = Router()
+        postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
+        searchAdmission: SearchAdmission? = nil, clients: ClientIdentification = ClientIdentification(), logger: Logger
+    ) throws -> Router<EmporiumRequestContext> {
+        let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
-        let catalog = try CatalogService(client: postgres, logger: logger)
-        GraphQLHTTP(executor: catalog.endpoint, tokens: tokens, logger: logger).addRoutes(to: router)
+        let catalog = try CatalogService(client: postgres, searchAdmission: searchAdmission, logger: logger)
+        GraphQLHTTP(executor: catalog.endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router)
+        SearchRoute(catalog: catalog, tokens: tokens, clients: clients, logger: logger).add(to: router)
         OperationalRoutes(postgres: postgres, registry: registry, poolSize: poolSize, logger: logger).add(to: router)
         return router
+    }
+
+    /// In memory on a single node; shared through Redis when `EMPORIUM_REDIS_URL` is set.
+    static func rateLimiter(_ configuration: RuntimeConfiguration, logger: Logger) throws -> (any RateLimiter, RedisClient?) {
+        guard let url = configuration.redisURL else {
+            return (InMemoryRateLimiter(clock: ContinuousClock()), nil)
+        }
+        let redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
+        let mode: RateLimiterFailureMode = configuration.rateLimitFailClosed ? .closed(retryAfter: .seconds(1)) : .open
+        return (RedisRateLimiter(client: redis, failureMode: mode, logger: logger), redis)
     }
 
     /// The whole application: the PostgreSQL client as a service, migrations before the server
@@ -40,11 +54,21 @@ public enum SingleNodeApplication {
         postgresConfiguration.options.maximumConnections = configuration.databasePoolSize
         let client = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
         let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
-        let router = try router(postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize, logger: logger)
+        let (limiter, redis) = try rateLimiter(configuration, logger: logger)
+        let admission = SearchAdmission(
+            limiter: limiter, limit: RateLimit(limit: configuration.searchRateLimit.limit, window: configuration.searchRateLimit.window)
+        )
+        let router = try router(
+            postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
+            searchAdmission: admission, clients: ClientIdentification(trustedProxies: configuration.trustedProxies), logger: logger
+        )
+        // Services start in this order and stop in reverse: stores first, the server last.
+        var services: [any Service] = [client]
+        if let redis { services.append(redis) }
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "emporium"),
-            services: [client],
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

@@ -6,13 +6,23 @@ import Identity
 public struct CatalogContext: Sendable {
     public let principal: Principal?
     public let catalog: ProductCatalog
+    /// Rate-limit identity and response headers of the HTTP request (see `GraphQLRequestInfo`).
+    public let clientKey: String
+    public let responseHeaders: ResponseHeaders
+    public let searchAdmission: SearchAdmission?
     let products: DataLoader<ProductID, Product>
     let categories: DataLoader<CategoryID, Category>
     let children: DataLoader<CategoryID, [Category]>
 
-    public init(principal: Principal?, catalog: ProductCatalog) {
+    public init(
+        principal: Principal?, catalog: ProductCatalog, clientKey: String = "ip:unknown",
+        responseHeaders: ResponseHeaders = ResponseHeaders(), searchAdmission: SearchAdmission? = nil
+    ) {
         self.principal = principal
         self.catalog = catalog
+        self.clientKey = clientKey
+        self.responseHeaders = responseHeaders
+        self.searchAdmission = searchAdmission
         let productStore = catalog.products
         let categoryStore = catalog.categories
         products = DataLoader { ids in try await productStore.products(ids: ids) }

@@ -69,6 +69,9 @@ public struct CatalogResolver: Sendable {
     }
 
     @Sendable public func searchProducts(context: CatalogContext, arguments: SearchArguments) async throws -> ProductConnection {
+        if let admission = context.searchAdmission {
+            try await admission.admit(clientKey: context.clientKey) { context.responseHeaders.set($0, $1) }
+        }
         let page = try await context.catalog.search(text: arguments.query, first: arguments.first, after: arguments.after, viewer: context.principal)
         await prime(context, page.items)
         return ProductConnection(page)

@@ -112,7 +112,7 @@ public struct PostgresProductStore: ProductStore {
 
     /// Ranking is computed over at most this many matches beyond the requested page, so that a
     /// very broad query ("смартфон" on a million products) costs a bounded amount (docs/catalog.md).
-    static let rankingCandidates = 1000
+    static let rankingCandidates = 200
 
     public func search(_ search: ProductSearch) async throws -> [Product] {
         let found = try await fullTextSearch(search.text, search)
