@@ -131,6 +131,7 @@ let package = Package(
                 "Identity",
                 "GraphQLSupport",
                 "RateLimiting",
+                "Caching",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Graphiti", package: "Graphiti"),
@@ -152,6 +153,7 @@ let package = Package(
                 "Catalog",
                 "Redis",
                 "RateLimiting",
+                "Caching",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -219,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "CatalogTests",
             dependencies: [
-                "Catalog", "EmporiumTesting",
+                "Catalog", "EmporiumTesting", "Caching", "Redis",
                 .product(name: "Graphiti", package: "Graphiti"),
                 .product(name: "GraphQL", package: "GraphQL"),
             ],

@@ -1,3 +1,4 @@
+import Caching
 import EmporiumCore
 import Foundation
 import Graphiti
@@ -37,9 +38,11 @@ public struct CatalogService: Sendable {
         }
     }
 
-    public init(client: PostgresClient, searchAdmission: SearchAdmission? = nil, logger: Logger) throws {
+    /// With `cache`, single-product reads go through it (``CachedProductStore``).
+    public init(client: PostgresClient, searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, logger: Logger) throws {
+        let store = PostgresProductStore(client: client, logger: logger)
         try self.init(
-            products: PostgresProductStore(client: client, logger: logger),
+            products: cache.map { CachedProductStore(inner: store, cache: $0, logger: logger) } ?? store,
             categories: PostgresCategoryStore(client: client, logger: logger),
             searchAdmission: searchAdmission,
             logger: logger

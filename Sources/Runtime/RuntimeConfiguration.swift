@@ -26,6 +26,11 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var rateLimitFailClosed: Bool
     /// Proxy addresses whose `X-Forwarded-For` is believed.
     public var trustedProxies: Set<String>
+    /// Serve single-product reads through the cache (Redis with `redisURL`, else in memory).
+    public var cacheEnabled: Bool = true
+    /// Bounds of the in-memory cache (single node).
+    public var cacheEntries: Int = 100_000
+    public var cacheBytes: Int = 256 * 1024 * 1024
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, dataDirectory: String = ".emporium",
@@ -92,6 +97,18 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
                 throw ConfigurationError("EMPORIUM_RATE_LIMIT_FAIL_CLOSED must be true or false (got '\(failClosed)')")
             }
             configuration.rateLimitFailClosed = value
+        }
+        if let cache = environment["EMPORIUM_CACHE"], !cache.isEmpty {
+            guard let value = Bool(cache.lowercased()) else {
+                throw ConfigurationError("EMPORIUM_CACHE must be true or false (got '\(cache)')")
+            }
+            configuration.cacheEnabled = value
+        }
+        if let megabytes = environment["EMPORIUM_CACHE_MEMORY_MB"], !megabytes.isEmpty {
+            guard let value = Int(megabytes), (1...65_536).contains(value) else {
+                throw ConfigurationError("EMPORIUM_CACHE_MEMORY_MB must be an integer 1-65536 (got '\(megabytes)')")
+            }
+            configuration.cacheBytes = value * 1024 * 1024
         }
         if let proxies = environment["EMPORIUM_TRUSTED_PROXIES"], !proxies.isEmpty {
             configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

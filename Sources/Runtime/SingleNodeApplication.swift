@@ -1,3 +1,4 @@
+import Caching
 import Catalog
 import Database
 import Foundation
@@ -22,25 +23,28 @@ public enum SingleNodeApplication {
     /// tests can drive it directly.
     public static func router(
         postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
-        searchAdmission: SearchAdmission? = nil, clients: ClientIdentification = ClientIdentification(), logger: Logger
+        searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, clients: ClientIdentification = ClientIdentification(),
+        logger: Logger
     ) throws -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
-        let catalog = try CatalogService(client: postgres, searchAdmission: searchAdmission, logger: logger)
+        let catalog = try CatalogService(client: postgres, searchAdmission: searchAdmission, cache: cache, logger: logger)
         GraphQLHTTP(executor: catalog.endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router)
         SearchRoute(catalog: catalog, tokens: tokens, clients: clients, logger: logger).add(to: router)
         OperationalRoutes(postgres: postgres, registry: registry, poolSize: poolSize, logger: logger).add(to: router)
         return router
     }
 
-    /// In memory on a single node; shared through Redis when `EMPORIUM_REDIS_URL` is set.
-    static func rateLimiter(_ configuration: RuntimeConfiguration, logger: Logger) throws -> (any RateLimiter, RedisClient?) {
+    /// Rate limiter and product cache: in memory on a single node; shared through Redis when
+    /// `EMPORIUM_REDIS_URL` is set (then the returned client must run as a service).
+    static func sharedState(_ configuration: RuntimeConfiguration, logger: Logger) throws -> (any RateLimiter, any Cache, RedisClient?) {
         guard let url = configuration.redisURL else {
-            return (InMemoryRateLimiter(clock: ContinuousClock()), nil)
+            let cache = InMemoryCache(maximumEntries: configuration.cacheEntries, maximumBytes: configuration.cacheBytes, clock: ContinuousClock())
+            return (InMemoryRateLimiter(clock: ContinuousClock()), cache, nil)
         }
         let redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
         let mode: RateLimiterFailureMode = configuration.rateLimitFailClosed ? .closed(retryAfter: .seconds(1)) : .open
-        return (RedisRateLimiter(client: redis, failureMode: mode, logger: logger), redis)
+        return (RedisRateLimiter(client: redis, failureMode: mode, logger: logger), RedisCache(client: redis, keyPrefix: "emporium:cache:"), redis)
     }
 
     /// The whole application: the PostgreSQL client as a service, migrations before the server
@@ -54,13 +58,14 @@ public enum SingleNodeApplication {
         postgresConfiguration.options.maximumConnections = configuration.databasePoolSize
         let client = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
         let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
-        let (limiter, redis) = try rateLimiter(configuration, logger: logger)
+        let (limiter, cache, redis) = try sharedState(configuration, logger: logger)
         let admission = SearchAdmission(
             limiter: limiter, limit: RateLimit(limit: configuration.searchRateLimit.limit, window: configuration.searchRateLimit.window)
         )
         let router = try router(
             postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
-            searchAdmission: admission, clients: ClientIdentification(trustedProxies: configuration.trustedProxies), logger: logger
+            searchAdmission: admission, cache: configuration.cacheEnabled ? cache : nil,
+            clients: ClientIdentification(trustedProxies: configuration.trustedProxies), logger: logger
         )
         // Services start in this order and stop in reverse: stores first, the server last.
         var services: [any Service] = [client]

@@ -13,7 +13,7 @@ public struct ProductAttribute: Sendable, Equatable, Codable {
 }
 
 /// A product in the catalog (the aggregate root of this service).
-public struct Product: Sendable, Equatable {
+public struct Product: Sendable, Equatable, Codable {
     public let id: ProductID
     public let sellerID: UserID
     public var title: String

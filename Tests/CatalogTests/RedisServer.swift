@@ -1,0 +1,1 @@
+../RedisTests/RedisServer.swift
