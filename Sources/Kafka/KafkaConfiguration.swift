@@ -43,8 +43,6 @@ public struct KafkaConfiguration: Sendable {
     /// First delay before reconnecting to a broker that failed; doubles up to `reconnectBackoffMax`.
     public var reconnectBackoff: Duration = .milliseconds(50)
     public var reconnectBackoffMax: Duration = .seconds(5)
-    /// Refresh topic metadata at least this often even without errors.
-    public var metadataMaxAge: Duration = .seconds(300)
     /// TLS for every broker connection (nil = plaintext).
     public var tls: TLSConfiguration?
     public var sasl: SASLMechanism?
