@@ -77,6 +77,22 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        .target(name: "Contracts", dependencies: [], swiftSettings: settings),
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "Contracts",
+                "Database",
+                "Kafka",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+
         // MARK: Protocol clients (no Emporium dependencies: publishable on their own)
         .target(
             name: "Kafka",
@@ -132,11 +148,31 @@ let package = Package(
                 "GraphQLSupport",
                 "RateLimiting",
                 "Caching",
+                "Contracts",
+                "Messaging",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Graphiti", package: "Graphiti"),
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "Inventory",
+            dependencies: [
+                "EmporiumCore",
+                "Database",
+                "Identity",
+                "GraphQLSupport",
+                "Contracts",
+                "Messaging",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Migrations")],
             swiftSettings: settings
@@ -151,6 +187,10 @@ let package = Package(
                 "Identity",
                 "GraphQLSupport",
                 "Catalog",
+                "Inventory",
+                "Contracts",
+                "Messaging",
+                "Kafka",
                 "Redis",
                 "RateLimiting",
                 "Caching",
@@ -180,7 +220,6 @@ let package = Package(
                 "Database",
                 "Identity",
                 "Catalog",
-                "Runtime",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -206,6 +245,27 @@ let package = Package(
         .testTarget(
             name: "DatabaseTests",
             dependencies: ["Database", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: [
+                "Messaging", "Contracts", "Kafka", "EmporiumTesting", "Database",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "InventoryTests",
+            dependencies: [
+                "Inventory", "Contracts", "Messaging", "EmporiumTesting", "Identity", "GraphQLSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "GraphQL", package: "GraphQL"),
+            ],
             swiftSettings: settings
         ),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"], swiftSettings: settings),

@@ -1,9 +1,11 @@
 import Caching
+import Database
 import EmporiumCore
 import Foundation
 import Graphiti
 import GraphQLSupport
 import Logging
+import Messaging
 import PostgresNIO
 
 /// Wires the catalog: PostgreSQL stores, the use cases, and the GraphQL subgraph endpoint.
@@ -20,6 +22,12 @@ public struct CatalogService: Sendable {
     }
 
     public static let schemaName = "catalog"
+
+    /// The catalog's own migrations plus the messaging tables (outbox, inbox, dead letters).
+    public static func migrationSet() throws -> MigrationSet {
+        let own = try MigrationSet.load(schema: schemaName, directory: migrationsDirectory)
+        return try MigrationSet(schema: schemaName, migrations: own.migrations + [MessagingSchema.migration()])
+    }
 
     public let searchAdmission: SearchAdmission?
 

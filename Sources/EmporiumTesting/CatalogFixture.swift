@@ -11,7 +11,7 @@ public struct CatalogFixture: Sendable {
     public let configuration: PostgresClient.Configuration
 
     public static func make(_ name: String = "catalog") async throws -> CatalogFixture {
-        let sets = [try MigrationSet.load(schema: CatalogService.schemaName, directory: CatalogService.migrationsDirectory)]
+        let sets = [try CatalogService.migrationSet()]
         return CatalogFixture(configuration: try await TestPostgres.shared.freshDatabase(named: name, migrations: sets))
     }
 

@@ -5,32 +5,91 @@ import Foundation
 import GraphQLSupport
 import Hummingbird
 import Identity
+import Inventory
 import Logging
+import Messaging
 import PostgresNIO
 import Prometheus
 import RateLimiting
 import Redis
 import ServiceLifecycle
 
-/// The single-node topology: every service in one process behind one port.
-public enum SingleNodeApplication {
-    /// The migrations of every service this topology runs, in dependency order.
-    public static func migrationSets() throws -> [MigrationSet] {
-        [try MigrationSet.load(schema: CatalogService.schemaName, directory: CatalogService.migrationsDirectory)]
+/// One `emporium` process: the services it runs behind one port, their event flow and their
+/// shared state. All services (`emporium serve`) make the single node; one service
+/// (`emporium serve catalog`) is one process of the distributed topology.
+public enum EmporiumApplication {
+    /// The migrations of `services`, in dependency order.
+    public static func migrationSets(for services: [ServiceName] = ServiceName.allCases) throws -> [MigrationSet] {
+        try services.sorted().map { service in
+            switch service {
+            case .catalog: try CatalogService.migrationSet()
+            case .inventory: try InventoryService.migrationSet()
+            }
+        }
     }
 
-    /// The router with GraphQL, health and metrics routes. Separate from the server so that
-    /// tests can drive it directly.
+    /// The services' domain objects, built once per process.
+    struct Services {
+        var catalog: CatalogService?
+        var inventory: InventoryService?
+
+        init(_ names: [ServiceName], postgres: PostgresClient, searchAdmission: SearchAdmission?, cache: (any Cache)?, configuration: RuntimeConfiguration, logger: Logger) throws {
+            if names.contains(.catalog) {
+                catalog = try CatalogService(client: postgres, searchAdmission: searchAdmission, cache: cache, logger: logger)
+            }
+            if names.contains(.inventory) {
+                inventory = try InventoryService(client: postgres, reservationTTL: configuration.reservationTTL, logger: logger)
+            }
+        }
+
+        /// The consumers of this process, each with its inbox in its own schema.
+        func processors(client: PostgresClient, logger: Logger) -> [EventProcessor] {
+            var processors: [EventProcessor] = []
+            if let inventory {
+                processors.append(EventProcessor(
+                    configuration: .init(consumer: ServiceName.inventory.rawValue, schema: InventoryService.schemaName),
+                    handlers: inventory.eventHandlers, client: client, logger: logger))
+            }
+            return processors
+        }
+
+        var schemas: [String] {
+            (catalog == nil ? [] : [CatalogService.schemaName]) + (inventory == nil ? [] : [InventoryService.schemaName])
+        }
+    }
+
+    /// The router: each service's GraphQL subgraph at `/subgraphs/<name>/graphql`, the public
+    /// `/graphql` (the catalog, or the only service; the federation gateway will compose them),
+    /// REST search, health and metrics. Separate from the server so that tests can drive it.
     public static func router(
         postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
+        services names: [ServiceName] = ServiceName.allCases, configuration: RuntimeConfiguration = RuntimeConfiguration(),
         searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, clients: ClientIdentification = ClientIdentification(),
         logger: Logger
     ) throws -> Router<EmporiumRequestContext> {
+        let services = try Services(names, postgres: postgres, searchAdmission: searchAdmission, cache: cache, configuration: configuration, logger: logger)
+        return router(services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients, logger: logger)
+    }
+
+    static func router(
+        _ services: Services, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
+        clients: ClientIdentification, logger: Logger
+    ) -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
-        let catalog = try CatalogService(client: postgres, searchAdmission: searchAdmission, cache: cache, logger: logger)
-        GraphQLHTTP(executor: catalog.endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router)
-        SearchRoute(catalog: catalog, tokens: tokens, clients: clients, logger: logger).add(to: router)
+        var publicEndpoint: (any GraphQLExecutor)?
+        if let catalog = services.catalog {
+            GraphQLHTTP(executor: catalog.endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router, path: "/subgraphs/catalog/graphql")
+            SearchRoute(catalog: catalog, tokens: tokens, clients: clients, logger: logger).add(to: router)
+            publicEndpoint = catalog.endpoint
+        }
+        if let inventory = services.inventory {
+            GraphQLHTTP(executor: inventory.endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router, path: "/subgraphs/inventory/graphql")
+            publicEndpoint = publicEndpoint ?? inventory.endpoint
+        }
+        if let publicEndpoint {
+            GraphQLHTTP(executor: publicEndpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router)
+        }
         OperationalRoutes(postgres: postgres, registry: registry, poolSize: poolSize, logger: logger).add(to: router)
         return router
     }
@@ -47,11 +106,11 @@ public enum SingleNodeApplication {
         return (RedisRateLimiter(client: redis, failureMode: mode, logger: logger), RedisCache(client: redis, keyPrefix: "emporium:cache:"), redis)
     }
 
-    /// The whole application: the PostgreSQL client as a service, migrations before the server
-    /// starts accepting requests, then the HTTP server.
+    /// The whole process: the PostgreSQL client, migrations, then relays, consumers and
+    /// background jobs, and the HTTP server.
     public static func application(
-        configuration: RuntimeConfiguration, postgres: PostgresClient.Configuration,
-        registry: PrometheusCollectorRegistry?, logger: Logger,
+        configuration: RuntimeConfiguration, services names: [ServiceName] = ServiceName.allCases,
+        postgres: PostgresClient.Configuration, registry: PrometheusCollectorRegistry?, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         var postgresConfiguration = postgres
@@ -62,27 +121,41 @@ public enum SingleNodeApplication {
         let admission = SearchAdmission(
             limiter: limiter, limit: RateLimit(limit: configuration.searchRateLimit.limit, window: configuration.searchRateLimit.window)
         )
-        let router = try router(
-            postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
-            searchAdmission: admission, cache: configuration.cacheEnabled ? cache : nil,
-            clients: ClientIdentification(trustedProxies: configuration.trustedProxies), logger: logger
-        )
-        // Services start in this order and stop in reverse: stores first, the server last.
-        var services: [any Service] = [client]
-        if let redis { services.append(redis) }
+        let services = try Services(
+            names, postgres: client, searchAdmission: admission, cache: configuration.cacheEnabled ? cache : nil,
+            configuration: configuration, logger: logger)
+        let router = router(
+            services, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
+            clients: ClientIdentification(trustedProxies: configuration.trustedProxies), logger: logger)
+        let events = try EventBusAssembly(
+            configuration: configuration, schemas: services.schemas, processors: services.processors(client: client, logger: logger),
+            client: client, logger: logger)
+
+        // Services start in this order and stop in reverse: stores first, then the event flow
+        // and jobs (held until the schema is current), the HTTP server last.
+        let gate = StartGate()
+        var background: [any Service] = events.services
+        if let inventory = services.inventory { background.append(inventory.expiry) }
+        var all: [any Service] = [client]
+        if let redis { all.append(redis) }
+        all += background.map { GatedService(gate: gate, inner: $0) }
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "emporium"),
-            services: services,
+            services: all,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        if configuration.migrateOnStart {
-            let sets = try migrationSets()
-            app.beforeServerStarts {
+        let sets = try migrationSets(for: names)
+        let migrate = configuration.migrateOnStart
+        let prepare = events.prepare
+        app.beforeServerStarts {
+            if migrate {
                 let applied = try await Migrator(client: client, logger: logger).migrate(sets)
                 logger.info("database schema is current", metadata: ["migrations.applied": "\(applied.count)"])
             }
+            try await prepare()
+            gate.open()
         }
         return app
     }

@@ -7,13 +7,22 @@ import ServiceLifecycle
 /// `emporium serve`: provision the database, run the application until SIGINT/SIGTERM, drain,
 /// then stop the private cluster if this process started one.
 public enum EmporiumServer {
-    public static func serve(configuration: RuntimeConfiguration, registry: PrometheusCollectorRegistry?, logger: Logger) async throws {
-        logger.info("starting emporium (single node)", metadata: ["configuration": "\(configuration)"])
+    /// - Parameter services: all of them (the single node) or one (a distributed-topology process,
+    ///   which needs Kafka to reach the others).
+    public static func serve(
+        configuration: RuntimeConfiguration, services: [ServiceName] = ServiceName.allCases,
+        registry: PrometheusCollectorRegistry?, logger: Logger
+    ) async throws {
+        if Set(services) != Set(ServiceName.allCases), configuration.kafkaBrokers == nil {
+            throw ConfigurationError("serving \(services.map(\.rawValue).joined(separator: ", ")) without the other services needs EMPORIUM_KAFKA_BROKERS (host:port,…) so that events reach them; run `emporium serve` for the single node")
+        }
+        let topology = Set(services) == Set(ServiceName.allCases) ? "single node" : services.map(\.rawValue).joined(separator: ", ")
+        logger.info("starting emporium (\(topology))", metadata: ["configuration": "\(configuration)"])
         let database = try await DatabaseProvisioning.provision(configuration, logger: logger)
         do {
             let host = configuration.host
-            let app = try await SingleNodeApplication.application(
-                configuration: configuration, postgres: database.configuration, registry: registry, logger: logger
+            let app = try await EmporiumApplication.application(
+                configuration: configuration, services: services, postgres: database.configuration, registry: registry, logger: logger
             ) { port in
                 let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
                 // Printed, not only logged: the run command's contract is to print the URL.

@@ -31,6 +31,13 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     /// Bounds of the in-memory cache (single node).
     public var cacheEntries: Int = 100_000
     public var cacheBytes: Int = 256 * 1024 * 1024
+    /// `host:port` list: events travel through Kafka; nil keeps them in process (single node only).
+    public var kafkaBrokers: [String]?
+    /// Partitions and replication of the topics `emporium` creates when they are missing.
+    public var kafkaTopicPartitions: Int = 6
+    public var kafkaReplicationFactor: Int = 1
+    /// How long an uncommitted stock reservation holds its units.
+    public var reservationTTL: Duration = .seconds(15 * 60)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, dataDirectory: String = ".emporium",
@@ -110,10 +117,30 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
             }
             configuration.cacheBytes = value * 1024 * 1024
         }
+        if let brokers = environment["EMPORIUM_KAFKA_BROKERS"], !brokers.isEmpty {
+            let list = brokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for broker in list where broker.split(separator: ":").count != 2 || Int(broker.split(separator: ":")[1]) == nil {
+                throw ConfigurationError("EMPORIUM_KAFKA_BROKERS must be a comma-separated host:port list (got '\(broker)')")
+            }
+            configuration.kafkaBrokers = list
+        }
+        configuration.kafkaTopicPartitions = try integer(environment, "EMPORIUM_KAFKA_TOPIC_PARTITIONS", in: 1...1000) ?? configuration.kafkaTopicPartitions
+        configuration.kafkaReplicationFactor = try integer(environment, "EMPORIUM_KAFKA_REPLICATION_FACTOR", in: 1...10) ?? configuration.kafkaReplicationFactor
+        if let ttl = try integer(environment, "EMPORIUM_RESERVATION_TTL_SECONDS", in: 1...604_800) {
+            configuration.reservationTTL = .seconds(ttl)
+        }
         if let proxies = environment["EMPORIUM_TRUSTED_PROXIES"], !proxies.isEmpty {
             configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         return configuration
+    }
+
+    private static func integer(_ environment: [String: String], _ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError("\(name) must be an integer \(range.lowerBound)-\(range.upperBound) (got '\(text)')")
+        }
+        return value
     }
 
     /// "30/10s": a count and a window in s, m or ms.
@@ -135,7 +162,7 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         let database = databaseURL.map(Self.redactPassword) ?? "private cluster in \(dataDirectory)/postgres"
         let jwt = jwtPublicKey != nil ? "public key" : (jwtSecret != nil ? "HS256 secret (redacted)" : "development secret in \(dataDirectory)/jwt-secret")
         let redis = redisURL.map(Self.redactPassword) ?? "none (in-memory limits)"
-        return "host=\(host) port=\(port) database=\(database) pool=\(databasePoolSize) jwt=\(jwt) log=\(logLevel) migrate=\(migrateOnStart) redis=\(redis) search-limit=\(searchRateLimit.limit)/\(searchRateLimit.window)"
+        return "host=\(host) port=\(port) database=\(database) pool=\(databasePoolSize) jwt=\(jwt) log=\(logLevel) migrate=\(migrateOnStart) redis=\(redis) search-limit=\(searchRateLimit.limit)/\(searchRateLimit.window) events=\(kafkaBrokers.map { "kafka " + $0.joined(separator: ",") } ?? "in process")"
     }
 
     static func redactPassword(_ url: String) -> String {

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Database
-import Logging
-import PostgresNIO
 import Runtime
 
 struct Migrate: AsyncParsableCommand {
@@ -12,20 +10,9 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let configuration = try common.configuration()
-        _ = Bootstrap.process(logLevel: configuration.logLevel)
-        let logger = Logger(label: "emporium.migrate")
-        let database = try await DatabaseProvisioning.provision(configuration, logger: logger)
-        do {
-            let applied = try await DatabaseSession.run(database.configuration, logger: logger) { client in
-                try await Migrator(client: client, logger: logger).migrate(SingleNodeApplication.migrationSets())
-            }
+        try await withDatabase(common, label: "emporium.migrate") { client, _, logger in
+            let applied = try await Migrator(client: client, logger: logger).migrate(EmporiumApplication.migrationSets())
             print(applied.isEmpty ? "Database is up to date." : "Applied: \(applied.joined(separator: ", "))")
-        } catch {
-            await database.cluster?.stop()
-            logger.critical("migration failed: \(String(reflecting: error))")
-            throw ExitCode.failure
         }
-        await database.cluster?.stop()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import Database
 import Foundation
 import Logging
 import Runtime
@@ -22,25 +23,14 @@ struct Seed: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try common.configuration()
-        _ = Bootstrap.process(logLevel: configuration.logLevel)
-        let logger = Logger(label: "emporium.seed")
-        let database = try await DatabaseProvisioning.provision(configuration, logger: logger)
-        do {
-            let report = try await DatabaseSession.run(database.configuration, logger: logger) { client in
-                try await Migrator(client: client, logger: logger).migrate(SingleNodeApplication.migrationSets())
-                let printer = ProgressPrinter(total: products)
-                return try await CatalogSeeder(client: client, logger: logger, seed: seed)
-                    .seed(products: products) { printer.update($0) }
-            }
+        let products = products
+        let seed = seed
+        try await withDatabase(common, label: "emporium.seed") { client, _, logger in
+            try await Migrator(client: client, logger: logger).migrate(EmporiumApplication.migrationSets())
+            let printer = ProgressPrinter(total: products)
+            let report = try await CatalogSeeder(client: client, logger: logger, seed: seed)
+                .seed(products: products) { printer.update($0) }
             print(String(format: "Seeded %d products in %.1f s (%.0f rows/s).", report.products, report.seconds, Double(report.products) / max(report.seconds, 0.001)))
-        } catch {
-            await database.cluster?.stop()
-            logger.critical("seeding failed: \(String(reflecting: error))")
-            throw ExitCode.failure
         }
-        await database.cluster?.stop()
     }
 }
-
-import Database

@@ -4,8 +4,12 @@ import Runtime
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the single-node topology: every service in one process on one port."
+        abstract: "Run every service in one process (the single node), or one service of the distributed topology.",
+        discussion: "`emporium serve` runs catalog and inventory with in-process events. `emporium serve catalog` or `emporium serve inventory` runs one service; events then travel through Kafka (EMPORIUM_KAFKA_BROKERS)."
     )
+
+    @Argument(help: "The service to run alone: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")). Default: all of them.")
+    var service: String?
 
     @OptionGroup var common: CommonOptions
 
@@ -16,13 +20,20 @@ struct Serve: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
+        var services = ServiceName.allCases
+        if let service {
+            guard let name = ServiceName(rawValue: service) else {
+                throw ValidationError("unknown service '\(service)'; choose one of \(ServiceName.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            services = [name]
+        }
         var configuration = try common.configuration()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         let registry = Bootstrap.process(logLevel: configuration.logLevel)
         let logger = Logger(label: "emporium")
         do {
-            try await EmporiumServer.serve(configuration: configuration, registry: registry, logger: logger)
+            try await EmporiumServer.serve(configuration: configuration, services: services, registry: registry, logger: logger)
         } catch {
             logger.critical("emporium could not run: \(String(reflecting: error))")
             throw ExitCode.failure

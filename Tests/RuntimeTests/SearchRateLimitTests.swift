@@ -26,7 +26,7 @@ import Testing
             let logger = Logger(label: "test.ratelimit")
             let tokens = try await TokenService(keys: .hmacSHA256(secret: testJWTSecret))
             let apps = try limiters.map { limiter in
-                Application(router: try SingleNodeApplication.router(
+                Application(router: try EmporiumApplication.router(
                     postgres: client, tokens: tokens, registry: nil, poolSize: 10,
                     searchAdmission: SearchAdmission(limiter: limiter, limit: limit), logger: logger
                 ))

@@ -2,12 +2,17 @@ import EmporiumCore
 import Foundation
 import Logging
 import Database
+import Messaging
 import PostgresNIO
 
 /// ``ProductStore`` on PostgreSQL (schema `catalog`).
+///
+/// Every write also appends the change's integration events (``ProductEvents``) to
+/// `catalog.outbox` in the same transaction, so an event exists exactly when its change committed.
 public struct PostgresProductStore: ProductStore {
     let client: PostgresClient
     let logger: Logger
+    let outbox = Outbox(schema: "catalog")
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
@@ -32,6 +37,7 @@ public struct PostgresProductStore: ProductStore {
                 sql.append(values.joined(separator: ", ") + ") RETURNING " + ProductRow.columns)
                 let rows = try await connection.query(sql.query, logger: logger)
                 for try await row in rows { stored = try ProductRow.decode(row) }
+                try await outbox.append(try ProductEvents.envelopes(from: nil, to: stored), on: connection, logger: logger)
                 return stored
             }
         } catch {
@@ -42,11 +48,13 @@ public struct PostgresProductStore: ProductStore {
     public func update(_ product: Product, expectedVersion: Int) async throws -> Product {
         do {
             return try await client.transaction(logger: logger) { connection in
-                let lock: PostgresQuery = "SELECT slug FROM catalog.products WHERE id = \(product.id.uuid) FOR UPDATE"
-                let current = try await connection.query(lock, logger: logger).decode(String.self).collectAll().first
-                guard let currentSlug = current else { throw EmporiumError.notFound("no product with id \(product.id)") }
+                var lock = SQLBuilder("SELECT \(ProductRow.columns) FROM catalog.products p WHERE p.id = ")
+                lock.append("\(lock.bind(product.id.uuid)) FOR UPDATE")
+                var previous: Product?
+                for try await row in try await connection.query(lock.query, logger: logger) { previous = try ProductRow.decode(row) }
+                guard let previous else { throw EmporiumError.notFound("no product with id \(product.id)") }
                 var slug = product.slug
-                if slug.rawValue != currentSlug {
+                if slug != previous.slug {
                     slug = try await allocateSlug(product.slug, for: product.id, on: connection)
                 }
                 var sql = SQLBuilder("UPDATE catalog.products AS p SET ")
@@ -62,6 +70,7 @@ public struct PostgresProductStore: ProductStore {
                 guard let updated else {
                     throw EmporiumError(.conflict, "the product was changed meanwhile (expected version \(expectedVersion)); re-read it and retry")
                 }
+                try await outbox.append(try ProductEvents.envelopes(from: previous, to: updated), on: connection, logger: logger)
                 return updated
             }
         } catch {

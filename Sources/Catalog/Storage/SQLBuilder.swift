@@ -27,12 +27,3 @@ struct SQLBuilder {
 
     var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
 }
-
-extension AsyncSequence {
-    /// All elements, for result sets known to be small.
-    func collectAll() async throws -> [Element] {
-        var elements: [Element] = []
-        for try await element in self { elements.append(element) }
-        return elements
-    }
-}

@@ -1,0 +1,161 @@
+import Contracts
+import Database
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+
+/// Handles events for one consumer (a service) exactly once in effect, whatever delivers them.
+///
+/// Each event is handled in one transaction that first records its id in `processed_events`:
+/// a redelivered event finds its id there and is skipped, and a failed handler rolls back both
+/// its effect and the record. Failures are retried with exponential backoff; after
+/// `maxAttempts`, or at once for an event that cannot be decoded, the event is parked in
+/// `dead_letters` with the error, where `emporium events dead-letters` shows it.
+///
+/// Used the same way by the in-process bus and by the Kafka consumer (docs/events.md).
+public struct EventProcessor: Sendable {
+    public struct Configuration: Sendable {
+        /// Name of the consuming service; the key in `processed_events` and `dead_letters`, and
+        /// the Kafka consumer group.
+        public var consumer: String
+        /// The consumer's PostgreSQL schema (where its inbox and dead letters live).
+        public var schema: String
+        public var maxAttempts = 5
+        public var initialBackoff: Duration = .milliseconds(50)
+        public var maxBackoff: Duration = .seconds(2)
+
+        public init(consumer: String, schema: String) {
+            self.consumer = consumer
+            self.schema = schema
+        }
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case handled
+        /// Already handled earlier (redelivery).
+        case duplicate
+        /// No handler for this event type here.
+        case ignored
+        case deadLettered
+    }
+
+    public let configuration: Configuration
+    let handlers: EventHandlers
+    let client: PostgresClient
+    let logger: Logger
+    let metrics: MessagingMetrics
+
+    public init(configuration: Configuration, handlers: EventHandlers, client: PostgresClient, logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.configuration = configuration
+        self.handlers = handlers
+        self.client = client
+        self.logger = logger
+        self.metrics = MessagingMetrics(factory: metricsFactory)
+    }
+
+    public var topics: [String] { handlers.topics }
+
+    public func wants(_ event: EventEnvelope) -> Bool { handlers.handles(event.type) }
+
+    /// Handles `event`, retrying as configured. Throws only when the event could be neither
+    /// handled nor parked (the database is unreachable): the caller must then not acknowledge
+    /// it, so that it is delivered again.
+    @discardableResult
+    public func process(_ event: EventEnvelope) async throws -> Outcome {
+        guard let handler = handlers.handler(for: event.type) else { return .ignored }
+        metrics.consumerLag(event, consumer: configuration.consumer)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let failure: any Error
+            do {
+                return try await handleOnce(event, handler)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                failure = error
+            }
+            metrics.handlerFailed(consumer: configuration.consumer, type: event.type)
+            let permanent = failure is EventDecodingError
+            if permanent || attempt >= configuration.maxAttempts {
+                try await park(event, error: failure, attempts: attempt)
+                return .deadLettered
+            }
+            logger.warning("event handler failed; retrying", metadata: [
+                "event.id": "\(event.eventID)", "event.type": "\(event.type)", "attempt": "\(attempt)",
+                "error": "\(String(reflecting: failure))",
+            ])
+            try await Task.sleep(for: backoff(after: attempt))
+        }
+    }
+
+    func backoff(after attempt: Int) -> Duration {
+        let exponent = min(attempt - 1, 20)
+        let delay = configuration.initialBackoff * (1 << exponent)
+        let capped = min(delay, configuration.maxBackoff)
+        // Up to 20% jitter, so consumers that failed together do not retry in lockstep.
+        return capped * Double.random(in: 0.8...1.0)
+    }
+
+    private func handleOnce(_ event: EventEnvelope, _ handler: EventHandlers.Handler) async throws -> Outcome {
+        let consumer = configuration.consumer
+        let logger = logger
+        let schema = configuration.schema
+        return try await client.transaction(logger: logger) { connection in
+            // A concurrent delivery of the same event blocks here until the first commits, then
+            // sees the conflict: never handled twice.
+            var binds = PostgresBindings(capacity: 2)
+            binds.append(consumer)
+            binds.append(event.eventID)
+            let claim = PostgresQuery(unsafeSQL: """
+                INSERT INTO \(schema).processed_events (consumer, event_id) VALUES ($1, $2)
+                ON CONFLICT DO NOTHING RETURNING 1
+                """, binds: binds)
+            let claimed = try await connection.query(claim, logger: logger).collectAll().count == 1
+            guard claimed else { return .duplicate }
+            try await handler(event, EventContext(envelope: event, connection: connection, logger: logger))
+            return .handled
+        }
+    }
+
+    /// Parks an event that could not even be read (no handler can run), with the reason.
+    public func parkUnreadable(_ event: EventEnvelope, error: any Error) async throws {
+        metrics.handlerFailed(consumer: configuration.consumer, type: event.type)
+        try await park(event, error: error, attempts: 1)
+    }
+
+    private func park(_ event: EventEnvelope, error: any Error, attempts: Int) async throws {
+        let text = String(reflecting: error)
+        logger.error("event parked in dead letters after \(attempts) attempt(s); fix the cause, then run `emporium events redrive`", metadata: [
+            "event.id": "\(event.eventID)", "event.type": "\(event.type)", "consumer": "\(configuration.consumer)",
+            "error": "\(text)",
+        ])
+        // A payload that is not JSON (a foreign producer's bytes) cannot go into the jsonb
+        // column as it is: it is kept as a JSON string under "raw".
+        let payload = Self.isJSON(event.payload)
+            ? String(decoding: event.payload, as: UTF8.self)
+            : String(decoding: try JSONEncoder().encode(["raw": String(decoding: event.payload, as: UTF8.self)]), as: UTF8.self)
+        var binds = PostgresBindings(capacity: 11)
+        binds.append(configuration.consumer)
+        binds.append(event.eventID)
+        binds.append(event.topic)
+        binds.append(event.aggregateID)
+        binds.append(event.type)
+        binds.append(Int32(event.schemaVersion))
+        binds.append(event.correlationID)
+        binds.append(event.occurredAt)
+        binds.append(payload)
+        binds.append(String(text.prefix(4000)))
+        binds.append(Int32(attempts))
+        try await client.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(configuration.schema).dead_letters
+                (consumer, event_id, topic, aggregate_id, event_type, schema_version, correlation_id, occurred_at, payload, error, attempts)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
+            """, binds: binds), logger: logger)
+        metrics.deadLettered(consumer: configuration.consumer, type: event.type)
+    }
+
+    static func isJSON(_ data: Data) -> Bool { (try? JSONSerialization.jsonObject(with: data)) != nil }
+
+}

@@ -1,0 +1,40 @@
+import Contracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Appends integration events to a service's `outbox` table, on the caller's connection and so
+/// inside the caller's transaction: the events commit or roll back with the change they describe.
+public struct Outbox: Sendable {
+    public let schema: String
+
+    public init(schema: String) {
+        self.schema = schema
+    }
+
+    /// Call inside a transaction (`PostgresClient.transaction`). Also queues a NOTIFY, which
+    /// PostgreSQL delivers only at commit, to wake the relay without waiting for its next poll.
+    public func append(_ events: [EventEnvelope], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !events.isEmpty else { return }
+        var bindings = PostgresBindings(capacity: events.count * 8)
+        var rows: [String] = []
+        for event in events {
+            let base = bindings.count
+            rows.append("($\(base + 1), $\(base + 2), $\(base + 3), $\(base + 4), $\(base + 5), $\(base + 6), $\(base + 7), $\(base + 8)::jsonb)")
+            bindings.append(event.eventID)
+            bindings.append(event.topic)
+            bindings.append(event.aggregateID)
+            bindings.append(event.type)
+            bindings.append(Int32(event.schemaVersion))
+            bindings.append(event.correlationID)
+            bindings.append(event.occurredAt)
+            bindings.append(String(decoding: event.payload, as: UTF8.self))
+        }
+        let insert = """
+            INSERT INTO \(schema).outbox (event_id, topic, aggregate_id, event_type, schema_version, correlation_id, occurred_at, payload)
+            VALUES \(rows.joined(separator: ", "))
+            """
+        try await connection.query(PostgresQuery(unsafeSQL: insert, binds: bindings), logger: logger)
+        try await connection.query("SELECT pg_notify(\(MessagingSchema.notifyChannel(schema: schema)), '')", logger: logger)
+    }
+}

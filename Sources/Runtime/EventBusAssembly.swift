@@ -1,0 +1,66 @@
+import Contracts
+import Kafka
+import Logging
+import Messaging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The event flow of one process: an outbox relay per served schema, and the consumers of the
+/// served services, over the in-process bus (no `EMPORIUM_KAFKA_BROKERS`) or Kafka.
+struct EventBusAssembly {
+    /// Background services, in start order (they stop in reverse: consumers and relays before
+    /// the producer they use).
+    var services: [any Service] = []
+    /// Run before the relays and consumers start (after migrations): creates missing topics.
+    var prepare: @Sendable () async throws -> Void = {}
+
+    /// - Parameters:
+    ///   - schemas: the schemas whose outboxes this process relays.
+    ///   - processors: the consumers this process runs.
+    init(
+        configuration: RuntimeConfiguration, schemas: [String], processors: [EventProcessor],
+        client: PostgresClient, logger: Logger
+    ) throws {
+        guard let brokers = configuration.kafkaBrokers else {
+            let bus = InProcessEventBus()
+            for processor in processors { bus.register(processor) }
+            services = schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: bus, logger: logger) }
+            return
+        }
+        let kafka = try KafkaConfiguration(bootstrapServers: brokers)
+        let producer = KafkaProducer(configuration: kafka, logger: logger)
+        let publisher = KafkaEventPublisher(producer: producer)
+        services = [producer]
+        services += schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: publisher, logger: logger) }
+        services += processors.map { KafkaEventConsumer(processor: $0, kafka: kafka, logger: logger) }
+        let partitions = Int32(configuration.kafkaTopicPartitions)
+        let replication = Int16(configuration.kafkaReplicationFactor)
+        let topics = Set(processors.flatMap(\.topics) + schemas.flatMap(Self.topics(ofSchema:))).sorted()
+        prepare = {
+            let admin = KafkaAdmin(configuration: kafka, logger: logger)
+            do {
+                for topic in topics {
+                    do {
+                        try await admin.createTopic(topic, partitions: partitions, replicationFactor: replication)
+                        logger.info("created Kafka topic", metadata: ["topic": "\(topic)", "partitions": "\(partitions)"])
+                    } catch let error as KafkaError where error.code == .topicAlreadyExists {
+                        continue
+                    }
+                }
+            } catch {
+                await admin.close()
+                throw error
+            }
+            await admin.close()
+        }
+    }
+
+    /// The topics a schema's outbox publishes to.
+    static func topics(ofSchema schema: String) -> [String] {
+        switch schema {
+        case "catalog": [Topics.catalogProduct]
+        case "inventory": [Topics.inventoryStock]
+        default: []
+        }
+    }
+}

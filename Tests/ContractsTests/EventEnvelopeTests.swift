@@ -1,0 +1,96 @@
+import Contracts
+import Foundation
+import Testing
+
+@Suite struct EventEnvelopeTests {
+    static let snapshot = ProductSnapshot(
+        productId: "6f1c2a4e-0b7d-4c55-9a43-1f6de0c2b1aa", sellerId: "seller-1", title: "Смартфон Галактика S24",
+        slug: "smartfon-galaktika-s24", price: MoneyValue(amount: 8_999_000, currency: "RUB"), status: "DRAFT",
+        categoryId: nil, version: 1)
+    static let occurred = Date(timeIntervalSince1970: 1_764_583_200.123)  // 2025-12-01T10:00:00.123Z
+    static let eventID = UUID(uuidString: "0e3a7a52-6c1e-4f3e-8d7a-2b9c5d1e4f60")!
+
+    @Test func wrapsAnEventWithItsMetadata() throws {
+        let envelope = try EventEnvelope(ProductCreated(product: Self.snapshot), occurredAt: Self.occurred, correlationID: "req-1", eventID: Self.eventID)
+        #expect(envelope.type == "ProductCreated")
+        #expect(envelope.schemaVersion == 1)
+        #expect(envelope.topic == "catalog.product.v1")
+        #expect(envelope.aggregateID == Self.snapshot.productId)
+        #expect(try envelope.decode(ProductCreated.self) == ProductCreated(product: Self.snapshot))
+    }
+
+    /// The wire form is the contract: this fixture is what a consumer in any language reads.
+    @Test func wireFormMatchesTheDocumentedFixture() throws {
+        let envelope = try EventEnvelope(ProductCreated(product: Self.snapshot), occurredAt: Self.occurred, correlationID: "req-1", eventID: Self.eventID)
+        let json = String(decoding: try envelope.encoded(), as: UTF8.self)
+        let expected = #"{"aggregateId":"6f1c2a4e-0b7d-4c55-9a43-1f6de0c2b1aa","correlationId":"req-1","eventId":"0e3a7a52-6c1e-4f3e-8d7a-2b9c5d1e4f60","occurredAt":"2025-12-01T10:00:00.123Z","payload":{"product":{"price":{"amount":8999000,"currency":"RUB"},"productId":"6f1c2a4e-0b7d-4c55-9a43-1f6de0c2b1aa","sellerId":"seller-1","slug":"smartfon-galaktika-s24","status":"DRAFT","title":"Смартфон Галактика S24","version":1}},"schemaVersion":1,"topic":"catalog.product.v1","type":"ProductCreated"}"#
+        #expect(json == expected)
+    }
+
+    @Test func wireRoundTripKeepsEveryField() throws {
+        let events: [any IntegrationEvent] = [
+            ProductCreated(product: Self.snapshot),
+            ProductUpdated(product: Self.snapshot, changedFields: ["title", "slug"]),
+            ProductPublished(product: Self.snapshot, publishAt: Self.occurred),
+            ProductArchived(product: Self.snapshot),
+            PriceChanged(productId: "p", previousPrice: MoneyValue(amount: 1, currency: "EUR"), price: MoneyValue(amount: 2, currency: "EUR"), version: 3),
+            StockChanged(productId: "p", warehouseId: "w", reason: "received", onHandDelta: 5, reservedDelta: 0, totals: StockTotals(onHand: 5, reserved: 0, available: 5)),
+            StockDepleted(productId: "p", totals: StockTotals(onHand: 2, reserved: 2, available: 0)),
+            StockReplenished(productId: "p", totals: StockTotals(onHand: 1, reserved: 0, available: 1)),
+        ]
+        for event in events {
+            let envelope = try EventEnvelope(event, occurredAt: Self.occurred)
+            let decoded = try EventEnvelope(encoded: try envelope.encoded())
+            #expect(decoded.eventID == envelope.eventID)
+            #expect(decoded.type == envelope.type)
+            #expect(decoded.occurredAt == envelope.occurredAt)
+            #expect(decoded.correlationID == nil)
+            // Payload bytes may be re-serialized; compare as objects.
+            let a = try JSONSerialization.jsonObject(with: decoded.payload) as? NSDictionary
+            let b = try JSONSerialization.jsonObject(with: envelope.payload) as? NSDictionary
+            #expect(a == b, "\(envelope.type)")
+        }
+        let stock = try EventEnvelope(StockDepleted(productId: "p", totals: StockTotals(onHand: 2, reserved: 2, available: 0)))
+        #expect(try EventEnvelope(encoded: stock.encoded()).decode(StockDepleted.self).totals.reserved == 2)
+    }
+
+    @Test func headersRepeatTheEnvelope() throws {
+        let envelope = try EventEnvelope(ProductArchived(product: Self.snapshot), occurredAt: Self.occurred, correlationID: "c-9", eventID: Self.eventID)
+        let headers = Dictionary(uniqueKeysWithValues: envelope.headers.map { ($0.name, $0.value) })
+        #expect(headers == [
+            "event-id": "0e3a7a52-6c1e-4f3e-8d7a-2b9c5d1e4f60", "event-type": "ProductArchived", "schema-version": "1",
+            "aggregate-id": Self.snapshot.productId, "occurred-at": "2025-12-01T10:00:00.123Z", "correlation-id": "c-9",
+        ])
+    }
+
+    @Test func decodingTheWrongTypeOrVersionIsAClearError() throws {
+        var envelope = try EventEnvelope(ProductArchived(product: Self.snapshot))
+        #expect(throws: EventDecodingError.self) { try envelope.decode(ProductCreated.self) }
+        envelope.schemaVersion = 2
+        let error = #expect(throws: EventDecodingError.self) { try envelope.decode(ProductArchived.self) }
+        #expect(error?.description.contains("schema version 2") == true)
+        envelope.schemaVersion = 1
+        envelope.payload = Data(#"{"product":{"productId":1}}"#.utf8)
+        #expect(throws: EventDecodingError.self) { try envelope.decode(ProductArchived.self) }
+    }
+
+    @Test func malformedMessagesAreRejectedWithTheReason() {
+        let cases: [(String, String)] = [
+            ("not json", "not a JSON object"),
+            (#"{"type":"X"}"#, "eventId"),
+            (#"{"eventId":"nope","type":"X","schemaVersion":1,"topic":"t","aggregateId":"a","occurredAt":"2025-12-01T10:00:00Z","payload":{}}"#, "not a UUID"),
+            (#"{"eventId":"0e3a7a52-6c1e-4f3e-8d7a-2b9c5d1e4f60","type":"X","schemaVersion":1,"topic":"t","aggregateId":"a","occurredAt":"yesterday","payload":{}}"#, "ISO 8601"),
+            (#"{"eventId":"0e3a7a52-6c1e-4f3e-8d7a-2b9c5d1e4f60","type":"X","schemaVersion":1,"topic":"t","aggregateId":"a","occurredAt":"2025-12-01T10:00:00Z","payload":[]}"#, "payload"),
+        ]
+        for (text, reason) in cases {
+            let error = #expect(throws: EventDecodingError.self) { try EventEnvelope(encoded: Data(text.utf8)) }
+            #expect(error?.description.contains(reason) == true, "\(text): \(String(describing: error))")
+        }
+    }
+
+    @Test func occurredAtKeepsMilliseconds() throws {
+        let envelope = try EventEnvelope(ProductArchived(product: Self.snapshot), occurredAt: Date(timeIntervalSince1970: 1.23456))
+        #expect(envelope.occurredAt == Date(timeIntervalSince1970: 1.235))  // nearest millisecond
+        #expect(try EventEnvelope(encoded: envelope.encoded()).occurredAt == envelope.occurredAt)
+    }
+}

@@ -1,0 +1,122 @@
+import Contracts
+import Foundation
+import Messaging
+import PostgresNIO
+import Synchronization
+import Testing
+
+@Suite(.timeLimit(.minutes(2))) struct EventProcessorTests {
+    @Test func anEventIsHandledOnceAndRedeliveryIsANoOp() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let processor = fixture.processor(client: client)
+            let event = try EventEnvelope(Ping(aggregate: "a", sequence: 1))
+            #expect(try await processor.process(event) == .handled)
+            #expect(try await processor.process(event) == .duplicate)
+            #expect(try await fixture.effects(client).count == 1)
+        }
+    }
+
+    @Test func concurrentDeliveriesOfOneEventHandleItOnce() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let processor = fixture.processor(client: client)
+            let event = try EventEnvelope(Ping(aggregate: "a", sequence: 1))
+            let outcomes = try await withThrowingTaskGroup(of: EventProcessor.Outcome.self) { group in
+                for _ in 0..<8 { group.addTask { try await processor.process(event) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == .handled }.count == 1)
+            #expect(outcomes.filter { $0 == .duplicate }.count == 7)
+            #expect(try await fixture.effects(client).count == 1)
+        }
+    }
+
+    @Test func transientFailuresAreRetriedAndTheEffectHappensOnce() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let attempts = Atomic(0)
+            let processor = fixture.processor(client: client, maxAttempts: 5) { _ in
+                attempts.add(1, ordering: .relaxed).newValue < 3  // fail twice
+            }
+            #expect(try await processor.process(try EventEnvelope(Ping(aggregate: "a", sequence: 1))) == .handled)
+            #expect(attempts.load(ordering: .relaxed) == 3)
+            #expect(try await fixture.effects(client).count == 1)
+            #expect(try await fixture.count(client, "SELECT count(*) FROM shop.dead_letters") == 0)
+        }
+    }
+
+    @Test func persistentFailuresAreParkedWithTheError() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let processor = fixture.processor(client: client, maxAttempts: 3) { _ in true }
+            let event = try EventEnvelope(Ping(aggregate: "poison", sequence: 1), correlationID: "trace-1")
+            #expect(try await processor.process(event) == .deadLettered)
+            #expect(try await fixture.effects(client).isEmpty)
+            let letters = try await DeadLetters(schema: MessagingFixture.schema, client: client, logger: fixture.logger).list()
+            let letter = try #require(letters.first)
+            #expect(letters.count == 1)
+            #expect(letter.consumer == "shop-consumer")
+            #expect(letter.attempts == 3)
+            #expect(letter.error.contains("handler refused poison#1"))
+            #expect(letter.event.eventID == event.eventID)
+            #expect(letter.event.correlationID == "trace-1")
+            #expect(try letter.event.decode(Ping.self) == Ping(aggregate: "poison", sequence: 1))
+        }
+    }
+
+    @Test func anUnreadableEventIsParkedWithoutRetrying() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let processor = fixture.processor(client: client, maxAttempts: 5)
+            var event = try EventEnvelope(Ping(aggregate: "a", sequence: 1))
+            event.schemaVersion = 9
+            #expect(try await processor.process(event) == .deadLettered)
+            let letter = try #require(try await DeadLetters(schema: MessagingFixture.schema, client: client, logger: fixture.logger).list().first)
+            #expect(letter.attempts == 1)
+            #expect(letter.error.contains("schema version 9"))
+        }
+    }
+
+    @Test func eventsWithoutAHandlerAreIgnored() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let processor = fixture.processor(client: client)
+            let other = EventEnvelope(type: "SomethingElse", schemaVersion: 1, topic: "t", aggregateID: "a", occurredAt: Date(), payload: Data("{}".utf8))
+            #expect(try await processor.process(other) == .ignored)
+            #expect(try await fixture.count(client, "SELECT count(*) FROM shop.processed_events") == 0)
+        }
+    }
+
+    @Test func redriveReplaysParkedEventsOnceTheCauseIsFixed() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let broken = Atomic(true)
+            let processor = fixture.processor(client: client, maxAttempts: 2) { _ in broken.load(ordering: .relaxed) }
+            for sequence in 1...3 {
+                #expect(try await processor.process(try EventEnvelope(Ping(aggregate: "a", sequence: sequence))) == .deadLettered)
+            }
+            let deadLetters = DeadLetters(schema: MessagingFixture.schema, client: client, logger: fixture.logger)
+            let letters = try await deadLetters.list()
+            #expect(letters.count == 3)
+
+            // Still broken: the one redriven is parked again, under a new id.
+            let again = try await deadLetters.redrive(ids: [letters[0].id], processors: [processor])
+            #expect(again == DeadLetters.RedriveResult(handled: 0, parkedAgain: 1, skipped: 0))
+            #expect(try await deadLetters.list().count == 3)
+            #expect(try await !deadLetters.list().contains { $0.id == letters[0].id })
+
+            broken.store(false, ordering: .relaxed)
+            let fixed = try await deadLetters.redrive(processors: [processor])
+            #expect(fixed == DeadLetters.RedriveResult(handled: 3, parkedAgain: 0, skipped: 0))
+            #expect(try await deadLetters.list().isEmpty)
+            #expect(try await fixture.effects(client).map(\.1).sorted() == [1, 2, 3])
+
+            // A dead letter of a consumer this process does not run is left alone.
+            broken.store(true, ordering: .relaxed)
+            #expect(try await processor.process(try EventEnvelope(Ping(aggregate: "b", sequence: 1))) == .deadLettered)
+            #expect(try await deadLetters.redrive(processors: []) == DeadLetters.RedriveResult(handled: 0, parkedAgain: 0, skipped: 1))
+            #expect(try await deadLetters.list().count == 1)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+../KafkaTests/TansuBroker.swift
