@@ -3,6 +3,7 @@ import EmporiumCore
 import EmporiumTesting
 import Foundation
 @testable import Inventory
+import ServiceLifecycle
 import Testing
 
 /// Reservations not committed in time give their units back.
@@ -68,6 +69,20 @@ import Testing
             }
             #expect(try await keeper.reservation(id: reservation.id).status == .expired)
             #expect(try await keeper.stockLevel(productID: id).available == 3)
+        }
+    }
+
+    /// In a ServiceGroup, graceful shutdown ends the loop (after any sweep in progress).
+    @Test(.timeLimit(.minutes(1)))
+    func gracefulShutdownStopsTheLoop() async throws {
+        try await Harness.run { harness in
+            let group = ServiceGroup(services: [harness.service.expiry], logger: harness.logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await Task.sleep(for: .milliseconds(200))
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
         }
     }
 }
