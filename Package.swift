@@ -234,6 +234,17 @@ let package = Package(
             swiftSettings: settings
         ),
         .executableTarget(
+            name: "events-bench",
+            dependencies: [
+                "Catalog", "Inventory", "Contracts", "Messaging", "Kafka", "Database", "EmporiumCore", "Identity",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/events-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
             name: "redis-bench",
             dependencies: ["Redis", "RateLimiting", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/redis-bench",

@@ -43,13 +43,17 @@ public final class KafkaEventConsumer: Service, Sendable {
     let logger: Logger
 
     /// - Parameter configure: adjusts the consumer settings (the group id and topics are set
-    ///   from the processor; offsets reset to `earliest`, so a new service reads all history).
+    ///   from the processor; offsets reset to `earliest`, so a new service reads all history;
+    ///   fetches wait at most 100 ms).
     public init(
         processor: EventProcessor, kafka: KafkaConfiguration, logger: Logger,
         configure: (inout KafkaConsumerConfiguration) -> Void = { _ in }
     ) {
         var settings = KafkaConsumerConfiguration(groupID: processor.configuration.consumer, topics: processor.topics)
         settings.autoOffsetReset = .earliest
+        // Events are few and latency matters: a short fetch wait bounds the delay on brokers
+        // that hold a waiting fetch even after records arrive (Tansu does, for about half of it).
+        settings.fetchMaxWait = .milliseconds(100)
         configure(&settings)
         self.processor = processor
         self.consumer = KafkaConsumer(configuration: kafka, consumerConfiguration: settings, logger: logger)
