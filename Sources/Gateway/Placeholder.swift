@@ -1,0 +1,1 @@
+// Placeholder so the package resolves before the Gateway sources land; delete it then.

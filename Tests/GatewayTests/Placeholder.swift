@@ -1,0 +1,1 @@
+// Placeholder so the package resolves before the Gateway tests land; delete it then.
