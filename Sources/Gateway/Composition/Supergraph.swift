@@ -1,0 +1,63 @@
+import GraphQL
+import OrderedCollections
+
+/// The composed graph: every type and field with the subgraphs that can resolve it, the entity
+/// keys per subgraph, and the API schema clients see.
+///
+/// Built by `compose(_:)` from subgraph SDLs, or decoded from the file `encoded()` writes (so a
+/// deployment can compose once, check the result in, and start routers from it).
+public struct Supergraph: Sendable {
+    public struct Subgraph: Sendable, Codable, Hashable {
+        public var name: String
+        public var url: String?
+    }
+
+    public let subgraphs: [Subgraph]
+    public let types: OrderedDictionary<String, SupergraphType>
+    /// The schema clients see: no federation machinery, nothing `@inaccessible`.
+    public let apiSDL: String
+    /// `apiSDL` built into an executable schema: the gateway validates operations and answers
+    /// introspection with it.
+    public let apiSchema: GraphQLSchema
+
+    init(subgraphs: [Subgraph], types: OrderedDictionary<String, SupergraphType>) throws(CompositionError) {
+        self.subgraphs = subgraphs
+        self.types = types
+        self.apiSDL = APISchemaPrinter(types: types).print()
+        do {
+            self.apiSchema = try buildSchema(source: apiSDL)
+        } catch {
+            throw CompositionError(.invalidAPISchema, "the composed API schema is invalid: \(error)", subgraphs: subgraphs.map(\.name))
+        }
+    }
+
+    public func type(named name: String) -> SupergraphType? { types[name] }
+
+    public func field(_ name: String, on type: String) -> SupergraphField? { types[type]?.fields[name] }
+
+    public func subgraph(named name: String) -> Subgraph? { subgraphs.first { $0.name == name } }
+
+    public var mutationType: SupergraphType? { types["Mutation"] }
+
+    /// The object types a value of `typeName` can be at runtime.
+    public func possibleTypes(of typeName: String) -> [String] {
+        guard let type = types[typeName] else { return [] }
+        switch type.kind {
+        case .object: return [typeName]
+        case .union: return type.unionMembers
+        case .interface:
+            return types.values.filter { $0.kind == .object && $0.interfaces.contains(typeName) }.map(\.name)
+        default: return []
+        }
+    }
+
+    /// Whether a value of runtime type `objectType` matches a fragment on `condition`.
+    public func objectType(_ objectType: String, satisfies condition: String) -> Bool {
+        objectType == condition || possibleTypes(of: condition).contains(objectType)
+    }
+
+    /// Whether `subgraph` declares `typeName` at all (so it may appear in its selections).
+    public func subgraph(_ subgraph: String, declares typeName: String) -> Bool {
+        types[typeName]?.subgraphs.contains(subgraph) ?? false
+    }
+}

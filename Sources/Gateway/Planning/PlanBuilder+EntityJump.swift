@@ -1,0 +1,72 @@
+extension PlanBuilder {
+    /// Plans a field the current subgraph cannot resolve on an entity: select the entity's key
+    /// (and the field's `@requires`) here, and fetch the field from a subgraph that resolves it
+    /// through `_entities`.
+    func planEntityJump(
+        _ field: NormalizedField, definition: SupergraphField, entity: SupergraphType, group: FetchGroup,
+        path: [String], provided: [FieldSet.Node]?, into set: inout SubgraphSelectionSet
+    ) throws(PlanningError) {
+        let coordinate = "\(entity.name).\(field.name)"
+        guard entity.isEntity else {
+            throw .unplannable("subgraph '\(group.subgraph)' cannot resolve '\(coordinate)', and '\(entity.name)' is not an entity, so no other subgraph can be asked for it")
+        }
+        let candidates = definition.resolutions.filter { !$0.value.external && $0.key != group.subgraph }.map(\.key)
+        // A subgraph already fetched at this path comes first: its call gets one more field
+        // instead of a new call being made.
+        let ordered = candidates.filter { group.existingChild(subgraph: $0, path: path) != nil }
+            + candidates.filter { group.existingChild(subgraph: $0, path: path) == nil }
+        var problem = "no subgraph with a resolvable @key for '\(entity.name)' resolves it"
+        for target in ordered {
+            let requires = definition.resolutions[target]?.requires.flatMap { try? FieldSet(parsing: $0).nodes } ?? []
+            for key in entity.resolvableKeys(in: target) {
+                guard let keyNodes = try? FieldSet(parsing: key.fields).nodes else { continue }
+                guard fieldSetResolvable(keyNodes, on: entity.name, in: group.subgraph, provided: provided) else {
+                    problem = "subgraph '\(group.subgraph)' cannot provide the key '\(key.fields)' that subgraph '\(target)' needs"
+                    continue
+                }
+                guard fieldSetResolvable(requires, on: entity.name, in: group.subgraph, provided: provided) else {
+                    problem = "subgraph '\(group.subgraph)' cannot provide '\(FieldSet(nodes: requires).text)' that '\(coordinate)' requires in subgraph '\(target)'"
+                    continue
+                }
+                set.addTypename()
+                var representation: [RepresentationField] = []
+                for node in keyNodes + requires {
+                    // A client alias may already use the name for another field; read ours under
+                    // a name no client can pick by accident.
+                    let responseKey = set.responseKey(node.name, isTakenByOtherThan: node.name) ? "__key_\(node.name)" : node.name
+                    set.add(selection(for: node, alias: responseKey == node.name ? nil : responseKey))
+                    representation.append(RepresentationField(name: node.name, responseKey: responseKey, children: node.children.map(Self.representationField)))
+                }
+                let child = group.child(subgraph: target, path: path)
+                child.addRepresentation(representation, for: entity.name)
+                var inner = child.entitySelections[entity.name] ?? SubgraphSelectionSet()
+                try addResolved(field, definition: definition, group: child, path: path, provided: nil, into: &inner)
+                child.entitySelections[entity.name] = inner
+                return
+            }
+        }
+        throw .unplannable("cannot plan '\(coordinate)' from subgraph '\(group.subgraph)': \(problem)")
+    }
+
+    private func fieldSetResolvable(_ nodes: [FieldSet.Node], on typeName: String, in subgraph: String, provided: [FieldSet.Node]?) -> Bool {
+        nodes.allSatisfy { node in
+            guard let field = supergraph.field(node.name, on: typeName), canResolve(field, in: subgraph, provided: provided) else { return false }
+            let nested = provided?.first { $0.name == node.name }?.children
+            return fieldSetResolvable(node.children, on: field.type.namedType, in: subgraph, provided: nested)
+        }
+    }
+
+    private func selection(for node: FieldSet.Node, alias: String?) -> SubgraphSelectionSet.Field {
+        var children: SubgraphSelectionSet?
+        if !node.children.isEmpty {
+            var set = SubgraphSelectionSet()
+            for child in node.children { set.add(selection(for: child, alias: nil)) }
+            children = set
+        }
+        return .init(alias: alias, name: node.name, arguments: "", conditions: [], variables: [], selections: children)
+    }
+
+    private static func representationField(_ node: FieldSet.Node) -> RepresentationField {
+        RepresentationField(name: node.name, responseKey: node.name, children: node.children.map(representationField))
+    }
+}

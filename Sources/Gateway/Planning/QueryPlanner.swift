@@ -1,0 +1,95 @@
+import GraphQL
+
+/// Plans operations against a supergraph, remembering plans for repeated operations.
+///
+/// Thread-safe: planning itself is pure; only the cache is shared.
+public final class QueryPlanner: Sendable {
+    public let supergraph: Supergraph
+    private let cache: PlanCache
+
+    public init(supergraph: Supergraph, cacheCapacity: Int = 1000) {
+        self.supergraph = supergraph
+        self.cache = PlanCache(capacity: cacheCapacity)
+    }
+
+    /// The plan for an operation of a (validated) document. Identical operations, however they
+    /// are spaced or commented, get the same cached plan.
+    public func plan(document: Document, operationName: String? = nil) throws(PlanningError) -> QueryPlan {
+        let key = (operationName ?? "") + "\u{0}" + print(ast: document)
+        if let cached = cache.plan(for: key) { return cached }
+        let operation = try OperationNormalizer.normalize(document, operationName: operationName, supergraph: supergraph)
+        let plan = try Self.plan(operation, supergraph: supergraph)
+        cache.store(plan, for: key)
+        return plan
+    }
+
+    /// Parses and plans, for tools (`emporium plan`) and tests.
+    public func plan(query: String, operationName: String? = nil) throws -> QueryPlan {
+        try plan(document: parse(source: query), operationName: operationName)
+    }
+
+    /// Cache hits, misses and entries, for metrics and tests.
+    public var cacheStatistics: (hits: Int, misses: Int, count: Int) { cache.statistics }
+
+    static func plan(_ operation: NormalizedOperation, supergraph: Supergraph) throws(PlanningError) -> QueryPlan {
+        var builder = PlanBuilder(supergraph: supergraph, operation: operation)
+        try builder.build()
+        var assembler = PlanAssembler(operation: operation)
+        let nodes = builder.roots.map { assembler.node(for: $0) }
+        let root: PlanNode? = switch nodes.count {
+        case 0: nil
+        case 1: nodes[0]
+        default: operation.kind == .mutation ? .sequence(nodes) : .parallel(nodes)
+        }
+        return QueryPlan(operation: operation, root: root)
+    }
+}
+
+/// Turns fetch groups into plan nodes and writes each group's subgraph operation.
+struct PlanAssembler {
+    let operation: NormalizedOperation
+    private var fetchCount = 0
+
+    init(operation: NormalizedOperation) {
+        self.operation = operation
+    }
+
+    mutating func node(for group: FetchGroup) -> PlanNode {
+        let fetch = fetchNode(for: group)
+        let own: PlanNode = group.isEntityFetch ? .flatten(path: group.mergePath, fetch) : .fetch(fetch)
+        let children = group.children.map { node(for: $0) }
+        switch children.count {
+        case 0: return own
+        case 1: return .sequence([own, children[0]])
+        default: return .sequence([own, .parallel(children)])
+        }
+    }
+
+    private mutating func fetchNode(for group: FetchGroup) -> FetchNode {
+        let name = operation.name.map { "\($0)__\(group.subgraph)__\(fetchCount)" }
+        fetchCount += 1
+        let kind: OperationType = group.isEntityFetch ? .query : operation.kind
+        var usages = group.selections.variables
+        for selections in group.entitySelections.values {
+            for variable in selections.variables where !usages.contains(variable) { usages.append(variable) }
+        }
+        var declarations = group.isEntityFetch ? ["$representations: [_Any!]!"] : []
+        for usage in usages {
+            let type = operation.variables.first { $0.name == usage }?.type.description ?? "String"
+            declarations.append("$\(usage): \(type)")
+        }
+        let header = ([kind.rawValue] + (name.map { [$0] } ?? [])).joined(separator: " ")
+            + (declarations.isEmpty ? "" : "(\(declarations.joined(separator: ", ")))")
+        let body: String
+        if group.isEntityFetch {
+            let fragments = group.entitySelections.map { "... on \($0.key) \($0.value.compactText)" }.joined(separator: " ")
+            body = "{ _entities(representations: $representations) { \(fragments) } }"
+        } else {
+            body = group.selections.compactText
+        }
+        return FetchNode(
+            subgraph: group.subgraph, operationKind: kind, operationName: name, operation: "\(header) \(body)",
+            variableUsages: usages, requires: group.requires, selections: group.selections, entitySelections: group.entitySelections
+        )
+    }
+}
