@@ -8,8 +8,7 @@ public struct NormalizedOperation: Sendable, Hashable {
         public var name: String
         /// The type as written (`[ID!]!`), used to declare the variable in subgraph operations.
         public var type: TypeReference
-        /// The default as GraphQL source text.
-        public var defaultValue: String?
+        public var defaultValue: Map?
     }
 
     public var kind: OperationType

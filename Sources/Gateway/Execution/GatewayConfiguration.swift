@@ -1,0 +1,71 @@
+import HTTPTypes
+
+/// Which client headers the gateway passes on to subgraphs. Forwarding is opt-in per header:
+/// cookies or internal headers must not leak to every subgraph by default.
+public struct HeaderForwarding: Sendable {
+    public var names: [HTTPField.Name]
+
+    public init(names: [HTTPField.Name]) {
+        self.names = names
+    }
+
+    /// `Authorization` (subgraphs authorize themselves) and W3C trace context.
+    public static let standard = HeaderForwarding(names: [
+        .authorization, HTTPField.Name("traceparent")!, HTTPField.Name("tracestate")!,
+    ])
+
+    public static let none = HeaderForwarding(names: [])
+
+    func forwarded(from headers: HTTPFields) -> HTTPFields {
+        var result = HTTPFields()
+        for name in names {
+            for value in headers[values: name] { result.append(HTTPField(name: name, value: value)) }
+        }
+        return result
+    }
+}
+
+/// Everything an operator can tune about the gateway.
+public struct GatewayConfiguration: Sendable {
+    public var limits: OperationLimits
+    public var headerForwarding: HeaderForwarding
+    /// How long one subgraph request may take unless `subgraphTimeouts` names the subgraph.
+    public var subgraphTimeout: Duration
+    public var subgraphTimeouts: [String: Duration]
+    /// Share one in-flight subgraph query among identical requests (same subgraph, operation,
+    /// variables and forwarded headers). Mutations are never shared.
+    public var deduplicatesQueries: Bool
+    public var allowsIntrospection: Bool
+    public var planCacheCapacity: Int
+
+    public init(
+        limits: OperationLimits = OperationLimits(), headerForwarding: HeaderForwarding = .standard,
+        subgraphTimeout: Duration = .seconds(10), subgraphTimeouts: [String: Duration] = [:],
+        deduplicatesQueries: Bool = true, allowsIntrospection: Bool = true, planCacheCapacity: Int = 1000
+    ) {
+        self.limits = limits
+        self.headerForwarding = headerForwarding
+        self.subgraphTimeout = subgraphTimeout
+        self.subgraphTimeouts = subgraphTimeouts
+        self.deduplicatesQueries = deduplicatesQueries
+        self.allowsIntrospection = allowsIntrospection
+        self.planCacheCapacity = planCacheCapacity
+    }
+
+    func timeout(for subgraph: String) -> Duration {
+        subgraphTimeouts[subgraph] ?? subgraphTimeout
+    }
+}
+
+/// The `extensions.code` values the gateway itself produces.
+public enum GatewayErrorCode {
+    public static let queryTooDeep = "QUERY_TOO_DEEP"
+    public static let tooManyAliases = "TOO_MANY_ALIASES"
+    public static let tooManyRootFields = "TOO_MANY_ROOT_FIELDS"
+    public static let queryTooCostly = "QUERY_TOO_COSTLY"
+    public static let subgraphTimeout = "SUBGRAPH_TIMEOUT"
+    public static let subgraphUnavailable = "SUBGRAPH_UNAVAILABLE"
+    public static let subgraphInvalidResponse = "SUBGRAPH_INVALID_RESPONSE"
+    public static let introspectionDisabled = "INTROSPECTION_DISABLED"
+    public static let badUserInput = "BAD_USER_INPUT"
+}

@@ -1,0 +1,129 @@
+import GraphQL
+import HTTPTypes
+import Identity
+import Logging
+import Metrics
+
+/// Runs one plan for one request: fetches in the plan's order, results merged into a
+/// `ResponseStore`. Never throws: a failed fetch becomes an error in the response and the
+/// fields it would have filled stay null (partial data).
+struct PlanExecutor: Sendable {
+    let supergraph: Supergraph
+    let transport: any SubgraphTransport
+    let configuration: GatewayConfiguration
+    let inFlight: InFlightRequests
+    let logger: Logger
+    let variables: [String: Map]
+    let headers: HTTPFields
+    let principal: Principal?
+    let store: ResponseStore
+
+    func run(_ node: PlanNode) async {
+        switch node {
+        case .sequence(let nodes):
+            for node in nodes { await run(node) }
+        case .parallel(let nodes):
+            await withTaskGroup(of: Void.self) { group in
+                for node in nodes { group.addTask { await run(node) } }
+            }
+        case .fetch(let fetch):
+            await runRootFetch(fetch)
+        case .flatten(let path, let fetch):
+            await runEntityFetch(fetch, at: path)
+        }
+    }
+
+    private func runRootFetch(_ fetch: FetchNode) async {
+        let explained = fetch.selections.items.compactMap { item -> [IndexPathValue]? in
+            if case .field(let field) = item { return [.key(field.responseKey)] }
+            return nil
+        }
+        guard let response = await send(fetch, variables: usedVariables(fetch), explaining: explained) else { return }
+        if let data = response.data { store.mergeRoot(data) }
+        let errors = response.errors.map { annotate($0, subgraph: fetch.subgraph, path: $0.path.elements) }
+        store.append(errors, explaining: response.data == nil ? explained : [])
+    }
+
+    private func runEntityFetch(_ fetch: FetchNode, at path: [String]) async {
+        let entries = store.representations(at: path, requires: fetch.requires)
+        guard !entries.isEmpty else { return }
+        var variables = usedVariables(fetch)
+        variables["representations"] = .array(entries.map(\.representation))
+        let paths = entries.map(\.path)
+        guard let response = await send(fetch, variables: variables, explaining: paths) else { return }
+        let entities = response.data?.dictionary?["_entities"]?.array
+        if let entities { store.mergeEntities(entities, at: paths) }
+        let errors = response.errors.map { error -> GraphQLError in
+            // `_entities.3.stock` in the subgraph is `products.nodes.3.stock` for the client.
+            let elements = error.path.elements
+            if elements.count >= 2, elements[0] == .key("_entities"), case .index(let index) = elements[1], paths.indices.contains(index) {
+                return annotate(error, subgraph: fetch.subgraph, path: paths[index] + elements.dropFirst(2))
+            }
+            return annotate(error, subgraph: fetch.subgraph, path: [])
+        }
+        store.append(errors, explaining: entities == nil ? paths : [])
+    }
+
+    private func usedVariables(_ fetch: FetchNode) -> [String: Map] {
+        var result: [String: Map] = [:]
+        for name in fetch.variableUsages { result[name] = variables[name] ?? .null }
+        return result
+    }
+
+    /// Sends one fetch, sharing it with identical in-flight queries. nil when the subgraph gave
+    /// no answer; the error is then already recorded.
+    private func send(_ fetch: FetchNode, variables: [String: Map], explaining paths: [[IndexPathValue]]) async -> SubgraphResponse? {
+        let timeout = configuration.timeout(for: fetch.subgraph)
+        let request = SubgraphRequest(
+            subgraph: fetch.subgraph, url: supergraph.subgraph(named: fetch.subgraph)?.url, query: fetch.operation,
+            operationName: fetch.operationName, variables: variables, headers: configuration.headerForwarding.forwarded(from: headers),
+            principal: principal, timeout: timeout
+        )
+        let transport = self.transport
+        let start = ContinuousClock.now
+        defer {
+            Timer(label: "gateway_subgraph_fetch_duration_seconds", dimensions: [("subgraph", fetch.subgraph)])
+                .recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+        }
+        do {
+            let call: @Sendable () async throws -> SubgraphResponse = { try await withTimeout(timeout) { try await transport.send(request) } }
+            if configuration.deduplicatesQueries && fetch.operationKind == .query {
+                return try await inFlight.run(key: InFlightRequests.key(for: request), call)
+            }
+            return try await call()
+        } catch {
+            let (code, message) = Self.describe(error, subgraph: fetch.subgraph, timeout: timeout)
+            logger.warning("subgraph fetch failed", metadata: ["subgraph.name": "\(fetch.subgraph)", "error": "\(error)"])
+            Counter(label: "gateway_subgraph_fetch_failures_total", dimensions: [("subgraph", fetch.subgraph), ("code", code)]).increment()
+            store.append([GraphQLError(message: message, extensions: ["code": .string(code), "serviceName": .string(fetch.subgraph)])], explaining: paths)
+            return nil
+        }
+    }
+
+    static func describe(_ error: any Error, subgraph: String, timeout: Duration) -> (code: String, message: String) {
+        switch error {
+        case is SubgraphTimedOut:
+            return (GatewayErrorCode.subgraphTimeout, "subgraph '\(subgraph)' did not answer within \(timeout)")
+        case let failure as SubgraphTransportError:
+            switch failure.kind {
+            case .timeout: return (GatewayErrorCode.subgraphTimeout, "subgraph '\(subgraph)' did not answer within \(timeout)")
+            case .invalidResponse: return (GatewayErrorCode.subgraphInvalidResponse, "subgraph '\(subgraph)' sent an invalid response")
+            case .unavailable, .unknownSubgraph: return (GatewayErrorCode.subgraphUnavailable, "subgraph '\(subgraph)' is unavailable")
+            }
+        default:
+            return (GatewayErrorCode.subgraphUnavailable, "subgraph '\(subgraph)' is unavailable")
+        }
+    }
+
+    private func annotate(_ error: GraphQLError, subgraph: String, path: [IndexPathValue]) -> GraphQLError {
+        var extensions = error.extensions
+        extensions["serviceName"] = .string(subgraph)
+        return GraphQLError(message: error.message, locations: [], path: IndexPath(path.map { $0 as any IndexPathElement }), extensions: extensions)
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

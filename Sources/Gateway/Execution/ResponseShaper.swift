@@ -1,0 +1,108 @@
+import GraphQL
+import OrderedCollections
+
+/// Builds the client's response from the merged subgraph data, walking the client operation:
+/// only what the client asked for, under its aliases, in its order; fragments applied by
+/// runtime type; `@skip`/`@include` applied with the request's variables; and nulls propagated
+/// as the spec says — a null in a non-null field makes its parent null, up to the nearest
+/// nullable field (or `data` itself).
+struct ResponseShaper {
+    let supergraph: Supergraph
+    let variables: [String: Map]
+    private(set) var errors: [GraphQLError]
+    private var explained: [[IndexPathValue]]
+
+    init(supergraph: Supergraph, variables: [String: Map], errors: [GraphQLError], explained: [[IndexPathValue]]) {
+        self.supergraph = supergraph
+        self.variables = variables
+        self.errors = errors
+        self.explained = explained + errors.map(\.path.elements).filter { !$0.isEmpty }
+    }
+
+    mutating func shape(_ operation: NormalizedOperation, data: Map) -> Map {
+        let root = data.dictionary ?? [:]
+        return completeObject(operation.selections, runtimeType: operation.rootType, object: root, path: []) ?? .null
+    }
+
+    /// The fields that apply to an object of `runtimeType`, merged by response key.
+    private func collect(_ selections: [NormalizedSelection], runtimeType: String, into fields: inout OrderedDictionary<String, [NormalizedField]>) {
+        for selection in selections {
+            switch selection {
+            case .field(let field):
+                guard field.conditions.pass(variables) else { continue }
+                fields[field.responseKey, default: []].append(field)
+            case .fragment(let fragment):
+                guard fragment.conditions.pass(variables), supergraph.objectType(runtimeType, satisfies: fragment.typeCondition) else { continue }
+                collect(fragment.selections, runtimeType: runtimeType, into: &fields)
+            }
+        }
+    }
+
+    /// nil when a non-null field is null: the caller must become null instead.
+    private mutating func completeObject(_ selections: [NormalizedSelection], runtimeType: String, object: OrderedDictionary<String, Map>, path: [IndexPathValue]) -> Map? {
+        var fields: OrderedDictionary<String, [NormalizedField]> = [:]
+        collect(selections, runtimeType: runtimeType, into: &fields)
+        var result: OrderedDictionary<String, Map> = [:]
+        for (key, group) in fields {
+            let field = group[0]
+            if field.name == "__typename" {
+                result[key] = .string(runtimeType)
+                continue
+            }
+            if field.name.hasPrefix("__") {
+                // Introspection, already complete from the gateway's own schema.
+                result[key] = object[key] ?? .null
+                continue
+            }
+            let selections = group.flatMap(\.selections)
+            guard let value = complete(field.type, selections, object[key] ?? .null, path: path + [.key(key)], coordinate: "\(runtimeType).\(field.name)") else {
+                return nil
+            }
+            result[key] = value
+        }
+        return .dictionary(result)
+    }
+
+    private mutating func complete(_ type: TypeReference, _ selections: [NormalizedSelection], _ value: Map, path: [IndexPathValue], coordinate: String) -> Map? {
+        switch type {
+        case .nonNull(let inner):
+            guard let completed = complete(inner, selections, value, path: path, coordinate: coordinate), !completed.isNull else {
+                reportNull(at: path, coordinate: coordinate)
+                return nil
+            }
+            return completed
+        case .list(let inner):
+            guard case .array(let items) = value else { return .null }
+            var result: [Map] = []
+            result.reserveCapacity(items.count)
+            for (index, item) in items.enumerated() {
+                guard let completed = complete(inner, selections, item, path: path + [.index(index)], coordinate: coordinate) else {
+                    return .null
+                }
+                result.append(completed)
+            }
+            return .array(result)
+        case .named(let name):
+            if value.isNull || value.isUndefined { return .null }
+            guard let named = supergraph.type(named: name), named.kind.isComposite else { return value }
+            guard case .dictionary(let object) = value else { return .null }
+            let runtimeType = named.kind == .object ? name : (object["__typename"]?.string ?? name)
+            return completeObject(selections, runtimeType: runtimeType, object: object, path: path) ?? .null
+        }
+    }
+
+    /// A non-null field is null. If no error explains it (at, above or below the path), say so;
+    /// otherwise the client already has the reason.
+    private mutating func reportNull(at path: [IndexPathValue], coordinate: String) {
+        let isExplained = explained.contains { other in
+            let shorter = min(other.count, path.count)
+            return other.prefix(shorter).elementsEqual(path.prefix(shorter))
+        }
+        guard !isExplained else { return }
+        explained.append(path)
+        errors.append(GraphQLError(
+            message: "Cannot return null for non-nullable field \(coordinate).",
+            locations: [], path: IndexPath(path.map { $0 as any IndexPathElement }), extensions: ["code": .string("INTERNAL_SERVER_ERROR")]
+        ))
+    }
+}

@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import Foundation
+import GraphQL
+import HTTPTypes
+import NIOCore
+import OrderedCollections
+
+/// Sends subgraph requests as GraphQL-over-HTTP POSTs with AsyncHTTPClient, whose connection
+/// pool keeps connections to each subgraph alive across requests.
+public struct HTTPSubgraphTransport: SubgraphTransport {
+    /// Responses larger than this are refused rather than buffered.
+    public static let maximumResponseBytes = 32 << 20
+
+    private let client: HTTPClient
+    private let urls: [String: String]
+
+    /// `urls` overrides the supergraph's URL per subgraph (e.g. from configuration).
+    public init(client: HTTPClient = .shared, urls: [String: String] = [:]) {
+        self.client = client
+        self.urls = urls
+    }
+
+    public func send(_ request: SubgraphRequest) async throws -> SubgraphResponse {
+        guard let url = urls[request.subgraph] ?? request.url else {
+            throw SubgraphTransportError(.unknownSubgraph, subgraph: request.subgraph, message: "no URL configured")
+        }
+        var body: OrderedDictionaryBody = ["query": .string(request.query), "variables": .dictionary(.init(uniqueKeysWithValues: request.variables.map { ($0.key, $0.value) }))]
+        if let name = request.operationName { body["operationName"] = .string(name) }
+        let bytes: Data
+        do {
+            bytes = try JSONEncoder().encode(Map.dictionary(body))
+        } catch {
+            throw SubgraphTransportError(.invalidResponse, subgraph: request.subgraph, message: "could not encode the request: \(error)")
+        }
+        var httpRequest = HTTPClientRequest(url: url)
+        httpRequest.method = .POST
+        for field in request.headers {
+            httpRequest.headers.add(name: field.name.rawName, value: field.value)
+        }
+        httpRequest.headers.replaceOrAdd(name: "content-type", value: "application/json")
+        httpRequest.headers.replaceOrAdd(name: "accept", value: "application/graphql-response+json, application/json")
+        httpRequest.body = .bytes(ByteBuffer(bytes: bytes))
+
+        let response: HTTPClientResponse
+        let payload: ByteBuffer
+        do {
+            let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000 + Int64(request.timeout.components.attoseconds / 1_000_000_000))
+            response = try await client.execute(httpRequest, timeout: timeout)
+            payload = try await response.body.collect(upTo: Self.maximumResponseBytes)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw SubgraphTransportError(.timeout, subgraph: request.subgraph, message: "no answer within \(request.timeout)")
+        } catch {
+            throw SubgraphTransportError(.unavailable, subgraph: request.subgraph, message: "request failed: \(error)")
+        }
+        // GraphQL-over-HTTP allows 4xx with a GraphQL body; anything else that is not 200 is an outage.
+        let decoded = try? SubgraphResponse(json: Data(buffer: payload))
+        guard let decoded else {
+            let kind: SubgraphTransportError.Kind = response.status.code >= 500 || response.status.code == 429 ? .unavailable : .invalidResponse
+            throw SubgraphTransportError(kind, subgraph: request.subgraph, message: "HTTP \(response.status.code) without a GraphQL response")
+        }
+        return decoded
+    }
+}
+
+typealias OrderedDictionaryBody = OrderedDictionary<String, Map>
+
+extension SubgraphResponse {
+    /// Reads a GraphQL response body. Errors are read leniently (a missing `path` is fine, and
+    /// `locations` are dropped: they point into the subgraph operation, not the client's).
+    public init(json: Data) throws {
+        let map = try JSONDecoder().decode(Map.self, from: json)
+        guard case .dictionary(let object) = map, object["data"] != nil || object["errors"] != nil else {
+            throw SubgraphTransportError(.invalidResponse, subgraph: "", message: "not a GraphQL response")
+        }
+        let data = object["data"].flatMap { $0.isNull ? nil : $0 }
+        let errors = (object["errors"]?.array ?? []).map(Self.error(from:))
+        self.init(data: data, errors: errors)
+    }
+
+    static func error(from map: Map) -> GraphQLError {
+        let object = map.dictionary ?? [:]
+        let path: [any IndexPathElement] = (object["path"]?.array ?? []).compactMap { element -> (any IndexPathElement)? in
+            if let key = element.string { return IndexPathValue.key(key) }
+            if let index = element.int { return IndexPathValue.index(index) }
+            return nil
+        }
+        var extensions: [String: Map] = [:]
+        for (key, value) in object["extensions"]?.dictionary ?? [:] { extensions[key] = value }
+        return GraphQLError(message: object["message"]?.string ?? "subgraph error without a message", locations: [], path: IndexPath(path), extensions: extensions)
+    }
+}

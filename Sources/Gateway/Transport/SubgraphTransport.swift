@@ -1,0 +1,76 @@
+import GraphQL
+import HTTPTypes
+import Identity
+
+/// One GraphQL request from the gateway to a subgraph.
+public struct SubgraphRequest: Sendable {
+    public var subgraph: String
+    /// From the supergraph; nil for in-process subgraphs.
+    public var url: String?
+    public var query: String
+    public var operationName: String?
+    public var variables: [String: Map]
+    /// The client headers the gateway forwards (see `HeaderForwarding`).
+    public var headers: HTTPFields
+    /// Who the client is; in-process subgraphs receive it directly instead of re-reading a token.
+    public var principal: Principal?
+    public var timeout: Duration
+
+    public init(
+        subgraph: String, url: String? = nil, query: String, operationName: String? = nil, variables: [String: Map] = [:],
+        headers: HTTPFields = [:], principal: Principal? = nil, timeout: Duration = .seconds(10)
+    ) {
+        self.subgraph = subgraph
+        self.url = url
+        self.query = query
+        self.operationName = operationName
+        self.variables = variables
+        self.headers = headers
+        self.principal = principal
+        self.timeout = timeout
+    }
+}
+
+/// A subgraph's answer: GraphQL data and errors as the subgraph sent them.
+public struct SubgraphResponse: Sendable {
+    public var data: Map?
+    public var errors: [GraphQLError]
+
+    public init(data: Map?, errors: [GraphQLError] = []) {
+        self.data = data
+        self.errors = errors
+    }
+}
+
+/// How the gateway reaches subgraphs: over HTTP between processes, or by direct calls in
+/// single-node mode. The planner and executor are the same for both.
+///
+/// Throws `SubgraphTransportError` when the subgraph gave no GraphQL answer at all; GraphQL
+/// errors from the subgraph come back in the response instead.
+public protocol SubgraphTransport: Sendable {
+    func send(_ request: SubgraphRequest) async throws -> SubgraphResponse
+}
+
+public struct SubgraphTransportError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Not reachable, refused, or answered with a non-GraphQL HTTP error.
+        case unavailable
+        case timeout
+        /// Answered, but not with a GraphQL response.
+        case invalidResponse
+        /// The transport has no subgraph of that name.
+        case unknownSubgraph
+    }
+
+    public let kind: Kind
+    public let subgraph: String
+    public let message: String
+
+    public init(_ kind: Kind, subgraph: String, message: String) {
+        self.kind = kind
+        self.subgraph = subgraph
+        self.message = message
+    }
+
+    public var description: String { "subgraph '\(subgraph)': \(message)" }
+}
