@@ -1,0 +1,162 @@
+import GraphQL
+import Testing
+@testable import Gateway
+
+@Suite("Composition")
+struct CompositionTests {
+    @Test("the catalog and inventory subgraphs compose, Product merged from both")
+    func catalogAndInventoryCompose() throws {
+        let supergraph = try Supergraph.compose(EmporiumSubgraphs.subgraphs)
+        let product = try #require(supergraph.type(named: "Product"))
+        #expect(product.subgraphs == ["catalog", "inventory"])
+        #expect(product.keys.map(\.subgraph) == ["catalog", "inventory"])
+        #expect(product.fields["title"]?.resolvingSubgraphs == ["catalog"])
+        #expect(product.fields["stock"]?.resolvingSubgraphs == ["inventory"])
+        #expect(product.fields["id"]?.resolvingSubgraphs == ["catalog", "inventory"])
+        #expect(supergraph.field("warehouses", on: "Query")?.resolvingSubgraphs == ["inventory"])
+        #expect(supergraph.field("createProduct", on: "Mutation")?.resolvingSubgraphs == ["catalog"])
+        // Federation machinery stays out of the API schema.
+        #expect(!supergraph.apiSDL.contains("_entities"))
+        #expect(!supergraph.apiSDL.contains("_Service"))
+        #expect(!supergraph.apiSDL.contains("@key"))
+        #expect(supergraph.apiSchema.getType(name: "Product") != nil)
+        #expect(supergraph.apiSDL.contains("scalar DateTime"))
+    }
+
+    @Test("the supergraph survives encoding and decoding")
+    func encodingRoundTrip() throws {
+        let supergraph = try Supergraph.compose(EmporiumSubgraphs.subgraphs)
+        let decoded = try Supergraph(decoding: supergraph.encoded())
+        #expect(decoded.types == supergraph.types)
+        #expect(decoded.subgraphs == supergraph.subgraphs)
+        #expect(decoded.apiSDL == supergraph.apiSDL)
+        #expect(throws: Supergraph.DecodingError.self) { try Supergraph(decoding: "{\"format\": \"other\"}") }
+    }
+
+    @Test("renamed @link imports are federation directives under their new names")
+    func renamedImports() throws {
+        let a = SubgraphSDL(name: "a", sdl: """
+            extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+                                import: [{ name: "@key", as: "@primaryKey" }, { name: "@shareable", as: "@shared" }])
+            type Query { product(id: ID!): Product }
+            type Product @primaryKey(fields: "id") { id: ID! name: String! @shared }
+            """)
+        let b = SubgraphSDL(name: "b", sdl: """
+            extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"])
+            type Product @federation__key(fields: "id") { id: ID! name: String! @shareable price: Int! }
+            """)
+        let supergraph = try Supergraph.compose([a, b])
+        let product = try #require(supergraph.type(named: "Product"))
+        #expect(product.keys == [EntityKey(subgraph: "a", fields: "id", resolvable: true), EntityKey(subgraph: "b", fields: "id", resolvable: true)])
+        #expect(product.fields["name"]?.resolvingSubgraphs == ["a", "b"])
+    }
+
+    @Test("@inaccessible fields, types and enum values are hidden from the API schema")
+    func inaccessibleHidden() throws {
+        let supergraph = try StorefrontSubgraphs.supergraph()
+        #expect(supergraph.field("internalCode", on: "Product")?.inaccessible == true)
+        #expect(!supergraph.apiSDL.contains("internalCode"))
+        let product = try #require(supergraph.apiSchema.getType(name: "Product") as? GraphQLObjectType)
+        #expect(try product.fields()["internalCode"] == nil)
+
+        let hidden = SubgraphSDL(name: "a", sdl: """
+            extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@inaccessible"])
+            type Query { status: Status secret: Secret @inaccessible }
+            enum Status { OK LEGACY @inaccessible }
+            type Secret @inaccessible { value: String }
+            """)
+        let composed = try Supergraph.compose([hidden])
+        #expect(!composed.apiSDL.contains("Secret"))
+        #expect(!composed.apiSDL.contains("LEGACY"))
+        #expect(composed.apiSDL.contains("OK"))
+    }
+
+    @Test("keys: several, composite and resolvable: false")
+    func keyVariants() throws {
+        let a = SubgraphSDL(name: "a", sdl: """
+            extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+            type Query { variant(sku: String!): Variant }
+            type Variant @key(fields: "sku") @key(fields: "product { id } color") { sku: String! color: String! product: ProductRef! }
+            type ProductRef @key(fields: "id", resolvable: false) { id: ID! }
+            """)
+        let b = SubgraphSDL(name: "b", sdl: """
+            extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+            type ProductRef @key(fields: "id") { id: ID! name: String! }
+            """)
+        let supergraph = try Supergraph.compose([a, b])
+        #expect(supergraph.type(named: "Variant")?.keys.map(\.fields) == ["sku", "product { id } color"])
+        #expect(supergraph.type(named: "ProductRef")?.resolvableKeys(in: "a").isEmpty == true)
+        #expect(supergraph.type(named: "ProductRef")?.resolvableKeys(in: "b").count == 1)
+    }
+
+    @Test("conflicting field types name both subgraphs and the field")
+    func conflictingTypes() {
+        let error = compositionError([
+            SubgraphSDL(name: "a", sdl: "type Query { a: Int } type Money @shareable { amount: Int! }"),
+            SubgraphSDL(name: "b", sdl: "type Money @shareable { amount: String! }"),
+        ])
+        let issue = error?.issues.first { $0.code == .fieldTypeMismatch }
+        #expect(issue?.coordinate == "Money.amount")
+        #expect(issue?.subgraphs == ["a", "b"])
+        #expect(issue?.message.contains("'Int!'") == true && issue?.message.contains("'String!'") == true)
+    }
+
+    @Test("a non-shareable field in two subgraphs is an error naming both")
+    func nonShareable() {
+        let error = compositionError([
+            SubgraphSDL(name: "catalog", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Query { p: Product } type Product @key(fields: "id") { id: ID! title: String! }"#),
+            SubgraphSDL(name: "search", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Product @key(fields: "id") { id: ID! title: String! }"#),
+        ])
+        let issue = error?.issues.first { $0.code == .invalidFieldSharing }
+        #expect(issue?.coordinate == "Product.title")
+        #expect(issue?.subgraphs == ["catalog", "search"])
+        // The key field `id` is implicitly shareable: only one issue.
+        #expect(error?.issues.count == 1)
+    }
+
+    @Test("a @key naming a missing field is an error naming subgraph and field")
+    func keyMissingField() {
+        let error = compositionError([
+            SubgraphSDL(name: "catalog", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Query { p: Product } type Product @key(fields: "sku") { id: ID! }"#),
+        ])
+        let issue = error?.issues.first { $0.code == .keyInvalidFields }
+        #expect(issue?.subgraphs == ["catalog"])
+        #expect(issue?.message.contains("'sku'") == true)
+    }
+
+    @Test("an entity whose keys are all resolvable: false cannot be resolved")
+    func unresolvableEntity() {
+        let error = compositionError([
+            SubgraphSDL(name: "orders", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Query { o: Order } type Order { id: ID! product: Product } type Product @key(fields: "id", resolvable: false) { id: ID! }"#),
+        ])
+        let issue = error?.issues.first { $0.code == .entityNotResolvable }
+        #expect(issue?.coordinate == "Product")
+        #expect(issue?.subgraphs == ["orders"])
+    }
+
+    @Test("@requires must name @external fields")
+    func requiresNeedsExternal() {
+        let error = compositionError([
+            SubgraphSDL(name: "a", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@requires"]) type Query { p: Product } type Product @key(fields: "id") { id: ID! weight: Int estimate: Int @requires(fields: "weight") }"#),
+        ])
+        #expect(error?.issues.first?.code == .requiresInvalidFields)
+        #expect(error?.issues.first?.coordinate == "Product.estimate")
+    }
+
+    @Test("invalid SDL names the subgraph")
+    func invalidSDL() {
+        let error = compositionError([SubgraphSDL(name: "broken", sdl: "type Query { a: }")])
+        #expect(error?.issues.first?.code == .invalidSDL)
+        #expect(error?.issues.first?.subgraphs == ["broken"])
+        #expect(error?.description.contains("broken") == true)
+    }
+
+    private func compositionError(_ subgraphs: [SubgraphSDL]) -> CompositionError? {
+        do {
+            _ = try Supergraph.compose(subgraphs)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
