@@ -31,9 +31,8 @@ extension PlanBuilder {
                 set.addTypename()
                 var representation: [RepresentationField] = []
                 for node in keyNodes + requires {
-                    // A client alias may already use the name for another field; read ours under
-                    // a name no client can pick by accident.
-                    let responseKey = set.responseKey(node.name, isTakenByOtherThan: node.name) ? "__key_\(node.name)" : node.name
+                    // A client alias may use the name for another field; read ours under another.
+                    let responseKey = reservedKeys.contains(node.name) ? "_gw_key_\(node.name)" : node.name
                     set.add(selection(for: node, alias: responseKey == node.name ? nil : responseKey))
                     representation.append(RepresentationField(name: node.name, responseKey: responseKey, children: node.children.map(Self.representationField)))
                 }

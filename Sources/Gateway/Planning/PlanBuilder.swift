@@ -13,10 +13,29 @@ struct PlanBuilder {
     let supergraph: Supergraph
     let operation: NormalizedOperation
     private(set) var roots: [FetchGroup] = []
+    /// Response keys the client gives to something other than the plain field of that name.
+    /// Key fields the planner adds under such a name are aliased, so they never collide with
+    /// the client's selection in any order or fragment.
+    let reservedKeys: Set<String>
 
     init(supergraph: Supergraph, operation: NormalizedOperation) {
         self.supergraph = supergraph
         self.operation = operation
+        var reserved: Set<String> = []
+        Self.collectReservedKeys(operation.selections, into: &reserved)
+        self.reservedKeys = reserved
+    }
+
+    private static func collectReservedKeys(_ selections: [NormalizedSelection], into keys: inout Set<String>) {
+        for selection in selections {
+            switch selection {
+            case .field(let field):
+                if field.responseKey != field.name || !field.arguments.isEmpty { keys.insert(field.responseKey) }
+                collectReservedKeys(field.selections, into: &keys)
+            case .fragment(let fragment):
+                collectReservedKeys(fragment.selections, into: &keys)
+            }
+        }
     }
 
     mutating func build() throws(PlanningError) {

@@ -39,7 +39,7 @@ public final class QueryPlanner: Sendable {
         let root: PlanNode? = switch nodes.count {
         case 0: nil
         case 1: nodes[0]
-        default: operation.kind == .mutation ? .sequence(nodes) : .parallel(nodes)
+        default: operation.kind == .mutation ? .sequence(nodes.flatMap(\.sequenceSteps)) : .parallel(nodes)
         }
         return QueryPlan(operation: operation, root: root)
     }
@@ -60,7 +60,10 @@ struct PlanAssembler {
         let children = group.children.map { node(for: $0) }
         switch children.count {
         case 0: return own
-        case 1: return .sequence([own, children[0]])
+        case 1:
+            // A nested sequence reads the same as its steps spliced in.
+            if case .sequence(let steps) = children[0] { return .sequence([own] + steps) }
+            return .sequence([own, children[0]])
         default: return .sequence([own, .parallel(children)])
         }
     }
@@ -91,5 +94,12 @@ struct PlanAssembler {
             subgraph: group.subgraph, operationKind: kind, operationName: name, operation: "\(header) \(body)",
             variableUsages: usages, requires: group.requires, selections: group.selections, entitySelections: group.entitySelections
         )
+    }
+}
+
+extension PlanNode {
+    var sequenceSteps: [PlanNode] {
+        if case .sequence(let steps) = self { return steps }
+        return [self]
     }
 }

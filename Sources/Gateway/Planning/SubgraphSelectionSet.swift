@@ -69,15 +69,6 @@ public struct SubgraphSelectionSet: Sendable, Hashable {
         add(Field(alias: nil, name: "__typename", arguments: "", conditions: [], variables: [], selections: nil))
     }
 
-    /// Whether a response key is taken by a different field (so a planner-added field must not
-    /// use it).
-    func responseKey(_ key: String, isTakenByOtherThan name: String) -> Bool {
-        items.contains { item in
-            guard case .field(let field) = item else { return false }
-            return field.responseKey == key && (field.name != name || !field.arguments.isEmpty)
-        }
-    }
-
     /// Every variable the selections use, in first-use order.
     var variables: [String] {
         var result: [String] = []
