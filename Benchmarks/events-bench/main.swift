@@ -169,6 +169,12 @@ func report(_ label: String, _ latencies: [Double]) {
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-events-bench-\(getpid())").path
 let cluster = PostgresCluster(directory: directory, forTesting: true, removeOnExit: true, logger: logger)
 let endpoint = try await cluster.start()
+// The catalog topic as `emporium` creates it (6 partitions), not as auto-creation would.
+let admin = KafkaAdmin(configuration: try kafkaConfiguration(), logger: logger)
+do {
+    try await admin.createTopic(Topics.catalogProduct, partitions: 6)
+} catch let error as KafkaError where error.code == .topicAlreadyExists {}
+await admin.close()
 print("events-bench: \(options.events) events, end to end \(options.rate)/s for \(options.seconds) s, broker \(options.bootstrap)")
 
 // 1a. Relay → Kafka.

@@ -26,15 +26,39 @@ enum EventJSON {
         return decoder
     }()
 
-    /// `2025-12-01T10:00:00.123Z`. Formatted from whole milliseconds, because a formatter
-    /// truncates the binary fraction (.123 is stored as .12299…) and would print .122.
+    /// `2025-12-01T10:00:00.123Z`, from whole milliseconds (nearest). Computed directly (civil
+    /// date from the day number) rather than with a date formatter: it runs twice per event on
+    /// the relay's path, and a formatter would also truncate .123 (stored as .12299…) to .122.
     static func formatDate(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        let whole = Date(timeIntervalSince1970: Double(fraction < 0 ? seconds - 1 : seconds))
-        let text = whole.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
-        let millis = fraction < 0 ? fraction + 1000 : fraction
-        return String(text.dropLast()) + "." + String(millis + 1000).dropFirst() + "Z"
+        let (days, msOfDay) = divideFloor(milliseconds, 86_400_000)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let (hour, rest) = msOfDay.quotientAndRemainder(dividingBy: 3_600_000)
+        let (minute, rest2) = rest.quotientAndRemainder(dividingBy: 60_000)
+        let (second, millis) = rest2.quotientAndRemainder(dividingBy: 1000)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(millis, 3))Z"
+    }
+
+    static func divideFloor(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+        let (q, r) = a.quotientAndRemainder(dividingBy: b)
+        return r < 0 ? (q - 1, r + b) : (q, r)
+    }
+
+    /// Proleptic Gregorian (year, month, day) of a day count since 1970-01-01 (H. Hinnant's algorithm).
+    static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = divideFloor(z, 146_097).0
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     static func parseDate(_ text: String) -> Date? {
@@ -73,21 +97,55 @@ extension EventEnvelope {
         return headers
     }
 
-    /// The wire form: `{"eventId", "type", "schemaVersion", "topic", "aggregateId", "occurredAt",
-    /// "correlationId"?, "payload": {…}}`.
+    /// The wire form: `{"aggregateId", "correlationId"?, "eventId", "occurredAt", "payload": {…},
+    /// "schemaVersion", "topic", "type"}` (keys sorted).
+    ///
+    /// Written directly rather than through `JSONSerialization`: the payload is already JSON and
+    /// is embedded as it is, which keeps the relay's cost per event low (docs/BENCHMARKS.md).
     public func encoded() throws -> Data {
-        let payloadObject: Any
-        do {
-            payloadObject = try JSONSerialization.jsonObject(with: payload)
-        } catch {
-            throw EventDecodingError("event \(eventID) has a payload that is not JSON")
+        guard payload.first(where: { !Self.isJSONWhitespace($0) }) == UInt8(ascii: "{") else {
+            throw EventDecodingError("event \(eventID) has a payload that is not a JSON object")
         }
-        var object: [String: Any] = [
-            "eventId": eventID.uuidString.lowercased(), "type": type, "schemaVersion": schemaVersion, "topic": topic,
-            "aggregateId": aggregateID, "occurredAt": EventJSON.formatDate(occurredAt), "payload": payloadObject,
-        ]
-        if let correlationID { object["correlationId"] = correlationID }
-        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        var json = Data()
+        json.reserveCapacity(payload.count + 256)
+        func member(_ key: String, _ value: String, first: Bool = false) {
+            json.append(contentsOf: Array((first ? "{\"" : ",\"").utf8))
+            json.append(contentsOf: Array(key.utf8))
+            json.append(contentsOf: Array("\":".utf8))
+            Self.appendJSONString(value, to: &json)
+        }
+        member("aggregateId", aggregateID, first: true)
+        if let correlationID { member("correlationId", correlationID) }
+        member("eventId", eventID.uuidString.lowercased())
+        member("occurredAt", EventJSON.formatDate(occurredAt))
+        json.append(contentsOf: Array(",\"payload\":".utf8))
+        json.append(payload)
+        json.append(contentsOf: Array(",\"schemaVersion\":\(schemaVersion)".utf8))
+        member("topic", topic)
+        member("type", type)
+        json.append(UInt8(ascii: "}"))
+        return json
+    }
+
+    static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    /// Appends `text` as a JSON string literal (RFC 8259 escaping; non-ASCII stays UTF-8).
+    static func appendJSONString(_ text: String, to json: inout Data) {
+        json.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): json.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): json.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: json.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: json.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: json.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20: json.append(contentsOf: Array(String(format: "\\u%04x", byte).utf8))
+            default: json.append(byte)
+            }
+        }
+        json.append(UInt8(ascii: "\""))
     }
 
     /// Reads the wire form; every field but `correlationId` is required.

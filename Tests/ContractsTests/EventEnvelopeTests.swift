@@ -94,3 +94,29 @@ import Testing
         #expect(try EventEnvelope(encoded: envelope.encoded()).occurredAt == envelope.occurredAt)
     }
 }
+
+@Suite struct EventDateTests {
+    /// The hand-written formatter against Foundation's, over dates from 1969 to 2200.
+    @Test func datesFormatLikeISO8601() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let milliseconds = Int64.random(in: -86_400_000 * 400...7_258_118_400_000, using: &generator)
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            let envelope = try EventEnvelope(StockDepleted(productId: "p", totals: StockTotals(onHand: 0, reserved: 0, available: 0)), occurredAt: date)
+            let text = try #require(envelope.headers.first { $0.name == "occurred-at" }?.value)
+            let whole = Date(timeIntervalSince1970: Double(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000))
+            let expectedPrefix = whole.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted)).dropLast()
+            #expect(text.hasPrefix(expectedPrefix), "\(milliseconds): \(text)")
+            #expect(try EventEnvelope(encoded: envelope.encoded()).occurredAt == envelope.occurredAt, "\(milliseconds)")
+        }
+    }
+
+    @Test func stringsAreEscaped() throws {
+        var envelope = try EventEnvelope(StockDepleted(productId: "p", totals: StockTotals(onHand: 0, reserved: 0, available: 0)))
+        envelope.aggregateID = "quote\" backslash\\ newline\n tab\t bell\u{07} юникод"
+        let decoded = try EventEnvelope(encoded: envelope.encoded())
+        #expect(decoded.aggregateID == envelope.aggregateID)
+        envelope.payload = Data("[1]".utf8)
+        #expect(throws: EventDecodingError.self) { try envelope.encoded() }
+    }
+}
