@@ -1,0 +1,163 @@
+import GraphQL
+import GraphQLSupport
+import HTTPTypes
+import Testing
+@testable import Gateway
+
+@Suite("Gateway execution")
+struct GatewayExecutionTests {
+    @Test("100 products with catalog fields and inventory stock take exactly 2 subgraph requests")
+    func hundredProductsTwoRequests() async throws {
+        let transport = CountingTransport(InProcessSubgraphTransport([
+            "catalog": try LiteSubgraphs.catalog(), "inventory": try LiteSubgraphs.inventory(),
+        ]))
+        let gateway = FederationGateway(supergraph: try Supergraph.compose(LiteSubgraphs.subgraphs), transport: transport)
+        let outcome = await gateway.execute(
+            GraphQLRequest(query: "query Shelf($n: Int) { products(first: $n) { nodes { id title price stock { available } } } }", variables: ["n": 100]),
+            info: GraphQLRequestInfo(principal: nil)
+        )
+        #expect(outcome.kind == .executed)
+        #expect(outcome.result.errors.isEmpty, "\(outcome.result.errors)")
+        let nodes = try #require(outcome.result.data?["products"]["nodes"].array)
+        #expect(nodes.count == 100)
+        #expect(nodes[0] == ["id": "1", "title": "Product 1", "price": 100, "stock": ["available": 10]])
+        #expect(nodes[99]["stock"]["available"] == 1000)
+        #expect(transport.requests.map(\.subgraph) == ["catalog", "inventory"])
+        #expect(transport.requests[1].representations.count == 100)
+        #expect(transport.requests[1].representations[0] == ["__typename": "Product", "id": "1"])
+    }
+
+    @Test("the gateway answers only what was asked: aliases, __typename, no key fields")
+    func shapesTheResponse() async throws {
+        let transport = InProcessSubgraphTransport(["catalog": try LiteSubgraphs.catalog(), "inventory": try LiteSubgraphs.inventory()])
+        let gateway = FederationGateway(supergraph: try Supergraph.compose(LiteSubgraphs.subgraphs), transport: transport)
+        let outcome = await gateway.execute(
+            GraphQLRequest(query: #"{ p: product(id: "7") { kind: __typename name: title level: stock { available } } }"#),
+            info: GraphQLRequestInfo(principal: nil)
+        )
+        #expect(outcome.result.errors.isEmpty, "\(outcome.result.errors)")
+        #expect(outcome.result.data == ["p": ["kind": "Product", "name": "Product 7", "level": ["available": 70]]])
+    }
+
+    @Test("subgraph errors keep their message with the path rewritten to the client's response")
+    func errorPathsRewritten() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: ["topProducts": [
+                ["__typename": "Product", "upc": "a", "name": "A"], ["__typename": "Product", "upc": "b", "name": "B"],
+            ]]) },
+            "reviews": { request in
+                SubgraphResponse(
+                    data: ["_entities": [["reviews": []], ["reviews": nil]]],
+                    errors: [GraphQLError(message: "reviews are down for b", path: ["_entities", 1, "reviews"], extensions: ["code": "REVIEWS_DOWN"])]
+                )
+            },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let outcome = await gateway.execute(GraphQLRequest(query: "{ topProducts { name reviews { body } } }"), info: GraphQLRequestInfo(principal: nil))
+        let error = try #require(outcome.result.errors.first)
+        #expect(outcome.result.errors.count == 1)
+        #expect(error.message == "reviews are down for b")
+        #expect(error.path.elements == [.key("topProducts"), .index(1), .key("reviews")])
+        #expect(error.extensions["code"] == "REVIEWS_DOWN")
+        #expect(error.extensions["serviceName"] == "reviews")
+        // `reviews: [Review!]!` is null: product b is null, and `topProducts: [Product!]!` with it,
+        // up to `data` itself.
+        #expect(outcome.result.data == .null)
+    }
+
+    @Test("a null in a non-null field nulls the nearest nullable parent")
+    func nullPropagation() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: ["product": ["__typename": "Product", "upc": "a", "name": "A"], "items": []]) },
+            "inventory": { _ in SubgraphResponse(data: ["_entities": [["inStock": nil]]]) },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let outcome = await gateway.execute(GraphQLRequest(query: #"{ product(upc: "a") { name inStock } items { name } }"#), info: GraphQLRequestInfo(principal: nil))
+        // `product` is nullable: it becomes null; `items` is unaffected.
+        #expect(outcome.result.data == ["product": nil, "items": []])
+        #expect(outcome.result.errors.count == 1)
+        #expect(outcome.result.errors.first?.message == "Cannot return null for non-nullable field Product.inStock.")
+        #expect(outcome.result.errors.first?.path.elements == [.key("product"), .key("inStock")])
+    }
+
+    @Test("when one subgraph fails, the others' data is still returned")
+    func partialData() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: ["topProducts": [["name": "A"]]]) },
+            "accounts": { request in throw SubgraphTransportError(.unavailable, subgraph: request.subgraph, message: "connection refused") },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let outcome = await gateway.execute(GraphQLRequest(query: "{ topProducts { name } me { name } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(outcome.kind == .executed)
+        #expect(outcome.result.data == ["topProducts": [["name": "A"]], "me": nil])
+        #expect(outcome.result.errors.count == 1)
+        #expect(outcome.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.subgraphUnavailable))
+        #expect(outcome.result.errors.first?.extensions["serviceName"] == "accounts")
+    }
+
+    @Test("a failed entity fetch leaves the entities' own fields and reports one error")
+    func failedEntityFetch() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: ["product": ["__typename": "Product", "upc": "a", "name": "A"]]) },
+            "reviews": { request in throw SubgraphTransportError(.unavailable, subgraph: request.subgraph, message: "down") },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let outcome = await gateway.execute(GraphQLRequest(query: #"{ product(upc: "a") { name reviews { body } } }"#), info: GraphQLRequestInfo(principal: nil))
+        // reviews is non-null, so the product is null; exactly one error says why.
+        #expect(outcome.result.data == ["product": nil])
+        #expect(outcome.result.errors.map(\.message) == ["subgraph 'reviews' is unavailable"])
+    }
+
+    @Test("@requires fields reach the subgraph in the representations")
+    func requiresInRepresentations() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: ["topProducts": [["__typename": "Product", "upc": "a", "price": 1200, "weight": 3]]]) },
+            "inventory": { request in
+                let estimates = request.representations.map { representation -> Map in
+                    ["shippingEstimate": .number(Number((representation["price"].int ?? 0) / 100 * (representation["weight"].int ?? 0)))]
+                }
+                return SubgraphResponse(data: ["_entities": .array(estimates)])
+            },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let outcome = await gateway.execute(GraphQLRequest(query: "{ topProducts { shippingEstimate } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(outcome.result.errors.isEmpty)
+        #expect(outcome.result.data == ["topProducts": [["shippingEstimate": 36]]])
+        #expect(transport.requests(to: "inventory").first?.representations == [["__typename": "Product", "upc": "a", "price": 1200, "weight": 3]])
+    }
+
+    @Test("@skip and @include with variables are applied to the response")
+    func conditionsWithVariables() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: ["product": ["name": "A", "price": 5]]) },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let query = #"query($withPrice: Boolean!) { product(upc: "a") { name price @include(if: $withPrice) } }"#
+        let without = await gateway.execute(GraphQLRequest(query: query, variables: ["withPrice": false]), info: GraphQLRequestInfo(principal: nil))
+        #expect(without.result.data == ["product": ["name": "A"]])
+        let with = await gateway.execute(GraphQLRequest(query: query, variables: ["withPrice": true]), info: GraphQLRequestInfo(principal: nil))
+        #expect(with.result.data == ["product": ["name": "A", "price": 5]])
+        #expect(transport.requests.first?.variables == ["withPrice": false])
+    }
+
+    @Test("interfaces: fragments apply by runtime type")
+    func interfaceFragments() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: ["items": [
+                ["__typename": "Book", "name": "Dune", "author": "Herbert", "upc": "b1"],
+                ["__typename": "Product", "name": "Lamp", "upc": "p1"],
+            ]]) },
+            "inventory": { request in
+                SubgraphResponse(data: ["_entities": .array(request.representations.map { ["inStock": .bool($0["__typename"] == "Book")] })])
+            },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let outcome = await gateway.execute(
+            GraphQLRequest(query: "{ items { name ... on Book { author inStock } ... on Product { inStock } } }"), info: GraphQLRequestInfo(principal: nil)
+        )
+        #expect(outcome.result.errors.isEmpty, "\(outcome.result.errors)")
+        #expect(outcome.result.data == ["items": [["name": "Dune", "author": "Herbert", "inStock": true], ["name": "Lamp", "inStock": false]]])
+        #expect(transport.requests(to: "inventory").count == 1)
+        #expect(transport.requests(to: "inventory").first?.representations.count == 2)
+    }
+}
