@@ -81,8 +81,20 @@ def main():
     lc.subscribe([latency_topic], on_assign=lambda c, ps: assigned.extend(ps))
     while not assigned:
         lc.poll(0.1)
-    samples = []
     lp = Producer({"bootstrap.servers": a.bootstrap, "acks": "all", "linger.ms": 0})
+    # The assignment arrives before librdkafka has resolved the "latest" position, so a record
+    # sent at once may fall before it: send warm-up records until one arrives.
+    for attempt in range(20):
+        lp.produce(latency_topic, value=b"warm-up")
+        lp.flush(10)
+        m = lc.poll(1.0)
+        if m is not None and not m.error():
+            break
+    else:
+        raise SystemExit("the latency consumer received none of 20 warm-up records")
+    while (m := lc.poll(0.2)) is not None:  # drain other warm-up records
+        pass
+    samples = []
     for i in range(a.latency + 10):
         t0 = time.perf_counter()
         lp.produce(latency_topic, value=str(i).encode())
