@@ -1,0 +1,193 @@
+import Foundation
+import GraphQL
+import GraphQLSupport
+import HTTPTypes
+import Testing
+@testable import Gateway
+
+@Suite("Gateway protection and transports")
+struct GatewayProtectionTests {
+    private func gateway(_ configuration: GatewayConfiguration = GatewayConfiguration(), transport: any SubgraphTransport) throws -> FederationGateway {
+        FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport, configuration: configuration)
+    }
+
+    private static let products: RecordingTransport.Handler = { _ in
+        SubgraphResponse(data: ["topProducts": [["name": "A", "price": 1]], "product": ["name": "A"]])
+    }
+
+    private func code(_ query: String, _ limits: OperationLimits, variables: [String: Map] = [:]) async throws -> (GraphQLOutcome, Int) {
+        let transport = RecordingTransport(["products": Self.products])
+        let outcome = try await gateway(GatewayConfiguration(limits: limits), transport: transport)
+            .execute(GraphQLRequest(query: query, variables: variables), info: GraphQLRequestInfo(principal: nil))
+        return (outcome, transport.requests.count)
+    }
+
+    @Test("each limit rejects with its code before any subgraph is called")
+    func limits() async throws {
+        let deep = "{ topProducts { reviews { author { reviews { body } } } } }"
+        let (tooDeep, deepCalls) = try await code(deep, OperationLimits(maxDepth: 4))
+        #expect(tooDeep.kind == .requestError)
+        #expect(tooDeep.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.queryTooDeep))
+        #expect(deepCalls == 0)
+        #expect(try await code(deep, OperationLimits(maxDepth: 5)).0.result.errors.first?.extensions["code"] != .string(GatewayErrorCode.queryTooDeep))
+
+        let aliased = #"{ a: product(upc: "1") { n1: name n2: name } b: product(upc: "2") { name } }"#
+        let (aliases, _) = try await code(aliased, OperationLimits(maxAliases: 3))
+        #expect(aliases.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.tooManyAliases))
+
+        let (roots, _) = try await code(aliased, OperationLimits(maxRootFields: 1))
+        #expect(roots.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.tooManyRootFields))
+
+        // 1 + 100 × (1 + 1 × reviews(1 + 10 × body 1)) = 1 + 100 × 12 = 1201
+        let costly = "query($n: Int) { topProducts(first: $n) { name reviews { body } } }"
+        let (tooCostly, _) = try await code(costly, OperationLimits(maxCost: 1000), variables: ["n": 100])
+        #expect(tooCostly.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.queryTooCostly))
+        #expect(tooCostly.result.errors.first?.message.contains("1201") == true)
+        let (cheap, _) = try await code(costly, OperationLimits(maxCost: 1000), variables: ["n": 5])
+        #expect(cheap.result.errors.first?.extensions["code"] != .string(GatewayErrorCode.queryTooCostly))
+    }
+
+    @Test("a subgraph slower than its timeout gives SUBGRAPH_TIMEOUT, others still answer")
+    func subgraphTimeout() async throws {
+        let transport = RecordingTransport([
+            "products": Self.products,
+            "accounts": { _ in
+                try await Task.sleep(for: .seconds(5))
+                return SubgraphResponse(data: ["me": ["name": "late"]])
+            },
+        ])
+        let configuration = GatewayConfiguration(subgraphTimeouts: ["accounts": .milliseconds(100)])
+        let start = ContinuousClock.now
+        let outcome = try await gateway(configuration, transport: transport)
+            .execute(GraphQLRequest(query: "{ topProducts { name } me { name } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(outcome.result.data == ["topProducts": [["name": "A"]], "me": nil])
+        #expect(outcome.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.subgraphTimeout))
+    }
+
+    @Test("identical queries in flight share one subgraph request")
+    func deduplication() async throws {
+        let transport = RecordingTransport([
+            "products": { request in
+                try await Task.sleep(for: .milliseconds(300))
+                return try await Self.products(request)
+            },
+        ])
+        let gateway = try gateway(transport: transport)
+        let request = GraphQLSupport.GraphQLRequest(query: "{ topProducts { name } }")
+        async let first = gateway.execute(request, info: GraphQLRequestInfo(principal: nil))
+        async let second = gateway.execute(request, info: GraphQLRequestInfo(principal: nil))
+        let outcomes = await [first, second]
+        #expect(outcomes.allSatisfy { $0.result.data == ["topProducts": [["name": "A"]]] })
+        #expect(transport.requests.count == 1)
+        #expect(await gateway.deduplicatedFetchCount == 1)
+
+        // Different forwarded credentials are different requests.
+        var alice = HTTPFields()
+        alice[.authorization] = "Bearer alice"
+        async let third = gateway.execute(request, info: GraphQLRequestInfo(principal: nil, headers: alice))
+        async let fourth = gateway.execute(request, info: GraphQLRequestInfo(principal: nil))
+        _ = await [third, fourth]
+        #expect(transport.requests.count == 3)
+    }
+
+    @Test("mutations are never deduplicated")
+    func mutationsNotShared() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in
+                try await Task.sleep(for: .milliseconds(200))
+                return SubgraphResponse(data: ["createProduct": ["name": "x"]])
+            },
+        ])
+        let gateway = try gateway(transport: transport)
+        let request = GraphQLSupport.GraphQLRequest(query: #"mutation { createProduct(name: "x") { name } }"#)
+        async let first = gateway.execute(request, info: GraphQLRequestInfo(principal: nil))
+        async let second = gateway.execute(request, info: GraphQLRequestInfo(principal: nil))
+        _ = await [first, second]
+        #expect(transport.requests.count == 2)
+    }
+
+    @Test("Authorization and trace context are forwarded; other headers are not")
+    func headerForwarding() async throws {
+        let transport = RecordingTransport(["products": Self.products])
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer token"
+        headers[HTTPField.Name("traceparent")!] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+        headers[.cookie] = "session=secret"
+        _ = try await gateway(transport: transport).execute(GraphQLRequest(query: "{ topProducts { name } }"), info: GraphQLRequestInfo(principal: nil, headers: headers))
+        let forwarded = try #require(transport.requests.first?.headers)
+        #expect(forwarded[.authorization] == "Bearer token")
+        #expect(forwarded[HTTPField.Name("traceparent")!] == "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+        #expect(forwarded[.cookie] == nil)
+    }
+
+    @Test("introspection is answered by the gateway from the API schema")
+    func introspection() async throws {
+        let transport = RecordingTransport([:])
+        let outcome = try await gateway(transport: transport).execute(
+            GraphQLRequest(query: #"{ __typename __schema { queryType { name } } product: __type(name: "Product") { fields { name } } }"#),
+            info: GraphQLRequestInfo(principal: nil)
+        )
+        #expect(outcome.result.errors.isEmpty, "\(outcome.result.errors)")
+        #expect(transport.requests.isEmpty)
+        #expect(outcome.result.data?["__typename"] == "Query")
+        #expect(outcome.result.data?["__schema"]["queryType"]["name"] == "Query")
+        let fields = outcome.result.data?["product"]["fields"].array?.compactMap { $0["name"].string } ?? []
+        #expect(fields.contains("shippingEstimate") && fields.contains("reviews"))
+        #expect(!fields.contains("internalCode"))
+
+        let disabled = try await gateway(GatewayConfiguration(allowsIntrospection: false), transport: transport)
+            .execute(GraphQLRequest(query: "{ __schema { queryType { name } } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(disabled.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.introspectionDisabled))
+    }
+
+    @Test("invalid operations and variables are rejected before any fetch")
+    func requestErrors() async throws {
+        let transport = RecordingTransport(["products": Self.products])
+        let gateway = try gateway(transport: transport)
+        let unknownField = await gateway.execute(GraphQLRequest(query: "{ topProducts { colour } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(unknownField.kind == .requestError)
+        #expect(unknownField.result.errors.first?.extensions["code"] == "GRAPHQL_VALIDATION_FAILED")
+        let hidden = await gateway.execute(GraphQLRequest(query: "{ topProducts { internalCode } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(hidden.result.errors.first?.extensions["code"] == "GRAPHQL_VALIDATION_FAILED")
+        let syntax = await gateway.execute(GraphQLRequest(query: "{ topProducts { "), info: GraphQLRequestInfo(principal: nil))
+        #expect(syntax.result.errors.first?.extensions["code"] == "GRAPHQL_PARSE_FAILED")
+        let missing = await gateway.execute(GraphQLRequest(query: "query($upc: String!) { product(upc: $upc) { name } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(missing.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.badUserInput))
+        let wrongType = await gateway.execute(GraphQLRequest(query: "query($upc: String!) { product(upc: $upc) { name } }", variables: ["upc": 5]), info: GraphQLRequestInfo(principal: nil))
+        #expect(wrongType.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.badUserInput))
+        let mutationOverGET = await gateway.execute(GraphQLRequest(query: #"mutation { createProduct(name: "x") { name } }"#), info: GraphQLRequestInfo(principal: nil, isReadOnly: true))
+        #expect(mutationOverGET.kind == .methodNotAllowed)
+        #expect(transport.requests.isEmpty)
+    }
+
+    @Test("an unreachable HTTP subgraph is SUBGRAPH_UNAVAILABLE")
+    func httpUnavailable() async throws {
+        // Port 9 (discard) on loopback: nothing listens there in the test environment.
+        let transport = HTTPSubgraphTransport(urls: ["products": "http://127.0.0.1:9/graphql"])
+        let outcome = try await gateway(GatewayConfiguration(subgraphTimeout: .seconds(1)), transport: transport)
+            .execute(GraphQLRequest(query: "{ topProducts { name } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(outcome.result.data == .null)
+        let code = outcome.result.errors.first?.extensions["code"]
+        #expect(code == .string(GatewayErrorCode.subgraphUnavailable) || code == .string(GatewayErrorCode.subgraphTimeout))
+    }
+
+    @Test("subgraph HTTP responses decode leniently")
+    func decodesResponses() throws {
+        let json = #"{"data": {"a": 1}, "errors": [{"message": "boom", "locations": [{"line": 1, "column": 2}], "extensions": {"code": "X"}}]}"#
+        let response = try SubgraphResponse(json: Data(json.utf8))
+        #expect(response.data == ["a": 1])
+        #expect(response.errors.first?.message == "boom")
+        #expect(response.errors.first?.extensions["code"] == "X")
+        #expect(throws: (any Error).self) { try SubgraphResponse(json: Data("<html>".utf8)) }
+    }
+
+    @Test("start-up composition reads _service.sdl from running subgraphs")
+    func composesFromRunningSubgraphs() async throws {
+        let transport = InProcessSubgraphTransport(["catalog": try LiteSubgraphs.catalog(), "inventory": try LiteSubgraphs.inventory()])
+        let sdls = try await SubgraphSDLFetcher.fetchAll([("catalog", nil), ("inventory", nil)], through: transport)
+        #expect(sdls.map(\.name) == ["catalog", "inventory"])
+        let supergraph = try Supergraph.compose(sdls)
+        #expect(supergraph.field("stock", on: "Product")?.resolvingSubgraphs == ["inventory"])
+    }
+}
