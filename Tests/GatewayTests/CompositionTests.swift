@@ -143,6 +143,15 @@ struct CompositionTests {
         #expect(error?.issues.first?.coordinate == "Product.estimate")
     }
 
+    @Test("an @external field no subgraph resolves is an error")
+    func externalMissingOnBase() {
+        let error = compositionError([
+            SubgraphSDL(name: "a", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external"]) type Query { p: Product } type Product @key(fields: "id") { id: ID! weight: Int @external }"#),
+        ])
+        #expect(error?.issues.first?.code == .externalMissingOnBase)
+        #expect(error?.issues.first?.coordinate == "Product.weight")
+    }
+
     @Test("invalid SDL names the subgraph")
     func invalidSDL() {
         let error = compositionError([SubgraphSDL(name: "broken", sdl: "type Query { a: }")])

@@ -435,18 +435,33 @@ struct QueryPlannerBehaviourTests {
         #expect(try planner.plan(query: "{ __typename __schema { queryType { name } } }").root == nil)
     }
 
-    @Test("unplannable @requires names the field and subgraphs")
-    func unplannableRequires() throws {
+    @Test("@requires fields another subgraph owns are fetched first, in their own step")
+    func requiresFromThirdSubgraph() throws {
         let a = SubgraphSDL(name: "a", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Query { p: P } type P @key(fields: "id") { id: ID! }"#)
         let b = SubgraphSDL(name: "b", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires"]) type P @key(fields: "id") { id: ID! w: Int @external e: Int @requires(fields: "w") }"#)
         let c = SubgraphSDL(name: "c", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type P @key(fields: "id") { id: ID! w: Int }"#)
         let planner = QueryPlanner(supergraph: try Supergraph.compose([a, b, c]))
+        let plan = try planner.plan(query: "{ p { e } }")
+        #expect(plan.root?.fetches.map(\.subgraph) == ["a", "c", "b"])
+        guard case .sequence(let steps) = plan.root else {
+            Issue.record("expected a sequence: \(plan)")
+            return
+        }
+        #expect(steps.count == 3)
+        #expect(plan.root?.fetches.last?.requires["P"]?.map(\.name) == ["__typename", "id", "w"])
+    }
+
+    @Test("a key the current subgraph cannot provide is a planning error naming field and subgraphs")
+    func unplannableKey() throws {
+        let a = SubgraphSDL(name: "a", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Query { p: P } type P @key(fields: "id") { id: ID! }"#)
+        let b = SubgraphSDL(name: "b", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type P @key(fields: "sku") { sku: ID! e: Int }"#)
+        let planner = QueryPlanner(supergraph: try Supergraph.compose([a, b]))
         do {
             _ = try planner.plan(query: "{ p { e } }")
             Issue.record("expected a planning error")
         } catch let error as PlanningError {
             #expect(error.code == "QUERY_PLANNING_FAILED")
-            #expect(error.message.contains("'P.e'") && error.message.contains("'b'"))
+            #expect(error.message.contains("'P.e'") && error.message.contains("'sku'") && error.message.contains("'b'"))
         }
     }
 }

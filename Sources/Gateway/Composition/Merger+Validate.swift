@@ -6,6 +6,7 @@ extension Merger {
         }
         for type in types.values {
             validateSharing(type)
+            validateExternals(type)
             validateKeys(type)
             validateFieldSets(type)
             validateInaccessibleReferences(type)
@@ -29,6 +30,15 @@ extension Merger {
                 "non-shareable field '\(type.name).\(field.name)' is resolved from subgraphs \(list(resolvers)) and is not @shareable in \(list(unshared))",
                 resolvers, "\(type.name).\(field.name)"
             )
+        }
+    }
+
+    /// An `@external` field must be resolved somewhere: it promises the value comes from
+    /// another subgraph.
+    private mutating func validateExternals(_ type: SupergraphType) {
+        for field in type.fields.values where !field.resolutions.isEmpty && field.resolvingSubgraphs.isEmpty {
+            let subgraphs = Array(field.resolutions.keys)
+            issue(.externalMissingOnBase, "field '\(type.name).\(field.name)' is @external in \(list(subgraphs)) but no subgraph resolves it", subgraphs, "\(type.name).\(field.name)")
         }
     }
 

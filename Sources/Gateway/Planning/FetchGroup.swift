@@ -14,6 +14,8 @@ final class FetchGroup {
     /// Entity fetches: the representation fields per entity type.
     var requires: OrderedDictionary<String, [RepresentationField]> = [:]
     private(set) var children: [FetchGroup] = []
+    /// Sibling groups that fetch this group's `@requires` fields: they run first.
+    private(set) var dependencies: [FetchGroup] = []
 
     init(subgraph: String, mergePath: [String], isEntityFetch: Bool) {
         self.subgraph = subgraph
@@ -30,6 +32,10 @@ final class FetchGroup {
         let group = FetchGroup(subgraph: subgraph, mergePath: path, isEntityFetch: true)
         children.append(group)
         return group
+    }
+
+    func addDependency(_ group: FetchGroup) {
+        if !dependencies.contains(where: { $0 === group }) { dependencies.append(group) }
     }
 
     func addRepresentation(_ fields: [RepresentationField], for type: String) {

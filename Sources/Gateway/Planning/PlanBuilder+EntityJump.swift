@@ -2,49 +2,80 @@ extension PlanBuilder {
     /// Plans a field the current subgraph cannot resolve on an entity: select the entity's key
     /// (and the field's `@requires`) here, and fetch the field from a subgraph that resolves it
     /// through `_entities`.
+    @discardableResult
     func planEntityJump(
         _ field: NormalizedField, definition: SupergraphField, entity: SupergraphType, group: FetchGroup,
         path: [String], provided: [FieldSet.Node]?, into set: inout SubgraphSelectionSet
-    ) throws(PlanningError) {
+    ) throws(PlanningError) -> FetchGroup {
         let coordinate = "\(entity.name).\(field.name)"
         guard entity.isEntity else {
             throw .unplannable("subgraph '\(group.subgraph)' cannot resolve '\(coordinate)', and '\(entity.name)' is not an entity, so no other subgraph can be asked for it")
         }
-        let candidates = definition.resolutions.filter { !$0.value.external && $0.key != group.subgraph }.map(\.key)
+        // The current subgraph is a candidate only for a field it resolves with `@requires`:
+        // it then gets the entity back with the required fields in the representation.
+        let candidates = definition.resolutions.filter { !$0.value.external && ($0.key != group.subgraph || $0.value.requires != nil) }.map(\.key)
         // A subgraph already fetched at this path comes first: its call gets one more field
         // instead of a new call being made.
         let ordered = candidates.filter { group.existingChild(subgraph: $0, path: path) != nil }
             + candidates.filter { group.existingChild(subgraph: $0, path: path) == nil }
         var problem = "no subgraph with a resolvable @key for '\(entity.name)' resolves it"
         for target in ordered {
-            let requires = definition.resolutions[target]?.requires.flatMap { try? FieldSet(parsing: $0).nodes } ?? []
             for key in entity.resolvableKeys(in: target) {
                 guard let keyNodes = try? FieldSet(parsing: key.fields).nodes else { continue }
                 guard fieldSetResolvable(keyNodes, on: entity.name, in: group.subgraph, provided: provided) else {
                     problem = "subgraph '\(group.subgraph)' cannot provide the key '\(key.fields)' that subgraph '\(target)' needs"
                     continue
                 }
-                guard fieldSetResolvable(requires, on: entity.name, in: group.subgraph, provided: provided) else {
-                    problem = "subgraph '\(group.subgraph)' cannot provide '\(FieldSet(nodes: requires).text)' that '\(coordinate)' requires in subgraph '\(target)'"
-                    continue
-                }
+                let requires = definition.resolutions[target]?.requires.flatMap { try? FieldSet(parsing: $0).nodes } ?? []
                 set.addTypename()
                 var representation: [RepresentationField] = []
-                for node in keyNodes + requires {
-                    // A client alias may use the name for another field; read ours under another.
-                    let responseKey = reservedKeys.contains(node.name) ? "_gw_key_\(node.name)" : node.name
-                    set.add(selection(for: node, alias: responseKey == node.name ? nil : responseKey))
-                    representation.append(RepresentationField(name: node.name, responseKey: responseKey, children: node.children.map(Self.representationField)))
+                for node in keyNodes {
+                    representation.append(addLocally(node, into: &set))
+                }
+                var dependencies: [FetchGroup] = []
+                for node in requires {
+                    if fieldSetResolvable([node], on: entity.name, in: group.subgraph, provided: provided) {
+                        representation.append(addLocally(node, into: &set))
+                        continue
+                    }
+                    // Required fields the current subgraph does not have come from a sibling
+                    // entity fetch at the same path, which must finish first.
+                    guard let required = normalizedField(for: node, on: entity.name), let requiredDefinition = entity.fields[node.name] else {
+                        throw .unplannable("'\(coordinate)' requires '\(node.name)', which '\(entity.name)' does not have")
+                    }
+                    let dependency = try planEntityJump(required, definition: requiredDefinition, entity: entity, group: group, path: path, provided: provided, into: &set)
+                    dependencies.append(dependency)
+                    representation.append(RepresentationField(name: node.name, responseKey: required.responseKey, children: node.children.map(Self.representationField)))
                 }
                 let child = group.child(subgraph: target, path: path)
+                for dependency in dependencies where dependency !== child { child.addDependency(dependency) }
                 child.addRepresentation(representation, for: entity.name)
                 var inner = child.entitySelections[entity.name] ?? SubgraphSelectionSet()
                 try addResolved(field, definition: definition, group: child, path: path, provided: nil, into: &inner)
                 child.entitySelections[entity.name] = inner
-                return
+                return child
             }
         }
         throw .unplannable("cannot plan '\(coordinate)' from subgraph '\(group.subgraph)': \(problem)")
+    }
+
+    /// Selects a key or required field in the current fetch and says where to read it.
+    private func addLocally(_ node: FieldSet.Node, into set: inout SubgraphSelectionSet) -> RepresentationField {
+        // A client alias may use the name for another field; read ours under another.
+        let responseKey = reservedKeys.contains(node.name) ? "_gw_key_\(node.name)" : node.name
+        set.add(selection(for: node, alias: responseKey == node.name ? nil : responseKey))
+        return RepresentationField(name: node.name, responseKey: responseKey, children: node.children.map(Self.representationField))
+    }
+
+    /// A field set entry as if the client had selected it, so it can be planned like one.
+    private func normalizedField(for node: FieldSet.Node, on typeName: String) -> NormalizedField? {
+        guard let definition = supergraph.field(node.name, on: typeName) else { return nil }
+        let children = node.children.compactMap { normalizedField(for: $0, on: definition.type.namedType) }
+        guard children.count == node.children.count else { return nil }
+        return NormalizedField(
+            alias: reservedKeys.contains(node.name) ? "_gw_key_\(node.name)" : nil, name: node.name, arguments: "", argumentVariables: [],
+            conditions: [], type: definition.type, selections: children.map { .field($0) }, listSize: nil
+        )
     }
 
     private func fieldSetResolvable(_ nodes: [FieldSet.Node], on typeName: String, in subgraph: String, provided: [FieldSet.Node]?) -> Bool {

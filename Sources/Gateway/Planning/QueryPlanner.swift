@@ -57,15 +57,34 @@ struct PlanAssembler {
     mutating func node(for group: FetchGroup) -> PlanNode {
         let fetch = fetchNode(for: group)
         let own: PlanNode = group.isEntityFetch ? .flatten(path: group.mergePath, fetch) : .fetch(fetch)
-        let children = group.children.map { node(for: $0) }
-        switch children.count {
-        case 0: return own
-        case 1:
-            // A nested sequence reads the same as its steps spliced in.
-            if case .sequence(let steps) = children[0] { return .sequence([own] + steps) }
-            return .sequence([own, children[0]])
-        default: return .sequence([own, .parallel(children)])
+        var steps = [own]
+        // Children run in waves: a group whose `@requires` another child fetches waits for it.
+        for wave in Self.waves(group.children) {
+            let nodes = wave.map { node(for: $0) }
+            if nodes.count == 1 {
+                // A nested sequence reads the same as its steps spliced in.
+                steps.append(contentsOf: nodes[0].sequenceSteps)
+            } else {
+                steps.append(.parallel(nodes))
+            }
         }
+        return steps.count == 1 ? own : .sequence(steps)
+    }
+
+    static func waves(_ groups: [FetchGroup]) -> [[FetchGroup]] {
+        var remaining = groups
+        var done: [FetchGroup] = []
+        var result: [[FetchGroup]] = []
+        while !remaining.isEmpty {
+            var ready = remaining.filter { group in group.dependencies.allSatisfy { dependency in done.contains { $0 === dependency } || !groups.contains { $0 === dependency } } }
+            // Dependencies never form a cycle (a group depends only on groups created for it);
+            // should one appear, run the rest rather than loop.
+            if ready.isEmpty { ready = remaining }
+            result.append(ready)
+            done.append(contentsOf: ready)
+            remaining.removeAll { group in ready.contains { $0 === group } }
+        }
+        return result
     }
 
     private mutating func fetchNode(for group: FetchGroup) -> FetchNode {
