@@ -96,7 +96,8 @@ public final class FederationGateway: GraphQLExecutor {
         if let root = plan.root {
             let executor = PlanExecutor(
                 supergraph: supergraph, transport: transport, configuration: configuration, inFlight: inFlight, logger: logger,
-                variables: variables, headers: info.headers, principal: info.principal, store: store
+                variables: variables, headers: info.headers, principal: info.principal, clientKey: info.clientKey,
+                responseHeaders: info.responseHeaders, store: store
             )
             await executor.run(root)
         }

@@ -1,4 +1,5 @@
 import GraphQL
+import GraphQLSupport
 import HTTPTypes
 import Identity
 import Logging
@@ -16,6 +17,8 @@ struct PlanExecutor: Sendable {
     let variables: [String: Map]
     let headers: HTTPFields
     let principal: Principal?
+    let clientKey: String
+    let responseHeaders: ResponseHeaders
     let store: ResponseStore
 
     func run(_ node: PlanNode) async {
@@ -77,7 +80,7 @@ struct PlanExecutor: Sendable {
         let request = SubgraphRequest(
             subgraph: fetch.subgraph, url: supergraph.subgraph(named: fetch.subgraph)?.url, query: fetch.operation,
             operationName: fetch.operationName, variables: variables, headers: configuration.headerForwarding.forwarded(from: headers),
-            principal: principal, timeout: timeout
+            principal: principal, clientKey: clientKey, responseHeaders: responseHeaders, timeout: timeout
         )
         let transport = self.transport
         let start = ContinuousClock.now

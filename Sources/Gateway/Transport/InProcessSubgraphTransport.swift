@@ -18,7 +18,10 @@ public struct InProcessSubgraphTransport: SubgraphTransport {
         }
         let outcome = await executor.execute(
             GraphQLSupport.GraphQLRequest(query: request.query, operationName: request.operationName, variables: request.variables),
-            info: GraphQLRequestInfo(principal: request.principal, headers: request.headers)
+            info: GraphQLRequestInfo(
+                principal: request.principal, headers: request.headers, clientKey: request.clientKey,
+                responseHeaders: request.responseHeaders ?? ResponseHeaders()
+            )
         )
         return SubgraphResponse(data: outcome.result.data, errors: outcome.result.errors)
     }

@@ -1,4 +1,5 @@
 import GraphQL
+import GraphQLSupport
 import HTTPTypes
 import Identity
 
@@ -14,11 +15,16 @@ public struct SubgraphRequest: Sendable {
     public var headers: HTTPFields
     /// Who the client is; in-process subgraphs receive it directly instead of re-reading a token.
     public var principal: Principal?
+    /// The client's rate-limiting identity, for in-process subgraphs.
+    public var clientKey: String?
+    /// Where in-process subgraphs may add headers to the client's HTTP response.
+    public var responseHeaders: ResponseHeaders?
     public var timeout: Duration
 
     public init(
         subgraph: String, url: String? = nil, query: String, operationName: String? = nil, variables: [String: Map] = [:],
-        headers: HTTPFields = [:], principal: Principal? = nil, timeout: Duration = .seconds(10)
+        headers: HTTPFields = [:], principal: Principal? = nil, clientKey: String? = nil, responseHeaders: ResponseHeaders? = nil,
+        timeout: Duration = .seconds(10)
     ) {
         self.subgraph = subgraph
         self.url = url
@@ -27,6 +33,8 @@ public struct SubgraphRequest: Sendable {
         self.variables = variables
         self.headers = headers
         self.principal = principal
+        self.clientKey = clientKey
+        self.responseHeaders = responseHeaders
         self.timeout = timeout
     }
 }
