@@ -140,6 +140,41 @@ struct GatewayExecutionTests {
         #expect(transport.requests.first?.variables == ["withPrice": false])
     }
 
+    @Test("an entity fetch whose selections are all excluded by a variable condition is skipped")
+    func conditionalFetchSkipped() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: ["product": ["__typename": "Product", "upc": "a", "name": "A"]]) },
+            "reviews": { _ in SubgraphResponse(data: ["_entities": [["reviews": [["body": "great"]]]]]) },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let query = #"query($withReviews: Boolean!) { product(upc: "a") { name reviews @include(if: $withReviews) { body } } }"#
+        let without = await gateway.execute(GraphQLRequest(query: query, variables: ["withReviews": false]), info: GraphQLRequestInfo(principal: nil))
+        #expect(without.result.data == ["product": ["name": "A"]])
+        #expect(transport.requests.map(\.subgraph) == ["products"])
+        let with = await gateway.execute(GraphQLRequest(query: query, variables: ["withReviews": true]), info: GraphQLRequestInfo(principal: nil))
+        #expect(with.result.data == ["product": ["name": "A", "reviews": [["body": "great"]]]])
+        #expect(transport.requests.map(\.subgraph) == ["products", "products", "reviews"])
+    }
+
+    @Test("identical entity fetches within one request are sent once")
+    func deduplicatesWithinARequest() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: [
+                "a": ["__typename": "Product", "upc": "1", "name": "A"], "b": ["__typename": "Product", "upc": "1", "name": "A"],
+            ]) },
+            "inventory": { _ in
+                try await Task.sleep(for: .milliseconds(100))
+                return SubgraphResponse(data: ["_entities": [["inStock": true]]])
+            },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let outcome = await gateway.execute(
+            GraphQLRequest(query: #"{ a: product(upc: "1") { inStock } b: product(upc: "1") { inStock } }"#), info: GraphQLRequestInfo(principal: nil)
+        )
+        #expect(outcome.result.data == ["a": ["inStock": true], "b": ["inStock": true]])
+        #expect(transport.requests(to: "inventory").count == 1)
+    }
+
     @Test("interfaces: fragments apply by runtime type")
     func interfaceFragments() async throws {
         let transport = RecordingTransport([

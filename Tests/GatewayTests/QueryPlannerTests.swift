@@ -223,7 +223,7 @@ struct QueryPlannerTests {
                       },
                     },
                     Flatten(path: "best") {
-                      Fetch(service: "reviews") {
+                      Fetch(service: "reviews", if: "@include(if: $withReviews)") {
                         {
                           ... on Product {
                             __typename

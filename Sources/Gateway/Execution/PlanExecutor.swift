@@ -30,8 +30,10 @@ struct PlanExecutor: Sendable {
                 for node in nodes { group.addTask { await run(node) } }
             }
         case .fetch(let fetch):
+            guard fetch.conditions.pass(variables) else { return }
             await runRootFetch(fetch)
         case .flatten(let path, let fetch):
+            guard fetch.conditions.pass(variables) else { return }
             await runEntityFetch(fetch, at: path)
         }
     }

@@ -51,6 +51,9 @@ public struct FetchNode: Sendable, Hashable {
     public let operation: String
     /// Client variables the operation uses (forwarded with the client's values).
     public let variableUsages: [String]
+    /// `@skip`/`@include` conditions all of the fetch's selections share: when one fails for a
+    /// request, the fetch is skipped.
+    public let conditions: [SelectionCondition]
     /// For `_entities` fetches, per entity type the fields each representation carries
     /// (`__typename`, the key, `@requires` fields). Empty for root fetches.
     public let requires: OrderedDictionary<String, [RepresentationField]>
@@ -96,7 +99,8 @@ extension FetchNode {
             body = selections.prettyLines()
         }
         let kind = operationKind == .mutation ? ", kind: mutation" : ""
-        return ["Fetch(service: \"\(subgraph)\"\(kind)) {"] + body.map { "  " + $0 } + ["},"]
+        let condition = conditions.isEmpty ? "" : ", if: \"\(conditions.map(\.description).joined(separator: " "))\""
+        return ["Fetch(service: \"\(subgraph)\"\(kind)\(condition)) {"] + body.map { "  " + $0 } + ["},"]
     }
 
     private static func lines(_ fields: [RepresentationField]) -> [String] {

@@ -109,9 +109,16 @@ struct PlanAssembler {
         } else {
             body = group.selections.compactText
         }
+        var conditions = group.selections.sharedConditions
+        if group.isEntityFetch {
+            var all = SubgraphSelectionSet()
+            for selections in group.entitySelections.values { all.merge(selections) }
+            conditions = all.sharedConditions
+        }
         return FetchNode(
             subgraph: group.subgraph, operationKind: kind, operationName: name, operation: "\(header) \(body)",
-            variableUsages: usages, requires: group.requires, selections: group.selections, entitySelections: group.entitySelections
+            variableUsages: usages, conditions: conditions, requires: group.requires, selections: group.selections,
+            entitySelections: group.entitySelections
         )
     }
 }

@@ -69,6 +69,20 @@ public struct SubgraphSelectionSet: Sendable, Hashable {
         add(Field(alias: nil, name: "__typename", arguments: "", conditions: [], variables: [], selections: nil))
     }
 
+    /// The conditions every top-level selection carries: when one fails, the set selects
+    /// nothing and its fetch can be skipped.
+    var sharedConditions: [SelectionCondition] {
+        var shared: [SelectionCondition]?
+        for item in items {
+            let conditions = switch item {
+            case .field(let field): field.conditions
+            case .fragment(let fragment): fragment.conditions
+            }
+            shared = shared.map { $0.filter(conditions.contains) } ?? conditions
+        }
+        return shared ?? []
+    }
+
     /// Every variable the selections use, in first-use order.
     var variables: [String] {
         var result: [String] = []
