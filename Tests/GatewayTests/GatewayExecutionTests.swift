@@ -27,6 +27,32 @@ struct GatewayExecutionTests {
         #expect(transport.requests[1].representations[0] == ["__typename": "Product", "id": "1"])
     }
 
+    @Test("on the real catalog and inventory SDLs: 100 products, stock included, in 2 subgraph requests")
+    func emporiumSubgraphs() async throws {
+        let transport = RecordingTransport([
+            "catalog": { _ in
+                let nodes: [Map] = (1...100).map { ["__typename": "Product", "id": .string("p\($0)"), "title": .string("Product \($0)"), "price": ["formatted": "€1.00"]] }
+                return SubgraphResponse(data: ["products": ["nodes": .array(nodes)]])
+            },
+            "inventory": { request in
+                let entities: [Map] = request.representations.map { _ in ["stock": ["available": 3], "inStock": true] }
+                return SubgraphResponse(data: ["_entities": .array(entities)])
+            },
+        ])
+        let gateway = FederationGateway(supergraph: try Supergraph.compose(EmporiumSubgraphs.subgraphs), transport: transport)
+        let outcome = await gateway.execute(
+            GraphQLRequest(query: "{ products(first: 100) { nodes { id title price { formatted } stock { available } inStock } } }"),
+            info: GraphQLRequestInfo(principal: nil)
+        )
+        #expect(outcome.result.errors.isEmpty, "\(outcome.result.errors)")
+        let nodes = try #require(outcome.result.data?["products"]["nodes"].array)
+        #expect(nodes.count == 100)
+        #expect(nodes[42] == ["id": "p43", "title": "Product 43", "price": ["formatted": "€1.00"], "stock": ["available": 3], "inStock": true])
+        #expect(transport.requests.map(\.subgraph) == ["catalog", "inventory"])
+        #expect(transport.requests[0].url == "http://catalog.local/graphql")
+        #expect(transport.requests[1].query == "query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { stock { available } inStock } } }")
+    }
+
     @Test("the gateway answers only what was asked: aliases, __typename, no key fields")
     func shapesTheResponse() async throws {
         let transport = InProcessSubgraphTransport(["catalog": try LiteSubgraphs.catalog(), "inventory": try LiteSubgraphs.inventory()])
