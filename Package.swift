@@ -206,6 +206,7 @@ let package = Package(
                 "GraphQLSupport",
                 "Catalog",
                 "Inventory",
+                "Gateway",
                 "Contracts",
                 "Messaging",
                 "Kafka",
@@ -218,6 +219,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: settings
         ),
@@ -225,6 +227,8 @@ let package = Package(
             name: "emporium",
             dependencies: [
                 "Runtime",
+                "Gateway",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -80,7 +80,9 @@ public struct GraphQLHTTP: Sendable {
 
         let clientKey = clients.key(principal: principal, headers: request.headers, peer: (context as? any PeerAddressProviding)?.peerAddress)
         let info = GraphQLRequestInfo(principal: principal, headers: request.headers, isReadOnly: request.method == .get, clientKey: clientKey)
+        let start = ContinuousClock.now
         let outcome = await executor.execute(graphQLRequest, info: info)
+        OperationMetrics.shared.record(operation: graphQLRequest.operationName, outcome: outcome, duration: ContinuousClock.now - start)
         var status = HTTPResponse.Status.ok
         switch outcome.kind {
         case .methodNotAllowed: status = .methodNotAllowed

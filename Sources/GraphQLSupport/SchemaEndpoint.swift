@@ -2,8 +2,6 @@ import EmporiumCore
 import Graphiti
 import GraphQL
 import Logging
-import Metrics
-import Synchronization
 
 /// Executes requests against one Graphiti schema: parse (cached), validate, execute, and give
 /// every error an `extensions.code`.
@@ -15,7 +13,6 @@ public struct SchemaEndpoint<Resolver: Sendable, Context: Sendable>: GraphQLExec
     let makeContext: ContextFactory
     let logger: Logger
     private let documents = DocumentCache()
-    private let metrics = OperationMetrics()
 
     public init(schema: Schema<Resolver, Context>, resolver: Resolver, logger: Logger, makeContext: @escaping ContextFactory) {
         self.schema = schema
@@ -25,13 +22,6 @@ public struct SchemaEndpoint<Resolver: Sendable, Context: Sendable>: GraphQLExec
     }
 
     public func execute(_ request: GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
-        let start = ContinuousClock.now
-        let outcome = await run(request, info: info)
-        metrics.record(operation: request.operationName, outcome: outcome, duration: ContinuousClock.now - start)
-        return outcome
-    }
-
-    private func run(_ request: GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
         let document: Document
         switch prepare(request.query) {
         case .success(let prepared): document = prepared
@@ -88,36 +78,5 @@ public struct SchemaEndpoint<Resolver: Sendable, Context: Sendable>: GraphQLExec
         let operations = document.definitions.compactMap { $0 as? OperationDefinition }
         if let name { return operations.first { $0.name?.value == name }?.operation }
         return operations.count == 1 ? operations[0].operation : nil
-    }
-}
-
-/// Request counts and latency per operation name. Names come from clients, so only the first
-/// `maximumNames` distinct ones get their own series; the rest share "other".
-final class OperationMetrics: Sendable {
-    static let maximumNames = 200
-    private let names = Mutex(Set<String>())
-
-    func record(operation: String?, outcome: GraphQLOutcome, duration: Duration) {
-        let name = label(for: operation)
-        let status: String
-        switch outcome.kind {
-        case .requestError, .methodNotAllowed: status = "rejected"
-        case .executed: status = outcome.result.errors.isEmpty ? "ok" : "error"
-        }
-        Counter(label: "graphql_requests_total", dimensions: [("operation", name), ("outcome", status)]).increment()
-        Timer(label: "graphql_request_duration_seconds", dimensions: [("operation", name)]).recordNanoseconds(
-            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        )
-    }
-
-    private func label(for operation: String?) -> String {
-        guard let operation, !operation.isEmpty else { return "anonymous" }
-        let name = String(operation.prefix(64))
-        return names.withLock { names in
-            if names.contains(name) { return name }
-            guard names.count < Self.maximumNames else { return "other" }
-            names.insert(name)
-            return name
-        }
     }
 }

@@ -58,9 +58,11 @@ public enum EmporiumApplication {
         }
     }
 
-    /// The router: each service's GraphQL subgraph at `/subgraphs/<name>/graphql`, the public
-    /// `/graphql` (the catalog, or the only service; the federation gateway will compose them),
-    /// REST search, health and metrics. Separate from the server so that tests can drive it.
+    /// The router: each service's GraphQL subgraph at `/subgraphs/<name>/graphql`; the public
+    /// `/graphql`, which is the federation gateway over them when this process runs several
+    /// services (the single node) and the service's own subgraph when it runs one (a process of
+    /// the distributed topology, which `emporium serve gateway` calls); REST search, health and
+    /// metrics. Separate from the server so that tests can drive it.
     public static func router(
         postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
         services names: [ServiceName] = ServiceName.allCases, configuration: RuntimeConfiguration = RuntimeConfiguration(),
@@ -68,25 +70,29 @@ public enum EmporiumApplication {
         logger: Logger
     ) throws -> Router<EmporiumRequestContext> {
         let services = try Services(names, postgres: postgres, searchAdmission: searchAdmission, cache: cache, configuration: configuration, logger: logger)
-        return router(services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients, logger: logger)
+        return try router(services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients, logger: logger)
     }
 
     static func router(
         _ services: Services, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
         clients: ClientIdentification, logger: Logger
-    ) -> Router<EmporiumRequestContext> {
+    ) throws -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
-        var publicEndpoint: (any GraphQLExecutor)?
+        var endpoints: [String: any GraphQLExecutor] = [:]
         if let catalog = services.catalog {
-            GraphQLHTTP(executor: catalog.endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router, path: "/subgraphs/catalog/graphql")
             SearchRoute(catalog: catalog, tokens: tokens, clients: clients, logger: logger).add(to: router)
-            publicEndpoint = catalog.endpoint
+            endpoints[ServiceName.catalog.rawValue] = catalog.endpoint
         }
         if let inventory = services.inventory {
-            GraphQLHTTP(executor: inventory.endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router, path: "/subgraphs/inventory/graphql")
-            publicEndpoint = publicEndpoint ?? inventory.endpoint
+            endpoints[ServiceName.inventory.rawValue] = inventory.endpoint
         }
+        for (name, endpoint) in endpoints {
+            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router, path: RouterPath("/subgraphs/\(name)/graphql"))
+        }
+        let publicEndpoint: (any GraphQLExecutor)? = endpoints.count > 1
+            ? try GatewayAssembly.inProcess(endpoints, logger: logger)
+            : endpoints.values.first
         if let publicEndpoint {
             GraphQLHTTP(executor: publicEndpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router)
         }
@@ -124,7 +130,7 @@ public enum EmporiumApplication {
         let services = try Services(
             names, postgres: client, searchAdmission: admission, cache: configuration.cacheEnabled ? cache : nil,
             configuration: configuration, logger: logger)
-        let router = router(
+        let router = try router(
             services, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
             clients: ClientIdentification(trustedProxies: configuration.trustedProxies), logger: logger)
         let events = try EventBusAssembly(

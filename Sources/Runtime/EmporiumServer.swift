@@ -24,10 +24,7 @@ public enum EmporiumServer {
             let app = try await EmporiumApplication.application(
                 configuration: configuration, services: services, postgres: database.configuration, registry: registry, logger: logger
             ) { port in
-                let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
-                // Printed, not only logged: the run command's contract is to print the URL.
-                print("Emporium is running: http://\(shownHost):\(port)/graphql (health: /health/ready, metrics: /metrics)")
-                fflush(nil)
+                announce(host: host, port: port)
             }
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
@@ -36,5 +33,12 @@ public enum EmporiumServer {
         }
         await database.cluster?.stop()
         logger.info("emporium stopped")
+    }
+
+    /// Printed, not only logged: the run command's contract is to print the URL.
+    static func announce(host: String, port: Int) {
+        let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
+        print("Emporium is running: http://\(shownHost):\(port)/graphql (health: /health/ready, metrics: /metrics)")
+        fflush(nil)
     }
 }

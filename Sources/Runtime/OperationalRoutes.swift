@@ -7,7 +7,8 @@ import Prometheus
 
 /// `/health/live`, `/health/ready` and `/metrics`.
 struct OperationalRoutes: Sendable {
-    let postgres: PostgresClient
+    /// Nil in a process without a database (the gateway): readiness is then just liveness.
+    let postgres: PostgresClient?
     let registry: PrometheusCollectorRegistry?
     let poolSize: Int
     let logger: Logger
@@ -26,10 +27,11 @@ struct OperationalRoutes: Sendable {
 
     /// Ready when the database answers within two seconds.
     func readiness() async -> Response {
+        guard let postgres else { return Self.json(.ok, #"{"status":"ready"}"#) }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    _ = try await self.postgres.query("SELECT 1", logger: self.logger).collect()
+                    _ = try await postgres.query("SELECT 1", logger: self.logger).collect()
                 }
                 group.addTask {
                     try await Task.sleep(for: .seconds(2))
@@ -60,6 +62,7 @@ struct OperationalRoutes: Sendable {
     /// PostgresNIO does not expose its pool's counters, so the pool is observed from the server:
     /// this process's connections by state, next to the configured maximum.
     private func samplePool() async {
+        guard let postgres else { return }
         Gauge(label: "db_pool_max_connections").record(poolSize)
         do {
             let sequence = try await postgres.query("""

@@ -38,6 +38,10 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var kafkaReplicationFactor: Int = 1
     /// How long an uncommitted stock reservation holds its units.
     public var reservationTTL: Duration = .seconds(15 * 60)
+    /// Where `emporium serve gateway` finds the subgraphs (`EMPORIUM_SUBGRAPHS`).
+    public var subgraphs: [SubgraphLocation] = []
+    /// A supergraph written by `emporium compose`; used instead of asking the subgraphs.
+    public var supergraphFile: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, dataDirectory: String = ".emporium",
@@ -129,6 +133,10 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         if let ttl = try integer(environment, "EMPORIUM_RESERVATION_TTL_SECONDS", in: 1...604_800) {
             configuration.reservationTTL = .seconds(ttl)
         }
+        if let subgraphs = environment["EMPORIUM_SUBGRAPHS"], !subgraphs.isEmpty {
+            configuration.subgraphs = try SubgraphLocation.parseList(subgraphs, variable: "EMPORIUM_SUBGRAPHS")
+        }
+        configuration.supergraphFile = environment["EMPORIUM_SUPERGRAPH"].flatMap { $0.isEmpty ? nil : $0 }
         if let proxies = environment["EMPORIUM_TRUSTED_PROXIES"], !proxies.isEmpty {
             configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
@@ -178,6 +186,28 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
             throw ConfigurationError("\(variable) must be a PEM key or the path of a readable PEM file (could not read '\(value)')")
         }
         return text
+    }
+}
+
+/// A subgraph the gateway calls: its name in the supergraph and its GraphQL URL.
+public struct SubgraphLocation: Sendable, Hashable {
+    public var name: String
+    public var url: String
+
+    public init(name: String, url: String) {
+        self.name = name
+        self.url = url
+    }
+
+    /// `catalog=http://catalog:8080/graphql,inventory=http://…`
+    public static func parseList(_ text: String, variable: String) throws -> [SubgraphLocation] {
+        try text.split(separator: ",").map { item in
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let url = URL(string: parts[1]), url.scheme == "http" || url.scheme == "https" else {
+                throw ConfigurationError("\(variable) must look like catalog=http://host:port/graphql,inventory=http://… (got '\(item)')")
+            }
+            return SubgraphLocation(name: parts[0], url: parts[1])
+        }
     }
 }
 

@@ -7,7 +7,7 @@ struct Emporium: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emporium",
         abstract: "Emporium, a real-time marketplace backend.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, Token.self, Events.self],
+        subcommands: [Serve.self, Migrate.self, Seed.self, Token.self, Events.self, Compose.self, Plan.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -8,7 +8,7 @@ struct Serve: AsyncParsableCommand {
         discussion: "`emporium serve` runs catalog and inventory with in-process events. `emporium serve catalog` or `emporium serve inventory` runs one service; events then travel through Kafka (EMPORIUM_KAFKA_BROKERS)."
     )
 
-    @Argument(help: "The service to run alone: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")). Default: all of them.")
+    @Argument(help: "The service to run alone: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")), or gateway (the federation gateway over EMPORIUM_SUBGRAPHS). Default: all services.")
     var service: String?
 
     @OptionGroup var common: CommonOptions
@@ -20,10 +20,13 @@ struct Serve: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
+        if service == "gateway" {
+            return try await serveGateway()
+        }
         var services = ServiceName.allCases
         if let service {
             guard let name = ServiceName(rawValue: service) else {
-                throw ValidationError("unknown service '\(service)'; choose one of \(ServiceName.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError("unknown service '\(service)'; choose one of \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")), gateway")
             }
             services = [name]
         }
@@ -36,6 +39,20 @@ struct Serve: AsyncParsableCommand {
             try await EmporiumServer.serve(configuration: configuration, services: services, registry: registry, logger: logger)
         } catch {
             logger.critical("emporium could not run: \(String(reflecting: error))")
+            throw ExitCode.failure
+        }
+    }
+
+    func serveGateway() async throws {
+        var configuration = try common.configuration()
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        let registry = Bootstrap.process(logLevel: configuration.logLevel)
+        let logger = Logger(label: "emporium.gateway")
+        do {
+            try await GatewayServer.serve(configuration: configuration, registry: registry, logger: logger)
+        } catch {
+            logger.critical("the gateway could not run: \(String(reflecting: error))")
             throw ExitCode.failure
         }
     }

@@ -1,0 +1,37 @@
+import AsyncHTTPClient
+import Foundation
+import Gateway
+import GraphQLSupport
+import Hummingbird
+import Identity
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// `emporium serve gateway`: the federation gateway of the distributed topology. It has no
+/// database; it composes the subgraphs it is given (or reads a supergraph file), then serves the
+/// one client-facing `/graphql`, calling subgraphs over HTTP with keep-alive connections.
+public enum GatewayServer {
+    public static func serve(configuration: RuntimeConfiguration, registry: PrometheusCollectorRegistry?, logger: Logger) async throws {
+        logger.info("starting emporium (gateway)", metadata: ["subgraphs": "\(configuration.subgraphs.map { "\($0.name)=\($0.url)" })"])
+        let transport = HTTPSubgraphTransport(
+            client: .shared, urls: Dictionary(configuration.subgraphs.map { ($0.name, $0.url) }, uniquingKeysWith: { _, last in last }))
+        let supergraph = try await GatewayAssembly.supergraph(configuration: configuration, transport: transport, logger: logger)
+        let gateway = FederationGateway(supergraph: supergraph, transport: transport, logger: logger)
+        let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
+        let router = Router(context: EmporiumRequestContext.self)
+        router.middlewares.add(MetricsMiddleware())
+        GraphQLHTTP(executor: gateway, tokens: tokens, clients: ClientIdentification(trustedProxies: configuration.trustedProxies), logger: logger)
+            .addRoutes(to: router)
+        OperationalRoutes(postgres: nil, registry: registry, poolSize: 0, logger: logger).add(to: router)
+        let host = configuration.host
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "emporium-gateway"),
+            onServerRunning: { channel in EmporiumServer.announce(host: host, port: channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        logger.info("emporium gateway stopped")
+    }
+}
