@@ -51,6 +51,40 @@ struct CompositionTests {
         #expect(product.fields["name"]?.resolvingSubgraphs == ["a", "b"])
     }
 
+    @Test("federation v1 subgraphs: extend type, @external key fields, no @link")
+    func federationV1() throws {
+        let products = SubgraphSDL(name: "products", sdl: """
+            type Query { product(upc: String!): Product }
+            type Product @key(fields: "upc") { upc: String! name: String }
+            """)
+        let reviews = SubgraphSDL(name: "reviews", sdl: """
+            type Review { body: String! product: Product }
+            extend type Query { latestReviews: [Review!]! }
+            extend type Product @key(fields: "upc") { upc: String! @external reviews: [Review!]! }
+            """)
+        let supergraph = try Supergraph.compose([products, reviews])
+        #expect(supergraph.field("upc", on: "Product")?.resolvingSubgraphs == ["products", "reviews"])
+        #expect(supergraph.field("latestReviews", on: "Query")?.resolvingSubgraphs == ["reviews"])
+        let plan = try QueryPlanner(supergraph: supergraph).plan(query: "{ latestReviews { product { name reviews { body } } } }")
+        #expect(plan.root?.fetches.map(\.subgraph) == ["reviews", "products"])
+    }
+
+    @Test("entity stubs and @tag compose; a stub adds no fields")
+    func stubsAndTags() throws {
+        let orders = SubgraphSDL(name: "orders", sdl: #"""
+            extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@tag"])
+            type Query { order(id: ID!): Order @tag(name: "public") }
+            type Order @key(fields: "id") { id: ID! product: Product! }
+            type Product @key(fields: "id", resolvable: false) { id: ID! }
+            """#)
+        let supergraph = try Supergraph.compose(EmporiumSubgraphs.subgraphs + [orders])
+        #expect(supergraph.type(named: "Product")?.keys.count == 3)
+        #expect(supergraph.type(named: "Product")?.fields.count == 17)
+        let plan = try QueryPlanner(supergraph: supergraph).plan(query: #"{ order(id: "1") { product { title inStock } } }"#)
+        #expect(plan.root?.fetches.map(\.subgraph) == ["orders", "catalog", "inventory"])
+        #expect(!supergraph.apiSDL.contains("@tag"))
+    }
+
     @Test("@inaccessible fields, types and enum values are hidden from the API schema")
     func inaccessibleHidden() throws {
         let supergraph = try StorefrontSubgraphs.supergraph()

@@ -42,7 +42,7 @@ extension Merger {
         }
     }
 
-    private func isKeyField(_ field: String, of decl: SubgraphSchema.TypeDecl) -> Bool {
+    func isKeyField(_ field: String, of decl: SubgraphSchema.TypeDecl) -> Bool {
         decl.keys.contains { key in
             ((try? FieldSet(parsing: key.fields))?.nodes ?? []).contains { $0.name == field }
         }

@@ -90,7 +90,10 @@ struct Merger {
             type.keys.append(EntityKey(subgraph: subgraph, fields: key.fields, resolvable: key.resolvable))
         }
         for field in decl.fields.values {
-            let resolution = FieldResolution(external: field.external, requires: field.requires, provides: field.provides)
+            // Federation v1 marks key fields of extended entities `@external`, yet the subgraph
+            // returns them in every reference it sends: they count as resolved there.
+            let external = field.external && !isKeyField(field.name, of: decl)
+            let resolution = FieldResolution(external: external, requires: field.requires, provides: field.provides)
             guard var merged = type.fields[field.name] else {
                 type.fields[field.name] = SupergraphField(
                     name: field.name, type: field.type, arguments: field.arguments, description: field.description,
