@@ -19,10 +19,23 @@ public struct Supergraph: Sendable {
     /// `apiSDL` built into an executable schema: the gateway validates operations and answers
     /// introspection with it.
     public let apiSchema: GraphQLSchema
+    /// Object types per interface and union, computed once: shaping asks for every object.
+    private let possibleTypesIndex: [String: [String]]
 
     init(subgraphs: [Subgraph], types: OrderedDictionary<String, SupergraphType>) throws(CompositionError) {
         self.subgraphs = subgraphs
         self.types = types
+        var index: [String: [String]] = [:]
+        for type in types.values {
+            switch type.kind {
+            case .union: index[type.name] = type.unionMembers
+            case .object:
+                index[type.name] = [type.name]
+                for interface in type.interfaces { index[interface, default: []].append(type.name) }
+            default: break
+            }
+        }
+        self.possibleTypesIndex = index
         self.apiSDL = APISchemaPrinter(types: types).print()
         do {
             self.apiSchema = try buildSchema(source: apiSDL)
@@ -41,14 +54,7 @@ public struct Supergraph: Sendable {
 
     /// The object types a value of `typeName` can be at runtime.
     public func possibleTypes(of typeName: String) -> [String] {
-        guard let type = types[typeName] else { return [] }
-        switch type.kind {
-        case .object: return [typeName]
-        case .union: return type.unionMembers
-        case .interface:
-            return types.values.filter { $0.kind == .object && $0.interfaces.contains(typeName) }.map(\.name)
-        default: return []
-        }
+        possibleTypesIndex[typeName] ?? []
     }
 
     /// Whether a value of runtime type `objectType` matches a fragment on `condition`.
