@@ -26,10 +26,9 @@ struct HTTPTransportTests {
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
             let transport = HTTPSubgraphTransport()
-            let sdls = try await SubgraphSDLFetcher.fetchAll(
-                [("catalog", "http://127.0.0.1:\(port)/catalog"), ("inventory", "http://127.0.0.1:\(port)/inventory")], through: transport
+            let gateway = try await FederationGateway.composing(
+                [("catalog", "http://127.0.0.1:\(port)/catalog"), ("inventory", "http://127.0.0.1:\(port)/inventory")], transport: transport
             )
-            let gateway = FederationGateway(supergraph: try Supergraph.compose(sdls), transport: transport)
             let outcome = await gateway.execute(
                 GraphQLRequest(query: "{ products(first: 20) { nodes { title stock { available } } } }"), info: GraphQLRequestInfo(principal: nil)
             )

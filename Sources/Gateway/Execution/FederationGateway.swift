@@ -70,7 +70,7 @@ public final class FederationGateway: GraphQLExecutor {
         }
         let plan: QueryPlan
         do throws(PlanningError) {
-            plan = try planner.plan(document: document, operationName: request.operationName)
+            plan = try planner.plan(document: document, operationName: request.operationName, text: request.query)
         } catch {
             return Self.rejected([Self.error(error.message, error.code)])
         }

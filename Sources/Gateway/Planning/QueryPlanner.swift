@@ -23,9 +23,25 @@ public final class QueryPlanner: Sendable {
         return plan
     }
 
-    /// Parses and plans, for tools (`emporium plan`) and tests.
+    /// Parses and plans, for tools (`emporium plan`) and tests. The exact text is cached too, so
+    /// a repeated query skips parsing.
     public func plan(query: String, operationName: String? = nil) throws -> QueryPlan {
-        try plan(document: parse(source: query), operationName: operationName)
+        if let cached = cache.plan(for: Self.textKey(query, operationName)) { return cached }
+        return try plan(document: parse(source: query), operationName: operationName, text: query)
+    }
+
+    /// Plans a document whose source text the caller has: a repeat of that exact text is found
+    /// without printing the document.
+    func plan(document: Document, operationName: String?, text: String) throws(PlanningError) -> QueryPlan {
+        let textKey = Self.textKey(text, operationName)
+        if let cached = cache.plan(for: textKey) { return cached }
+        let plan = try plan(document: document, operationName: operationName)
+        cache.store(plan, for: textKey)
+        return plan
+    }
+
+    private static func textKey(_ text: String, _ operationName: String?) -> String {
+        "text\u{0}" + (operationName ?? "") + "\u{0}" + text
     }
 
     /// Cache hits, misses and entries, for metrics and tests.
