@@ -26,8 +26,9 @@ public final class QueryPlanner: Sendable {
     /// Parses and plans, for tools (`emporium plan`) and tests. The exact text is cached too, so
     /// a repeated query skips parsing.
     public func plan(query: String, operationName: String? = nil) throws -> QueryPlan {
-        if let cached = cache.plan(for: Self.textKey(query, operationName)) { return cached }
-        return try plan(document: parse(source: query), operationName: operationName, text: query)
+        let textKey = Self.textKey(query, operationName)
+        if let cached = cache.plan(for: textKey) { return cached }
+        return try plan(document: parse(source: query), operationName: operationName, storingAt: textKey)
     }
 
     /// Plans a document whose source text the caller has: a repeat of that exact text is found
@@ -35,6 +36,10 @@ public final class QueryPlanner: Sendable {
     func plan(document: Document, operationName: String?, text: String) throws(PlanningError) -> QueryPlan {
         let textKey = Self.textKey(text, operationName)
         if let cached = cache.plan(for: textKey) { return cached }
+        return try plan(document: document, operationName: operationName, storingAt: textKey)
+    }
+
+    private func plan(document: Document, operationName: String?, storingAt textKey: String) throws(PlanningError) -> QueryPlan {
         let plan = try plan(document: document, operationName: operationName)
         cache.store(plan, for: textKey)
         return plan
