@@ -166,6 +166,15 @@ struct GatewayExecutionTests {
         #expect(transport.requests.first?.variables == ["withPrice": false])
     }
 
+    @Test("an omitted nullable variable is not sent, so the subgraph's argument default applies")
+    func omittedVariablesStayAbsent() async throws {
+        let transport = RecordingTransport(["products": { _ in SubgraphResponse(data: ["topProducts": []]) }])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        _ = await gateway.execute(GraphQLRequest(query: "query($n: Int) { topProducts(first: $n) { name } }"), info: GraphQLRequestInfo(principal: nil))
+        _ = await gateway.execute(GraphQLRequest(query: "query($n: Int = 3) { topProducts(first: $n) { name } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(transport.requests.map(\.variables) == [[:], ["n": 3]])
+    }
+
     @Test("an entity fetch whose selections are all excluded by a variable condition is skipped")
     func conditionalFetchSkipped() async throws {
         let transport = RecordingTransport([

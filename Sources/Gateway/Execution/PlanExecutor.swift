@@ -71,7 +71,9 @@ struct PlanExecutor: Sendable {
 
     private func usedVariables(_ fetch: FetchNode) -> [String: Map] {
         var result: [String: Map] = [:]
-        for name in fetch.variableUsages { result[name] = variables[name] ?? .null }
+        // An absent variable stays absent: the subgraph then applies the argument's default,
+        // which an explicit null would override.
+        for name in fetch.variableUsages { if let value = variables[name] { result[name] = value } }
         return result
     }
 
