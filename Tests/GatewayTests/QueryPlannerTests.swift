@@ -419,6 +419,56 @@ struct QueryPlannerBehaviourTests {
         #expect(planner.cacheStatistics.hits == afterTwoNames.hits + 1)
     }
 
+    @Test("the emporium product page: catalog first, then one inventory fetch")
+    func emporiumProductPage() throws {
+        let planner = QueryPlanner(supergraph: try Supergraph.compose(EmporiumSubgraphs.subgraphs))
+        let plan = try planner.plan(query: #"query ProductPage($id: ID!) { product(id: $id) { title price { formatted } stock { available warehouses { warehouse { name } } } inStock category { name } } }"#)
+        #expect(plan.description == #"""
+            QueryPlan {
+              Sequence {
+                Fetch(service: "catalog") {
+                  {
+                    product(id: $id) {
+                      title
+                      price {
+                        formatted
+                      }
+                      __typename
+                      id
+                      category {
+                        name
+                      }
+                    }
+                  }
+                },
+                Flatten(path: "product") {
+                  Fetch(service: "inventory") {
+                    {
+                      ... on Product {
+                        __typename
+                        id
+                      }
+                    } =>
+                    {
+                      ... on Product {
+                        stock {
+                          available
+                          warehouses {
+                            warehouse {
+                              name
+                            }
+                          }
+                        }
+                        inStock
+                      }
+                    }
+                  },
+                },
+              },
+            }
+            """#)
+    }
+
     @Test("the catalog and inventory plan: products from catalog, stock in one batched inventory fetch")
     func emporiumPlan() throws {
         let planner = QueryPlanner(supergraph: try Supergraph.compose(EmporiumSubgraphs.subgraphs))
