@@ -66,6 +66,8 @@ public enum GatewayErrorCode {
     public static let subgraphTimeout = "SUBGRAPH_TIMEOUT"
     public static let subgraphUnavailable = "SUBGRAPH_UNAVAILABLE"
     public static let subgraphInvalidResponse = "SUBGRAPH_INVALID_RESPONSE"
+    /// A subgraph's error that came without a code of its own.
+    public static let downstreamServiceError = "DOWNSTREAM_SERVICE_ERROR"
     public static let introspectionDisabled = "INTROSPECTION_DISABLED"
     public static let badUserInput = "BAD_USER_INPUT"
 }

@@ -125,6 +125,8 @@ struct PlanExecutor: Sendable {
     private func annotate(_ error: GraphQLError, subgraph: String, path: [IndexPathValue]) -> GraphQLError {
         var extensions = error.extensions
         extensions["serviceName"] = .string(subgraph)
+        // Every error the gateway returns has a code, as every subgraph endpoint's does.
+        if extensions["code"] == nil { extensions["code"] = .string(GatewayErrorCode.downstreamServiceError) }
         return GraphQLError(message: error.message, locations: [], path: IndexPath(path.map { $0 as any IndexPathElement }), extensions: extensions)
     }
 }
