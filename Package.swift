@@ -267,6 +267,16 @@ let package = Package(
             swiftSettings: settings
         ),
         .executableTarget(
+            name: "gateway-bench",
+            dependencies: [
+                "Gateway", "Runtime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/gateway-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
             name: "redis-bench",
             dependencies: ["Redis", "RateLimiting", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/redis-bench",
@@ -316,6 +326,7 @@ let package = Package(
             dependencies: [
                 "GraphQLSupport", "EmporiumCore", "Identity",
                 .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: settings
