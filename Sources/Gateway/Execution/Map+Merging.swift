@@ -7,8 +7,13 @@ extension Map {
     /// Merges `source` into `self`: objects field by field, lists of equal length item by item.
     /// A null never overwrites data another subgraph already delivered.
     mutating func merge(_ source: Map) {
-        switch (self, source) {
-        case (.dictionary(var target), .dictionary(let incoming)):
+        switch source {
+        case .dictionary(let incoming):
+            // Bind, then release `self`, so the container is uniquely referenced while it changes.
+            guard case .dictionary(var target) = self else {
+                self = source
+                return
+            }
             self = .null
             for (key, value) in incoming {
                 if var existing = target[key] {
@@ -20,12 +25,16 @@ extension Map {
                 }
             }
             self = .dictionary(target)
-        case (.array(var target), .array(let incoming)) where target.count == incoming.count:
+        case .array(let incoming):
+            guard case .array(var target) = self, target.count == incoming.count else {
+                self = source
+                return
+            }
             self = .null
             for index in target.indices { target[index].merge(incoming[index]) }
             self = .array(target)
-        case (_, .null), (_, .undefined):
-            if self.isUndefined { self = .null }
+        case .null, .undefined:
+            if isUndefined { self = .null }
         default:
             self = source
         }
@@ -37,20 +46,19 @@ extension Map {
             body(&self)
             return
         }
-        switch (step, self) {
-        case (.key(let key), .dictionary(var object)):
-            guard var child = object[key] else { return }
+        switch step {
+        case .key(let key):
+            guard case .dictionary(var object) = self, var child = object[key] else { return }
             self = .null
             object[key] = .null
             child.update(at: path.dropFirst(), body)
             object[key] = child
             self = .dictionary(object)
-        case (.index(let index), .array(var items)) where items.indices.contains(index):
+        case .index(let index):
+            guard case .array(var items) = self, items.indices.contains(index) else { return }
             self = .null
             items[index].update(at: path.dropFirst(), body)
             self = .array(items)
-        default:
-            return
         }
     }
 

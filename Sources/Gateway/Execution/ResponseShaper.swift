@@ -11,6 +11,9 @@ struct ResponseShaper {
     let variables: [String: Map]
     private(set) var errors: [GraphQLError]
     private var explained: [[IndexPathValue]]
+    /// The response path of the value being completed; kept as a stack so that only errors
+    /// pay for copying it.
+    private var path: [IndexPathValue] = []
 
     init(supergraph: Supergraph, variables: [String: Map], errors: [GraphQLError], explained: [[IndexPathValue]]) {
         self.supergraph = supergraph
@@ -21,7 +24,7 @@ struct ResponseShaper {
 
     mutating func shape(_ operation: NormalizedOperation, data: Map) -> Map {
         let root = data.dictionary ?? [:]
-        return completeObject(operation.selections, runtimeType: operation.rootType, object: root, path: []) ?? .null
+        return completeObject(operation.selections, runtimeType: operation.rootType, object: root) ?? .null
     }
 
     /// The fields that apply to an object of `runtimeType`, merged by response key.
@@ -39,7 +42,7 @@ struct ResponseShaper {
     }
 
     /// nil when a non-null field is null: the caller must become null instead.
-    private mutating func completeObject(_ selections: [NormalizedSelection], runtimeType: String, object: OrderedDictionary<String, Map>, path: [IndexPathValue]) -> Map? {
+    private mutating func completeObject(_ selections: [NormalizedSelection], runtimeType: String, object: OrderedDictionary<String, Map>) -> Map? {
         var fields: OrderedDictionary<String, [NormalizedField]> = [:]
         collect(selections, runtimeType: runtimeType, into: &fields)
         var result: OrderedDictionary<String, Map> = [:]
@@ -54,20 +57,21 @@ struct ResponseShaper {
                 result[key] = object[key] ?? .null
                 continue
             }
-            let selections = group.flatMap(\.selections)
-            guard let value = complete(field.type, selections, object[key] ?? .null, path: path + [.key(key)], coordinate: "\(runtimeType).\(field.name)") else {
-                return nil
-            }
+            let selections = group.count == 1 ? field.selections : group.flatMap(\.selections)
+            path.append(.key(key))
+            let value = complete(field.type, selections, object[key] ?? .null, field: field.name, on: runtimeType)
+            path.removeLast()
+            guard let value else { return nil }
             result[key] = value
         }
         return .dictionary(result)
     }
 
-    private mutating func complete(_ type: TypeReference, _ selections: [NormalizedSelection], _ value: Map, path: [IndexPathValue], coordinate: String) -> Map? {
+    private mutating func complete(_ type: TypeReference, _ selections: [NormalizedSelection], _ value: Map, field: String, on parentType: String) -> Map? {
         switch type {
         case .nonNull(let inner):
-            guard let completed = complete(inner, selections, value, path: path, coordinate: coordinate), !completed.isNull else {
-                reportNull(at: path, coordinate: coordinate)
+            guard let completed = complete(inner, selections, value, field: field, on: parentType), !completed.isNull else {
+                reportNull(coordinate: "\(parentType).\(field)")
                 return nil
             }
             return completed
@@ -76,9 +80,10 @@ struct ResponseShaper {
             var result: [Map] = []
             result.reserveCapacity(items.count)
             for (index, item) in items.enumerated() {
-                guard let completed = complete(inner, selections, item, path: path + [.index(index)], coordinate: coordinate) else {
-                    return .null
-                }
+                path.append(.index(index))
+                let completed = complete(inner, selections, item, field: field, on: parentType)
+                path.removeLast()
+                guard let completed else { return .null }
                 result.append(completed)
             }
             return .array(result)
@@ -87,13 +92,13 @@ struct ResponseShaper {
             guard let named = supergraph.type(named: name), named.kind.isComposite else { return value }
             guard case .dictionary(let object) = value else { return .null }
             let runtimeType = named.kind == .object ? name : (object["__typename"]?.string ?? name)
-            return completeObject(selections, runtimeType: runtimeType, object: object, path: path) ?? .null
+            return completeObject(selections, runtimeType: runtimeType, object: object) ?? .null
         }
     }
 
     /// A non-null field is null. If no error explains it (at, above or below the path), say so;
     /// otherwise the client already has the reason.
-    private mutating func reportNull(at path: [IndexPathValue], coordinate: String) {
+    private mutating func reportNull(coordinate: String) {
         let isExplained = explained.contains { other in
             let shorter = min(other.count, path.count)
             return other.prefix(shorter).elementsEqual(path.prefix(shorter))
