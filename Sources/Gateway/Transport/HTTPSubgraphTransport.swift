@@ -15,6 +15,18 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
     private let client: HTTPClient
     private let urls: [String: String]
 
+    /// A client tuned for a router: a refused connection fails the fetch at once (the default
+    /// client retries until the request deadline), connects give up after `connectTimeout`, and
+    /// up to `connectionsPerSubgraph` keep-alive connections are pooled per subgraph host.
+    /// The caller owns it and shuts it down (`try await client.shutdown()`).
+    public static func makeHTTPClient(connectTimeout: Duration = .seconds(2), connectionsPerSubgraph: Int = 16) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .nanoseconds(connectTimeout.nanoseconds)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerSubgraph
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
     /// `urls` overrides the supergraph's URL per subgraph (e.g. from configuration).
     public init(client: HTTPClient = .shared, urls: [String: String] = [:]) {
         self.client = client
@@ -45,8 +57,7 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
         let response: HTTPClientResponse
         let payload: ByteBuffer
         do {
-            let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000 + Int64(request.timeout.components.attoseconds / 1_000_000_000))
-            response = try await client.execute(httpRequest, timeout: timeout)
+            response = try await client.execute(httpRequest, timeout: .nanoseconds(request.timeout.nanoseconds))
             payload = try await response.body.collect(upTo: Self.maximumResponseBytes)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw SubgraphTransportError(.timeout, subgraph: request.subgraph, message: "no answer within \(request.timeout)")
