@@ -186,6 +186,67 @@ struct CompositionTests {
         #expect(error?.issues.first?.coordinate == "Product.weight")
     }
 
+    @Test("a third-party subgraph SDL with all federation machinery printed composes")
+    func thirdPartySubgraph() throws {
+        // What @apollo/subgraph's printSubgraphSchema and similar libraries return from _service.
+        let reviews = SubgraphSDL(name: "reviews", url: "http://reviews:4002/graphql", sdl: #"""
+            schema
+              @link(url: "https://specs.apollo.dev/link/v1.0")
+              @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires"])
+            {
+              query: Query
+            }
+
+            directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
+            directive @key(fields: federation__FieldSet!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
+            directive @shareable repeatable on OBJECT | FIELD_DEFINITION
+            directive @external(reason: String) on OBJECT | FIELD_DEFINITION
+            directive @requires(fields: federation__FieldSet!) on FIELD_DEFINITION
+            directive @federation__tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
+
+            type Review @key(fields: "id") {
+              id: ID!
+              body: String! @federation__tag(name: "public")
+              rating: Int!
+            }
+
+            type Product @key(fields: "id") {
+              id: ID!
+              reviews: [Review!]!
+              averageRating: Float
+            }
+
+            enum link__Purpose {
+              SECURITY
+              EXECUTION
+            }
+
+            scalar link__Import
+            scalar federation__FieldSet
+            scalar _Any
+
+            type _Service {
+              sdl: String
+            }
+
+            union _Entity = Product | Review
+
+            type Query {
+              _entities(representations: [_Any!]!): [_Entity]!
+              _service: _Service!
+              review(id: ID!): Review
+            }
+            """#)
+        let supergraph = try Supergraph.compose(EmporiumSubgraphs.subgraphs + [reviews])
+        #expect(supergraph.field("reviews", on: "Product")?.resolvingSubgraphs == ["reviews"])
+        #expect(supergraph.field("review", on: "Query")?.resolvingSubgraphs == ["reviews"])
+        for name in ["_Entity", "_Service", "_Any", "link__", "federation__", "_entities"] {
+            #expect(!supergraph.apiSDL.contains(name), "\(name) leaked into the API schema")
+        }
+        let plan = try QueryPlanner(supergraph: supergraph).plan(query: #"{ product(id: "1") { title reviews { body } stock { available } } }"#)
+        #expect(Set(plan.root?.fetches.map(\.subgraph) ?? []) == ["catalog", "reviews", "inventory"])
+    }
+
     @Test("invalid SDL names the subgraph")
     func invalidSDL() {
         let error = compositionError([SubgraphSDL(name: "broken", sdl: "type Query { a: }")])
