@@ -247,6 +247,17 @@ struct CompositionTests {
         #expect(Set(plan.root?.fetches.map(\.subgraph) ?? []) == ["catalog", "reviews", "inventory"])
     }
 
+    @Test("a shared value type missing a field in one subgraph is unsatisfiable")
+    func valueTypeMissingField() {
+        let error = compositionError([
+            SubgraphSDL(name: "catalog", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"]) type Query { price: Money } type Money @shareable { amount: Int! currency: String! }"#),
+            SubgraphSDL(name: "orders", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"]) type Query { total: Money } type Money @shareable { amount: Int! }"#),
+        ])
+        let issue = error?.issues.first { $0.code == .satisfiability }
+        #expect(issue?.coordinate == "Money.currency")
+        #expect(issue?.message.contains("'orders'") == true)
+    }
+
     @Test("invalid SDL names the subgraph")
     func invalidSDL() {
         let error = compositionError([SubgraphSDL(name: "broken", sdl: "type Query { a: }")])

@@ -12,6 +12,7 @@ public struct CompositionError: Error, Sendable, CustomStringConvertible {
             case providesInvalidFields = "PROVIDES_INVALID_FIELDS"
             case entityNotResolvable = "ENTITY_NOT_RESOLVABLE"
             case externalMissingOnBase = "EXTERNAL_MISSING_ON_BASE"
+            case satisfiability = "SATISFIABILITY_ERROR"
             case typeKindMismatch = "TYPE_KIND_MISMATCH"
             case referencedInaccessible = "REFERENCED_INACCESSIBLE"
             case noQueryRoot = "NO_QUERIES"

@@ -7,6 +7,7 @@ extension Merger {
         for type in types.values {
             validateSharing(type)
             validateExternals(type)
+            validateValueTypeFields(type)
             validateKeys(type)
             validateFieldSets(type)
             validateInaccessibleReferences(type)
@@ -39,6 +40,21 @@ extension Merger {
         for field in type.fields.values where !field.resolutions.isEmpty && field.resolvingSubgraphs.isEmpty {
             let subgraphs = Array(field.resolutions.keys)
             issue(.externalMissingOnBase, "field '\(type.name).\(field.name)' is @external in \(list(subgraphs)) but no subgraph resolves it", subgraphs, "\(type.name).\(field.name)")
+        }
+    }
+
+    /// A value type (no key) shared by several subgraphs is fetched whole from whichever subgraph
+    /// returned it: a field one of them lacks could never be resolved for its values.
+    private mutating func validateValueTypeFields(_ type: SupergraphType) {
+        guard type.kind == .object, !type.isEntity, type.subgraphs.count > 1, !["Query", "Mutation", "Subscription"].contains(type.name) else { return }
+        for field in type.fields.values {
+            let missing = type.subgraphs.filter { field.resolutions[$0].map(\.external) ?? true }
+            guard !missing.isEmpty else { continue }
+            issue(
+                .satisfiability,
+                "field '\(type.name).\(field.name)' cannot be resolved when '\(type.name)' comes from \(list(missing)): '\(type.name)' has no @key, so it cannot be fetched from \(list(field.resolvingSubgraphs)) instead",
+                type.subgraphs, "\(type.name).\(field.name)"
+            )
         }
     }
 
