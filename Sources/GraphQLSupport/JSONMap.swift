@@ -16,6 +16,14 @@ public enum JSONMap {
         public var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
+    /// `map` as JSON, keys in their order (the writer GraphQL responses use).
+    public static func serialize(_ map: Map) -> Data {
+        var out = ""
+        out.reserveCapacity(256)
+        ResponseJSON.write(map, into: &out)
+        return Data(out.utf8)
+    }
+
     public static func parse(_ data: Data) throws(SyntaxError) -> Map {
         var parser = Parser(bytes: Array(data))
         parser.skipWhitespace()

@@ -49,3 +49,12 @@ import Testing
         #expect(throws: JSONMap.SyntaxError.self) { try JSONMap.parse(Data(deep.utf8)) }
     }
 }
+
+@Suite struct JSONMapSerializeTests {
+    @Test func serializedMapsParseBackUnchanged() throws {
+        let text = #"{"query":"{ a }","variables":{"r":[{"__typename":"Product","id":"é\"\n"}],"n":3,"x":1.5,"t":true,"z":null}}"#
+        let map = try JSONMap.parse(Data(text.utf8))
+        #expect(try JSONMap.parse(JSONMap.serialize(map)) == map)
+        #expect(String(decoding: JSONMap.serialize(map), as: UTF8.self) == text)
+    }
+}

@@ -39,12 +39,7 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
         }
         var body: OrderedDictionaryBody = ["query": .string(request.query), "variables": .dictionary(.init(uniqueKeysWithValues: request.variables.map { ($0.key, $0.value) }))]
         if let name = request.operationName { body["operationName"] = .string(name) }
-        let bytes: Data
-        do {
-            bytes = try JSONEncoder().encode(Map.dictionary(body))
-        } catch {
-            throw SubgraphTransportError(.invalidResponse, subgraph: request.subgraph, message: "could not encode the request: \(error)")
-        }
+        let bytes = JSONMap.serialize(.dictionary(body))
         var httpRequest = HTTPClientRequest(url: url)
         httpRequest.method = .POST
         for field in request.headers {
