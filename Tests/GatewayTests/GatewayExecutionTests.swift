@@ -210,6 +210,53 @@ struct GatewayExecutionTests {
         #expect(transport.requests(to: "inventory").count == 1)
     }
 
+    @Test("mutation fetches run one after the other, in document order")
+    func mutationsInOrder() async throws {
+        let log = EventLog()
+        let transport = RecordingTransport([
+            "products": { request in
+                await log.record("products start")
+                try await Task.sleep(for: .milliseconds(50))
+                await log.record("products end")
+                return SubgraphResponse(data: request.query.contains("again") ? ["again": ["upc": "2"]] : ["createProduct": ["upc": "1"]])
+            },
+            "reviews": { _ in
+                await log.record("reviews start")
+                await log.record("reviews end")
+                return SubgraphResponse(data: ["addReview": ["id": "r"]])
+            },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let outcome = await gateway.execute(
+            GraphQLRequest(query: #"mutation { createProduct(name: "x") { upc } addReview(upc: "1", body: "b") { id } again: createProduct(name: "y") { upc } }"#),
+            info: GraphQLRequestInfo(principal: nil)
+        )
+        #expect(outcome.result.data == ["createProduct": ["upc": "1"], "addReview": ["id": "r"], "again": ["upc": "2"]])
+        #expect(await log.events == ["products start", "products end", "reviews start", "reviews end", "products start", "products end"])
+    }
+
+    @Test("nulls in lists: a nullable item becomes null, a non-null item nulls the list")
+    func nullsInLists() async throws {
+        let transport = RecordingTransport([
+            "products": { _ in SubgraphResponse(data: ["topProducts": [
+                ["__typename": "Product", "upc": "a", "name": "A"], ["__typename": "Product", "upc": "b", "name": "B"],
+            ]]) },
+            "reviews": { _ in SubgraphResponse(data: ["_entities": [
+                ["reviews": [["body": "fine", "author": ["name": "Ann"]], ["body": "meh", "author": nil]]],
+                ["reviews": []],
+            ]]) },
+        ])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let outcome = await gateway.execute(
+            GraphQLRequest(query: "{ topProducts { name reviews { body author { name } } } }"), info: GraphQLRequestInfo(principal: nil)
+        )
+        // author is non-null: review 1 of product a is null; `reviews: [Review!]!` makes product a
+        // null; `topProducts: [Product!]!` then makes data null. One error, at the deepest path.
+        #expect(outcome.result.data == .null)
+        #expect(outcome.result.errors.count == 1)
+        #expect(outcome.result.errors.first?.path.elements == [.key("topProducts"), .index(0), .key("reviews"), .index(1), .key("author")])
+    }
+
     @Test("interfaces: fragments apply by runtime type")
     func interfaceFragments() async throws {
         let transport = RecordingTransport([
@@ -229,5 +276,14 @@ struct GatewayExecutionTests {
         #expect(outcome.result.data == ["items": [["name": "Dune", "author": "Herbert", "inStock": true], ["name": "Lamp", "inStock": false]]])
         #expect(transport.requests(to: "inventory").count == 1)
         #expect(transport.requests(to: "inventory").first?.representations.count == 2)
+    }
+}
+
+/// Events in the order they happened, across tasks.
+actor EventLog {
+    private(set) var events: [String] = []
+
+    func record(_ event: String) {
+        events.append(event)
     }
 }
