@@ -22,6 +22,8 @@ struct SubgraphSchema {
         var kind: TypeKind
         var description: String?
         var shareable = false
+        /// `@interfaceObject`: this subgraph sees an entity interface as an object type.
+        var isInterfaceObject = false
         var inaccessible = false
         var keys: [(fields: String, resolvable: Bool)] = []
         var interfaces: [String] = []
@@ -141,6 +143,7 @@ extension SubgraphSchema {
             let typeShareable = federation.has(directives, "shareable")
             let typeExternal = federation.has(directives, "external")
             decl.shareable = decl.shareable || typeShareable
+            decl.isInterfaceObject = decl.isInterfaceObject || federation.has(directives, "interfaceObject")
             decl.inaccessible = decl.inaccessible || federation.has(directives, "inaccessible")
             for key in federation.directives(directives, named: "key") {
                 guard let fields = FederationDirectives.stringArgument(key, "fields") else {

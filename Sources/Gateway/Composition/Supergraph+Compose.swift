@@ -62,16 +62,43 @@ struct Merger {
         }
         intersectInputFields()
         applyOverrides()
+        distributeInterfaceObjectFields()
+    }
+
+    /// Fields an `@interfaceObject` subgraph adds to an interface belong to every implementation
+    /// too; that subgraph resolves them for any of them when asked for the interface.
+    private mutating func distributeInterfaceObjectFields() {
+        for interface in types.values where interface.kind == .interface && !interface.interfaceObjectSubgraphs.isEmpty {
+            let implementations = types.values.filter { $0.kind == .object && $0.interfaces.contains(interface.name) }.map(\.name)
+            for field in interface.fields.values {
+                for subgraph in interface.interfaceObjectSubgraphs {
+                    guard let resolution = field.resolutions[subgraph], !resolution.external else { continue }
+                    var viaInterface = resolution
+                    viaInterface.interfaceObject = interface.name
+                    for implementation in implementations {
+                        var merged = types[implementation]?.fields[field.name] ?? SupergraphField(
+                            name: field.name, type: field.type, arguments: field.arguments, description: field.description,
+                            deprecationReason: field.deprecationReason, inaccessible: field.inaccessible, resolutions: [:]
+                        )
+                        if merged.resolutions[subgraph] == nil { merged.resolutions[subgraph] = viaInterface }
+                        types[implementation]?.fields[field.name] = merged
+                    }
+                }
+            }
+        }
     }
 
     private mutating func mergeType(_ decl: SubgraphSchema.TypeDecl, from subgraph: String) {
-        var type = types[decl.name] ?? SupergraphType(name: decl.name, kind: decl.kind)
-        if type.kind != decl.kind && !type.subgraphs.isEmpty {
+        // An `@interfaceObject` is the subgraph's object view of an entity interface.
+        let kind: TypeKind = decl.isInterfaceObject ? .interface : decl.kind
+        var type = types[decl.name] ?? SupergraphType(name: decl.name, kind: kind)
+        if type.kind != kind && !type.subgraphs.isEmpty {
             issue(.typeKindMismatch, "type '\(decl.name)' is \(type.kind.rawValue) in subgraphs \(list(type.subgraphs)) but \(decl.kind.rawValue) in subgraph '\(subgraph)'", type.subgraphs + [subgraph], decl.name)
             return
         }
-        type.kind = decl.kind
+        type.kind = kind
         type.subgraphs.append(subgraph)
+        if decl.isInterfaceObject { type.interfaceObjectSubgraphs.append(subgraph) }
         type.description = type.description ?? decl.description
         type.inaccessible = type.inaccessible || decl.inaccessible
         for interface in decl.interfaces where !type.interfaces.contains(interface) { type.interfaces.append(interface) }

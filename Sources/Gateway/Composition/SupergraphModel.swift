@@ -28,6 +28,16 @@ public struct FieldResolution: Sendable, Codable, Hashable {
     public var requires: String?
     /// `@provides(fields:)`: external fields of the returned type this subgraph resolves here.
     public var provides: String?
+    /// Set on an implementation's field that the subgraph resolves through an
+    /// `@interfaceObject`: the interface it must be asked for (`__typename` of representations).
+    public var interfaceObject: String?
+
+    public init(external: Bool = false, requires: String? = nil, provides: String? = nil, interfaceObject: String? = nil) {
+        self.external = external
+        self.requires = requires
+        self.provides = provides
+        self.interfaceObject = interfaceObject
+    }
 }
 
 /// One field of an object or interface type, merged over the subgraphs that declare it.
@@ -78,6 +88,8 @@ public struct SupergraphType: Sendable, Codable, Hashable {
     public var inputFields: [InputValue]
     /// Empty for value types; an entity has at least one.
     public var keys: [EntityKey]
+    /// Interfaces only: the subgraphs that see this interface as an `@interfaceObject`.
+    public var interfaceObjectSubgraphs: [String]
 
     init(name: String, kind: TypeKind) {
         self.name = name
@@ -90,6 +102,29 @@ public struct SupergraphType: Sendable, Codable, Hashable {
         self.enumValues = []
         self.inputFields = []
         self.keys = []
+        self.interfaceObjectSubgraphs = []
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, kind, description, inaccessible, subgraphs, fields, interfaces, unionMembers, enumValues, inputFields, keys
+        case interfaceObjectSubgraphs
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        kind = try container.decode(TypeKind.self, forKey: .kind)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        inaccessible = try container.decode(Bool.self, forKey: .inaccessible)
+        subgraphs = try container.decode([String].self, forKey: .subgraphs)
+        fields = try container.decode(OrderedDictionary<String, SupergraphField>.self, forKey: .fields)
+        interfaces = try container.decode([String].self, forKey: .interfaces)
+        unionMembers = try container.decode([String].self, forKey: .unionMembers)
+        enumValues = try container.decode([EnumValue].self, forKey: .enumValues)
+        inputFields = try container.decode([InputValue].self, forKey: .inputFields)
+        keys = try container.decode([EntityKey].self, forKey: .keys)
+        // Absent in files written before interface objects were supported.
+        interfaceObjectSubgraphs = try container.decodeIfPresent([String].self, forKey: .interfaceObjectSubgraphs) ?? []
     }
 
     public var isEntity: Bool { !keys.isEmpty }
@@ -97,5 +132,10 @@ public struct SupergraphType: Sendable, Codable, Hashable {
     /// The keys a subgraph can be asked to resolve the entity by.
     public func resolvableKeys(in subgraph: String) -> [EntityKey] {
         keys.filter { $0.subgraph == subgraph && $0.resolvable }
+    }
+
+    /// Whether `subgraph` knows this interface only as an `@interfaceObject`.
+    public func isInterfaceObject(in subgraph: String) -> Bool {
+        interfaceObjectSubgraphs.contains(subgraph)
     }
 }

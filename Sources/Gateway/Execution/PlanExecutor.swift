@@ -50,7 +50,7 @@ struct PlanExecutor: Sendable {
     }
 
     private func runEntityFetch(_ fetch: FetchNode, at path: [String]) async {
-        let entries = store.representations(at: path, requires: fetch.requires)
+        let entries = store.representations(at: path, requires: fetch.requires, typenames: fetch.representationTypenames)
         guard !entries.isEmpty else { return }
         var variables = usedVariables(fetch)
         variables["representations"] = .array(entries.map(\.representation))

@@ -32,11 +32,13 @@ final class ResponseStore: Sendable {
 
     /// The representations for an entity fetch, from the objects at `path` whose `__typename`
     /// the fetch handles and whose key fields are all present.
-    func representations(at path: [String], requires: OrderedDictionary<String, [RepresentationField]>) -> [(path: [IndexPathValue], representation: Map)] {
+    func representations(
+        at path: [String], requires: OrderedDictionary<String, [RepresentationField]>, typenames: [String: String] = [:]
+    ) -> [(path: [IndexPathValue], representation: Map)] {
         let objects = state.withLock { $0.data.objects(at: path[...]) }
         return objects.compactMap { entry in
             guard let typename = entry.object["__typename"]?.string, let fields = requires[typename] else { return nil }
-            var representation: OrderedDictionary<String, Map> = ["__typename": .string(typename)]
+            var representation: OrderedDictionary<String, Map> = ["__typename": .string(typenames[typename] ?? typename)]
             for field in fields where field.name != "__typename" {
                 guard let value = entry.object[field.responseKey], !value.isUndefined else { return nil }
                 representation[field.name] = Self.project(value, field.children)

@@ -13,6 +13,9 @@ final class FetchGroup {
     var entitySelections: OrderedDictionary<String, SubgraphSelectionSet> = [:]
     /// Entity fetches: the representation fields per entity type.
     var requires: OrderedDictionary<String, [RepresentationField]> = [:]
+    /// Entity fetches: the `__typename` to send per runtime type when the subgraph knows the
+    /// entity only as an `@interfaceObject` (it is asked for the interface).
+    var representationTypenames: [String: String] = [:]
     private(set) var children: [FetchGroup] = []
     /// Sibling groups that fetch this group's `@requires` fields: they run first.
     private(set) var dependencies: [FetchGroup] = []
@@ -38,7 +41,8 @@ final class FetchGroup {
         if !dependencies.contains(where: { $0 === group }) { dependencies.append(group) }
     }
 
-    func addRepresentation(_ fields: [RepresentationField], for type: String) {
+    func addRepresentation(_ fields: [RepresentationField], for type: String, sendingTypename: String? = nil) {
+        if let sendingTypename { representationTypenames[type] = sendingTypename }
         var current = requires[type] ?? [RepresentationField(name: "__typename", responseKey: "__typename", children: [])]
         for field in fields where !current.contains(where: { $0.name == field.name }) {
             current.append(field)

@@ -20,7 +20,11 @@ extension PlanBuilder {
             + candidates.filter { group.existingChild(subgraph: $0, path: path) == nil }
         var problem = "no subgraph with a resolvable @key for '\(entity.name)' resolves it"
         for target in ordered {
-            for key in entity.resolvableKeys(in: target) {
+            // A subgraph that resolves the field through an `@interfaceObject` is asked for the
+            // interface, by the interface's key.
+            let viaInterface = definition.resolutions[target]?.interfaceObject.flatMap { supergraph.type(named: $0) }
+            let keyOwner = viaInterface ?? entity
+            for key in keyOwner.resolvableKeys(in: target) {
                 guard let keyNodes = try? FieldSet(parsing: key.fields).nodes else { continue }
                 guard fieldSetResolvable(keyNodes, on: entity.name, in: group.subgraph, provided: provided) else {
                     problem = "subgraph '\(group.subgraph)' cannot provide the key '\(key.fields)' that subgraph '\(target)' needs"
@@ -49,14 +53,39 @@ extension PlanBuilder {
                 }
                 let child = group.child(subgraph: target, path: path)
                 for dependency in dependencies where dependency !== child { child.addDependency(dependency) }
-                child.addRepresentation(representation, for: entity.name)
-                var inner = child.entitySelections[entity.name] ?? SubgraphSelectionSet()
+                child.addRepresentation(representation, for: entity.name, sendingTypename: viaInterface?.name)
+                let selectedType = viaInterface?.name ?? entity.name
+                var inner = child.entitySelections[selectedType] ?? SubgraphSelectionSet()
                 try addResolved(field, definition: definition, group: child, path: path, provided: nil, into: &inner)
-                child.entitySelections[entity.name] = inner
+                child.entitySelections[selectedType] = inner
                 return child
             }
         }
         throw .unplannable("cannot plan '\(coordinate)' from subgraph '\(group.subgraph)': \(problem)")
+    }
+
+    /// Plans selections on an entity interface that the current subgraph knows only as an
+    /// `@interfaceObject`: it cannot tell the implementation apart, so a subgraph that owns the
+    /// interface (with a resolvable `@key` on it) is asked, and also answers the real `__typename`.
+    func planInterfaceObjectJump(
+        _ selections: [NormalizedSelection], interface: SupergraphType, group: FetchGroup, path: [String],
+        provided: [FieldSet.Node]?, into set: inout SubgraphSelectionSet
+    ) throws(PlanningError) {
+        let owners = interface.keys.filter { $0.resolvable && $0.subgraph != group.subgraph && !interface.isInterfaceObject(in: $0.subgraph) }
+        for key in owners {
+            guard let keyNodes = try? FieldSet(parsing: key.fields).nodes,
+                  fieldSetResolvable(keyNodes, on: interface.name, in: group.subgraph, provided: provided) else { continue }
+            set.addTypename()
+            let representation = keyNodes.map { addLocally($0, into: &set) }
+            let child = group.child(subgraph: key.subgraph, path: path)
+            child.addRepresentation(representation, for: interface.name)
+            var inner = child.entitySelections[interface.name] ?? SubgraphSelectionSet()
+            inner.addTypename()
+            try plan(selections, parentType: interface.name, group: child, path: path, provided: nil, into: &inner)
+            child.entitySelections[interface.name] = inner
+            return
+        }
+        throw .unplannable("subgraph '\(group.subgraph)' knows '\(interface.name)' only as an @interfaceObject, and no subgraph owning the interface has a @key it can provide")
     }
 
     /// Selects a key or required field in the current fetch and says where to read it.

@@ -112,7 +112,13 @@ struct PlanBuilder {
         _ field: NormalizedField, parent: SupergraphType, group: FetchGroup, path: [String],
         provided: [FieldSet.Node]?, into set: inout SubgraphSelectionSet
     ) throws(PlanningError) {
+        let isInterfaceObject = parent.kind == .interface && parent.isInterfaceObject(in: group.subgraph)
         if field.name == "__typename" {
+            if isInterfaceObject {
+                // This subgraph would answer the interface's name, not the object's type.
+                try planInterfaceObjectJump([.field(field)], interface: parent, group: group, path: path, provided: provided, into: &set)
+                return
+            }
             set.add(.init(alias: field.alias, name: field.name, arguments: "", conditions: field.conditions, variables: [], selections: nil))
             return
         }
@@ -121,6 +127,8 @@ struct PlanBuilder {
         }
         if canResolve(definition, in: group.subgraph, provided: provided) {
             try addResolved(field, definition: definition, group: group, path: path, provided: provided, into: &set)
+        } else if isInterfaceObject {
+            try planInterfaceObjectJump([.field(field)], interface: parent, group: group, path: path, provided: provided, into: &set)
         } else if parent.kind.isAbstract {
             // The subgraph cannot answer the field for the interface as a whole: ask per
             // implementation, so each can be fetched from where it lives.
@@ -171,6 +179,11 @@ struct PlanBuilder {
                 try plan(fragment.selections, parentType: parent.name, group: group, path: path, provided: provided, into: &inner)
                 if !inner.isEmpty { set.add(.init(typeCondition: parent.name, conditions: fragment.conditions, selections: inner)) }
             }
+            return
+        }
+        if parent.isInterfaceObject(in: group.subgraph) && fragment.typeCondition != parent.name {
+            // Fragments on implementations need the real type, which only the interface's owner knows.
+            try planInterfaceObjectJump([.fragment(fragment)], interface: parent, group: group, path: path, provided: provided, into: &set)
             return
         }
         set.addTypename()

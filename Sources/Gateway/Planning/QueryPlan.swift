@@ -57,6 +57,9 @@ public struct FetchNode: Sendable, Hashable {
     /// For `_entities` fetches, per entity type the fields each representation carries
     /// (`__typename`, the key, `@requires` fields). Empty for root fetches.
     public let requires: OrderedDictionary<String, [RepresentationField]>
+    /// Runtime type → `__typename` to send, for subgraphs that resolve an interface's
+    /// implementations as an `@interfaceObject`.
+    public let representationTypenames: [String: String]
     let selections: SubgraphSelectionSet
     let entitySelections: OrderedDictionary<String, SubgraphSelectionSet>
 
@@ -85,7 +88,8 @@ extension FetchNode {
         if isEntityFetch {
             var representation = ["{"]
             for (type, fields) in requires {
-                representation.append("  ... on \(type) {")
+                let sent = representationTypenames[type].map { " (as \($0))" } ?? ""
+                representation.append("  ... on \(type)\(sent) {")
                 representation.append(contentsOf: Self.lines(fields).map { "    " + $0 })
                 representation.append("  }")
             }

@@ -138,7 +138,8 @@ struct PlanAssembler {
         }
         return FetchNode(
             subgraph: group.subgraph, operationKind: kind, operationName: name, operation: "\(header) \(body)",
-            variableUsages: usages, conditions: conditions, requires: group.requires, selections: group.selections,
+            variableUsages: usages, conditions: conditions, requires: group.requires,
+            representationTypenames: group.representationTypenames, selections: group.selections,
             entitySelections: group.entitySelections
         )
     }
