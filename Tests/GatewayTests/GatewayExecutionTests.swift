@@ -257,6 +257,23 @@ struct GatewayExecutionTests {
         #expect(outcome.result.errors.first?.path.elements == [.key("topProducts"), .index(0), .key("reviews"), .index(1), .key("author")])
     }
 
+    @Test("a key fetched from a third subgraph reaches the representations of the next hop")
+    func keyHopExecution() async throws {
+        let a = SubgraphSDL(name: "a", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Query { p: P } type P @key(fields: "id") { id: ID! }"#)
+        let b = SubgraphSDL(name: "b", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type P @key(fields: "sku") { sku: ID! e: Int }"#)
+        let c = SubgraphSDL(name: "c", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type P @key(fields: "id") @key(fields: "sku") { id: ID! sku: ID! }"#)
+        let transport = RecordingTransport([
+            "a": { _ in SubgraphResponse(data: ["p": ["__typename": "P", "id": "1"]]) },
+            "c": { _ in SubgraphResponse(data: ["_entities": [["sku": "SKU-1"]]]) },
+            "b": { _ in SubgraphResponse(data: ["_entities": [["e": 7]]]) },
+        ])
+        let gateway = FederationGateway(supergraph: try Supergraph.compose([a, b, c]), transport: transport)
+        let outcome = await gateway.execute(GraphQLRequest(query: "{ p { e } }"), info: GraphQLRequestInfo(principal: nil))
+        #expect(outcome.result.data == ["p": ["e": 7]])
+        #expect(transport.requests(to: "c").first?.representations == [["__typename": "P", "id": "1"]])
+        #expect(transport.requests(to: "b").first?.representations == [["__typename": "P", "sku": "SKU-1"]])
+    }
+
     @Test("interfaces: fragments apply by runtime type")
     func interfaceFragments() async throws {
         let transport = RecordingTransport([

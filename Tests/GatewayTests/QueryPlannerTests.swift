@@ -506,6 +506,16 @@ struct QueryPlannerBehaviourTests {
         #expect(plan.root?.fetches.last?.requires["P"]?.map(\.name) == ["__typename", "id", "w"])
     }
 
+    @Test("a key the current subgraph lacks is fetched from a third subgraph first")
+    func keyThroughAnotherHop() throws {
+        let a = SubgraphSDL(name: "a", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Query { p: P } type P @key(fields: "id") { id: ID! }"#)
+        let b = SubgraphSDL(name: "b", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type P @key(fields: "sku") { sku: ID! e: Int }"#)
+        let c = SubgraphSDL(name: "c", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type P @key(fields: "id") @key(fields: "sku") { id: ID! sku: ID! }"#)
+        let plan = try QueryPlanner(supergraph: try Supergraph.compose([a, b, c])).plan(query: "{ p { e } }")
+        #expect(plan.root?.fetches.map(\.subgraph) == ["a", "c", "b"])
+        #expect(plan.root?.fetches.last?.requires["P"]?.map(\.name) == ["__typename", "sku"])
+    }
+
     @Test("a key the current subgraph cannot provide is a planning error naming field and subgraphs")
     func unplannableKey() throws {
         let a = SubgraphSDL(name: "a", sdl: #"extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Query { p: P } type P @key(fields: "id") { id: ID! }"#)

@@ -19,46 +19,50 @@ extension PlanBuilder {
         let ordered = candidates.filter { group.existingChild(subgraph: $0, path: path) != nil }
             + candidates.filter { group.existingChild(subgraph: $0, path: path) == nil }
         var problem = "no subgraph with a resolvable @key for '\(entity.name)' resolves it"
-        for target in ordered {
-            // A subgraph that resolves the field through an `@interfaceObject` is asked for the
-            // interface, by the interface's key.
-            let viaInterface = definition.resolutions[target]?.interfaceObject.flatMap { supergraph.type(named: $0) }
-            let keyOwner = viaInterface ?? entity
-            for key in keyOwner.resolvableKeys(in: target) {
-                guard let keyNodes = try? FieldSet(parsing: key.fields).nodes else { continue }
-                guard fieldSetResolvable(keyNodes, on: entity.name, in: group.subgraph, provided: provided) else {
-                    problem = "subgraph '\(group.subgraph)' cannot provide the key '\(key.fields)' that subgraph '\(target)' needs"
-                    continue
-                }
-                let requires = definition.resolutions[target]?.requires.flatMap { try? FieldSet(parsing: $0).nodes } ?? []
-                set.addTypename()
-                var representation: [RepresentationField] = []
-                for node in keyNodes {
-                    representation.append(addLocally(node, into: &set))
-                }
-                var dependencies: [FetchGroup] = []
-                for node in requires {
-                    if fieldSetResolvable([node], on: entity.name, in: group.subgraph, provided: provided) {
-                        representation.append(addLocally(node, into: &set))
+        // First a key the current subgraph has; failing that, one whose missing fields another
+        // subgraph provides in one more hop (fetched first, like `@requires` fields).
+        for allowsHop in [false, true] {
+            for target in ordered {
+                // A subgraph that resolves the field through an `@interfaceObject` is asked for
+                // the interface, by the interface's key.
+                let viaInterface = definition.resolutions[target]?.interfaceObject.flatMap { supergraph.type(named: $0) }
+                let keyOwner = viaInterface ?? entity
+                for key in keyOwner.resolvableKeys(in: target) {
+                    guard let keyNodes = try? FieldSet(parsing: key.fields).nodes else { continue }
+                    let obtainable = allowsHop
+                        ? keyNodes.allSatisfy { fieldSetResolvable([$0], on: entity.name, in: group.subgraph, provided: provided) || fetchableInOneHop($0, of: entity, from: group.subgraph, provided: provided) }
+                        : fieldSetResolvable(keyNodes, on: entity.name, in: group.subgraph, provided: provided)
+                    guard obtainable else {
+                        problem = "subgraph '\(group.subgraph)' cannot provide the key '\(key.fields)' that subgraph '\(target)' needs"
                         continue
                     }
-                    // Required fields the current subgraph does not have come from a sibling
-                    // entity fetch at the same path, which must finish first.
-                    guard let required = normalizedField(for: node, on: entity.name), let requiredDefinition = entity.fields[node.name] else {
-                        throw .unplannable("'\(coordinate)' requires '\(node.name)', which '\(entity.name)' does not have")
+                    let requires = definition.resolutions[target]?.requires.flatMap { try? FieldSet(parsing: $0).nodes } ?? []
+                    set.addTypename()
+                    var representation: [RepresentationField] = []
+                    var dependencies: [FetchGroup] = []
+                    for node in keyNodes + requires {
+                        if fieldSetResolvable([node], on: entity.name, in: group.subgraph, provided: provided) {
+                            representation.append(addLocally(node, into: &set))
+                            continue
+                        }
+                        // Fields the current subgraph does not have come from a sibling entity
+                        // fetch at the same path, which must finish first.
+                        guard let missing = normalizedField(for: node, on: entity.name), let missingDefinition = entity.fields[node.name] else {
+                            throw .unplannable("'\(coordinate)' needs '\(node.name)', which '\(entity.name)' does not have")
+                        }
+                        let dependency = try planEntityJump(missing, definition: missingDefinition, entity: entity, group: group, path: path, provided: provided, into: &set)
+                        dependencies.append(dependency)
+                        representation.append(RepresentationField(name: node.name, responseKey: missing.responseKey, children: node.children.map(Self.representationField)))
                     }
-                    let dependency = try planEntityJump(required, definition: requiredDefinition, entity: entity, group: group, path: path, provided: provided, into: &set)
-                    dependencies.append(dependency)
-                    representation.append(RepresentationField(name: node.name, responseKey: required.responseKey, children: node.children.map(Self.representationField)))
+                    let child = group.child(subgraph: target, path: path)
+                    for dependency in dependencies where dependency !== child { child.addDependency(dependency) }
+                    child.addRepresentation(representation, for: entity.name, sendingTypename: viaInterface?.name)
+                    let selectedType = viaInterface?.name ?? entity.name
+                    var inner = child.entitySelections[selectedType] ?? SubgraphSelectionSet()
+                    try addResolved(field, definition: definition, group: child, path: path, provided: nil, into: &inner)
+                    child.entitySelections[selectedType] = inner
+                    return child
                 }
-                let child = group.child(subgraph: target, path: path)
-                for dependency in dependencies where dependency !== child { child.addDependency(dependency) }
-                child.addRepresentation(representation, for: entity.name, sendingTypename: viaInterface?.name)
-                let selectedType = viaInterface?.name ?? entity.name
-                var inner = child.entitySelections[selectedType] ?? SubgraphSelectionSet()
-                try addResolved(field, definition: definition, group: child, path: path, provided: nil, into: &inner)
-                child.entitySelections[selectedType] = inner
-                return child
             }
         }
         throw .unplannable("cannot plan '\(coordinate)' from subgraph '\(group.subgraph)': \(problem)")
@@ -86,6 +90,17 @@ extension PlanBuilder {
             return
         }
         throw .unplannable("subgraph '\(group.subgraph)' knows '\(interface.name)' only as an @interfaceObject, and no subgraph owning the interface has a @key it can provide")
+    }
+
+    /// Whether another subgraph can fetch a field of `entity` by a key the current subgraph has.
+    private func fetchableInOneHop(_ node: FieldSet.Node, of entity: SupergraphType, from subgraph: String, provided: [FieldSet.Node]?) -> Bool {
+        guard let field = entity.fields[node.name] else { return false }
+        return field.resolutions.contains { other, resolution in
+            guard other != subgraph, !resolution.external, resolution.requires == nil, resolution.interfaceObject == nil else { return false }
+            return entity.resolvableKeys(in: other).contains { key in
+                (try? FieldSet(parsing: key.fields).nodes).map { fieldSetResolvable($0, on: entity.name, in: subgraph, provided: provided) } ?? false
+            }
+        }
     }
 
     /// Selects a key or required field in the current fetch and says where to read it.
