@@ -21,6 +21,8 @@ public struct Supergraph: Sendable {
     public let apiSchema: GraphQLSchema
     /// Object types per interface and union, computed once: shaping asks for every object.
     private let possibleTypesIndex: [String: [String]]
+    /// Every `@key`/`@requires`/`@provides` field set, parsed once: planning asks often.
+    private let parsedFieldSets: [String: [FieldSet.Node]]
 
     init(subgraphs: [Subgraph], types: OrderedDictionary<String, SupergraphType>) throws(CompositionError) {
         self.subgraphs = subgraphs
@@ -36,6 +38,14 @@ public struct Supergraph: Sendable {
             }
         }
         self.possibleTypesIndex = index
+        var fieldSets: [String: [FieldSet.Node]] = [:]
+        for type in types.values {
+            let texts = type.keys.map(\.fields) + type.fields.values.flatMap { $0.resolutions.values.flatMap { [$0.requires, $0.provides].compactMap { $0 } } }
+            for text in texts where fieldSets[text] == nil {
+                fieldSets[text] = try? FieldSet(parsing: text).nodes
+            }
+        }
+        self.parsedFieldSets = fieldSets
         self.apiSDL = APISchemaPrinter(types: types).print()
         do {
             self.apiSchema = try buildSchema(source: apiSDL)
@@ -45,6 +55,11 @@ public struct Supergraph: Sendable {
     }
 
     public func type(named name: String) -> SupergraphType? { types[name] }
+
+    /// A field set of the supergraph's directives, parsed; nil if it does not parse.
+    func fieldSet(_ text: String) -> [FieldSet.Node]? {
+        parsedFieldSets[text] ?? (try? FieldSet(parsing: text).nodes)
+    }
 
     public func field(_ name: String, on type: String) -> SupergraphField? { types[type]?.fields[name] }
 

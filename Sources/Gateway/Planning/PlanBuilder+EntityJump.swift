@@ -28,7 +28,7 @@ extension PlanBuilder {
                 let viaInterface = definition.resolutions[target]?.interfaceObject.flatMap { supergraph.type(named: $0) }
                 let keyOwner = viaInterface ?? entity
                 for key in keyOwner.resolvableKeys(in: target) {
-                    guard let keyNodes = try? FieldSet(parsing: key.fields).nodes else { continue }
+                    guard let keyNodes = supergraph.fieldSet(key.fields) else { continue }
                     let obtainable = allowsHop
                         ? keyNodes.allSatisfy { fieldSetResolvable([$0], on: entity.name, in: group.subgraph, provided: provided) || fetchableInOneHop($0, of: entity, from: group.subgraph, provided: provided) }
                         : fieldSetResolvable(keyNodes, on: entity.name, in: group.subgraph, provided: provided)
@@ -36,7 +36,7 @@ extension PlanBuilder {
                         problem = "subgraph '\(group.subgraph)' cannot provide the key '\(key.fields)' that subgraph '\(target)' needs"
                         continue
                     }
-                    let requires = definition.resolutions[target]?.requires.flatMap { try? FieldSet(parsing: $0).nodes } ?? []
+                    let requires = definition.resolutions[target]?.requires.flatMap { supergraph.fieldSet($0) } ?? []
                     set.addTypename()
                     var representation: [RepresentationField] = []
                     var dependencies: [FetchGroup] = []
@@ -77,7 +77,7 @@ extension PlanBuilder {
     ) throws(PlanningError) {
         let owners = interface.keys.filter { $0.resolvable && $0.subgraph != group.subgraph && !interface.isInterfaceObject(in: $0.subgraph) }
         for key in owners {
-            guard let keyNodes = try? FieldSet(parsing: key.fields).nodes,
+            guard let keyNodes = supergraph.fieldSet(key.fields),
                   fieldSetResolvable(keyNodes, on: interface.name, in: group.subgraph, provided: provided) else { continue }
             set.addTypename()
             let representation = keyNodes.map { addLocally($0, into: &set) }
@@ -98,7 +98,7 @@ extension PlanBuilder {
         return field.resolutions.contains { other, resolution in
             guard other != subgraph, !resolution.external, resolution.requires == nil, resolution.interfaceObject == nil else { return false }
             return entity.resolvableKeys(in: other).contains { key in
-                (try? FieldSet(parsing: key.fields).nodes).map { fieldSetResolvable($0, on: entity.name, in: subgraph, provided: provided) } ?? false
+                (supergraph.fieldSet(key.fields)).map { fieldSetResolvable($0, on: entity.name, in: subgraph, provided: provided) } ?? false
             }
         }
     }

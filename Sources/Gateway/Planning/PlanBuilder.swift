@@ -155,7 +155,7 @@ struct PlanBuilder {
             if supergraph.type(named: childType)?.kind.isAbstract == true { childSet.addTypename() }
             // What a `@provides` above says about this field's children, plus the field's own.
             let inherited = provided?.first { $0.name == field.name }?.children ?? []
-            let own = definition.resolutions[group.subgraph]?.provides.flatMap { try? FieldSet(parsing: $0).nodes } ?? []
+            let own = definition.resolutions[group.subgraph]?.provides.flatMap { supergraph.fieldSet($0) } ?? []
             let childProvided: [FieldSet.Node]? = inherited.isEmpty && own.isEmpty ? nil : inherited + own
             try plan(field.selections, parentType: childType, group: group, path: path + Self.pathSteps(field, definition.type),
                      provided: childProvided, into: &childSet)
