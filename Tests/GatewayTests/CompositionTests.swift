@@ -21,6 +21,8 @@ struct CompositionTests {
         #expect(!supergraph.apiSDL.contains("@key"))
         #expect(supergraph.apiSchema.getType(name: "Product") != nil)
         #expect(supergraph.apiSDL.contains("scalar DateTime"))
+        #expect(supergraph.summary.contains(#"Product — catalog: "id", inventory: "id""#))
+        #expect(supergraph.summary.contains("catalog (http://catalog.local/graphql): 11 root fields"))
     }
 
     @Test("the supergraph survives encoding and decoding")
