@@ -141,6 +141,37 @@ struct GatewayProtectionTests {
         #expect(disabled.result.errors.first?.extensions["code"] == .string(GatewayErrorCode.introspectionDisabled))
     }
 
+    @Test("the explorer's full introspection query, with fragments, is answered")
+    func fullIntrospectionQuery() async throws {
+        let query = """
+            query IntrospectionQuery {
+              __schema {
+                queryType { name } mutationType { name } subscriptionType { name }
+                types { ...FullType }
+                directives { name description locations args { ...InputValue } }
+              }
+            }
+            fragment FullType on __Type {
+              kind name description
+              fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+              inputFields { ...InputValue }
+              interfaces { ...TypeRef }
+              enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+              possibleTypes { ...TypeRef }
+            }
+            fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+            fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }
+            """
+        let transport = RecordingTransport([:])
+        let outcome = try await gateway(transport: transport).execute(GraphQLRequest(query: query, operationName: "IntrospectionQuery"), info: GraphQLRequestInfo(principal: nil))
+        #expect(outcome.result.errors.isEmpty, "\(outcome.result.errors)")
+        let types = outcome.result.data?["__schema"]["types"].array?.compactMap { $0["name"].string } ?? []
+        #expect(types.contains("Product") && types.contains("Review") && types.contains("User"))
+        #expect(!types.contains("_Entity") && !types.contains("_Service"))
+        #expect(outcome.result.data?["__schema"]["mutationType"]["name"] == "Mutation")
+        #expect(transport.requests.isEmpty)
+    }
+
     @Test("invalid operations and variables are rejected before any fetch")
     func requestErrors() async throws {
         let transport = RecordingTransport(["products": Self.products])
