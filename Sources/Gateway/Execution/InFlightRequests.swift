@@ -1,5 +1,7 @@
 import Foundation
 import GraphQL
+import GraphQLSupport
+import OrderedCollections
 
 /// Identical subgraph queries in flight at the same time share one request.
 ///
@@ -23,9 +25,9 @@ actor InFlightRequests {
 
     /// The identity of a request: everything that can change its answer.
     static func key(for request: SubgraphRequest) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let variables = (try? encoder.encode(request.variables)).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+        // JSONMap, not JSONEncoder: this runs for every fetch, representations included.
+        let sorted = OrderedDictionary(uniqueKeysWithValues: request.variables.sorted { $0.key < $1.key })
+        let variables = String(decoding: JSONMap.serialize(.dictionary(sorted)), as: UTF8.self)
         let headers = request.headers.map { "\($0.name.canonicalName)=\($0.value)" }.joined(separator: "\n")
         let principal = request.principal.map { "\($0)" } ?? "-"
         return [request.subgraph, request.operationName ?? "", request.query, variables, headers, principal].joined(separator: "\u{0}")
