@@ -167,8 +167,12 @@ extension EventEnvelope {
             throw EventDecodingError("event \(id) has an occurredAt that is not ISO 8601: '\(occurred.prefix(40))'")
         }
         let payloadObject = try field("payload", as: [String: Any].self)
+        let version = try field("schemaVersion", as: Int.self)
+        guard (1...Int(Int32.max)).contains(version) else {
+            throw EventDecodingError("event \(id) has schemaVersion \(version); versions are 1 to \(Int32.max)")
+        }
         self.init(
-            eventID: id, type: try field("type", as: String.self), schemaVersion: try field("schemaVersion", as: Int.self),
+            eventID: id, type: try field("type", as: String.self), schemaVersion: version,
             topic: try field("topic", as: String.self), aggregateID: try field("aggregateId", as: String.self),
             occurredAt: occurredAt, correlationID: object["correlationId"] as? String,
             payload: try JSONSerialization.data(withJSONObject: payloadObject, options: [.sortedKeys, .withoutEscapingSlashes])

@@ -25,13 +25,19 @@ public struct DeadLetters: Sendable {
         self.logger = logger
     }
 
-    /// Oldest first.
-    public func list(limit: Int = 100) async throws -> [DeadLetter] {
+    /// Oldest first; only `ids` when given.
+    public func list(limit: Int = 100, ids: [Int64]? = nil) async throws -> [DeadLetter] {
+        var binds = PostgresBindings()
+        var filter = ""
+        if let ids {
+            binds.append(ids)
+            filter = "WHERE id = ANY($1)"
+        }
         let rows = try await client.query(PostgresQuery(unsafeSQL: """
             SELECT id, consumer, event_id, topic, aggregate_id, event_type, schema_version, correlation_id, occurred_at,
                    payload::text, error, attempts, failed_at
-            FROM \(schema).dead_letters ORDER BY id LIMIT \(max(0, limit))
-            """), logger: logger)
+            FROM \(schema).dead_letters \(filter) ORDER BY id LIMIT \(max(0, limit))
+            """, binds: binds), logger: logger)
         var letters: [DeadLetter] = []
         for try await (id, consumer, eventID, topic, aggregate, type, version, correlation, occurredAt, payload, error, attempts, failedAt)
             in rows.decode((Int64, String, UUID, String, String, String, Int32, String?, Date, String, String, Int32, Date).self) {
@@ -65,7 +71,7 @@ public struct DeadLetters: Sendable {
     public func redrive(ids: [Int64]? = nil, processors: [EventProcessor]) async throws -> RedriveResult {
         var result = RedriveResult()
         let byConsumer = Dictionary(processors.map { ($0.configuration.consumer, $0) }, uniquingKeysWith: { first, _ in first })
-        let letters = try await list(limit: 100_000).filter { ids?.contains($0.id) ?? true }
+        let letters = try await list(limit: ids?.count ?? 100_000, ids: ids)
         for letter in letters {
             guard let processor = byConsumer[letter.consumer] else {
                 result.skipped += 1

@@ -11,29 +11,35 @@ public struct EventContext: Sendable {
     public let logger: Logger
 }
 
-/// The handlers of one consumer (a service), by event type.
+/// The handlers of one consumer (a service), by topic and event type.
+///
+/// Keyed by both: when a breaking change publishes `ProductCreated` on `catalog.product.v1` and
+/// `.v2` side by side, a consumer registered for one version never receives the other's copy.
 public struct EventHandlers: Sendable {
     typealias Handler = @Sendable (EventEnvelope, EventContext) async throws -> Void
 
-    var handlers: [String: Handler] = [:]
-    var topicsByType: [String: String] = [:]
+    struct Route: Hashable {
+        var topic: String
+        var type: String
+    }
+
+    var handlers: [Route: Handler] = [:]
 
     public init() {}
 
-    /// Registers the handler for `Event`; one per type (a second registration replaces the first).
+    /// Registers the handler for `Event` on its topic (a second registration replaces the first).
     public mutating func on<Event: IntegrationEvent>(
         _: Event.Type, _ handle: @escaping @Sendable (Event, EventContext) async throws -> Void
     ) {
-        handlers[Event.eventType] = { envelope, context in
+        handlers[Route(topic: Event.topic, type: Event.eventType)] = { envelope, context in
             try await handle(try envelope.decode(Event.self), context)
         }
-        topicsByType[Event.eventType] = Event.topic
     }
 
     /// The topics this consumer must subscribe to.
-    public var topics: [String] { Array(Set(topicsByType.values)).sorted() }
+    public var topics: [String] { Array(Set(handlers.keys.map(\.topic))).sorted() }
 
-    public func handles(_ type: String) -> Bool { handlers[type] != nil }
+    public func handles(_ event: EventEnvelope) -> Bool { handler(for: event) != nil }
 
-    func handler(for type: String) -> Handler? { handlers[type] }
+    func handler(for event: EventEnvelope) -> Handler? { handlers[Route(topic: event.topic, type: event.type)] }
 }

@@ -56,21 +56,23 @@ public struct EventProcessor: Sendable {
 
     public var topics: [String] { handlers.topics }
 
-    public func wants(_ event: EventEnvelope) -> Bool { handlers.handles(event.type) }
+    public func wants(_ event: EventEnvelope) -> Bool { handlers.handles(event) }
 
     /// Handles `event`, retrying as configured. Throws only when the event could be neither
     /// handled nor parked (the database is unreachable): the caller must then not acknowledge
     /// it, so that it is delivered again.
     @discardableResult
     public func process(_ event: EventEnvelope) async throws -> Outcome {
-        guard let handler = handlers.handler(for: event.type) else { return .ignored }
-        metrics.consumerLag(event, consumer: configuration.consumer)
+        guard let handler = handlers.handler(for: event) else { return .ignored }
         var attempt = 0
         while true {
             attempt += 1
             let failure: any Error
             do {
-                return try await handleOnce(event, handler)
+                let outcome = try await handleOnce(event, handler)
+                // Duplicates are not counted: their age says nothing about this consumer's lag.
+                if outcome == .handled { metrics.consumerLag(event, consumer: configuration.consumer) }
+                return outcome
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -135,25 +137,55 @@ public struct EventProcessor: Sendable {
         // column as it is: it is kept as a JSON string under "raw".
         let payload = Self.isJSON(event.payload)
             ? String(decoding: event.payload, as: UTF8.self)
-            : String(decoding: try JSONEncoder().encode(["raw": String(decoding: event.payload, as: UTF8.self)]), as: UTF8.self)
+            : Self.jsonObject(["raw": String(decoding: event.payload, as: UTF8.self)])
+        do {
+            try await insertDeadLetter(event, payload: payload, error: text, attempts: attempts)
+        } catch let insertError where Self.isDataException(insertError) {
+            // Bytes PostgreSQL cannot store (NUL in text, \u0000 in jsonb): without this, a record
+            // that can be neither handled nor parked would block its partition forever.
+            var clean = event
+            clean.topic = Self.withoutNUL(event.topic)
+            clean.aggregateID = Self.withoutNUL(event.aggregateID)
+            clean.type = Self.withoutNUL(event.type)
+            clean.correlationID = event.correlationID.map(Self.withoutNUL)
+            try await insertDeadLetter(
+                clean, payload: Self.jsonObject(["rawBase64": event.payload.base64EncodedString()]),
+                error: Self.withoutNUL(text), attempts: attempts)
+        }
+        metrics.deadLettered(consumer: configuration.consumer, type: event.type)
+    }
+
+    private func insertDeadLetter(_ event: EventEnvelope, payload: String, error: String, attempts: Int) async throws {
         var binds = PostgresBindings(capacity: 11)
         binds.append(configuration.consumer)
         binds.append(event.eventID)
         binds.append(event.topic)
         binds.append(event.aggregateID)
         binds.append(event.type)
-        binds.append(Int32(event.schemaVersion))
+        binds.append(Int32(clamping: event.schemaVersion))
         binds.append(event.correlationID)
         binds.append(event.occurredAt)
         binds.append(payload)
-        binds.append(String(text.prefix(4000)))
-        binds.append(Int32(attempts))
+        binds.append(String(error.prefix(4000)))
+        binds.append(Int32(clamping: attempts))
         try await client.query(PostgresQuery(unsafeSQL: """
             INSERT INTO \(configuration.schema).dead_letters
                 (consumer, event_id, topic, aggregate_id, event_type, schema_version, correlation_id, occurred_at, payload, error, attempts)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
             """, binds: binds), logger: logger)
-        metrics.deadLettered(consumer: configuration.consumer, type: event.type)
+    }
+
+    /// SQLSTATE class 22: the values, not the database, are the problem.
+    static func isDataException(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState]?.hasPrefix("22") ?? false
+    }
+
+    static func withoutNUL(_ text: String) -> String {
+        text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "") : text
+    }
+
+    static func jsonObject(_ object: [String: String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(object)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     static func isJSON(_ data: Data) -> Bool { (try? JSONSerialization.jsonObject(with: data)) != nil }

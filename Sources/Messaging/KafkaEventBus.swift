@@ -63,8 +63,14 @@ public final class KafkaEventConsumer: Service, Sendable {
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.consumer.run() }
-            for try await record in consumer.records {
-                try await handle(record)
+            do {
+                for try await record in consumer.records {
+                    try await handle(record)
+                }
+            } catch is CancellationError {
+                // Shut down while a record could not be processed: it was not acknowledged (the
+                // next one was never requested), so it is delivered again after the restart.
+                consumer.shutdown()
             }
             try await group.waitForAll()
         }
@@ -94,7 +100,9 @@ public final class KafkaEventConsumer: Service, Sendable {
                     "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)",
                     "failures": "\(failures)", "error": "\(String(reflecting: error))",
                 ])
-                try await Task.sleep(for: min(.milliseconds(100) * (1 << min(failures, 10)), .seconds(10)))
+                // A graceful shutdown interrupts the wait (as a CancellationError, handled in run()).
+                let backoff = min(Duration.milliseconds(100) * (1 << min(failures - 1, 10)), .seconds(10))
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: backoff) }
             }
         }
     }

@@ -4,7 +4,7 @@ import Metrics
 
 /// The messaging metrics (Prometheus names in docs/events.md):
 /// - `emporium_outbox_backlog{schema}`: unpublished outbox rows, sampled by the relay;
-/// - `emporium_outbox_publish_latency_seconds{schema}`: commit-to-published time per event;
+/// - `emporium_outbox_publish_latency_seconds{schema}`: from the event's time (its change) to published;
 /// - `emporium_outbox_published_total{schema}`;
 /// - `emporium_event_consumer_lag_seconds{consumer}`: event age when its consumer takes it;
 /// - `emporium_event_handler_failures_total{consumer,type}`, `emporium_event_dead_letters_total{consumer,type}`.

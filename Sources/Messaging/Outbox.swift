@@ -16,6 +16,16 @@ public struct Outbox: Sendable {
     /// PostgreSQL delivers only at commit, to wake the relay without waiting for its next poll.
     public func append(_ events: [EventEnvelope], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
+        // 8 parameters per event; PostgreSQL allows 65,535 per statement.
+        for start in stride(from: 0, to: events.count, by: Self.eventsPerStatement) {
+            try await insert(events[start..<min(start + Self.eventsPerStatement, events.count)], on: connection, logger: logger)
+        }
+        try await connection.query("SELECT pg_notify(\(MessagingSchema.notifyChannel(schema: schema)), '')", logger: logger)
+    }
+
+    static let eventsPerStatement = 1000
+
+    private func insert(_ events: ArraySlice<EventEnvelope>, on connection: PostgresConnection, logger: Logger) async throws {
         var bindings = PostgresBindings(capacity: events.count * 8)
         var rows: [String] = []
         for event in events {
@@ -25,7 +35,7 @@ public struct Outbox: Sendable {
             bindings.append(event.topic)
             bindings.append(event.aggregateID)
             bindings.append(event.type)
-            bindings.append(Int32(event.schemaVersion))
+            bindings.append(Int32(clamping: event.schemaVersion))
             bindings.append(event.correlationID)
             bindings.append(event.occurredAt)
             bindings.append(String(decoding: event.payload, as: UTF8.self))
@@ -35,6 +45,5 @@ public struct Outbox: Sendable {
             VALUES \(rows.joined(separator: ", "))
             """
         try await connection.query(PostgresQuery(unsafeSQL: insert, binds: bindings), logger: logger)
-        try await connection.query("SELECT pg_notify(\(MessagingSchema.notifyChannel(schema: schema)), '')", logger: logger)
     }
 }

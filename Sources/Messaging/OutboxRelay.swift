@@ -73,7 +73,7 @@ public final class OutboxRelay: Service, Sendable {
         var nextMaintenance = clock.now
         var failures = 0
         for await _ in wakeups {
-            while !Task.isCancelled {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 do {
                     let published = try await relayBatch()
                     failures = 0
@@ -83,7 +83,7 @@ public final class OutboxRelay: Service, Sendable {
                     logger.warning("outbox relay cannot publish; will retry", metadata: [
                         "schema": "\(configuration.schema)", "failures": "\(failures)", "error": "\(String(reflecting: error))",
                     ])
-                    let backoff = min(Duration.milliseconds(100) * (1 << min(failures, 10)), configuration.maxFailureBackoff)
+                    let backoff = min(Duration.milliseconds(100) * (1 << min(failures - 1, 10)), configuration.maxFailureBackoff)
                     try? await Task.sleep(for: backoff)
                     break
                 }

@@ -22,7 +22,9 @@ struct EventBusAssembly {
         client: PostgresClient, logger: Logger
     ) throws {
         guard let brokers = configuration.kafkaBrokers else {
-            let bus = InProcessEventBus()
+            // Consumers run inside the relay's publish, which holds a connection; the relays and
+            // their LISTENs hold two per schema. What is left is shared with HTTP requests.
+            let bus = InProcessEventBus(concurrency: max(1, min(8, (configuration.databasePoolSize - 2 * schemas.count) / 2)))
             for processor in processors { bus.register(processor) }
             services = schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: bus, logger: logger) }
             return

@@ -79,8 +79,10 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         configuration.databaseURL = environment["EMPORIUM_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let directory = environment["EMPORIUM_DATA_DIR"], !directory.isEmpty { configuration.dataDirectory = directory }
         if let size = environment["EMPORIUM_DB_POOL_SIZE"], !size.isEmpty {
-            guard let value = Int(size), (1...500).contains(value) else {
-                throw ConfigurationError("EMPORIUM_DB_POOL_SIZE must be an integer 1-500 (got '\(size)')")
+            // Each outbox relay holds a connection while it publishes and each LISTEN holds one,
+            // and the consumers and requests need theirs: fewer than 8 could starve them all.
+            guard let value = Int(size), (8...500).contains(value) else {
+                throw ConfigurationError("EMPORIUM_DB_POOL_SIZE must be an integer 8-500 (got '\(size)'): relays, LISTEN connections, consumers and requests share the pool")
             }
             configuration.databasePoolSize = value
         }

@@ -120,3 +120,14 @@ import Testing
         #expect(throws: EventDecodingError.self) { try envelope.encoded() }
     }
 }
+
+@Suite struct EventEnvelopeLimitsTests {
+    @Test func schemaVersionsOutsideTheStorableRangeAreRefused() throws {
+        let envelope = try EventEnvelope(StockDepleted(productId: "p", totals: StockTotals(onHand: 0, reserved: 0, available: 0)))
+        for version in ["0", "-1", "3000000000"] {
+            let text = String(decoding: try envelope.encoded(), as: UTF8.self).replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":\(version)")
+            let error = #expect(throws: EventDecodingError.self) { try EventEnvelope(encoded: Data(text.utf8)) }
+            #expect(error?.description.contains("schemaVersion \(version)") == true)
+        }
+    }
+}

@@ -85,3 +85,18 @@ import Testing
         #expect(!StockLevel.empty(ProductID()).isInStock)
     }
 }
+
+@Suite struct InventoryInputLimitsTests {
+    /// PostgreSQL's length() counts code points: a flag emoji is one Character but two of them.
+    @Test func lengthsAreCountedAsTheDatabaseCountsThem() {
+        let flags = String(repeating: "🇷🇺", count: 60)  // 60 characters, 120 code points
+        #expect(throws: EmporiumError.self) { try StockRules.warehouseName(flags) }
+        #expect((try? StockRules.warehouseName(String(repeating: "🇷🇺", count: 50))) != nil)
+    }
+
+    @Test func controlCharactersAreInputErrors() {
+        #expect(throws: EmporiumError.self) { try StockRules.warehouseName("Main\u{0}Store") }
+        #expect(throws: EmporiumError.self) { try StockRules.reason("broken\u{0}") }
+        #expect((try? StockRules.reason("damaged in transit")) == "damaged in transit")
+    }
+}

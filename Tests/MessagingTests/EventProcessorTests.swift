@@ -1,4 +1,5 @@
 import Contracts
+import Database
 import Foundation
 import Messaging
 import PostgresNIO
@@ -117,6 +118,64 @@ import Testing
             #expect(try await processor.process(try EventEnvelope(Ping(aggregate: "b", sequence: 1))) == .deadLettered)
             #expect(try await deadLetters.redrive(processors: []) == DeadLetters.RedriveResult(handled: 0, parkedAgain: 0, skipped: 1))
             #expect(try await deadLetters.list().count == 1)
+        }
+    }
+}
+
+@Suite(.timeLimit(.minutes(2))) struct EventProcessorEdgeTests {
+    /// NUL cannot be stored by PostgreSQL: the event is still parked (never left blocking its partition).
+    @Test func unstorableValuesAreParkedSanitized() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let processor = fixture.processor(client: client, maxAttempts: 1) { _ in true }
+            var event = try EventEnvelope(Ping(aggregate: "nul\u{0}agg", sequence: 1))
+            event.payload = Data(#"{"aggregate":"nul\u0000agg","sequence":1}"#.utf8)
+            #expect(try await processor.process(event) == .deadLettered)
+            let letter = try #require(try await DeadLetters(schema: MessagingFixture.schema, client: client, logger: fixture.logger).list().first)
+            #expect(letter.event.aggregateID == "nulagg")
+            let stored = try JSONSerialization.jsonObject(with: letter.event.payload) as? [String: String]
+            #expect(stored?["rawBase64"].flatMap { Data(base64Encoded: $0) } == event.payload)
+        }
+    }
+
+    /// The same type on another topic (a new contract version) is not this handler's business.
+    @Test func handlersAreChosenByTopicAndType() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let processor = fixture.processor(client: client)
+            var other = try EventEnvelope(Ping(aggregate: "a", sequence: 1))
+            other.topic = "emporium-test.ping.v2"
+            #expect(!processor.wants(other))
+            #expect(try await processor.process(other) == .ignored)
+            #expect(processor.topics == [Ping.topic])
+        }
+    }
+
+    @Test func largeAppendsAreSplitBelowTheParameterLimit() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            try await fixture.commit(try pings(["a"], perAggregate: 9000), client: client)
+            #expect(try await fixture.count(client, "SELECT count(*) FROM shop.outbox") == 9000)
+            let ids = try await client.query("SELECT min(id) FROM shop.outbox", logger: fixture.logger).decode(Int64.self).collectAll()
+            #expect(ids.count == 1)
+        }
+    }
+
+    @Test func redriveByIdFindsExactlyThoseLetters() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let failing = fixture.processor(client: client, maxAttempts: 1) { _ in true }
+            let processor = fixture.processor(client: client, maxAttempts: 1) { $0.sequence != 2 }
+            for sequence in 1...3 {
+                _ = try await failing.process(try EventEnvelope(Ping(aggregate: "a", sequence: sequence)))
+            }
+            let deadLetters = DeadLetters(schema: MessagingFixture.schema, client: client, logger: fixture.logger)
+            let all = try await deadLetters.list()
+            #expect(all.count == 3)
+            #expect(try await deadLetters.list(ids: [all[1].id]).map(\.id) == [all[1].id])
+            let result = try await deadLetters.redrive(ids: [all[1].id], processors: [processor])
+            #expect(result == DeadLetters.RedriveResult(handled: 1, parkedAgain: 0, skipped: 0))
+            #expect(try await deadLetters.list().map(\.id) == [all[0].id, all[2].id])
         }
     }
 }

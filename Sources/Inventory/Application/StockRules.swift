@@ -32,8 +32,10 @@ public enum StockRules {
     public static func reason(_ raw: String, field: String = "reason") throws -> String {
         let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw EmporiumError.badInput("an adjustment needs a reason", field: field) }
-        guard reason.count <= maximumReasonLength else {
-            throw EmporiumError.badInput("the reason must be at most \(maximumReasonLength) characters (got \(reason.count))", field: field)
+        try rejectControlCharacters(reason, field: field)
+        // Code points, as PostgreSQL's length() counts them (an emoji flag is one character but two).
+        guard reason.unicodeScalars.count <= maximumReasonLength else {
+            throw EmporiumError.badInput("the reason must be at most \(maximumReasonLength) characters (got \(reason.unicodeScalars.count))", field: field)
         }
         return reason
     }
@@ -57,10 +59,19 @@ public enum StockRules {
 
     public static func warehouseName(_ raw: String, field: String = "name") throws -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else {
+        try rejectControlCharacters(name, field: field)
+        guard (1...100).contains(name.unicodeScalars.count) else {
             throw EmporiumError.badInput("a warehouse name must be 1 to 100 characters", field: field)
         }
         return name
+    }
+
+    /// Control characters (NUL above all, which PostgreSQL text cannot hold) are refused as input
+    /// errors instead of failing in the database.
+    static func rejectControlCharacters(_ text: String, field: String) throws {
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw EmporiumError.badInput("control characters are not allowed", field: field)
+        }
     }
 
     /// Merges lines of the same product and sorts by product id: the order in which stores lock
