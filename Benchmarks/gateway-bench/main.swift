@@ -172,6 +172,6 @@ if !options.planningOnly {
     try await load("direct (catalog, then inventory _entities)", client, direct)
     try await load("through the gateway", client, throughGateway)
     try await load("direct again (drift check)", client, direct)
-    try await client.shutdown()
+    try await client.shutdown().get()  // top-level code picks the future-returning overload
 }
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores")

@@ -14,8 +14,22 @@ import ServiceLifecycle
 public enum GatewayServer {
     public static func serve(configuration: RuntimeConfiguration, registry: PrometheusCollectorRegistry?, logger: Logger) async throws {
         logger.info("starting emporium (gateway)", metadata: ["subgraphs": "\(configuration.subgraphs.map { "\($0.name)=\($0.url)" })"])
+        // A client of its own that fails fast when a subgraph refuses connections (the shared one
+        // keeps retrying until the request times out), 32 keep-alive connections per subgraph.
+        let client = HTTPSubgraphTransport.makeHTTPClient(connectionsPerSubgraph: 32)
+        do {
+            try await serve(configuration: configuration, client: client, registry: registry, logger: logger)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        logger.info("emporium gateway stopped")
+    }
+
+    static func serve(configuration: RuntimeConfiguration, client: HTTPClient, registry: PrometheusCollectorRegistry?, logger: Logger) async throws {
         let transport = HTTPSubgraphTransport(
-            client: .shared, urls: Dictionary(configuration.subgraphs.map { ($0.name, $0.url) }, uniquingKeysWith: { _, last in last }))
+            client: client, urls: Dictionary(configuration.subgraphs.map { ($0.name, $0.url) }, uniquingKeysWith: { _, last in last }))
         let supergraph = try await GatewayAssembly.supergraph(configuration: configuration, transport: transport, logger: logger)
         let gateway = FederationGateway(supergraph: supergraph, transport: transport, logger: logger)
         let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
@@ -32,6 +46,5 @@ public enum GatewayServer {
             logger: logger
         )
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        logger.info("emporium gateway stopped")
     }
 }

@@ -41,9 +41,15 @@ struct Compose: AsyncParsableCommand {
     func composeSupergraph() async throws -> Supergraph {
         guard !subgraphs.isEmpty else { return try Supergraph.compose(GatewayAssembly.builtInSubgraphs) }
         let locations = try SubgraphLocation.parseList(subgraphs.joined(separator: ","), variable: "--subgraph")
-        let transport = HTTPSubgraphTransport(client: .shared)
-        let sdls = try await SubgraphSDLFetcher.fetchAll(locations.map { ($0.name, Optional($0.url)) }, through: transport)
-        return try Supergraph.compose(sdls)
+        let client = HTTPSubgraphTransport.makeHTTPClient()
+        do {
+            let sdls = try await SubgraphSDLFetcher.fetchAll(locations.map { ($0.name, Optional($0.url)) }, through: HTTPSubgraphTransport(client: client))
+            try await client.shutdown()
+            return try Supergraph.compose(sdls)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
     }
 }
 
