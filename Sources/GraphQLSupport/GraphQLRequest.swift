@@ -30,27 +30,27 @@ extension GraphQLRequest {
     /// The largest request body accepted, so that a client cannot make the server buffer gigabytes.
     public static let maximumBodyBytes = 1 << 20
 
-    private struct Body: Decodable {
-        let query: String?
-        let operationName: String?
-        let variables: [String: Map]?
-    }
-
     /// Reads a POST body. `contentType` is the request's Content-Type header.
     public static func decodePOST(body: Data, contentType: String?) throws -> GraphQLRequest {
         let mediaType = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         switch mediaType {
         case "application/json", "application/graphql+json", "":
-            let decoded: Body
-            do {
-                decoded = try JSONDecoder().decode(Body.self, from: body)
-            } catch {
-                throw GraphQLRequestError.badRequest("the request body is not valid JSON of the form {\"query\": \"...\", \"variables\": {...}, \"operationName\": \"...\"}")
+            // JSONMap rather than JSONDecoder: decoding `Map` through Codable is slow, and it would
+            // turn every integer variable into a floating-point number.
+            let malformed = GraphQLRequestError.badRequest("the request body is not valid JSON of the form {\"query\": \"...\", \"variables\": {...}, \"operationName\": \"...\"}")
+            guard let object = (try? JSONMap.parse(body))?.dictionary else { throw malformed }
+            func optional(_ key: String) -> Map? {
+                guard let value = object[key], !value.isNull, !value.isUndefined else { return nil }
+                return value
             }
-            guard let query = decoded.query, !query.isEmpty else {
+            if let query = optional("query"), query.string == nil { throw malformed }
+            if let name = optional("operationName"), name.string == nil { throw malformed }
+            if let variables = optional("variables"), variables.dictionary == nil { throw malformed }
+            guard let query = optional("query")?.string, !query.isEmpty else {
                 throw GraphQLRequestError.badRequest("the request body has no 'query' string")
             }
-            return GraphQLRequest(query: query, operationName: decoded.operationName, variables: decoded.variables ?? [:])
+            let variables = optional("variables")?.dictionary.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, $0.value) }) } ?? [:]
+            return GraphQLRequest(query: query, operationName: optional("operationName")?.string, variables: variables)
         case "application/graphql":
             guard let query = String(data: body, encoding: .utf8), !query.isEmpty else {
                 throw GraphQLRequestError.badRequest("the request body is empty or not UTF-8")
@@ -68,11 +68,10 @@ extension GraphQLRequest {
         }
         var variables: [String: Map] = [:]
         if let text = parameters["variables"], !text.isEmpty {
-            do {
-                variables = try JSONDecoder().decode([String: Map].self, from: Data(text.utf8))
-            } catch {
+            guard let object = (try? JSONMap.parse(Data(text.utf8)))?.dictionary else {
                 throw GraphQLRequestError.badRequest("the 'variables' parameter is not a JSON object")
             }
+            variables = Dictionary(uniqueKeysWithValues: object.map { ($0.key, $0.value) })
         }
         let name = parameters["operationName"].flatMap { $0.isEmpty ? nil : $0 }
         return GraphQLRequest(query: query, operationName: name, variables: variables)

@@ -88,6 +88,14 @@ enum ResponseJSON {
     }
 
     static func writeString(_ value: String, into out: inout String) {
+        // Most strings need no escaping: append them whole (per-scalar appends dominated the
+        // gateway's serialization time).
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += value
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -14,6 +14,14 @@ import Testing
         #expect(request.variables["n"] == .number(3))
         let raw = try GraphQLRequest.decodePOST(body: Data("{ a }".utf8), contentType: "application/graphql")
         #expect(raw.query == "{ a }")
+        // Integers stay integers, and JSON nulls mean "absent".
+        let typed = try GraphQLRequest.decodePOST(body: Data(#"{"query":"{ a }","operationName":null,"variables":{"n":7,"f":1.5,"z":null}}"#.utf8), contentType: nil)
+        #expect(typed.operationName == nil)
+        #expect(typed.variables["n"]?.int == 7)
+        #expect(typed.variables["f"]?.double == 1.5)
+        #expect(typed.variables["z"] == .null)
+        let noVariables = try GraphQLRequest.decodePOST(body: Data(#"{"query":"{ a }","variables":null}"#.utf8), contentType: nil)
+        #expect(noVariables.variables.isEmpty)
     }
 
     @Test(arguments: [
@@ -21,6 +29,10 @@ import Testing
         (#"{"variables":{}}"#, "application/json", 400),
         (#"{"query":""}"#, "application/json", 400),
         (#"{"query":"{ a }"}"#, "text/plain", 415),
+        (#"{"query":5}"#, "application/json", 400),
+        (#"{"query":"{ a }","variables":[1]}"#, "application/json", 400),
+        (#"{"query":"{ a }","operationName":7}"#, "application/json", 400),
+        (#"["query"]"#, "application/json", 400),
     ])
     func badBodiesAreClientErrors(body: String, contentType: String, status: Int) {
         #expect {
