@@ -137,3 +137,23 @@ import Testing
         }
     }
 }
+
+@Suite struct StockOwnershipTests {
+    /// The seller is checked again under the product's row lock: a change of seller that lands
+    /// between the permission check and the movement cannot be raced.
+    @Test func theStoreRechecksTheOwnerUnderTheLock() async throws {
+        try await Harness.run { harness in
+            let id = try await harness.createProduct(seller: TestUsers.otherSeller)
+            let movement = StockMovement(
+                productID: id, warehouseID: Warehouse.defaultID, onHandDelta: 5, reservedDelta: 0, reason: .received,
+                actor: TestUsers.seller.userID.rawValue)
+            let error = await #expect(throws: EmporiumError.self) {
+                try await harness.stockStore.apply(movement, at: Date(), owner: TestUsers.seller.userID)
+            }
+            #expect(error?.code == .forbidden)
+            let level = try await harness.stockStore.apply(movement, at: Date(), owner: TestUsers.otherSeller.userID)
+            #expect(level.available == 5)
+            #expect(try await harness.stockStore.apply(movement, at: Date(), owner: nil).available == 10)  // admins
+        }
+    }
+}

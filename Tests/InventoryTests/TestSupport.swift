@@ -34,7 +34,7 @@ final class CountingStockStore: StockStore {
         levelQueries.withLock { $0 += 1 }
         return try await inner.stockLevels(productIDs: productIDs)
     }
-    func apply(_ movement: StockMovement, at: Date) async throws -> StockLevel { try await inner.apply(movement, at: at) }
+    func apply(_ movement: StockMovement, at: Date, owner: UserID?) async throws -> StockLevel { try await inner.apply(movement, at: at, owner: owner) }
     func setLowStockThreshold(_ threshold: Int, productID: ProductID) async throws -> StockLevel {
         try await inner.setLowStockThreshold(threshold, productID: productID)
     }

@@ -45,7 +45,7 @@ public struct StockKeeper: Sendable {
         return try await stock.apply(StockMovement(
             productID: productID, warehouseID: warehouseID ?? Warehouse.defaultID, onHandDelta: try StockRules.quantity(quantity),
             reservedDelta: 0, reason: .received, actor: caller.userID.rawValue
-        ), at: clock.now())
+        ), at: clock.now(), owner: Self.ownerToCheck(caller))
     }
 
     /// Corrects on-hand units (count differences, damage, returns). Refused when it would leave
@@ -57,7 +57,7 @@ public struct StockKeeper: Sendable {
         return try await stock.apply(StockMovement(
             productID: productID, warehouseID: warehouseID ?? Warehouse.defaultID, onHandDelta: delta, reservedDelta: 0,
             reason: .adjusted, note: reason, actor: caller.userID.rawValue
-        ), at: clock.now())
+        ), at: clock.now(), owner: Self.ownerToCheck(caller))
     }
 
     public func setLowStockThreshold(productID: ProductID, threshold: Int, by principal: Principal?) async throws -> StockLevel {
@@ -125,6 +125,11 @@ public struct StockKeeper: Sendable {
             throw InventoryErrors.unknownProduct(productID)
         }
         return try Permissions.requireOwner(caller, owner: product.sellerID, what: "products' stock")
+    }
+
+    /// Sellers are checked again under the product's row lock; admins act on any product.
+    static func ownerToCheck(_ caller: Principal) -> UserID? {
+        caller.isAdmin ? nil : caller.userID
     }
 
     /// Reservation times are kept to the millisecond so that they survive the round trip through

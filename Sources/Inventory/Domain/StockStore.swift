@@ -16,8 +16,10 @@ public protocol StockStore: Sendable {
     /// Batched (one query for any number of ids); unknown ids are absent.
     func stockLevels(productIDs: [ProductID]) async throws -> [ProductID: StockLevel]
 
-    /// Applies a receipt or an adjustment and returns the product's stock after it.
-    func apply(_ movement: StockMovement, at: Date) async throws -> StockLevel
+    /// Applies a receipt or an adjustment and returns the product's stock after it. With
+    /// `owner`, the product must (still) belong to that seller when its row is locked, else
+    /// `FORBIDDEN`: a seller change arriving from the catalog meanwhile cannot be raced.
+    func apply(_ movement: StockMovement, at: Date, owner: UserID?) async throws -> StockLevel
     func setLowStockThreshold(_ threshold: Int, productID: ProductID) async throws -> StockLevel
 }
 

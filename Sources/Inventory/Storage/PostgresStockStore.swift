@@ -50,13 +50,16 @@ public struct PostgresStockStore: StockStore {
         }
     }
 
-    public func apply(_ movement: StockMovement, at: Date) async throws -> StockLevel {
+    public func apply(_ movement: StockMovement, at: Date, owner: UserID?) async throws -> StockLevel {
         let logger = logger
         do {
             return try await client.transaction(logger: logger) { connection in
                 let id = movement.productID
                 guard let product = try await StockSQL.lockProducts([id], on: connection, logger: logger)[id] else {
                     throw InventoryErrors.unknownProduct(id)
+                }
+                if let owner, product.sellerID != owner {
+                    throw EmporiumError(.forbidden, "you may only change your own products' stock")
                 }
                 // Archived products take no new units; adjustments stay possible, to write off
                 // what is left.
