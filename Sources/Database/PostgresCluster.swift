@@ -83,8 +83,10 @@ public actor PostgresCluster {
             case .stopping(let task):
                 await task.value
             case .stopped:
-                // The task records the outcome itself, so the state never lags behind a finished
-                // task (a concurrent stop() must not spin on a completed start).
+                // An unstructured task on purpose: concurrent start() and stop() callers await
+                // this one start rather than each running pg_ctl. It is awaited right below and
+                // records the outcome itself, so the state never lags behind a finished task
+                // (a concurrent stop() must not spin on a completed start).
                 let task = Task {
                     do {
                         let endpoint = try await self.performStart()
@@ -115,6 +117,7 @@ public actor PostgresCluster {
             case .starting(let task):
                 _ = try? await task.value
             case .running:
+                // Shared by concurrent stop() callers, who all await this one stop.
                 let task = Task {
                     await self.performStop()
                     self.state = .stopped

@@ -22,6 +22,7 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
     /// The value for `key`, or `nil` when the batch function did not return it.
     public func load(_ key: Key) async throws -> Value? {
         if let task = cache[key] { return try await task.value }
+        // A task per key, so concurrent loads of the same key join it; awaited right below.
         let task = Task<Value?, any Error> { try await self.enqueue(key) }
         cache[key] = task
         return try await task.value
@@ -38,6 +39,7 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
 
     /// Seeds the cache with values already at hand (for example the items of a list just read).
     public func prime(_ key: Key, _ value: Value) {
+        // An already finished task: the cache holds tasks so loads in flight can be joined.
         if cache[key] == nil { cache[key] = Task { value } }
     }
 
@@ -47,6 +49,8 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
             pendingContinuations[key, default: []].append(continuation)
             if !dispatchScheduled {
                 dispatchScheduled = true
+                // Fire and forget, on purpose: the batch must run outside any one caller, which
+                // waits in its continuation; it lives only until the batch is answered.
                 Task { await self.dispatchWhenSettled() }
             }
         }

@@ -6,7 +6,8 @@ import Synchronization
 /// Two generations: lookups promote from the old to the new one; when the new one is full it
 /// becomes the old one. Bounded at twice `capacity`, O(1), and close to LRU in effect.
 final class DocumentCache: Sendable {
-    /// AST nodes are immutable once parsed; they are only read after insertion.
+    /// Safe to share: GraphQLSwift's AST is made of classes that are not marked `Sendable`, but
+    /// a document is never mutated after parsing and validation, and is only read afterwards.
     struct Entry: @unchecked Sendable {
         let document: Document
     }

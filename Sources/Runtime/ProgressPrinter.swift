@@ -1,13 +1,13 @@
 import Foundation
+import Synchronization
 
 /// Progress for long commands: a redrawn bar on a terminal, plain lines (every 10%) otherwise,
 /// so that logs in CI stay readable.
-public final class ProgressPrinter: @unchecked Sendable {
-    // Called from one task at a time (the seeder's loop); the lock only guards against misuse.
-    private let lock = NSLock()
+public final class ProgressPrinter: Sendable {
     private let total: Int
     private let isTerminal = isatty(STDOUT_FILENO) != 0
-    private var lastDecile = -1
+    /// The last decile printed (plain output); called from the seeder's progress callback.
+    private let lastDecile = Mutex(-1)
     private let started = Date()
 
     public init(total: Int) {
@@ -15,8 +15,6 @@ public final class ProgressPrinter: @unchecked Sendable {
     }
 
     public func update(_ done: Int) {
-        lock.lock()
-        defer { lock.unlock() }
         let fraction = min(Double(done) / Double(total), 1)
         let rate = Double(done) / max(Date().timeIntervalSince(started), 0.001)
         if isTerminal {
@@ -27,8 +25,11 @@ public final class ProgressPrinter: @unchecked Sendable {
             fflush(nil)
         } else {
             let decile = Int(fraction * 10)
-            guard decile != lastDecile else { return }
-            lastDecile = decile
+            let isNew = lastDecile.withLock { last in
+                defer { last = decile }
+                return last != decile
+            }
+            guard isNew else { return }
             print(String(format: "progress: %d/%d (%.0f%%), %.0f rows/s", done, total, fraction * 100, rate))
             fflush(nil)
         }

@@ -17,6 +17,8 @@ actor InFlightRequests {
             sharedCount += 1
             return try await task.value
         }
+        // Not the caller's own task: see the type's comment (a cancelled first caller must not
+        // fail the others). Awaited here, and gone when the request is.
         let task = Task { try await operation() }
         running[key] = task
         defer { running[key] = nil }
