@@ -2,6 +2,7 @@ import Foundation
 import GraphQL
 import GraphQLSupport
 import HTTPTypes
+import Synchronization
 import Testing
 @testable import Gateway
 
@@ -69,9 +70,12 @@ struct GatewayProtectionTests {
 
     @Test("identical queries in flight share one subgraph request")
     func deduplication() async throws {
+        // The subgraph answers only when released, so both client requests are surely in flight
+        // together, however slowly a loaded machine schedules them.
+        let released = Atomic(false)
         let transport = RecordingTransport([
             "products": { request in
-                try await Task.sleep(for: .milliseconds(300))
+                while !released.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
                 return try await Self.products(request)
             },
         ])
@@ -79,6 +83,12 @@ struct GatewayProtectionTests {
         let request = GraphQLSupport.GraphQLRequest(query: "{ topProducts { name } }")
         async let first = gateway.execute(request, info: GraphQLRequestInfo(principal: nil))
         async let second = gateway.execute(request, info: GraphQLRequestInfo(principal: nil))
+        // Wait (bounded) until the second request has joined the first's fetch, or has made its own.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await gateway.deduplicatedFetchCount == 0, transport.requests.count < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        released.store(true, ordering: .releasing)
         let outcomes = await [first, second]
         #expect(outcomes.allSatisfy { $0.result.data == ["topProducts": [["name": "A"]]] })
         #expect(transport.requests.count == 1)
