@@ -68,6 +68,7 @@ let package = Package(
             dependencies: [
                 "EmporiumCore",
                 "Identity",
+                "Caching",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Graphiti", package: "Graphiti"),
                 .product(name: "Hummingbird", package: "hummingbird"),

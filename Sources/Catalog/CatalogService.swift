@@ -41,7 +41,7 @@ public struct CatalogService: Sendable {
         endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), resolver: CatalogResolver(), logger: logger) { info in
             CatalogContext(
                 principal: info.principal, catalog: catalog, clientKey: info.clientKey,
-                responseHeaders: info.responseHeaders, searchAdmission: searchAdmission
+                responseHeaders: info.responseHeaders, responseTags: info.responseTags, searchAdmission: searchAdmission
             )
         }
     }

@@ -12,16 +12,19 @@ public struct GraphQLRequestInfo: Sendable {
     public var clientKey: String
     /// Headers resolvers want on the response.
     public var responseHeaders: ResponseHeaders
+    /// What the answer is built from, for the response cache.
+    public var responseTags: ResponseTags
 
     public init(
         principal: Principal?, headers: HTTPFields = [:], isReadOnly: Bool = false, clientKey: String? = nil,
-        responseHeaders: ResponseHeaders = ResponseHeaders()
+        responseHeaders: ResponseHeaders = ResponseHeaders(), responseTags: ResponseTags = ResponseTags()
     ) {
         self.principal = principal
         self.headers = headers
         self.isReadOnly = isReadOnly
         self.clientKey = clientKey ?? principal.map { "user:\($0.userID.rawValue)" } ?? "ip:unknown"
         self.responseHeaders = responseHeaders
+        self.responseTags = responseTags
     }
 }
 
@@ -38,10 +41,14 @@ public struct GraphQLOutcome: Sendable {
 
     public let kind: Kind
     public let result: GraphQLResult
+    /// How long the answer may be served from the response cache to anonymous clients; `nil`
+    /// when it must not be cached. Only executors that know a cache policy set it (the gateway).
+    public var cacheMaxAge: Duration?
 
-    public init(kind: Kind, result: GraphQLResult) {
+    public init(kind: Kind, result: GraphQLResult, cacheMaxAge: Duration? = nil) {
         self.kind = kind
         self.result = result
+        self.cacheMaxAge = cacheMaxAge
     }
 }
 

@@ -22,12 +22,19 @@ public struct GraphQLHTTP: Sendable {
     let clients: ClientIdentification
     let logger: Logger
     let explorerTitle: String
+    /// Answers for anonymous clients (the public endpoint). Without one, the endpoint reports
+    /// the answer's tags in the `Emporium-Cache-Tags` header instead, for a gateway's cache.
+    let responseCache: ResponseCache?
+
+    /// The response header that says whether the response cache answered (`hit`) or not (`miss`).
+    public static let cacheStatusHeader = "Emporium-Cache"
 
     public init(
         executor: any GraphQLExecutor, tokens: TokenService?, clients: ClientIdentification = ClientIdentification(),
-        logger: Logger, explorerTitle: String = "Emporium GraphQL"
+        responseCache: ResponseCache? = nil, logger: Logger, explorerTitle: String = "Emporium GraphQL"
     ) {
         self.executor = executor
+        self.responseCache = responseCache
         self.tokens = tokens
         self.clients = clients
         self.logger = logger
@@ -69,6 +76,22 @@ public struct GraphQLHTTP: Sendable {
             return Self.errorResponse(status: 400, code: "BAD_REQUEST", message: "the request could not be read", graphQLMediaType: useGraphQLMediaType)
         }
 
+        // Anonymous answers may come from the cache; an Authorization header (even an invalid
+        // one, which then answers 401 below) bypasses it.
+        let cacheKey = responseCache != nil && request.headers[.authorization] == nil ? ResponseCache.Key(graphQLRequest) : nil
+        var cachePosition: UInt64?
+        if let responseCache, let cacheKey {
+            switch await responseCache.lookup(cacheKey) {
+            case .hit(let body, let age):
+                var response = Self.response(body, status: .ok, graphQLMediaType: useGraphQLMediaType)
+                response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "hit"
+                response.headers[.age] = String(age.components.seconds)
+                return response
+            case .miss(let position):
+                cachePosition = position
+            }
+        }
+
         let principal: Principal?
         do {
             principal = try await tokens?.principal(fromAuthorization: request.headers[.authorization])
@@ -89,9 +112,18 @@ public struct GraphQLHTTP: Sendable {
         case .requestError: status = useGraphQLMediaType ? .badRequest : .ok
         case .executed: break
         }
-        var response = Self.encode(outcome.result, status: status, graphQLMediaType: useGraphQLMediaType)
+        let body = ByteBuffer(data: ResponseJSON.encode(outcome.result))
+        var response = Self.response(body, status: status, graphQLMediaType: useGraphQLMediaType)
         if outcome.kind == .methodNotAllowed { response.headers[.allow] = "POST" }
         for field in info.responseHeaders.all { response.headers[field.name] = field.value }
+        if let responseCache, let cacheKey {
+            response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "miss"
+            if let cachePosition, let maxAge = outcome.cacheMaxAge, outcome.kind == .executed, outcome.result.errors.isEmpty {
+                await responseCache.store(cacheKey, body: body, tags: info.responseTags.all, maxAge: maxAge, since: cachePosition)
+            }
+        } else if responseCache == nil, let tags = info.responseTags.headerValue {
+            response.headers[HTTPField.Name(ResponseTags.headerName)!] = tags
+        }
         return response
     }
 
@@ -100,10 +132,13 @@ public struct GraphQLHTTP: Sendable {
     }
 
     static func encode(_ result: GraphQLResult, status: HTTPResponse.Status, graphQLMediaType: Bool) -> Response {
-        let data = ResponseJSON.encode(result)
+        response(ByteBuffer(data: ResponseJSON.encode(result)), status: status, graphQLMediaType: graphQLMediaType)
+    }
+
+    static func response(_ body: ByteBuffer, status: HTTPResponse.Status, graphQLMediaType: Bool) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = graphQLMediaType ? "\(graphQLResponseMediaType); charset=utf-8" : "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
     public static func errorResponse(status: Int, code: String, message: String, graphQLMediaType: Bool, headers extra: HTTPFields = [:]) -> Response {

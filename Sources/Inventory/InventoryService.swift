@@ -43,7 +43,7 @@ public struct InventoryService: Sendable {
         let keeper = StockKeeper(stock: stock, reservations: reservations, clock: clock, reservationTTL: try StockRules.ttl(reservationTTL, field: "reservationTTL"))
         self.keeper = keeper
         endpoint = SchemaEndpoint(schema: try InventorySchema.build(), resolver: InventoryResolver(), logger: logger) { info in
-            InventoryContext(principal: info.principal, keeper: keeper)
+            InventoryContext(principal: info.principal, keeper: keeper, responseTags: info.responseTags)
         }
         eventHandlers = InventoryEventHandlers.make()
         expiry = ReservationExpiry(reservations: reservations, clock: clock, interval: expiryInterval, logger: logger)

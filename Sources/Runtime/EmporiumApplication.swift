@@ -67,15 +67,18 @@ public enum EmporiumApplication {
         postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
         services names: [ServiceName] = ServiceName.allCases, configuration: RuntimeConfiguration = RuntimeConfiguration(),
         searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, clients: ClientIdentification = ClientIdentification(),
-        logger: Logger
+        responseCache: ResponseCache? = nil, logger: Logger
     ) throws -> Router<EmporiumRequestContext> {
         let services = try Services(names, postgres: postgres, searchAdmission: searchAdmission, cache: cache, configuration: configuration, logger: logger)
-        return try router(services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients, logger: logger)
+        return try router(
+            services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients,
+            responseCache: responseCache, logger: logger)
     }
 
+    /// `responseCache` serves the public endpoint's anonymous answers when it is the gateway.
     static func router(
         _ services: Services, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
-        clients: ClientIdentification, logger: Logger
+        clients: ClientIdentification, responseCache: ResponseCache?, logger: Logger
     ) throws -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
@@ -90,11 +93,11 @@ public enum EmporiumApplication {
         for (name, endpoint) in endpoints {
             GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router, path: RouterPath("/subgraphs/\(name)/graphql"))
         }
-        let publicEndpoint: (any GraphQLExecutor)? = endpoints.count > 1
-            ? try GatewayAssembly.inProcess(endpoints, logger: logger)
-            : endpoints.values.first
-        if let publicEndpoint {
-            GraphQLHTTP(executor: publicEndpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router)
+        if endpoints.count > 1 {
+            let gateway = try GatewayAssembly.inProcess(endpoints, logger: logger)
+            GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, logger: logger).addRoutes(to: router)
+        } else if let endpoint = endpoints.values.first {
+            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router)
         }
         OperationalRoutes(postgres: postgres, registry: registry, poolSize: poolSize, logger: logger).add(to: router)
         return router
@@ -110,6 +113,15 @@ public enum EmporiumApplication {
         let redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
         let mode: RateLimiterFailureMode = configuration.rateLimitFailClosed ? .closed(retryAfter: .seconds(1)) : .open
         return (RedisRateLimiter(client: redis, failureMode: mode, logger: logger), RedisCache(client: redis, keyPrefix: "emporium:cache:"), redis)
+    }
+
+    /// Where this process invalidates response-cache tags and checks cached answers: Redis when
+    /// configured (shared with the gateways); in memory on the single node, whose gateway is in
+    /// the process; nowhere for one service without Redis (no cache could use it).
+    static func tagInvalidation(_ configuration: RuntimeConfiguration, redis: RedisClient?, services: [ServiceName]) -> (any TagInvalidation)? {
+        guard configuration.responseCacheEnabled else { return nil }
+        if let redis { return RedisTagInvalidation(client: redis) }
+        return services.count > 1 ? InMemoryTagInvalidation() : nil
     }
 
     /// The whole process: the PostgreSQL client, migrations, then relays, consumers and
@@ -130,12 +142,16 @@ public enum EmporiumApplication {
         let services = try Services(
             names, postgres: client, searchAdmission: admission, cache: configuration.cacheEnabled ? cache : nil,
             configuration: configuration, logger: logger)
+        let invalidation = tagInvalidation(configuration, redis: redis, services: names)
+        let responseCache = invalidation.map {
+            ResponseCache(invalidation: $0, maximumBytes: configuration.responseCacheBytes, logger: logger)
+        }
         let router = try router(
             services, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
-            clients: ClientIdentification(trustedProxies: configuration.trustedProxies), logger: logger)
+            clients: ClientIdentification(trustedProxies: configuration.trustedProxies), responseCache: responseCache, logger: logger)
         let events = try EventBusAssembly(
             configuration: configuration, schemas: services.schemas, processors: services.processors(client: client, logger: logger),
-            client: client, logger: logger)
+            invalidation: invalidation, client: client, logger: logger)
 
         // Services start in this order and stop in reverse: stores first, then the event flow
         // and jobs (held until the schema is current), the HTTP server last.

@@ -1,3 +1,4 @@
+import Caching
 import Contracts
 import Kafka
 import Logging
@@ -17,23 +18,28 @@ struct EventBusAssembly {
     /// - Parameters:
     ///   - schemas: the schemas whose outboxes this process relays.
     ///   - processors: the consumers this process runs.
+    ///   - invalidation: where the relays invalidate response-cache tags of committed events.
     init(
         configuration: RuntimeConfiguration, schemas: [String], processors: [EventProcessor],
-        client: PostgresClient, logger: Logger
+        invalidation: (any TagInvalidation)? = nil, client: PostgresClient, logger: Logger
     ) throws {
+        func relayed(_ publisher: any EventPublisher) -> any EventPublisher {
+            guard let invalidation else { return publisher }
+            return CacheInvalidatingPublisher(inner: publisher, invalidation: invalidation, tags: GatewayAssembly.invalidatedTags(by:), logger: logger)
+        }
         guard let brokers = configuration.kafkaBrokers else {
             // Consumers run inside the relay's publish, which holds a connection; the relays and
             // their LISTENs hold two per schema. What is left is shared with HTTP requests.
             let bus = InProcessEventBus(concurrency: max(1, min(8, (configuration.databasePoolSize - 2 * schemas.count) / 2)))
             for processor in processors { bus.register(processor) }
-            services = schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: bus, logger: logger) }
+            services = schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: relayed(bus), logger: logger) }
             return
         }
         let kafka = try KafkaConfiguration(bootstrapServers: brokers)
         let producer = KafkaProducer(configuration: kafka, logger: logger)
         let publisher = KafkaEventPublisher(producer: producer)
         services = [producer]
-        services += schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: publisher, logger: logger) }
+        services += schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: relayed(publisher), logger: logger) }
         services += processors.map { KafkaEventConsumer(processor: $0, kafka: kafka, logger: logger) }
         let partitions = Int32(configuration.kafkaTopicPartitions)
         let replication = Int16(configuration.kafkaReplicationFactor)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Catalog
+import Contracts
 import Foundation
 import Gateway
 import GraphQLSupport
@@ -15,11 +16,21 @@ public enum GatewayAssembly {
         [SubgraphSDL(name: "catalog", sdl: CatalogSchema.sdl), SubgraphSDL(name: "inventory", sdl: InventorySchema.sdl)]
     }
 
+    /// The gateway's settings: the built-in services' cacheable root fields, defaults otherwise.
+    static var configuration: GatewayConfiguration {
+        GatewayConfiguration(cacheableRootFields: CatalogCacheTags.maxAges.merging(InventoryCacheTags.maxAges) { first, _ in first })
+    }
+
+    /// The response-cache tags a committed event of any built-in service invalidates.
+    @Sendable static func invalidatedTags(by event: EventEnvelope) -> [String] {
+        CatalogCacheTags.invalidated(by: event) + InventoryCacheTags.invalidated(by: event)
+    }
+
     /// The single node's gateway: calls the in-process subgraph endpoints directly.
     static func inProcess(_ endpoints: [String: any GraphQLExecutor], logger: Logger) throws -> FederationGateway {
         let subgraphs = builtInSubgraphs.filter { endpoints[$0.name] != nil }
         let supergraph = try Supergraph.compose(subgraphs)
-        return FederationGateway(supergraph: supergraph, transport: InProcessSubgraphTransport(endpoints), logger: logger)
+        return FederationGateway(supergraph: supergraph, transport: InProcessSubgraphTransport(endpoints), configuration: configuration, logger: logger)
     }
 
     /// The supergraph of a gateway process: from the file `EMPORIUM_SUPERGRAPH` when set, else

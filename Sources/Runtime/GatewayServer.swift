@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Caching
 import Foundation
 import Gateway
 import GraphQLSupport
@@ -6,6 +7,7 @@ import Hummingbird
 import Identity
 import Logging
 import Prometheus
+import Redis
 import ServiceLifecycle
 
 /// `emporium serve gateway`: the federation gateway of the distributed topology. It has no
@@ -31,17 +33,30 @@ public enum GatewayServer {
         let transport = HTTPSubgraphTransport(
             client: client, urls: Dictionary(configuration.subgraphs.map { ($0.name, $0.url) }, uniquingKeysWith: { _, last in last }))
         let supergraph = try await GatewayAssembly.supergraph(configuration: configuration, transport: transport, logger: logger)
-        let gateway = FederationGateway(supergraph: supergraph, transport: transport, logger: logger)
+        let gateway = FederationGateway(supergraph: supergraph, transport: transport, configuration: GatewayAssembly.configuration, logger: logger)
         let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
+        // The response cache needs the services' invalidations, which only Redis carries here.
+        var services: [any Service] = []
+        var responseCache: ResponseCache?
+        if configuration.responseCacheEnabled, let url = configuration.redisURL {
+            let redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
+            services.append(redis)
+            responseCache = ResponseCache(invalidation: RedisTagInvalidation(client: redis), maximumBytes: configuration.responseCacheBytes, logger: logger)
+        } else if configuration.responseCacheEnabled {
+            logger.info("response cache off: it needs EMPORIUM_REDIS_URL (shared with the services) in the distributed topology")
+        }
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
-        GraphQLHTTP(executor: gateway, tokens: tokens, clients: ClientIdentification(trustedProxies: configuration.trustedProxies), logger: logger)
-            .addRoutes(to: router)
+        GraphQLHTTP(
+            executor: gateway, tokens: tokens, clients: ClientIdentification(trustedProxies: configuration.trustedProxies),
+            responseCache: responseCache, logger: logger
+        ).addRoutes(to: router)
         OperationalRoutes(postgres: nil, registry: registry, poolSize: 0, logger: logger).add(to: router)
         let host = configuration.host
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "emporium-gateway"),
+            services: services,
             onServerRunning: { channel in EmporiumServer.announce(host: host, port: channel.localAddress?.port ?? 0) },
             logger: logger
         )

@@ -31,6 +31,11 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     /// Bounds of the in-memory cache (single node).
     public var cacheEntries: Int = 100_000
     public var cacheBytes: Int = 256 * 1024 * 1024
+    /// Serve anonymous answers of the public endpoint from the response cache (single node; a
+    /// gateway process only with `redisURL`, where the services invalidate).
+    public var responseCacheEnabled: Bool = true
+    /// Memory for cached answers, per process.
+    public var responseCacheBytes: Int = 64 * 1024 * 1024
     /// `host:port` list: events travel through Kafka; nil keeps them in process (single node only).
     public var kafkaBrokers: [String]?
     /// Partitions and replication of the topics `emporium` creates when they are missing.
@@ -122,6 +127,15 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
                 throw ConfigurationError("EMPORIUM_CACHE_MEMORY_MB must be an integer 1-65536 (got '\(megabytes)')")
             }
             configuration.cacheBytes = value * 1024 * 1024
+        }
+        if let responseCache = environment["EMPORIUM_RESPONSE_CACHE"], !responseCache.isEmpty {
+            guard let value = Bool(responseCache.lowercased()) else {
+                throw ConfigurationError("EMPORIUM_RESPONSE_CACHE must be true or false (got '\(responseCache)')")
+            }
+            configuration.responseCacheEnabled = value
+        }
+        if let megabytes = try integer(environment, "EMPORIUM_RESPONSE_CACHE_MEMORY_MB", in: 1...65_536) {
+            configuration.responseCacheBytes = megabytes * 1024 * 1024
         }
         if let brokers = environment["EMPORIUM_KAFKA_BROKERS"], !brokers.isEmpty {
             let list = brokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

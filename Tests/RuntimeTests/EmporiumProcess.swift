@@ -61,16 +61,25 @@ final class EmporiumProcess: Sendable {
 
     /// POSTs a GraphQL request to `path` and returns the decoded JSON response.
     func graphQL(_ path: String = "/graphql", _ query: String, variables: [String: Any] = [:], token: String? = nil) async throws -> [String: Any] {
+        try await graphQLWithHeaders(path, query, variables: variables, token: token).body
+    }
+
+    /// As ``graphQL(_:_:variables:token:)``, with the response headers.
+    func graphQLWithHeaders(_ path: String = "/graphql", _ query: String, variables: [String: Any] = [:], token: String? = nil) async throws -> (body: [String: Any], headers: [String: String]) {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         request.httpBody = try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])
-        let (body, _) = try await URLSession.shared.data(for: request)
+        let (body, response) = try await URLSession.shared.data(for: request)
         guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw ProcessResponseError(body: String(decoding: body, as: UTF8.self))
         }
-        return object
+        var headers: [String: String] = [:]
+        for (name, value) in (response as? HTTPURLResponse)?.allHeaderFields ?? [:] {
+            headers[String(describing: name).lowercased()] = String(describing: value)
+        }
+        return (object, headers)
     }
 
     struct ProcessResponseError: Error, CustomStringConvertible {

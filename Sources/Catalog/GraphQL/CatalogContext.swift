@@ -9,6 +9,8 @@ public struct CatalogContext: Sendable {
     /// Rate-limit identity and response headers of the HTTP request (see `GraphQLRequestInfo`).
     public let clientKey: String
     public let responseHeaders: ResponseHeaders
+    /// Tags of what the answer was read from (``CatalogCacheTags``).
+    public let responseTags: ResponseTags
     public let searchAdmission: SearchAdmission?
     let products: DataLoader<ProductID, Product>
     let categories: DataLoader<CategoryID, Category>
@@ -16,12 +18,14 @@ public struct CatalogContext: Sendable {
 
     public init(
         principal: Principal?, catalog: ProductCatalog, clientKey: String = "ip:unknown",
-        responseHeaders: ResponseHeaders = ResponseHeaders(), searchAdmission: SearchAdmission? = nil
+        responseHeaders: ResponseHeaders = ResponseHeaders(), responseTags: ResponseTags = ResponseTags(),
+        searchAdmission: SearchAdmission? = nil
     ) {
         self.principal = principal
         self.catalog = catalog
         self.clientKey = clientKey
         self.responseHeaders = responseHeaders
+        self.responseTags = responseTags
         self.searchAdmission = searchAdmission
         let productStore = catalog.products
         let categoryStore = catalog.categories

@@ -45,6 +45,7 @@ public struct CatalogResolver: Sendable {
 
     @Sendable public func product(context: CatalogContext, arguments: IDArguments) async throws -> Product? {
         let id = try ProductID(parsing: arguments.id.value, field: "id")
+        context.responseTags.add(CatalogCacheTags.product(id))
         guard let product = try await context.products.load(id), context.catalog.isVisible(product, to: context.principal) else {
             throw EmporiumError.notFound("no product with id \(id)")
         }
@@ -52,7 +53,9 @@ public struct CatalogResolver: Sendable {
     }
 
     @Sendable public func productBySlug(context: CatalogContext, arguments: SlugArguments) async throws -> Product? {
-        try await context.catalog.product(slug: arguments.slug, viewer: context.principal)
+        let product = try await context.catalog.product(slug: arguments.slug, viewer: context.principal)
+        context.responseTags.add(CatalogCacheTags.product(product.id))
+        return product
     }
 
     @Sendable public func products(context: CatalogContext, arguments: ProductsArguments) async throws -> ProductConnection {
@@ -63,6 +66,7 @@ public struct CatalogResolver: Sendable {
                 currency: input.currency, statuses: input.statuses?.map(\.domain)
             )
         }
+        context.responseTags.add(CatalogCacheTags.products)
         let page = try await context.catalog.list(filter: filter, first: arguments.first, after: arguments.after, viewer: context.principal)
         await prime(context, page.items)
         return ProductConnection(page)
@@ -72,6 +76,7 @@ public struct CatalogResolver: Sendable {
         if let admission = context.searchAdmission {
             try await admission.admit(clientKey: context.clientKey) { context.responseHeaders.set($0, $1) }
         }
+        context.responseTags.add(CatalogCacheTags.products)
         let page = try await context.catalog.search(text: arguments.query, first: arguments.first, after: arguments.after, viewer: context.principal)
         await prime(context, page.items)
         return ProductConnection(page)
@@ -96,8 +101,10 @@ public struct CatalogResolver: Sendable {
 
     /// Resolves `_entities` references from other subgraphs; unknown or invisible ids are null.
     @Sendable public func productEntity(context: CatalogContext, arguments: ProductKey) async throws -> Product? {
-        guard let id = try? ProductID(parsing: arguments.id.value),
-              let product = try await context.products.load(id),
+        guard let id = try? ProductID(parsing: arguments.id.value) else { return nil }
+        // Tagged even when null: publishing the product invalidates the answer that hid it.
+        context.responseTags.add(CatalogCacheTags.product(id))
+        guard let product = try await context.products.load(id),
               context.catalog.isVisible(product, to: context.principal)
         else { return nil }
         return product

@@ -97,14 +97,17 @@ public final class FederationGateway: GraphQLExecutor {
             let executor = PlanExecutor(
                 supergraph: supergraph, transport: transport, configuration: configuration, inFlight: inFlight, logger: logger,
                 variables: variables, headers: info.headers, principal: info.principal, clientKey: info.clientKey,
-                responseHeaders: info.responseHeaders, store: store
+                responseHeaders: info.responseHeaders, responseTags: info.responseTags, store: store
             )
             await executor.run(root)
         }
         let (data, errors, explained) = store.snapshot
         var shaper = ResponseShaper(supergraph: supergraph, variables: variables, errors: errors, explained: explained)
         let shaped = shaper.shape(plan.operation, data: data)
-        return GraphQLOutcome(kind: .executed, result: GraphQLResult(data: shaped, errors: shaper.errors))
+        // Introspection is answered here and is not in the cacheable table, so an operation that
+        // asks for it is never cached.
+        let maxAge = introspectionFields.isEmpty ? configuration.cacheMaxAge(of: plan.operation) : nil
+        return GraphQLOutcome(kind: .executed, result: GraphQLResult(data: shaped, errors: shaper.errors), cacheMaxAge: maxAge)
     }
 
     private func prepare(_ query: String) -> Result<Document, GraphQLErrors> {

@@ -37,11 +37,17 @@ public struct GatewayConfiguration: Sendable {
     public var deduplicatesQueries: Bool
     public var allowsIntrospection: Bool
     public var planCacheCapacity: Int
+    /// Query root fields whose answers anonymous clients may get from the response cache, with
+    /// the longest time an answer may be kept (tags usually invalidate it much sooner). An
+    /// operation is cacheable when every root field it selects is listed; its answer's maximum
+    /// age is the smallest of theirs. Empty: nothing is cached.
+    public var cacheableRootFields: [String: Duration]
 
     public init(
         limits: OperationLimits = OperationLimits(), headerForwarding: HeaderForwarding = .standard,
         subgraphTimeout: Duration = .seconds(10), subgraphTimeouts: [String: Duration] = [:],
-        deduplicatesQueries: Bool = true, allowsIntrospection: Bool = true, planCacheCapacity: Int = 1000
+        deduplicatesQueries: Bool = true, allowsIntrospection: Bool = true, planCacheCapacity: Int = 1000,
+        cacheableRootFields: [String: Duration] = [:]
     ) {
         self.limits = limits
         self.headerForwarding = headerForwarding
@@ -50,6 +56,27 @@ public struct GatewayConfiguration: Sendable {
         self.deduplicatesQueries = deduplicatesQueries
         self.allowsIntrospection = allowsIntrospection
         self.planCacheCapacity = planCacheCapacity
+        self.cacheableRootFields = cacheableRootFields
+    }
+
+    /// The maximum age of the answer to `operation`, or `nil` when it may not be cached.
+    func cacheMaxAge(of operation: NormalizedOperation) -> Duration? {
+        guard operation.kind == .query, !cacheableRootFields.isEmpty else { return nil }
+        var maxAge: Duration?
+        func visit(_ selections: [NormalizedSelection]) -> Bool {
+            for selection in selections {
+                switch selection {
+                case .field(let field):
+                    if field.name == "__typename" { continue }
+                    guard let age = cacheableRootFields[field.name] else { return false }
+                    maxAge = min(maxAge ?? age, age)
+                case .fragment(let fragment):
+                    guard visit(fragment.selections) else { return false }
+                }
+            }
+            return true
+        }
+        return visit(operation.selections) ? maxAge : nil
     }
 
     func timeout(for subgraph: String) -> Duration {

@@ -19,6 +19,7 @@ struct PlanExecutor: Sendable {
     let principal: Principal?
     let clientKey: String
     let responseHeaders: ResponseHeaders
+    let responseTags: ResponseTags
     let store: ResponseStore
 
     func run(_ node: PlanNode) async {
@@ -94,10 +95,14 @@ struct PlanExecutor: Sendable {
         }
         do {
             let call: @Sendable () async throws -> SubgraphResponse = { try await withTimeout(timeout) { try await transport.send(request) } }
-            if configuration.deduplicatesQueries && fetch.operationKind == .query {
-                return try await inFlight.run(key: InFlightRequests.key(for: request), call)
+            let response = if configuration.deduplicatesQueries && fetch.operationKind == .query {
+                try await inFlight.run(key: InFlightRequests.key(for: request), call)
+            } else {
+                try await call()
             }
-            return try await call()
+            // Every request that shares a fetch gets its tags, not only the one that sent it.
+            responseTags.add(contentsOf: response.cacheTags)
+            return response
         } catch {
             let (code, message) = Self.describe(error, subgraph: fetch.subgraph, timeout: timeout)
             logger.warning("subgraph fetch failed", metadata: ["subgraph.name": "\(fetch.subgraph)", "error": "\(error)"])

@@ -60,11 +60,13 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
             throw SubgraphTransportError(.unavailable, subgraph: request.subgraph, message: "request failed: \(error)")
         }
         // GraphQL-over-HTTP allows 4xx with a GraphQL body; anything else that is not 200 is an outage.
-        let decoded = try? SubgraphResponse(json: Data(buffer: payload))
-        guard let decoded else {
+        guard var decoded = try? SubgraphResponse(json: Data(buffer: payload)) else {
             let kind: SubgraphTransportError.Kind = response.status.code >= 500 || response.status.code == 429 ? .unavailable : .invalidResponse
             throw SubgraphTransportError(kind, subgraph: request.subgraph, message: "HTTP \(response.status.code) without a GraphQL response")
         }
+        let tags = ResponseTags()
+        for value in response.headers[ResponseTags.headerName] { tags.add(headerValue: Substring(value)) }
+        decoded.cacheTags = tags.all
         return decoded
     }
 }

@@ -16,13 +16,14 @@ public struct InProcessSubgraphTransport: SubgraphTransport {
         guard let executor = executors[request.subgraph] else {
             throw SubgraphTransportError(.unknownSubgraph, subgraph: request.subgraph, message: "no in-process subgraph of that name")
         }
+        let tags = ResponseTags()
         let outcome = await executor.execute(
             GraphQLSupport.GraphQLRequest(query: request.query, operationName: request.operationName, variables: request.variables),
             info: GraphQLRequestInfo(
                 principal: request.principal, headers: request.headers, clientKey: request.clientKey,
-                responseHeaders: request.responseHeaders ?? ResponseHeaders()
+                responseHeaders: request.responseHeaders ?? ResponseHeaders(), responseTags: tags
             )
         )
-        return SubgraphResponse(data: outcome.result.data, errors: outcome.result.errors)
+        return SubgraphResponse(data: outcome.result.data, errors: outcome.result.errors, cacheTags: tags.all)
     }
 }

@@ -43,10 +43,13 @@ public struct SubgraphRequest: Sendable {
 public struct SubgraphResponse: Sendable {
     public var data: Map?
     public var errors: [GraphQLError]
+    /// What the answer was built from (see `ResponseTags`), for the gateway's response cache.
+    public var cacheTags: [String]
 
-    public init(data: Map?, errors: [GraphQLError] = []) {
+    public init(data: Map?, errors: [GraphQLError] = [], cacheTags: [String] = []) {
         self.data = data
         self.errors = errors
+        self.cacheTags = cacheTags
     }
 }
 

@@ -11,7 +11,8 @@ public struct ProductReference: Sendable {
     var graphID: GraphID { GraphID(id) }
 
     @Sendable func stock(context: InventoryContext, arguments: NoArguments) async throws -> StockLevel {
-        try await context.stockLevels.load(id) ?? .empty(id)
+        context.responseTags.add(InventoryCacheTags.stock(id))
+        return try await context.stockLevels.load(id) ?? .empty(id)
     }
 
     @Sendable func inStock(context: InventoryContext, arguments: NoArguments) async throws -> Bool {

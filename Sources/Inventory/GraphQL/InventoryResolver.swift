@@ -46,6 +46,7 @@ public struct InventoryResolver: Sendable {
 
     @Sendable public func stock(context: InventoryContext, arguments: StockArguments) async throws -> StockLevel {
         let id = try ProductID(parsing: arguments.productId.value, field: "productId")
+        context.responseTags.add(InventoryCacheTags.stock(id))
         return try await context.stockLevels.load(id) ?? .empty(id)
     }
 

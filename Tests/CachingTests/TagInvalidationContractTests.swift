@@ -1,0 +1,79 @@
+import Caching
+import Foundation
+import Redis
+import Testing
+
+/// Runs `body` with a fresh ``TagInvalidation`` of `backend` (hold 200 ms, retention 2 s).
+func withTagInvalidation<T: Sendable>(_ backend: CacheBackend, _ body: (any TagInvalidation) async throws -> T) async throws -> T {
+    switch backend {
+    case .inMemory:
+        return try await body(InMemoryTagInvalidation(retention: .seconds(2), hold: .milliseconds(200)))
+    case .redis:
+        return try await withRedisServer { server in
+            try await withRedisClient(server.configuration) { client in
+                try await body(RedisTagInvalidation(client: client, keyPrefix: uniquePrefix(), retention: .seconds(2), hold: .milliseconds(200)))
+            }
+        }
+    }
+}
+
+/// The contract of every ``TagInvalidation`` adapter.
+@Suite(.timeLimit(.minutes(1)))
+struct TagInvalidationContractTests {
+    @Test(arguments: CacheBackend.allCases)
+    func invalidatingATagMakesAnswersBuiltFromItStaleAndNoOthers(_ backend: CacheBackend) async throws {
+        try await withTagInvalidation(backend) { tags in
+            let before = try await tags.position()
+            #expect(try await tags.isCurrent(["product:1", "stock:1"], since: before))
+            try await tags.invalidate(["product:1", "products"])
+            let after = try await tags.position()
+            #expect(after > before)
+            #expect(try await tags.isCurrent(["product:1", "stock:1"], since: before) == false)
+            #expect(try await tags.isCurrent(["product:2", "stock:1"], since: before), "other tags are untouched")
+            #expect(try await tags.isCurrent(["product:1"], since: after), "an answer computed after the change is current")
+            #expect(try await tags.isCurrent([], since: before))
+        }
+    }
+
+    @Test(arguments: CacheBackend.allCases)
+    func answersComputedDuringTheHoldAreNotStored(_ backend: CacheBackend) async throws {
+        try await withTagInvalidation(backend) { tags in
+            let start = try await tags.position()
+            #expect(try await tags.mayStore(["product:1"], since: start))
+            try await tags.invalidate(["product:1"])
+            #expect(try await tags.mayStore(["product:1"], since: start) == false, "changed after the position")
+            let after = try await tags.position()
+            #expect(try await tags.mayStore(["product:1"], since: after) == false, "within the hold")
+            #expect(try await tags.mayStore(["product:2"], since: after))
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await tags.mayStore(["product:1"], since: after), "after the hold")
+            #expect(try await tags.mayStore(["product:1"], since: start) == false, "still changed after the old position")
+        }
+    }
+
+    @Test(arguments: CacheBackend.allCases)
+    func everyInvalidationMovesThePosition(_ backend: CacheBackend) async throws {
+        try await withTagInvalidation(backend) { tags in
+            var last = try await tags.position()
+            for round in 0..<20 {
+                try await tags.invalidate(["product:\(round % 3)"])
+                let now = try await tags.position()
+                #expect(now > last)
+                last = now
+            }
+            try await tags.invalidate([])
+            #expect(try await tags.position() == last, "nothing to invalidate moves nothing")
+        }
+    }
+}
+
+@Suite struct InMemoryTagInvalidationTests {
+    @Test func changesOlderThanTheRetentionAreForgotten() async throws {
+        let tags = InMemoryTagInvalidation(retention: .milliseconds(300), hold: .milliseconds(10))
+        tags.invalidate((0..<1000).map { "old:\($0)" })
+        #expect(tags.rememberedCount == 1000)
+        try await Task.sleep(for: .milliseconds(400))
+        tags.invalidate((0..<100).map { "new:\($0)" })
+        #expect(tags.rememberedCount == 100, "the sweep at 1,024 entries dropped the 1,000 old ones")
+    }
+}

@@ -1,0 +1,86 @@
+import Caching
+import GraphQL
+import GraphQLSupport
+import Logging
+import NIOCore
+import Testing
+
+@Suite struct ResponseCacheTests {
+    let logger = Logger(label: "test")
+    let request = GraphQLSupport.GraphQLRequest(query: "query($s: String!) { productBySlug(slug: $s) { title } }", variables: ["s": "lamp"])
+
+    func miss(_ lookup: ResponseCache.Lookup, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> UInt64? {
+        guard case .miss(let position) = lookup else {
+            Issue.record("expected a miss", sourceLocation: sourceLocation)
+            return nil
+        }
+        return position
+    }
+
+    func hit(_ lookup: ResponseCache.Lookup) -> String? {
+        guard case .hit(let body, _) = lookup else { return nil }
+        return String(buffer: body)
+    }
+
+    @Test func servesAStoredAnswerUntilOneOfItsTagsChanges() async throws {
+        let tags = InMemoryTagInvalidation(hold: .milliseconds(1))
+        let cache = ResponseCache(invalidation: tags, logger: logger)
+        let key = ResponseCache.Key(request)
+        let position = try #require(miss(await cache.lookup(key)))
+        try await Task.sleep(for: .milliseconds(5))
+        await cache.store(key, body: ByteBuffer(string: #"{"data":1}"#), tags: ["product:1", "stock:1"], maxAge: .seconds(60), since: position)
+        #expect(hit(await cache.lookup(key)) == #"{"data":1}"#)
+        tags.invalidate(["stock:2"])
+        #expect(hit(await cache.lookup(key)) == #"{"data":1}"#, "another product's stock changed")
+        tags.invalidate(["stock:1"])
+        _ = miss(await cache.lookup(key))
+        #expect(cache.count == 0, "the stale entry is dropped")
+    }
+
+    @Test func doesNotStoreAnAnswerWhoseTagsChangedWhileItWasComputed() async throws {
+        let tags = InMemoryTagInvalidation(hold: .milliseconds(1))
+        let cache = ResponseCache(invalidation: tags, logger: logger)
+        let key = ResponseCache.Key(request)
+        let position = try #require(miss(await cache.lookup(key)))
+        tags.invalidate(["product:1"])  // a change commits while the answer is computed
+        try await Task.sleep(for: .milliseconds(5))
+        await cache.store(key, body: ByteBuffer(string: "old"), tags: ["product:1"], maxAge: .seconds(60), since: position)
+        _ = miss(await cache.lookup(key))
+        #expect(cache.count == 0)
+    }
+
+    @Test func answersExpireAfterTheirMaximumAge() async throws {
+        let cache = ResponseCache(invalidation: InMemoryTagInvalidation(hold: .milliseconds(1)), logger: logger)
+        let key = ResponseCache.Key(request)
+        let position = try #require(miss(await cache.lookup(key)))
+        try await Task.sleep(for: .milliseconds(5))
+        await cache.store(key, body: ByteBuffer(string: "x"), tags: [], maxAge: .milliseconds(100), since: position)
+        #expect(hit(await cache.lookup(key)) == "x")
+        try await Task.sleep(for: .milliseconds(200))
+        _ = miss(await cache.lookup(key))
+    }
+
+    @Test func theKeyIsTheOperationAndItsVariablesWhateverTheirOrder() {
+        let a = GraphQLSupport.GraphQLRequest(query: "q", operationName: "Op", variables: ["a": 1, "b": "x"])
+        let b = GraphQLSupport.GraphQLRequest(query: "q", operationName: "Op", variables: ["b": "x", "a": 1])
+        #expect(ResponseCache.Key(a) == ResponseCache.Key(b))
+        #expect(ResponseCache.Key(a) != ResponseCache.Key(GraphQLSupport.GraphQLRequest(query: "q", operationName: "Op", variables: ["a": 2, "b": "x"])))
+        #expect(ResponseCache.Key(a) != ResponseCache.Key(GraphQLSupport.GraphQLRequest(query: "q", operationName: "Other", variables: ["a": 1, "b": "x"])))
+        #expect(ResponseCache.Key(a) != ResponseCache.Key(GraphQLSupport.GraphQLRequest(query: "q ", operationName: "Op", variables: ["a": 1, "b": "x"])))
+    }
+
+    @Test func memoryStaysWithinItsBudgetAndLargeAnswersAreNotKept() async throws {
+        let cache = ResponseCache(invalidation: InMemoryTagInvalidation(hold: .milliseconds(1)), maximumBytes: 40_000, maximumEntryBytes: 5_000, logger: logger)
+        try await Task.sleep(for: .milliseconds(5))
+        let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1_000)
+        for index in 0..<200 {
+            await cache.store(ResponseCache.Key(GraphQLSupport.GraphQLRequest(query: "q\(index)")), body: body, tags: [], maxAge: .seconds(60), since: 0)
+        }
+        #expect(cache.count <= 40, "40 KB of 1 KB answers")
+        #expect(cache.count >= 20, "the newer generation holds half the budget")
+        #expect(hit(await cache.lookup(ResponseCache.Key(GraphQLSupport.GraphQLRequest(query: "q199")))) != nil, "the newest are kept")
+        let large = ResponseCache.Key(GraphQLSupport.GraphQLRequest(query: "large"))
+        await cache.store(large, body: ByteBuffer(repeating: 0, count: 6_000), tags: [], maxAge: .seconds(60), since: 0)
+        _ = miss(await cache.lookup(large))
+    }
+}
