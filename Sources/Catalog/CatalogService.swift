@@ -51,7 +51,7 @@ public struct CatalogService: Sendable {
         let store = PostgresProductStore(client: client, logger: logger)
         try self.init(
             products: cache.map { CachedProductStore(inner: store, cache: $0, logger: logger) } ?? store,
-            categories: PostgresCategoryStore(client: client, logger: logger),
+            categories: MemoizedCategoryStore(inner: PostgresCategoryStore(client: client, logger: logger)),
             searchAdmission: searchAdmission,
             logger: logger
         )

@@ -133,6 +133,10 @@ public enum EmporiumApplication {
     ) async throws -> some ApplicationProtocol {
         var postgresConfiguration = postgres
         postgresConfiguration.options.maximumConnections = configuration.databasePoolSize
+        // Search reads a bounded number of candidates in table order. With synchronized scans a
+        // sequential scan starts wherever another one is, so the same search would find other
+        // candidates each time (pages that overlap or skip) and read cold parts of the table.
+        postgresConfiguration.options.additionalStartupParameters.append(("synchronize_seqscans", "off"))
         let client = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
         let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
         let (limiter, cache, redis) = try sharedState(configuration, logger: logger)

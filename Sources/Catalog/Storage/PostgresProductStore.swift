@@ -140,16 +140,17 @@ public struct PostgresProductStore: ProductStore {
         let candidates = sql.bind(Int64(search.offset + search.limit + Self.rankingCandidates))
         let limit = sql.bind(Int64(search.limit))
         let offset = sql.bind(Int64(search.offset))
+        // The candidates are read with their columns in the same scan (joining them back by id
+        // cost a primary-key lookup each), then ranked.
         sql.append("""
-            WITH q AS (SELECT websearch_to_tsquery('russian', \(query)) || websearch_to_tsquery('english', \(query)) AS query),
-            hits AS (
-                SELECT p.id, ts_rank(p.search_vector, q.query) AS rank
+            WITH q AS (SELECT websearch_to_tsquery('russian', \(query)) || websearch_to_tsquery('english', \(query)) AS query)
+            SELECT \(ProductRow.columns) FROM (
+                SELECT p.*, ts_rank(p.search_vector, q.query) AS rank
                 FROM catalog.products p, q
                 WHERE p.search_vector @@ q.query AND \(visible)
                 LIMIT \(candidates)
-            )
-            SELECT \(ProductRow.columns) FROM hits JOIN catalog.products p ON p.id = hits.id
-            ORDER BY hits.rank DESC, p.id
+            ) p
+            ORDER BY p.rank DESC, p.id
             LIMIT \(limit) OFFSET \(offset)
             """)
         return try await fetch(sql.query)
