@@ -10,9 +10,9 @@ public struct Cursor: Sendable, Equatable {
     public init(_ values: [String]) { self.values = values }
 
     public init(decoding text: String, field: String = "after") throws {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard text.count <= 512,
+        var base64 = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 }))
+        while base64.utf8.count % 4 != 0 { base64 += "=" }
+        guard text.utf8.count <= 512,
               let data = Data(base64Encoded: base64),
               let payload = try? JSONDecoder().decode(Payload.self, from: data),
               payload.v == 1
@@ -22,12 +22,57 @@ public struct Cursor: Sendable, Equatable {
         values = payload.k
     }
 
+    /// `{"v":1,"k":[...]}` in base64url without padding. Written by hand: a list page encodes a
+    /// cursor per item, and JSONEncoder plus Foundation's string replacing took a tenth of a
+    /// 20-product request.
     public var encoded: String {
-        let data = (try? JSONEncoder().encode(Payload(v: 1, k: values))) ?? Data()
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var json: [UInt8] = Array(#"{"v":1,"k":["#.utf8)
+        for (index, value) in values.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            Self.appendJSONString(value, to: &json)
+        }
+        json.append(contentsOf: "]}".utf8)
+        return Self.base64URL(json)
+    }
+
+    static func appendJSONString(_ value: String, to json: inout [UInt8]) {
+        json.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                json.append(UInt8(ascii: "\\"))
+                json.append(byte)
+            case 0..<0x20:
+                json.append(contentsOf: "\\u00".utf8)
+                json.append(hexDigits[Int(byte >> 4)])
+                json.append(hexDigits[Int(byte & 0xF)])
+            default:
+                json.append(byte)
+            }
+        }
+        json.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            for shift in [18, 12, 6, 0] { output.append(base64URLAlphabet[Int(chunk >> UInt32(shift) & 0x3F)]) }
+            index += 3
+        }
+        let rest = bytes.count - index
+        if rest > 0 {
+            let chunk = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+            output.append(base64URLAlphabet[Int(chunk >> 18 & 0x3F)])
+            output.append(base64URLAlphabet[Int(chunk >> 12 & 0x3F)])
+            if rest == 2 { output.append(base64URLAlphabet[Int(chunk >> 6 & 0x3F)]) }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     private struct Payload: Codable {
