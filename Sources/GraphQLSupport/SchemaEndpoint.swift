@@ -33,12 +33,15 @@ public struct SchemaEndpoint<Resolver: Sendable, Context: Sendable>: GraphQLExec
         }
         do {
             let context = try await makeContext(info)
-            let result = try await GraphQL.execute(
-                schema: schema.schema, documentAST: document, rootValue: resolver, context: context,
-                variableValues: request.variables, operationName: request.operationName
-            )
+            let unresolved = UnresolvedEntities()
+            let result = try await UnresolvedEntities.$current.withValue(unresolved) {
+                try await GraphQL.execute(
+                    schema: schema.schema, documentAST: document, rootValue: resolver, context: context,
+                    variableValues: request.variables, operationName: request.operationName
+                )
+            }
             return GraphQLOutcome(kind: .executed, result: GraphQLResult(
-                data: result.data, errors: result.errors.map { GraphQLErrorMapping.map($0, logger: logger) }
+                data: unresolved.restore(in: result.data), errors: result.errors.map { GraphQLErrorMapping.map($0, logger: logger) }
             ))
         } catch let error as GraphQLError {
             return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [GraphQLErrorMapping.map(error, logger: logger)]))

@@ -155,4 +155,30 @@ import Testing
             #expect(sdl.data?["_service"]["sdl"].string == CatalogSchema.sdl)
         }
     }
+
+    @Test func entitiesComeInOrderInOneBatchWithNullForWhatIsNotVisible() async throws {
+        try await withHarness { harness in
+            let draft = try await newProduct(harness.service.catalog, title: "Draft")
+            var published: [Product] = []
+            for n in 0..<5 {
+                let product = try await newProduct(harness.service.catalog, title: "Shown \(n)")
+                published.append(try await harness.service.catalog.publishProduct(id: product.id, expectedVersion: nil, publishAt: nil, by: TestUsers.seller))
+            }
+            let category = try await harness.service.catalog.createCategory(name: "Lamps", slug: nil, parentID: nil, by: TestUsers.admin)
+            var representations: [Map] = published.reversed().map { ["__typename": "Product", "id": .string($0.id.description)] }
+            representations.insert(["__typename": "Product", "id": .string(draft.id.description)], at: 2)
+            representations.insert(["__typename": "Category", "id": .string(category.id.description)], at: 1)
+            representations.append(["__typename": "Product", "id": "not-an-id"])
+            let query = "query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Product { title } ... on Category { name } } }"
+            let before = harness.stores.count
+            let result = await harness.run(query, ["r": .array(representations)])
+            #expect(result.errors.isEmpty, "\(result.errors)")
+            let titles = result.data?["_entities"].array?.map { $0["title"].string ?? $0["name"].string ?? "null" }
+            #expect(titles == ["Shown 4", "Lamps", "Shown 3", "null", "Shown 2", "Shown 1", "Shown 0", "null"])
+            #expect(harness.stores.count - before <= 2, "one product batch and one category batch")
+
+            let unknown = await harness.run(query, ["r": [["__typename": "Review", "id": "1"]]])
+            #expect(unknown.errors.first?.message.contains("Review") == true)
+        }
+    }
 }

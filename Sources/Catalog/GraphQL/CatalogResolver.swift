@@ -1,6 +1,7 @@
 import EmporiumCore
 import Foundation
 import Graphiti
+import GraphQL
 import GraphQLSupport
 
 /// Root fields of the catalog subgraph. Each one parses its arguments into domain types and
@@ -99,7 +100,8 @@ public struct CatalogResolver: Sendable {
     public struct ProductKey: Codable, Sendable { public let id: GraphID }
     public struct CategoryKey: Codable, Sendable { public let id: GraphID }
 
-    /// Resolves `_entities` references from other subgraphs; unknown or invisible ids are null.
+    /// The per-representation resolver Graphiti's `.key(at:)` needs to declare the entity; at run
+    /// time `_entities` goes through the batch resolver above instead.
     @Sendable public func productEntity(context: CatalogContext, arguments: ProductKey) async throws -> Product? {
         guard let id = try? ProductID(parsing: arguments.id.value) else { return nil }
         // Tagged even when null: publishing the product invalidates the answer that hid it.
@@ -108,6 +110,24 @@ public struct CatalogResolver: Sendable {
               context.catalog.isVisible(product, to: context.principal)
         else { return nil }
         return product
+    }
+
+    /// `_entities` for products, a batch at a time (see `EntityBatches`): one DataLoader batch,
+    /// `nil` for malformed, unknown or invisible ids.
+    @Sendable static func productEntities(_ representations: [Map], context: CatalogContext) async throws -> [(any Sendable)?] {
+        let ids = representations.map { $0["id"].string.flatMap { try? ProductID(parsing: $0) } }
+        for id in ids.compactMap({ $0 }) { context.responseTags.add(CatalogCacheTags.product(id)) }
+        let found = try await context.products.loadMany(ids.compactMap { $0 })
+        return ids.map { id -> (any Sendable)? in
+            guard let id, let product = found[id], context.catalog.isVisible(product, to: context.principal) else { return nil }
+            return product
+        }
+    }
+
+    @Sendable static func categoryEntities(_ representations: [Map], context: CatalogContext) async throws -> [(any Sendable)?] {
+        let ids = representations.map { $0["id"].string.flatMap { try? CategoryID(parsing: $0) } }
+        let found = try await context.categories.loadMany(ids.compactMap { $0 })
+        return ids.map { id in id.flatMap { found[$0] } }
     }
 
     @Sendable public func categoryEntity(context: CatalogContext, arguments: CategoryKey) async throws -> Category? {

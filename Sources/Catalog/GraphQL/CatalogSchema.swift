@@ -5,7 +5,7 @@ import GraphQLSupport
 /// proves the two agree).
 public enum CatalogSchema {
     public static func build(sdl: String = CatalogSchema.sdl) throws -> Schema<CatalogResolver, CatalogContext> {
-        try SchemaBuilder(CatalogResolver.self, CatalogContext.self)
+        let schema = try SchemaBuilder(CatalogResolver.self, CatalogContext.self)
             .setFederatedSDL(to: sdl)
             .add {
                 Scalar(GraphID.self, as: "ID")
@@ -147,5 +147,9 @@ public enum CatalogSchema {
                 Field("createCategory", at: CatalogResolver.createCategory) { Argument("input", at: \.input) }
             }
             .build()
+        try EntityBatches<CatalogContext>([
+            "Product": CatalogResolver.productEntities, "Category": CatalogResolver.categoryEntities,
+        ]).install(in: schema)
+        return schema
     }
 }

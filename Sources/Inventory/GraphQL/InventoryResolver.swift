@@ -1,6 +1,7 @@
 import EmporiumCore
 import Foundation
 import Graphiti
+import GraphQL
 import GraphQLSupport
 
 /// Root fields of the inventory subgraph. Each one parses its arguments into domain types and
@@ -56,6 +57,15 @@ public struct InventoryResolver: Sendable {
 
     /// Any product id resolves (stock is zero for products inventory has not heard of); only a
     /// malformed id is null.
+    /// `_entities` for products, a batch at a time (see `EntityBatches`).
+    @Sendable static func productEntities(_ representations: [Map], context: InventoryContext) async throws -> [(any Sendable)?] {
+        representations.map { representation in
+            representation["id"].string.flatMap { try? ProductID(parsing: $0) }.map(ProductReference.init(id:))
+        }
+    }
+
+    /// The per-representation resolver Graphiti's `.key(at:)` needs to declare the entity; at run
+    /// time `_entities` goes through the batch resolver above instead.
     @Sendable public func productEntity(context: InventoryContext, arguments: ProductKey) async throws -> ProductReference? {
         guard let id = try? ProductID(parsing: arguments.id.value) else { return nil }
         return ProductReference(id: id)

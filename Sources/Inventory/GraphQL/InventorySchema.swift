@@ -5,7 +5,7 @@ import GraphQLSupport
 /// test proves the two agree).
 public enum InventorySchema {
     public static func build(sdl: String = InventorySchema.sdl) throws -> Schema<InventoryResolver, InventoryContext> {
-        try SchemaBuilder(InventoryResolver.self, InventoryContext.self)
+        let schema = try SchemaBuilder(InventoryResolver.self, InventoryContext.self)
             .setFederatedSDL(to: sdl)
             .add {
                 Scalar(GraphID.self, as: "ID")
@@ -96,5 +96,7 @@ public enum InventorySchema {
                 Field("commitReservation", at: InventoryResolver.commitReservation) { Argument("id", at: \.id) }
             }
             .build()
+        try EntityBatches<InventoryContext>(["Product": InventoryResolver.productEntities]).install(in: schema)
+        return schema
     }
 }
