@@ -22,19 +22,22 @@ public struct GraphQLHTTP: Sendable {
     let clients: ClientIdentification
     let logger: Logger
     let explorerTitle: String
-    /// Answers for anonymous clients (the public endpoint). Without one, the endpoint reports
-    /// the answer's tags in the `Emporium-Cache-Tags` header instead, for a gateway's cache.
+    /// Answers for anonymous clients (the public endpoint).
     let responseCache: ResponseCache?
+    /// A subgraph endpoint reports its answer's tags in the `Emporium-Cache-Tags` header, for the
+    /// gateway's cache; public endpoints do not (the tags are internal).
+    let reportsCacheTags: Bool
 
     /// The response header that says whether the response cache answered (`hit`) or not (`miss`).
     public static let cacheStatusHeader = "Emporium-Cache"
 
     public init(
         executor: any GraphQLExecutor, tokens: TokenService?, clients: ClientIdentification = ClientIdentification(),
-        responseCache: ResponseCache? = nil, logger: Logger, explorerTitle: String = "Emporium GraphQL"
+        responseCache: ResponseCache? = nil, reportsCacheTags: Bool = false, logger: Logger, explorerTitle: String = "Emporium GraphQL"
     ) {
         self.executor = executor
         self.responseCache = responseCache
+        self.reportsCacheTags = reportsCacheTags
         self.tokens = tokens
         self.clients = clients
         self.logger = logger
@@ -121,7 +124,7 @@ public struct GraphQLHTTP: Sendable {
             if let cachePosition, let maxAge = outcome.cacheMaxAge, outcome.kind == .executed, outcome.result.errors.isEmpty {
                 await responseCache.store(cacheKey, body: body, tags: info.responseTags.all, maxAge: maxAge, since: cachePosition)
             }
-        } else if responseCache == nil, let tags = info.responseTags.headerValue {
+        } else if reportsCacheTags, let tags = info.responseTags.headerValue {
             response.headers[HTTPField.Name(ResponseTags.headerName)!] = tags
         }
         return response

@@ -91,13 +91,15 @@ public enum EmporiumApplication {
             endpoints[ServiceName.inventory.rawValue] = inventory.endpoint
         }
         for (name, endpoint) in endpoints {
-            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router, path: RouterPath("/subgraphs/\(name)/graphql"))
+            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, reportsCacheTags: true, logger: logger)
+                .addRoutes(to: router, path: RouterPath("/subgraphs/\(name)/graphql"))
         }
         if endpoints.count > 1 {
             let gateway = try GatewayAssembly.inProcess(endpoints, logger: logger)
             GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, logger: logger).addRoutes(to: router)
         } else if let endpoint = endpoints.values.first {
-            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, logger: logger).addRoutes(to: router)
+            // One service's process: its /graphql is what `emporium serve gateway` calls.
+            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, reportsCacheTags: true, logger: logger).addRoutes(to: router)
         }
         OperationalRoutes(postgres: postgres, registry: registry, poolSize: poolSize, logger: logger).add(to: router)
         return router

@@ -6,6 +6,7 @@ import Testing
 /// in the catalog or in inventory reaches readers through the outbox's invalidations.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct ResponseCacheEndToEndTests {
     static let read = "query($s: String!) { productBySlug(slug: $s) { title price { amount } stock { available } } }"
+    static let catalogRead = "query($s: String!) { productBySlug(slug: $s) { title } }"
 
     struct Read: Equatable {
         var amount: Int?
@@ -65,6 +66,12 @@ import Testing
         #expect(try await read(node, slug: slug, token: token).cache == nil, "requests with a token bypass the cache")
         #expect(try await read(node, slug: "no-such-product").cache == "miss")
         #expect(try await read(node, slug: "no-such-product").cache == "miss", "errors are not cached")
+
+        // Subgraph endpoints report the tags of their answer to a gateway; the public one does not.
+        let (_, subgraphHeaders) = try await node.graphQLWithHeaders("/subgraphs/catalog/graphql", Self.catalogRead, variables: ["s": slug])
+        #expect(subgraphHeaders["emporium-cache-tags"] == "product:\(id)")
+        let (_, publicHeaders) = try await node.graphQLWithHeaders("/graphql", Self.read, variables: ["s": slug])
+        #expect(publicHeaders["emporium-cache-tags"] == nil)
 
         // A catalog change and an inventory change each reach anonymous readers.
         try await changePrice(node, id: id, amount: 2999, token: token)

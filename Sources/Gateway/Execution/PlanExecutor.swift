@@ -94,7 +94,12 @@ struct PlanExecutor: Sendable {
                 .recordNanoseconds((ContinuousClock.now - start).nanoseconds)
         }
         do {
-            let call: @Sendable () async throws -> SubgraphResponse = { try await withTimeout(timeout) { try await transport.send(request) } }
+            let call: @Sendable () async throws -> SubgraphResponse
+            if transport.enforcesTimeout {
+                call = { try await transport.send(request) }
+            } else {
+                call = { try await withTimeout(timeout) { try await transport.send(request) } }
+            }
             let response = if configuration.deduplicatesQueries && fetch.operationKind == .query {
                 try await inFlight.run(key: InFlightRequests.key(for: request), call)
             } else {

@@ -33,6 +33,9 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
         self.urls = urls
     }
 
+    /// AsyncHTTPClient applies the request's deadline (connect, send and the whole response).
+    public var enforcesTimeout: Bool { true }
+
     public func send(_ request: SubgraphRequest) async throws -> SubgraphResponse {
         guard let url = urls[request.subgraph] ?? request.url else {
             throw SubgraphTransportError(.unknownSubgraph, subgraph: request.subgraph, message: "no URL configured")

@@ -60,6 +60,14 @@ public struct SubgraphResponse: Sendable {
 /// errors from the subgraph come back in the response instead.
 public protocol SubgraphTransport: Sendable {
     func send(_ request: SubgraphRequest) async throws -> SubgraphResponse
+
+    /// Whether `send` itself gives up after `request.timeout` (throwing a `.timeout` error); the
+    /// executor then adds no timer of its own, which costs two tasks per fetch.
+    var enforcesTimeout: Bool { get }
+}
+
+extension SubgraphTransport {
+    public var enforcesTimeout: Bool { false }
 }
 
 public struct SubgraphTransportError: Error, Sendable, CustomStringConvertible {
