@@ -9,7 +9,7 @@ public actor TestPostgres {
     public static let shared = TestPostgres()
 
     private var cluster: PostgresCluster?
-    private var endpoint: PostgresEndpoint?
+    private var starting: Task<(PostgresCluster, PostgresEndpoint), any Error>?
     private var counter = 0
     private let logger = Logger(label: "emporium.test.postgres")
 
@@ -43,13 +43,21 @@ public actor TestPostgres {
 
     /// The cluster's own watchdog stops it (and removes its directory) when this process exits,
     /// however it exits.
+    ///
+    /// One start shared by every caller: the actor is reentrant across the `await`, so without the
+    /// shared task each test that arrived meanwhile started a cluster of its own (a hundred
+    /// `initdb`s at once stalled the whole suite for a minute on two cores).
     private func start() async throws -> PostgresEndpoint {
-        if let endpoint { return endpoint }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-test-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        let cluster = PostgresCluster(directory: directory, forTesting: true, removeOnExit: true, logger: logger)
-        let endpoint = try await cluster.start()
+        if starting == nil {
+            let logger = logger
+            starting = Task {
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-test-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+                let cluster = PostgresCluster(directory: directory, forTesting: true, removeOnExit: true, logger: logger)
+                return (cluster, try await cluster.start())
+            }
+        }
+        let (cluster, endpoint) = try await starting!.value
         self.cluster = cluster
-        self.endpoint = endpoint
         return endpoint
     }
 

@@ -18,12 +18,16 @@ import Synchronization
 /// - The key is the operation text, the operation name and the variables as sent.
 /// - A hit is served while the entry is younger than its maximum age and none of its tags
 ///   changed since the position read before it was computed.
-/// - Memory is bounded by `maximumBytes` (two generations: the older is dropped when the newer
-///   fills half the budget, and hits promote), and answers above `maximumEntryBytes` are not kept.
+/// - Memory is bounded by `maximumBytes`, keys included (two generations: the older is dropped
+///   when the newer fills half the budget, and hits promote); entries above `maximumEntryBytes`
+///   are not kept.
 /// - When the tag store fails (Redis down), requests are executed and nothing is stored.
 public final class ResponseCache: Sendable {
     public struct Key: Hashable, Sendable {
         let text: String
+
+        /// What the key costs in memory: a query may be up to a megabyte of text.
+        var bytes: Int { text.utf8.count }
 
         public init(_ request: GraphQLRequest) {
             // The variables' top level is sorted: clients build it from unordered dictionaries.
@@ -44,6 +48,8 @@ public final class ResponseCache: Sendable {
 
     private struct Entry {
         let body: ByteBuffer
+        /// Body and key: what the entry costs against the budget.
+        let bytes: Int
         let tags: [String]
         let position: UInt64
         let storedAt: ContinuousClock.Instant
@@ -110,7 +116,8 @@ public final class ResponseCache: Sendable {
     /// or too recently, or it is too large.
     public func store(_ key: Key, body: ByteBuffer, tags: [String], maxAge: Duration, since position: UInt64) async {
         let maxAge = min(maxAge, invalidation.retention)
-        guard maxAge > .zero, body.readableBytes <= maximumEntryBytes else { return }
+        let bytes = body.readableBytes + key.bytes
+        guard maxAge > .zero, bytes <= maximumEntryBytes else { return }
         do {
             guard try await invalidation.mayStore(tags, since: position) else { return }
         } catch {
@@ -118,18 +125,18 @@ public final class ResponseCache: Sendable {
             return
         }
         let now = clock.now
-        let entry = Entry(body: body, tags: tags, position: position, storedAt: now, expiresAt: now + maxAge)
+        let entry = Entry(body: body, bytes: bytes, tags: tags, position: position, storedAt: now, expiresAt: now + maxAge)
         let half = maximumBytes / 2
         state.withLock { state in
-            if state.currentBytes + body.readableBytes > half {
+            if state.currentBytes + bytes > half {
                 state.previous = state.current
                 state.current = [:]
                 state.currentBytes = 0
             }
             if let replaced = state.current.updateValue(entry, forKey: key) {
-                state.currentBytes -= replaced.body.readableBytes
+                state.currentBytes -= replaced.bytes
             }
-            state.currentBytes += body.readableBytes
+            state.currentBytes += bytes
         }
     }
 
@@ -143,16 +150,16 @@ public final class ResponseCache: Sendable {
             if let entry = state.current[key] {
                 guard entry.expiresAt > now else {
                     state.current[key] = nil
-                    state.currentBytes -= entry.body.readableBytes
+                    state.currentBytes -= entry.bytes
                     return nil
                 }
                 return entry
             }
             guard let entry = state.previous.removeValue(forKey: key), entry.expiresAt > now else { return nil }
             // Promote: an entry still asked for survives the next generation change.
-            if state.currentBytes + entry.body.readableBytes <= maximumBytes / 2 {
+            if state.currentBytes + entry.bytes <= maximumBytes / 2 {
                 state.current[key] = entry
-                state.currentBytes += entry.body.readableBytes
+                state.currentBytes += entry.bytes
             }
             return entry
         }
@@ -160,7 +167,7 @@ public final class ResponseCache: Sendable {
 
     private func remove(_ key: Key) {
         state.withLock { state in
-            if let entry = state.current.removeValue(forKey: key) { state.currentBytes -= entry.body.readableBytes }
+            if let entry = state.current.removeValue(forKey: key) { state.currentBytes -= entry.bytes }
             state.previous[key] = nil
         }
     }

@@ -82,5 +82,9 @@ import Testing
         let large = ResponseCache.Key(GraphQLSupport.GraphQLRequest(query: "large"))
         await cache.store(large, body: ByteBuffer(repeating: 0, count: 6_000), tags: [], maxAge: .seconds(60), since: 0)
         _ = miss(await cache.lookup(large))
+        // The key counts too: a cacheable operation padded to a huge text is not kept.
+        let padded = ResponseCache.Key(GraphQLSupport.GraphQLRequest(query: "q" + String(repeating: " ", count: 6_000)))
+        await cache.store(padded, body: ByteBuffer(string: "{}"), tags: [], maxAge: .seconds(60), since: 0)
+        _ = miss(await cache.lookup(padded))
     }
 }
