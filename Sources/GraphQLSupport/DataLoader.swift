@@ -56,14 +56,11 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
         }
     }
 
-    /// Waits until no new keys arrive across several scheduler turns, then runs the batch.
-    /// Eight quiet turns, not three: on a loaded machine (the whole test suite on two cores) three
-    /// sometimes passed before every list item had asked, splitting a batch in two. A turn costs
-    /// microseconds; a split batch costs a database round trip.
+    /// Waits until no new keys arrive across a few scheduler turns, then runs the batch.
     private func dispatchWhenSettled() async {
         var quietTurns = 0
         var turns = 0
-        while quietTurns < 8 && turns < 400 && pending.count < maximumBatchSize {
+        while quietTurns < 3 && turns < 200 && pending.count < maximumBatchSize {
             let before = pending.count
             await Task.yield()
             turns += 1
