@@ -84,8 +84,14 @@ public struct GraphQLHTTP: Sendable {
         let cacheKey = responseCache != nil && request.headers[.authorization] == nil ? ResponseCache.Key(graphQLRequest) : nil
         var cachePosition: UInt64?
         if let responseCache, let cacheKey {
+            let start = ContinuousClock.now
             switch await responseCache.lookup(cacheKey) {
             case .hit(let body, let age):
+                // Counted like an executed request (only answers without errors are cached), so
+                // per-operation request rates stay true.
+                OperationMetrics.shared.record(
+                    operation: graphQLRequest.operationName, outcome: GraphQLOutcome(kind: .executed, result: GraphQLResult()),
+                    duration: ContinuousClock.now - start)
                 var response = Self.response(body, status: .ok, graphQLMediaType: useGraphQLMediaType)
                 response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "hit"
                 response.headers[.age] = String(age.components.seconds)

@@ -68,6 +68,7 @@ public final class ResponseCache: Sendable {
     private let clock: ContinuousClock
     private let logger: Logger
     private let state = Mutex(Generations())
+    private let lastWarning = Mutex<ContinuousClock.Instant?>(nil)
     private let hits: Counter
     private let misses: Counter
     private let stale: Counter
@@ -172,8 +173,15 @@ public final class ResponseCache: Sendable {
         }
     }
 
+    /// Counted every time, logged at most every 10 s: when Redis is down, every request fails here.
     private func failed(_ error: any Error) {
         errors.increment()
-        logger.warning("response cache unavailable; answering without it", metadata: ["error": "\(error)"])
+        let now = clock.now
+        let due = lastWarning.withLock { last in
+            guard last.map({ now - $0 >= .seconds(10) }) ?? true else { return false }
+            last = now
+            return true
+        }
+        if due { logger.warning("response cache unavailable; answering without it", metadata: ["error": "\(error)"]) }
     }
 }

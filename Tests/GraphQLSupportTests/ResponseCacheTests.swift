@@ -60,6 +60,24 @@ import Testing
         _ = miss(await cache.lookup(key))
     }
 
+    /// A tag store that is down (Redis unreachable).
+    struct UnreachableTags: TagInvalidation {
+        struct Down: Error {}
+        var retention: Duration { .seconds(600) }
+        func position() async throws -> UInt64 { throw Down() }
+        func isCurrent(_ tags: [String], since position: UInt64) async throws -> Bool { throw Down() }
+        func mayStore(_ tags: [String], since position: UInt64) async throws -> Bool { throw Down() }
+        func invalidate(_ tags: [String]) async throws { throw Down() }
+    }
+
+    @Test func withTheTagStoreDownNothingIsServedOrStored() async throws {
+        let cache = ResponseCache(invalidation: UnreachableTags(), logger: logger)
+        let key = ResponseCache.Key(request)
+        #expect(miss(await cache.lookup(key)) == nil, "no position: the answer must not be stored")
+        await cache.store(key, body: ByteBuffer(string: "x"), tags: [], maxAge: .seconds(60), since: 0)
+        #expect(cache.count == 0)
+    }
+
     @Test func theKeyIsTheOperationAndItsVariablesWhateverTheirOrder() {
         let a = GraphQLSupport.GraphQLRequest(query: "q", operationName: "Op", variables: ["a": 1, "b": "x"])
         let b = GraphQLSupport.GraphQLRequest(query: "q", operationName: "Op", variables: ["b": "x", "a": 1])
