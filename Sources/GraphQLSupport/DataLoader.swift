@@ -28,11 +28,28 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
         return try await task.value
     }
 
+    /// The values of `keys` (absent when the batch function did not return them). Keys nobody
+    /// asked for yet go to the batch function together, at once: all of them are known here, so
+    /// there is no need to wait for more (and no batch to split on a loaded machine).
     public func loadMany(_ keys: [Key]) async throws -> [Key: Value] {
+        let unique = Array(Set(keys))
+        let missing = unique.filter { cache[$0] == nil }
+        if !missing.isEmpty {
+            let batchLoad = self.batchLoad
+            // One task for the batch and one per key reading from it, so that concurrent loads
+            // of these keys join them like any other in-flight load; awaited right below.
+            let batch = Task<[Key: Value], any Error> { try await batchLoad(missing) }
+            for key in missing { cache[key] = Task { try await batch.value[key] } }
+            do {
+                _ = try await batch.value
+            } catch {
+                for key in missing { cache[key] = nil }  // a failed load may be retried later
+                throw error
+            }
+        }
         var result: [Key: Value] = [:]
-        try await withThrowingTaskGroup(of: (Key, Value?).self) { group in
-            for key in Set(keys) { group.addTask { (key, try await self.load(key)) } }
-            for try await (key, value) in group { if let value { result[key] = value } }
+        for key in unique {
+            if let value = try await cache[key]?.value { result[key] = value }
         }
         return result
     }

@@ -8,6 +8,25 @@ import Testing
         var all: [[Int]] { batches.withLock { $0 } }
     }
 
+    @Test func loadManyAsksForTheUnknownKeysInOneBatchAtOnce() async throws {
+        struct Refused: Error {}
+        let calls = Calls()
+        let failing = Mutex(true)
+        let loader = DataLoader<Int, String> { keys in
+            calls.batches.withLock { $0.append(keys.sorted()) }
+            if failing.withLock({ $0 }) { throw Refused() }
+            return Dictionary(uniqueKeysWithValues: keys.filter { $0 != 13 }.map { ($0, "v\($0)") })
+        }
+        await #expect(throws: Refused.self) { try await loader.loadMany([1, 2]) }
+        failing.withLock { $0 = false }
+        #expect(try await loader.loadMany([1, 2]) == [1: "v1", 2: "v2"], "a failed batch is not cached")
+        let values = try await loader.loadMany(Array(0..<50) + [13, 13])
+        #expect(values.count == 49 && values[13] == nil && values[49] == "v49")
+        #expect(calls.all == [[1, 2], [1, 2], Array(0..<50).filter { $0 != 1 && $0 != 2 }], "known keys are not asked again")
+        #expect(try await loader.load(40) == "v40")
+        #expect(calls.all.count == 3)
+    }
+
     @Test func concurrentLoadsBecomeOneBatch() async throws {
         let calls = Calls()
         let loader = DataLoader<Int, String> { keys in

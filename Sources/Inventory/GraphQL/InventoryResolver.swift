@@ -57,11 +57,13 @@ public struct InventoryResolver: Sendable {
 
     /// Any product id resolves (stock is zero for products inventory has not heard of); only a
     /// malformed id is null.
-    /// `_entities` for products, a batch at a time (see `EntityBatches`).
+    /// `_entities` for products, a batch at a time (see `EntityBatches`). Their stock — the
+    /// reason anyone asks inventory for a product — is read here in one query, so the `stock` and
+    /// `inStock` fields find it loaded instead of relying on the DataLoader's batching window.
     @Sendable static func productEntities(_ representations: [Map], context: InventoryContext) async throws -> [(any Sendable)?] {
-        representations.map { representation in
-            representation["id"].string.flatMap { try? ProductID(parsing: $0) }.map(ProductReference.init(id:))
-        }
+        let ids = representations.map { $0["id"].string.flatMap { try? ProductID(parsing: $0) } }
+        _ = try await context.stockLevels.loadMany(ids.compactMap { $0 })
+        return ids.map { id in id.map(ProductReference.init(id:)) }
     }
 
     /// The per-representation resolver Graphiti's `.key(at:)` needs to declare the entity; at run
