@@ -50,6 +50,7 @@ public actor TestPostgres {
     private func start() async throws -> PostgresEndpoint {
         if starting == nil {
             let logger = logger
+            // Unstructured on purpose: every concurrent caller awaits this one start (below).
             starting = Task {
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-test-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
                 let cluster = PostgresCluster(directory: directory, forTesting: true, removeOnExit: true, logger: logger)

@@ -39,6 +39,7 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
             // One task for the batch and one per key reading from it, so that concurrent loads
             // of these keys join them like any other in-flight load; awaited right below.
             let batch = Task<[Key: Value], any Error> { try await batchLoad(missing) }
+            // Short-lived: each ends when the batch answers (awaited below, or by a joining load).
             for key in missing { cache[key] = Task { try await batch.value[key] } }
             do {
                 _ = try await batch.value

@@ -139,11 +139,9 @@ import Testing
                 counts.append(harness.stores.count)
                 calls.append(harness.stores.calls.withLock { $0 }.map { "\($0)" })
             }
-            // list + categories(ids) + categories(ids) for parents: 3, whatever the number of
-            // products. On a loaded machine (the whole suite on two cores) a DataLoader batch can
-            // split once when a list item asks after the batch left (see DataLoader): 4 at most,
-            // still independent of the number of products, where N+1 would be 50 or more.
-            #expect(counts.allSatisfy { (3...4).contains($0) }, "statements: \(counts) \(calls)")
+            // list + categories(ids) + categories(ids) for parents.
+            #expect(counts[0] == counts[1], "statements: \(counts) \(calls)")
+            #expect(counts[1] <= 3, "statements: \(harness.stores.calls.withLock { $0 })")
         }
     }
 

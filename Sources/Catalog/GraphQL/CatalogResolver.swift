@@ -202,7 +202,12 @@ public struct CatalogResolver: Sendable {
     }
 
     /// Products read by a list also answer later by-id lookups in the same request.
+    /// Seeds the product loader with the page, and loads the page's categories in one batch:
+    /// every item's `category` then finds its category loaded instead of relying on the
+    /// DataLoader's batching window (which a loaded machine can split). A failure here is left to
+    /// the `category` fields, which load again and report it where it belongs.
     private func prime(_ context: CatalogContext, _ products: [Product]) async {
         for product in products { await context.products.prime(product.id, product) }
+        _ = try? await context.categories.loadMany(products.compactMap(\.categoryID))
     }
 }
