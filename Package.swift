@@ -348,6 +348,7 @@ let package = Package(
                 "Runtime", "EmporiumTesting", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: settings
         ),

@@ -1,11 +1,19 @@
 // Gateway benchmarks (docs/BENCHMARKS.md):
 //
-// 1. Overhead: the same "products with their stock" read, through the gateway (one request) and
-//    directly against the subgraphs (the client asks catalog, then inventory's `_entities` for the
-//    ids it got), at --concurrency clients for --seconds each; requests/s and p50/p99.
+// 1. Overhead: the same "products with their stock" read through the distributed gateway (one
+//    request), through a single node's composed API (in-process subgraph calls, with --node), and
+//    directly against the subgraphs (the client asks catalog, then inventory's `_entities` for
+//    the ids it got). Paths alternate, round after round, so that the machine's drift falls on
+//    all of them alike; medians over --rounds are reported.
+//    a. Throughput: --concurrency clients, each sending as soon as its last answer came.
+//    b. Latency at a fixed rate: --concurrency clients sharing --rate requests/s (default half of
+//       the direct path's throughput from a.), each on its own schedule; a latency counts from
+//       the moment the request was due, so a stalled server cannot hide its queue (the
+//       "coordinated omission" correction).
 // 2. Planning: a cold plan of a 30-field, 3-level operation, and the same plan from the cache.
 //
-//   gateway-bench --gateway URL --catalog URL --inventory URL --seller ID [--seconds 15] [--concurrency 32]
+//   gateway-bench --gateway URL --catalog URL --inventory URL --seller ID [--node URL]
+//                 [--seconds 10] [--concurrency 32] [--rounds 3] [--rate R]
 //   gateway-bench --planning-only
 // scripts/bench-gateway starts the servers and runs it.
 
@@ -16,9 +24,11 @@ import NIOCore
 import Runtime
 
 struct Options {
-    var gateway = "", catalog = "", inventory = "", seller = ""
-    var seconds = 15
+    var gateway = "", catalog = "", inventory = "", seller = "", node = ""
+    var seconds = 10
     var concurrency = 32
+    var rounds = 3
+    var rate: Double?
     var planningOnly = false
 
     init(_ arguments: [String]) {
@@ -30,8 +40,11 @@ struct Options {
             case "--catalog": catalog = value
             case "--inventory": inventory = value
             case "--seller": seller = value
+            case "--node": node = value
             case "--seconds": seconds = Int(value) ?? seconds
             case "--concurrency": concurrency = Int(value) ?? concurrency
+            case "--rounds": rounds = max(1, Int(value) ?? rounds)
+            case "--rate": rate = Double(value)
             case "--planning-only": planningOnly = true; i -= 1
             default: fatalError("unknown argument \(arguments[i]); see the comment at the top of main.swift")
             }
@@ -118,16 +131,19 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// One logical read through the gateway: 20 products with catalog fields and stock.
-func throughGateway(_ client: HTTPClient) async throws {
-    _ = try await post(client, options.gateway, [
-        "query": "query($s: ID!) { products(first: 20, filter: { sellerId: $s }) { edges { node { \(productFields) \(stockFields) } } } }",
-        "variables": ["s": options.seller],
-    ])
+/// One logical read through a composed API (the distributed gateway or a node's `/graphql`):
+/// 20 products with catalog fields and stock.
+func throughGateway(_ url: String) -> @Sendable (HTTPClient) async throws -> Void {
+    { client in
+        _ = try await post(client, url, [
+            "query": "query($s: ID!) { products(first: 20, filter: { sellerId: $s }) { edges { node { \(productFields) \(stockFields) } } } }",
+            "variables": ["s": options.seller],
+        ])
+    }
 }
 
 /// The same read without the gateway: catalog first, then inventory for those ids.
-func direct(_ client: HTTPClient) async throws {
+@Sendable func direct(_ client: HTTPClient) async throws {
     let catalog = try await post(client, options.catalog, [
         "query": "query($s: ID!) { products(first: 20, filter: { sellerId: $s }) { edges { node { \(productFields) } } } }",
         "variables": ["s": options.seller],
@@ -140,28 +156,84 @@ func direct(_ client: HTTPClient) async throws {
     ])
 }
 
-func load(_ label: String, _ client: HTTPClient, _ operation: @escaping @Sendable (HTTPClient) async throws -> Void) async throws {
-    for _ in 0..<50 { try await operation(client) }  // warm-up: connections, caches, plan cache
+struct Path: Sendable {
+    let label: String
+    let read: @Sendable (HTTPClient) async throws -> Void
+}
+
+struct Run {
+    let requestsPerSecond: Double
+    let p50: Double, p99: Double
+}
+
+func milliseconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+}
+
+/// `options.concurrency` clients for `options.seconds`. Without a rate each client sends as soon
+/// as its answer came; with one, client `i` is due every `concurrency / rate` seconds, offset by
+/// its index, and its latency counts from when it was due.
+func measure(_ path: Path, _ client: HTTPClient, rate: Double?) async throws -> Run {
     let clock = ContinuousClock()
-    let end = clock.now + .seconds(options.seconds)
+    let start = clock.now
+    let end = start + .seconds(options.seconds)
+    let clients = options.concurrency
+    let interval: Duration? = rate.map { .seconds(Double(clients) / $0) }
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-        for _ in 0..<options.concurrency {
+        for index in 0..<clients {
             group.addTask {
                 var samples: [Double] = []
-                while clock.now < end {
-                    let start = clock.now
-                    try await operation(client)
-                    let d = clock.now - start
-                    samples.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+                var due = start + (interval.map { $0 * index / clients } ?? .zero)
+                while due < end {
+                    if let interval {
+                        if due > clock.now { try await clock.sleep(until: due) }
+                        try await path.read(client)
+                        samples.append(milliseconds(clock.now - due))
+                        due += interval
+                    } else {
+                        let sent = clock.now
+                        try await path.read(client)
+                        due = clock.now
+                        samples.append(milliseconds(due - sent))
+                    }
                 }
                 return samples
             }
         }
         return try await group.reduce(into: []) { $0 += $1 }.sorted()
     }
-    print(String(format: "%@: %.0f req/s, p50 %.2f ms, p99 %.2f ms (%d requests, %d clients)", label,
-                 Double(latencies.count) / Double(options.seconds), latencies[latencies.count / 2], latencies[latencies.count * 99 / 100],
-                 latencies.count, options.concurrency))
+    let elapsed = milliseconds(clock.now - start) / 1000
+    return Run(requestsPerSecond: Double(latencies.count) / elapsed,
+               p50: latencies[latencies.count / 2], p99: latencies[latencies.count * 99 / 100])
+}
+
+func padded(_ label: String) -> String { label.padding(toLength: 26, withPad: " ", startingAt: 0) }
+
+/// Every path once per round, in turn; prints each run, then the medians and their comparison
+/// with the first path (direct).
+@discardableResult
+func alternate(_ title: String, _ paths: [Path], _ client: HTTPClient, rate: Double?) async throws -> [[Run]] {
+    print("\n== \(title)")
+    var runs = Array(repeating: [Run](), count: paths.count)
+    for round in 1...options.rounds {
+        for (index, path) in paths.enumerated() {
+            let run = try await measure(path, client, rate: rate)
+            runs[index].append(run)
+            print("round \(round)  " + padded(path.label) + String(format: " %6.0f req/s  p50 %7.2f ms  p99 %7.2f ms", run.requestsPerSecond, run.p50, run.p99))
+        }
+    }
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    let base = runs[0]
+    print("medians over \(options.rounds) rounds:")
+    for (index, path) in paths.enumerated() {
+        let rps = median(runs[index].map(\.requestsPerSecond)), p50 = median(runs[index].map(\.p50)), p99 = median(runs[index].map(\.p99))
+        var line = "  " + padded(path.label) + String(format: " %6.0f req/s  p50 %7.2f ms  p99 %7.2f ms", rps, p50, p99)
+        if index > 0 {
+            line += String(format: "  | throughput %.2f of direct, p50 %+.2f ms", rps / median(base.map(\.requestsPerSecond)), p50 - median(base.map(\.p50)))
+        }
+        print(line)
+    }
+    return runs
 }
 
 try planningBenchmark()
@@ -169,9 +241,12 @@ if !options.planningOnly {
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = options.concurrency
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    try await load("direct (catalog, then inventory _entities)", client, direct)
-    try await load("through the gateway", client, throughGateway)
-    try await load("direct again (drift check)", client, direct)
+    var paths = [Path(label: "direct", read: direct), Path(label: "through the gateway", read: throughGateway(options.gateway))]
+    if !options.node.isEmpty { paths.append(Path(label: "single node (in-process)", read: throughGateway(options.node))) }
+    for path in paths { for _ in 0..<50 { try await path.read(client) } }  // connections, caches, plan cache
+    let saturated = try await alternate("throughput: \(options.concurrency) clients, each sending when answered", paths, client, rate: nil)
+    let rate = options.rate ?? (saturated[0].map(\.requestsPerSecond).sorted()[saturated[0].count / 2] / 2).rounded()
+    try await alternate("latency at a fixed \(Int(rate)) req/s over \(options.concurrency) clients", paths, client, rate: rate)
     try await client.shutdown().get()  // top-level code picks the future-returning overload
 }
 print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores")

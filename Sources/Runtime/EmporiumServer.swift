@@ -26,7 +26,7 @@ public enum EmporiumServer {
             ) { port in
                 announce(host: host, port: port)
             }
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await ProcessLifecycle.run(app, configuration: configuration, logger: logger)
         } catch {
             await database.cluster?.stop()
             throw error

@@ -60,6 +60,6 @@ public enum GatewayServer {
             onServerRunning: { channel in EmporiumServer.announce(host: host, port: channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        try await ProcessLifecycle.run(app, configuration: configuration, logger: logger)
     }
 }

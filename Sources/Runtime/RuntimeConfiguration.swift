@@ -43,6 +43,11 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var kafkaReplicationFactor: Int = 1
     /// How long an uncommitted stock reservation holds its units.
     public var reservationTTL: Duration = .seconds(15 * 60)
+    /// How long a stop (SIGTERM/SIGINT) may drain requests and background work before what is
+    /// left is cancelled; cancellation then gets `shutdownCancellationGrace` before the process
+    /// gives up on it. Together within Kubernetes' default 30 s termination grace.
+    public var shutdownGracePeriod: Duration = .seconds(20)
+    public var shutdownCancellationGrace: Duration = .seconds(5)
     /// Where `emporium serve gateway` finds the subgraphs (`EMPORIUM_SUBGRAPHS`).
     public var subgraphs: [SubgraphLocation] = []
     /// A supergraph written by `emporium compose`; used instead of asking the subgraphs.
@@ -136,6 +141,9 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         }
         if let megabytes = try integer(environment, "EMPORIUM_RESPONSE_CACHE_MEMORY_MB", in: 1...65_536) {
             configuration.responseCacheBytes = megabytes * 1024 * 1024
+        }
+        if let seconds = try integer(environment, "EMPORIUM_SHUTDOWN_GRACE_SECONDS", in: 1...3600) {
+            configuration.shutdownGracePeriod = .seconds(seconds)
         }
         if let brokers = environment["EMPORIUM_KAFKA_BROKERS"], !brokers.isEmpty {
             let list = brokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
