@@ -3,8 +3,9 @@
 // 1. Overhead: the same "products with their stock" read through the distributed gateway (one
 //    request), through a single node's composed API (in-process subgraph calls, with --node), and
 //    directly against the subgraphs (the client asks catalog, then inventory's `_entities` for
-//    the ids it got). Paths alternate, round after round, so that the machine's drift falls on
-//    all of them alike; medians over --rounds are reported.
+//    the ids it got). Every round runs each path once, in a rotating order, so that the
+//    machine's drift falls on all of them alike; the comparison with the direct path is the
+//    median over --rounds of each round's own ratio (throughput) and difference (p50).
 //    a. Throughput: --concurrency clients, each sending as soon as its last answer came.
 //    b. Latency at a fixed rate: --concurrency clients sharing --rate requests/s (default half of
 //       the direct path's throughput from a.), each on its own schedule; a latency counts from
@@ -13,7 +14,7 @@
 // 2. Planning: a cold plan of a 30-field, 3-level operation, and the same plan from the cache.
 //
 //   gateway-bench --gateway URL --catalog URL --inventory URL --seller ID [--node URL]
-//                 [--seconds 10] [--concurrency 32] [--rounds 3] [--rate R]
+//                 [--seconds 6] [--concurrency 32] [--rounds 5] [--rate R]
 //   gateway-bench --planning-only
 // scripts/bench-gateway starts the servers and runs it.
 
@@ -25,9 +26,9 @@ import Runtime
 
 struct Options {
     var gateway = "", catalog = "", inventory = "", seller = "", node = ""
-    var seconds = 10
+    var seconds = 6
     var concurrency = 32
-    var rounds = 3
+    var rounds = 5
     var rate: Double?
     var planningOnly = false
 
@@ -209,27 +210,32 @@ func measure(_ path: Path, _ client: HTTPClient, rate: Double?) async throws -> 
 
 func padded(_ label: String) -> String { label.padding(toLength: 26, withPad: " ", startingAt: 0) }
 
-/// Every path once per round, in turn; prints each run, then the medians and their comparison
-/// with the first path (direct).
+/// Every path once per round, the order rotating from round to round; prints each run, then
+/// per path the medians and, against the first path (direct), the medians of the rounds' own
+/// throughput ratios and p50 differences.
 @discardableResult
 func alternate(_ title: String, _ paths: [Path], _ client: HTTPClient, rate: Double?) async throws -> [[Run]] {
     print("\n== \(title)")
     var runs = Array(repeating: [Run](), count: paths.count)
-    for round in 1...options.rounds {
-        for (index, path) in paths.enumerated() {
-            let run = try await measure(path, client, rate: rate)
+    for round in 0..<options.rounds {
+        for index in paths.indices.map({ (round + $0) % paths.count }) {
+            let run = try await measure(paths[index], client, rate: rate)
             runs[index].append(run)
-            print("round \(round)  " + padded(path.label) + String(format: " %6.0f req/s  p50 %7.2f ms  p99 %7.2f ms", run.requestsPerSecond, run.p50, run.p99))
+            print("round \(round + 1)  " + padded(paths[index].label)
+                + String(format: " %6.0f req/s  p50 %7.2f ms  p99 %7.2f ms", run.requestsPerSecond, run.p50, run.p99))
         }
     }
     func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-    let base = runs[0]
     print("medians over \(options.rounds) rounds:")
     for (index, path) in paths.enumerated() {
-        let rps = median(runs[index].map(\.requestsPerSecond)), p50 = median(runs[index].map(\.p50)), p99 = median(runs[index].map(\.p99))
-        var line = "  " + padded(path.label) + String(format: " %6.0f req/s  p50 %7.2f ms  p99 %7.2f ms", rps, p50, p99)
+        let mine = runs[index]
+        var line = "  " + padded(path.label) + String(format: " %6.0f req/s  p50 %7.2f ms  p99 %7.2f ms",
+            median(mine.map(\.requestsPerSecond)), median(mine.map(\.p50)), median(mine.map(\.p99)))
         if index > 0 {
-            line += String(format: "  | throughput %.2f of direct, p50 %+.2f ms", rps / median(base.map(\.requestsPerSecond)), p50 - median(base.map(\.p50)))
+            let direct = runs[0]
+            let ratio = median(zip(mine, direct).map { $0.requestsPerSecond / $1.requestsPerSecond })
+            let added = median(zip(mine, direct).map { $0.p50 - $1.p50 })
+            line += String(format: "  | vs direct, same round: throughput %.2f, p50 %+.2f ms", ratio, added)
         }
         print(line)
     }
