@@ -123,6 +123,12 @@ public enum JSONMap {
                 index += 1
             }
             guard index < bytes.count else { throw error("unterminated string") }
+            if bytes[index] == UInt8(ascii: "\"") {
+                // No escapes (nearly every string): straight from the input, no buffer between.
+                index += 1
+                guard let text = String(validating: bytes[start..<(index - 1)], as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+                return text
+            }
             var utf8 = Array(bytes[start..<index])
             while bytes[index] != UInt8(ascii: "\"") {
                 // An escape.

@@ -65,6 +65,19 @@ struct GatewayExecutionTests {
         #expect(outcome.result.data == ["p": ["kind": "Product", "name": "Product 7", "level": ["available": 70]]])
     }
 
+    @Test("a field selected twice gets both selections, on every item of a list")
+    func repeatedFieldsMerge() async throws {
+        let transport = InProcessSubgraphTransport(["catalog": try LiteSubgraphs.catalog(), "inventory": try LiteSubgraphs.inventory()])
+        let gateway = FederationGateway(supergraph: try Supergraph.compose(LiteSubgraphs.subgraphs), transport: transport)
+        let outcome = await gateway.execute(
+            GraphQLRequest(query: "{ products(first: 3) { nodes { id } nodes { title stock { available } } } }"),
+            info: GraphQLRequestInfo(principal: nil)
+        )
+        #expect(outcome.result.errors.isEmpty, "\(outcome.result.errors)")
+        let nodes = try #require(outcome.result.data?["products"]["nodes"].array)
+        #expect(nodes == (1...3).map { n in ["id": .string("\(n)"), "title": .string("Product \(n)"), "stock": ["available": .number(Number(n * 10))]] })
+    }
+
     @Test("subgraph errors keep their message with the path rewritten to the client's response")
     func errorPathsRewritten() async throws {
         let transport = RecordingTransport([

@@ -14,6 +14,17 @@ struct ResponseShaper {
     /// The response path of the value being completed; kept as a stack so that only errors
     /// pay for copying it.
     private var path: [IndexPathValue] = []
+    /// The fields of a selection set for a runtime type, collected once per response: every
+    /// object of a list (each of a page's products) would otherwise collect the same ones again.
+    private var collected: [CollectedKey: OrderedDictionary<String, [NormalizedField]>] = [:]
+
+    /// A selection set by the address of its storage, which is the operation's own and lives
+    /// for the whole pass; merged sets built during the pass are never cached (their storage
+    /// is temporary and its address could be reused).
+    private struct CollectedKey: Hashable {
+        let selections: UnsafeRawPointer?
+        let runtimeType: String
+    }
 
     init(supergraph: Supergraph, variables: [String: Map], errors: [GraphQLError], explained: [[IndexPathValue]]) {
         self.supergraph = supergraph
@@ -24,7 +35,7 @@ struct ResponseShaper {
 
     mutating func shape(_ operation: NormalizedOperation, data: Map) -> Map {
         let root = data.dictionary ?? [:]
-        return completeObject(operation.selections, runtimeType: operation.rootType, object: root) ?? .null
+        return completeObject(operation.selections, stable: true, runtimeType: operation.rootType, object: root) ?? .null
     }
 
     /// The fields that apply to an object of `runtimeType`, merged by response key.
@@ -41,10 +52,26 @@ struct ResponseShaper {
         }
     }
 
-    /// nil when a non-null field is null: the caller must become null instead.
-    private mutating func completeObject(_ selections: [NormalizedSelection], runtimeType: String, object: OrderedDictionary<String, Map>) -> Map? {
+    private mutating func fields(of selections: [NormalizedSelection], stable: Bool, runtimeType: String) -> OrderedDictionary<String, [NormalizedField]> {
+        guard stable else {
+            var fields: OrderedDictionary<String, [NormalizedField]> = [:]
+            collect(selections, runtimeType: runtimeType, into: &fields)
+            return fields
+        }
+        let key = CollectedKey(selections: selections.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }, runtimeType: runtimeType)
+        if let known = collected[key] { return known }
         var fields: OrderedDictionary<String, [NormalizedField]> = [:]
         collect(selections, runtimeType: runtimeType, into: &fields)
+        collected[key] = fields
+        return fields
+    }
+
+    /// nil when a non-null field is null: the caller must become null instead. `stable`: the
+    /// selections are the operation's own (see `CollectedKey`).
+    private mutating func completeObject(
+        _ selections: [NormalizedSelection], stable: Bool, runtimeType: String, object: OrderedDictionary<String, Map>
+    ) -> Map? {
+        let fields = fields(of: selections, stable: stable, runtimeType: runtimeType)
         var result: OrderedDictionary<String, Map> = [:]
         for (key, group) in fields {
             let field = group[0]
@@ -57,9 +84,10 @@ struct ResponseShaper {
                 result[key] = object[key] ?? .null
                 continue
             }
-            let selections = group.count == 1 ? field.selections : group.flatMap(\.selections)
+            let stable = group.count == 1
+            let selections = stable ? field.selections : group.flatMap(\.selections)
             path.append(.key(key))
-            let value = complete(field.type, selections, object[key] ?? .null, field: field.name, on: runtimeType)
+            let value = complete(field.type, selections, stable: stable, object[key] ?? .null, field: field.name, on: runtimeType)
             path.removeLast()
             guard let value else { return nil }
             result[key] = value
@@ -67,10 +95,12 @@ struct ResponseShaper {
         return .dictionary(result)
     }
 
-    private mutating func complete(_ type: TypeReference, _ selections: [NormalizedSelection], _ value: Map, field: String, on parentType: String) -> Map? {
+    private mutating func complete(
+        _ type: TypeReference, _ selections: [NormalizedSelection], stable: Bool, _ value: Map, field: String, on parentType: String
+    ) -> Map? {
         switch type {
         case .nonNull(let inner):
-            guard let completed = complete(inner, selections, value, field: field, on: parentType), !completed.isNull else {
+            guard let completed = complete(inner, selections, stable: stable, value, field: field, on: parentType), !completed.isNull else {
                 reportNull(coordinate: "\(parentType).\(field)")
                 return nil
             }
@@ -81,7 +111,7 @@ struct ResponseShaper {
             result.reserveCapacity(items.count)
             for (index, item) in items.enumerated() {
                 path.append(.index(index))
-                let completed = complete(inner, selections, item, field: field, on: parentType)
+                let completed = complete(inner, selections, stable: stable, item, field: field, on: parentType)
                 path.removeLast()
                 guard let completed else { return .null }
                 result.append(completed)
@@ -92,7 +122,7 @@ struct ResponseShaper {
             guard let named = supergraph.type(named: name), named.kind.isComposite else { return value }
             guard case .dictionary(let object) = value else { return .null }
             let runtimeType = named.kind == .object ? name : (object["__typename"]?.string ?? name)
-            return completeObject(selections, runtimeType: runtimeType, object: object) ?? .null
+            return completeObject(selections, stable: stable, runtimeType: runtimeType, object: object) ?? .null
         }
     }
 
