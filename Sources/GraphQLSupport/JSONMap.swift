@@ -18,10 +18,10 @@ public enum JSONMap {
 
     /// `map` as JSON, keys in their order (the writer GraphQL responses use).
     public static func serialize(_ map: Map) -> Data {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(256)
         ResponseJSON.write(map, into: &out)
-        return Data(out.utf8)
+        return Data(out)
     }
 
     public static func parse(_ data: Data) throws(SyntaxError) -> Map {

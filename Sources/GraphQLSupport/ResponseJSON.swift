@@ -2,10 +2,11 @@ import Foundation
 import GraphQL
 
 /// Serializes a GraphQL result with its fields in selection order (the spec asks for that, and
-/// `JSONEncoder` does not keep dictionary order).
+/// `JSONEncoder` does not keep dictionary order). Writes bytes: appending to a `String` cost
+/// about twice as much (every append checks and updates the string's UTF-8 bookkeeping).
 enum ResponseJSON {
     static func encode(_ result: GraphQLResult) -> Data {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(1024)
         out += "{"
         var first = true
@@ -24,15 +25,15 @@ enum ResponseJSON {
             write(data, into: &out)
         }
         out += "}"
-        return Data(out.utf8)
+        return Data(out)
     }
 
-    static func write(error: GraphQLError, into out: inout String) {
+    static func write(error: GraphQLError, into out: inout [UInt8]) {
         out += "{\"message\":"
         writeString(error.message, into: &out)
         if !error.locations.isEmpty {
             out += ",\"locations\":["
-            out += error.locations.map { "{\"line\":\($0.line),\"column\":\($0.column)}" }.joined(separator: ",")
+            out += error.locations.map { "{\"line\":\($0.line),\"column\":\($0.column)}" }.joined(separator: ",").utf8
             out += "]"
         }
         if !error.path.elements.isEmpty {
@@ -40,7 +41,7 @@ enum ResponseJSON {
             for (index, element) in error.path.elements.enumerated() {
                 if index > 0 { out += "," }
                 switch element {
-                case .index(let value): out += String(value)
+                case .index(let value): out += String(value).utf8
                 case .key(let value): writeString(value, into: &out)
                 }
             }
@@ -53,7 +54,7 @@ enum ResponseJSON {
         out += "}"
     }
 
-    static func write(_ map: Map, into out: inout String) {
+    static func write(_ map: Map, into out: inout [UInt8]) {
         switch map {
         case .undefined, .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
@@ -61,9 +62,9 @@ enum ResponseJSON {
             switch number.storageType {
             case .double:
                 let value = number.doubleValue
-                out += value.isFinite ? "\(value)" : "null"
+                out += value.isFinite ? "\(value)".utf8 : "null".utf8
             case .bool: out += number.boolValue ? "true" : "false"
-            default: out += String(number.intValue)
+            default: out += String(number.intValue).utf8
             }
         case .string(let value): writeString(value, into: &out)
         case .array(let values):
@@ -87,13 +88,13 @@ enum ResponseJSON {
         }
     }
 
-    static func writeString(_ value: String, into out: inout String) {
+    static func writeString(_ value: String, into out: inout [UInt8]) {
         // Most strings need no escaping: append them whole (per-scalar appends dominated the
         // gateway's serialization time).
         if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += "\""
-            out += value
-            out += "\""
+            out.append(UInt8(ascii: "\""))
+            out += value.utf8
+            out.append(UInt8(ascii: "\""))
             return
         }
         out += "\""
@@ -105,8 +106,8 @@ enum ResponseJSON {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
+                out += String(format: "\\u%04x", scalar.value).utf8
+            default: out += String(scalar).utf8
             }
         }
         out += "\""
@@ -114,6 +115,13 @@ enum ResponseJSON {
 }
 
 import OrderedCollections
+
+extension [UInt8] {
+    /// JSON punctuation and escapes, appended as their UTF-8 bytes.
+    static func += (bytes: inout [UInt8], text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+}
 
 enum OrderedDictionaryBridge {
     /// Extensions are a plain dictionary; sort them for a stable output.
