@@ -18,10 +18,15 @@ public enum JSONMap {
 
     /// `map` as JSON, keys in their order (the writer GraphQL responses use).
     public static func serialize(_ map: Map) -> Data {
+        Data(encode(map))
+    }
+
+    /// `map` as JSON bytes, keys in their order.
+    public static func encode(_ map: Map) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         ResponseJSON.write(map, into: &out)
-        return Data(out)
+        return out
     }
 
     public static func parse(_ data: Data) throws(SyntaxError) -> Map {

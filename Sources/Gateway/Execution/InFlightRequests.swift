@@ -25,14 +25,13 @@ actor InFlightRequests {
         return try await task.value
     }
 
-    /// The identity of a request: everything that can change its answer.
+    /// The identity of a request: everything that can change its answer. Its body (query,
+    /// operation name, variables) as encoded for sending, when the caller already has it.
     static func key(for request: SubgraphRequest) -> String {
-        // JSONMap, not JSONEncoder: this runs for every fetch, representations included.
-        let sorted = OrderedDictionary(uniqueKeysWithValues: request.variables.sorted { $0.key < $1.key })
-        let variables = String(decoding: JSONMap.serialize(.dictionary(sorted)), as: UTF8.self)
+        let body = String(decoding: request.encodedBody ?? request.encodeBody(), as: UTF8.self)
         let headers = request.headers.map { "\($0.name.canonicalName)=\($0.value)" }.joined(separator: "\n")
         let principal = request.principal.map { "\($0)" } ?? "-"
-        return [request.subgraph, request.operationName ?? "", request.query, variables, headers, principal].joined(separator: "\u{0}")
+        return [request.subgraph, body, headers, principal].joined(separator: "\u{0}")
     }
 }
 

@@ -82,11 +82,15 @@ struct PlanExecutor: Sendable {
     /// no answer; the error is then already recorded.
     private func send(_ fetch: FetchNode, variables: [String: Map], explaining paths: [[IndexPathValue]]) async -> SubgraphResponse? {
         let timeout = configuration.timeout(for: fetch.subgraph)
-        let request = SubgraphRequest(
+        let deduplicates = configuration.deduplicatesQueries && fetch.operationKind == .query
+        var prepared = SubgraphRequest(
             subgraph: fetch.subgraph, url: supergraph.subgraph(named: fetch.subgraph)?.url, query: fetch.operation,
             operationName: fetch.operationName, variables: variables, headers: configuration.headerForwarding.forwarded(from: headers),
             principal: principal, clientKey: clientKey, responseHeaders: responseHeaders, timeout: timeout
         )
+        // Encoded once: the body is part of the deduplication key, and the HTTP transport sends it.
+        if deduplicates { prepared.encodedBody = prepared.encodeBody() }
+        let request = prepared
         let transport = self.transport
         let start = ContinuousClock.now
         defer {
@@ -100,7 +104,7 @@ struct PlanExecutor: Sendable {
             } else {
                 call = { try await withTimeout(timeout) { try await transport.send(request) } }
             }
-            let response = if configuration.deduplicatesQueries && fetch.operationKind == .query {
+            let response = if deduplicates {
                 try await inFlight.run(key: InFlightRequests.key(for: request), call)
             } else {
                 try await call()

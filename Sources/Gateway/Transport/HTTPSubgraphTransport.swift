@@ -47,9 +47,7 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
         guard let url = urls[request.subgraph] ?? request.url else {
             throw SubgraphTransportError(.unknownSubgraph, subgraph: request.subgraph, message: "no URL configured")
         }
-        var body: OrderedDictionaryBody = ["query": .string(request.query), "variables": .dictionary(.init(uniqueKeysWithValues: request.variables.map { ($0.key, $0.value) }))]
-        if let name = request.operationName { body["operationName"] = .string(name) }
-        let bytes = JSONMap.serialize(.dictionary(body))
+        let bytes = request.encodedBody ?? request.encodeBody()
         var httpRequest = HTTPClientRequest(url: url)
         httpRequest.method = .POST
         for field in request.headers {
@@ -80,8 +78,6 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
         return decoded
     }
 }
-
-typealias OrderedDictionaryBody = OrderedDictionary<String, Map>
 
 extension SubgraphResponse {
     /// Reads a GraphQL response body. Errors are read leniently (a missing `path` is fine, and

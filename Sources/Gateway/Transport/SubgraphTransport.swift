@@ -2,6 +2,7 @@ import GraphQL
 import GraphQLSupport
 import HTTPTypes
 import Identity
+import OrderedCollections
 
 /// One GraphQL request from the gateway to a subgraph.
 public struct SubgraphRequest: Sendable {
@@ -20,6 +21,9 @@ public struct SubgraphRequest: Sendable {
     /// Where in-process subgraphs may add headers to the client's HTTP response.
     public var responseHeaders: ResponseHeaders?
     public var timeout: Duration
+    /// The GraphQL-over-HTTP body, when already encoded (`encodeBody()`): the executor encodes it
+    /// once for in-flight deduplication, and the HTTP transport sends those bytes.
+    public var encodedBody: [UInt8]?
 
     public init(
         subgraph: String, url: String? = nil, query: String, operationName: String? = nil, variables: [String: Map] = [:],
@@ -36,6 +40,18 @@ public struct SubgraphRequest: Sendable {
         self.clientKey = clientKey
         self.responseHeaders = responseHeaders
         self.timeout = timeout
+    }
+}
+
+extension SubgraphRequest {
+    /// `{"query":…,"variables":{…},"operationName":…}`, variables in name order so that equal
+    /// requests encode to equal bytes.
+    public func encodeBody() -> [UInt8] {
+        var body: OrderedDictionary<String, Map> = [
+            "query": .string(query), "variables": .dictionary(OrderedDictionary(uniqueKeysWithValues: variables.sorted { $0.key < $1.key })),
+        ]
+        if let operationName { body["operationName"] = .string(operationName) }
+        return JSONMap.encode(.dictionary(body))
     }
 }
 
