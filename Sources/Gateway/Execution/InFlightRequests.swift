@@ -1,7 +1,6 @@
 import Foundation
 import GraphQL
 import GraphQLSupport
-import OrderedCollections
 
 /// Identical subgraph queries in flight at the same time share one request.
 ///
