@@ -242,6 +242,8 @@ let package = Package(
                 "Database",
                 "Identity",
                 "Catalog",
+                "Redis",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -360,7 +362,7 @@ let package = Package(
         .testTarget(
             name: "KafkaTests",
             dependencies: [
-                "Kafka",
+                "Kafka", "EmporiumTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -369,7 +371,7 @@ let package = Package(
         .testTarget(
             name: "CachingTests",
             dependencies: [
-                "Caching", "Redis",
+                "Caching", "Redis", "EmporiumTesting",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -377,13 +379,13 @@ let package = Package(
         ),
         .testTarget(
             name: "RateLimitingTests",
-            dependencies: ["RateLimiting", "Redis", .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: ["RateLimiting", "Redis", "EmporiumTesting", .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: settings
         ),
         .testTarget(
             name: "RedisTests",
             dependencies: [
-                "Redis",
+                "Redis", "EmporiumTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

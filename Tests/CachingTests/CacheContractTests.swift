@@ -1,4 +1,5 @@
 import Caching
+import EmporiumTesting
 import Foundation
 import Redis
 import Testing

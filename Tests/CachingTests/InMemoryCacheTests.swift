@@ -1,4 +1,5 @@
 import Caching
+import EmporiumTesting
 import Testing
 
 struct InMemoryCacheTests {

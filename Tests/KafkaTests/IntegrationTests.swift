@@ -1,3 +1,4 @@
+import EmporiumTesting
 import Logging
 import NIOCore
 import Testing

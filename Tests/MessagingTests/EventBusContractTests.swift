@@ -1,4 +1,5 @@
 import Contracts
+import EmporiumTesting
 import Foundation
 import Kafka
 import Logging

@@ -1,3 +1,4 @@
+import EmporiumTesting
 import Testing
 @testable import RateLimiting
 

@@ -1,3 +1,4 @@
+import EmporiumTesting
 import NIOCore
 import Testing
 @testable import Redis

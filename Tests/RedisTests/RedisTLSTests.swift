@@ -1,3 +1,4 @@
+import EmporiumTesting
 import Foundation
 import NIOSSL
 import Testing

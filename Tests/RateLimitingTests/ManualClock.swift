@@ -1,1 +1,0 @@
-../CachingTests/ManualClock.swift

@@ -1,1 +1,0 @@
-../CachingTests/TestMetrics.swift

@@ -1,1 +1,0 @@
-../KafkaTests/TansuBroker.swift
