@@ -48,7 +48,7 @@ public actor RedisServer {
         for _ in 0..<5 {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("redis-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let server = RedisServer(port: try freePort(), directory: directory, extraArguments: extraArguments)
+            let server = RedisServer(port: try LocalPort.free(), directory: directory, extraArguments: extraArguments)
             do {
                 try await server.launch()
                 return server
@@ -103,22 +103,6 @@ public actor RedisServer {
         await self.stop(removeDirectory: false)
         try await Task.sleep(for: downtime)
         try await self.launch()
-    }
-
-    public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw StartFailed(description: "socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw StartFailed(description: "bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Sends a raw PING and checks for `+PONG` (independent of the client under test).

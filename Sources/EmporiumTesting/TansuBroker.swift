@@ -39,6 +39,7 @@ public final class TansuBroker: Sendable {
         var starting: Task<TansuBroker, any Error>?
         func get() async throws -> TansuBroker {
             if starting == nil {
+                // Unstructured on purpose: every concurrent first caller awaits this one start.
                 starting = Task {
                     let b = try await TansuBroker.start()
                     registerExitCleanup(b.pid)
@@ -78,7 +79,7 @@ public final class TansuBroker: Sendable {
     /// Starts a broker on a fresh port and waits (at most 10 s) until it accepts connections.
     public static func start(port fixedPort: Int? = nil) async throws -> TansuBroker {
         let binary = try binaryPath()
-        let port = try fixedPort ?? freePort()
+        let port = try fixedPort ?? LocalPort.free()
         let pid = try spawn(binary, [
             "broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
             "--storage-engine", "memory://tansu/",
@@ -146,22 +147,6 @@ public final class TansuBroker: Sendable {
             waitpid(pid, &status, 0)
             stopped.withLock { $0 = true }
         }
-    }
-
-    public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Missing(description: "socket() failed") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw Missing(description: "bind() failed") }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 
     public static func canConnect(port: Int) -> Bool {

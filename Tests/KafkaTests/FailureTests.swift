@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func unreachableBootstrapFailsClearly() async throws {
-        let port = try TansuBroker.freePort()
+        let port = try LocalPort.free()
         var config = try KafkaConfiguration(bootstrapServers: ["127.0.0.1:\(port)"])
         config.connectTimeout = .seconds(1)
         let admin = KafkaAdmin(configuration: config)

@@ -31,7 +31,7 @@ struct RedisTLSTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let (certificate, key) = try Self.makeCertificate(in: directory)
-        let tlsPort = try RedisServer.freePort()
+        let tlsPort = try LocalPort.free()
         try await withRedisServer(extraArguments: [
             "--tls-port", "\(tlsPort)", "--tls-cert-file", certificate, "--tls-key-file", key, "--tls-auth-clients", "no",
         ]) { (server: RedisServer) async throws -> Void in

@@ -1,3 +1,4 @@
+import EmporiumTesting
 import Foundation
 import Testing
 
@@ -25,7 +26,7 @@ final class ThirdPartySubgraph: Sendable {
         check.waitUntilExit()
         try #require(check.terminationStatus == 0, "strawberry-graphql is missing: python3 -m pip install strawberry-graphql (scripts/setup installs it)")
 
-        let port = try freePort()
+        let port = try LocalPort.free()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, String(port)]
@@ -57,20 +58,5 @@ final class ThirdPartySubgraph: Sendable {
     /// What the subgraph answers for `reviewCount`: the hex letters a–f in the id, at most 3.
     static func expectedReviewCount(of id: String) -> Int {
         min(3, id.filter { "abcdef".contains($0) }.count)
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw CocoaError(.fileWriteUnknown) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
