@@ -21,6 +21,9 @@ public struct Supergraph: Sendable {
     public let apiSchema: GraphQLSchema
     /// Object types per interface and union, computed once: shaping asks for every object.
     private let possibleTypesIndex: [String: [String]]
+    /// The kind of every type by name: shaping asks for every value, and a lookup in `types`
+    /// would copy the whole `SupergraphType` out each time.
+    private let kindIndex: [String: TypeKind]
     /// Every `@key`/`@requires`/`@provides` field set, parsed once: planning asks often.
     private let parsedFieldSets: [String: [FieldSet.Node]]
 
@@ -38,6 +41,7 @@ public struct Supergraph: Sendable {
             }
         }
         self.possibleTypesIndex = index
+        self.kindIndex = Dictionary(uniqueKeysWithValues: types.lazy.map { ($0.key, $0.value.kind) })
         var fieldSets: [String: [FieldSet.Node]] = [:]
         for type in types.values {
             let texts = type.keys.map(\.fields) + type.fields.values.flatMap { $0.resolutions.values.flatMap { [$0.requires, $0.provides].compactMap { $0 } } }
@@ -55,6 +59,8 @@ public struct Supergraph: Sendable {
     }
 
     public func type(named name: String) -> SupergraphType? { types[name] }
+
+    public func kind(of typeName: String) -> TypeKind? { kindIndex[typeName] }
 
     /// A field set of the supergraph's directives, parsed; nil if it does not parse.
     func fieldSet(_ text: String) -> [FieldSet.Node]? {

@@ -16,14 +16,28 @@ struct ResponseShaper {
     private var path: [IndexPathValue] = []
     /// The fields of a selection set for a runtime type, collected once per response: every
     /// object of a list (each of a page's products) would otherwise collect the same ones again.
-    private var collected: [CollectedKey: OrderedDictionary<String, [NormalizedField]>] = [:]
+    private var collected: [CollectedKey: CollectedFields] = [:]
 
-    /// A selection set by the address of its storage, which is the operation's own and lives
-    /// for the whole pass; merged sets built during the pass are never cached (their storage
-    /// is temporary and its address could be reused).
+    /// A selection set by the address of its storage, which is the operation's own (or a merged
+    /// set held by `collected` itself) and lives for the whole pass; merged sets built outside
+    /// the cache are never cached (their storage is temporary and its address could be reused).
     private struct CollectedKey: Hashable {
         let selections: UnsafeRawPointer?
         let runtimeType: String
+    }
+
+    /// The response keys of an object in order, with what completes each value.
+    private struct CollectedFields {
+        var keys: [String] = []
+        var fields: [CollectedField] = []
+    }
+
+    private struct CollectedField {
+        enum Kind { case typename, introspection, value }
+        let kind: Kind
+        let field: NormalizedField
+        /// The field's selections, merged when the same response key was selected more than once.
+        let selections: [NormalizedSelection]
     }
 
     init(supergraph: Supergraph, variables: [String: Map], errors: [GraphQLError], explained: [[IndexPathValue]]) {
@@ -52,47 +66,47 @@ struct ResponseShaper {
         }
     }
 
-    private mutating func fields(of selections: [NormalizedSelection], stable: Bool, runtimeType: String) -> OrderedDictionary<String, [NormalizedField]> {
-        guard stable else {
-            var fields: OrderedDictionary<String, [NormalizedField]> = [:]
-            collect(selections, runtimeType: runtimeType, into: &fields)
-            return fields
-        }
+    private mutating func fields(of selections: [NormalizedSelection], stable: Bool, runtimeType: String) -> CollectedFields {
         let key = CollectedKey(selections: selections.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }, runtimeType: runtimeType)
-        if let known = collected[key] { return known }
-        var fields: OrderedDictionary<String, [NormalizedField]> = [:]
-        collect(selections, runtimeType: runtimeType, into: &fields)
-        collected[key] = fields
-        return fields
+        if stable, let known = collected[key] { return known }
+        var groups: OrderedDictionary<String, [NormalizedField]> = [:]
+        collect(selections, runtimeType: runtimeType, into: &groups)
+        var result = CollectedFields()
+        for (key, group) in groups {
+            let field = group[0]
+            let kind: CollectedField.Kind = field.name == "__typename" ? .typename : field.name.hasPrefix("__") ? .introspection : .value
+            result.keys.append(key)
+            result.fields.append(CollectedField(kind: kind, field: field, selections: group.count == 1 ? field.selections : group.flatMap(\.selections)))
+        }
+        if stable { collected[key] = result }
+        return result
     }
 
     /// nil when a non-null field is null: the caller must become null instead. `stable`: the
-    /// selections are the operation's own (see `CollectedKey`).
+    /// selections are the operation's own or held by `collected` (see `CollectedKey`).
     private mutating func completeObject(
         _ selections: [NormalizedSelection], stable: Bool, runtimeType: String, object: OrderedDictionary<String, Map>
     ) -> Map? {
-        let fields = fields(of: selections, stable: stable, runtimeType: runtimeType)
-        var result: OrderedDictionary<String, Map> = [:]
-        for (key, group) in fields {
-            let field = group[0]
-            if field.name == "__typename" {
-                result[key] = .string(runtimeType)
-                continue
+        let collected = fields(of: selections, stable: stable, runtimeType: runtimeType)
+        var values: [Map] = []
+        values.reserveCapacity(collected.keys.count)
+        for (key, entry) in zip(collected.keys, collected.fields) {
+            switch entry.kind {
+            case .typename:
+                values.append(.string(runtimeType))
+            case .introspection:
+                // Already complete, from the gateway's own schema.
+                values.append(object[key] ?? .null)
+            case .value:
+                path.append(.key(key))
+                // Merged selections are held by the cache only when this object's were.
+                let value = complete(entry.field.type, entry.selections, stable: stable, object[key] ?? .null, field: entry.field.name, on: runtimeType)
+                path.removeLast()
+                guard let value else { return nil }
+                values.append(value)
             }
-            if field.name.hasPrefix("__") {
-                // Introspection, already complete from the gateway's own schema.
-                result[key] = object[key] ?? .null
-                continue
-            }
-            let stable = group.count == 1
-            let selections = stable ? field.selections : group.flatMap(\.selections)
-            path.append(.key(key))
-            let value = complete(field.type, selections, stable: stable, object[key] ?? .null, field: field.name, on: runtimeType)
-            path.removeLast()
-            guard let value else { return nil }
-            result[key] = value
         }
-        return .dictionary(result)
+        return .dictionary(OrderedDictionary(uncheckedUniqueKeys: collected.keys, values: values))
     }
 
     private mutating func complete(
@@ -119,9 +133,9 @@ struct ResponseShaper {
             return .array(result)
         case .named(let name):
             if value.isNull || value.isUndefined { return .null }
-            guard let named = supergraph.type(named: name), named.kind.isComposite else { return value }
+            guard let kind = supergraph.kind(of: name), kind.isComposite else { return value }
             guard case .dictionary(let object) = value else { return .null }
-            let runtimeType = named.kind == .object ? name : (object["__typename"]?.string ?? name)
+            let runtimeType = kind == .object ? name : (object["__typename"]?.string ?? name)
             return completeObject(selections, stable: stable, runtimeType: runtimeType, object: object) ?? .null
         }
     }
