@@ -89,14 +89,17 @@ enum ResponseJSON {
     }
 
     static func writeString(_ value: String, into out: inout [UInt8]) {
-        // Most strings need no escaping: append them whole (per-scalar appends dominated the
-        // gateway's serialization time).
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        // Most strings need no escaping: scan their UTF-8 in place and append it whole
+        // (per-scalar appends dominated the gateway's serialization time).
+        var value = value
+        let plain = value.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
             out.append(UInt8(ascii: "\""))
-            out += value.utf8
+            out.append(contentsOf: bytes)
             out.append(UInt8(ascii: "\""))
-            return
+            return true
         }
+        if plain { return }
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
