@@ -76,6 +76,21 @@ struct GatewayExecutionTests {
         #expect(outcome.result.errors.isEmpty, "\(outcome.result.errors)")
         let nodes = try #require(outcome.result.data?["products"]["nodes"].array)
         #expect(nodes == (1...3).map { n in ["id": .string("\(n)"), "title": .string("Product \(n)"), "stock": ["available": .number(Number(n * 10))]] })
+
+        // A field merged inside a merged selection: `stock` twice under the two `nodes`.
+        let nested = await gateway.execute(
+            GraphQLRequest(query: "{ products(first: 3) { nodes { id stock { a: available } } nodes { title stock { available } } } }"),
+            info: GraphQLRequestInfo(principal: nil)
+        )
+        #expect(nested.result.errors.isEmpty, "\(nested.result.errors)")
+        let nestedNodes = try #require(nested.result.data?["products"]["nodes"].array)
+        let expected: [Map] = (1...3).map { n in
+            let stock: Map = ["a": .number(Number(n * 10)), "available": .number(Number(n * 10))]
+            return ["id": .string("\(n)"), "stock": stock, "title": .string("Product \(n)")]
+        }
+        #expect(nestedNodes == expected)
+        // Keys in the order the client first selected them.
+        #expect(nestedNodes.first?.dictionary.map { Array($0.keys) } == ["id", "stock", "title"])
     }
 
     @Test("subgraph errors keep their message with the path rewritten to the client's response")
