@@ -77,23 +77,33 @@ public final class TansuBroker: Sendable {
     }
 
     /// Starts a broker on a fresh port and waits (at most 10 s) until it accepts connections.
+    /// A free port can be taken by another test's server between the probe and Tansu's bind, so a
+    /// broker that exits before listening is started again on a new port (not a fixed one).
     public static func start(port fixedPort: Int? = nil) async throws -> TansuBroker {
         let binary = try binaryPath()
-        let port = try fixedPort ?? LocalPort.free()
-        let pid = try spawn(binary, [
-            "broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
-            "--storage-engine", "memory://tansu/",
-        ])
-        let broker = TansuBroker(port: port, pid: pid)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !canConnect(port: port) {
-            guard broker.isRunning, ContinuousClock.now < deadline else {
-                broker.stop()
-                throw Missing(description: "tansu did not start listening on port \(port)")
+        let attempts = fixedPort == nil ? 3 : 1
+        for attempt in 1...attempts {
+            let port = try fixedPort ?? LocalPort.free()
+            let arguments = [
+                "broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
+                "--storage-engine", "memory://tansu/",
+            ]
+            let broker = TansuBroker(port: port, pid: try spawn(binary, arguments))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !canConnect(port: port) {
+                guard broker.isRunning else {
+                    if attempt < attempts { break }
+                    throw Missing(description: "tansu exited before listening on port \(port) (\(attempts) attempts); run `\(binary) \(arguments.joined(separator: " "))` to see why")
+                }
+                guard ContinuousClock.now < deadline else {
+                    broker.stop()
+                    throw Missing(description: "tansu did not start listening on port \(port) within 10 s")
+                }
+                try await Task.sleep(for: .milliseconds(20))  // polling a port: there is no event to await
             }
-            try await Task.sleep(for: .milliseconds(20))  // polling a port: there is no event to await
+            if broker.isRunning { return broker }
         }
-        return broker
+        throw Missing(description: "tansu did not start")  // not reached: the last attempt returns or throws
     }
 
     /// Starts `path` with default signal handling and an empty signal mask. (Foundation's
