@@ -103,7 +103,8 @@ public final class TansuBroker: Sendable {
             }
             if broker.isRunning { return broker }
         }
-        throw Missing(description: "tansu did not start")  // not reached: the last attempt returns or throws
+        // Something else answered on the port while Tansu had exited, on every attempt.
+        throw Missing(description: "tansu exited on \(attempts) attempts while another process held its port")
     }
 
     /// Starts `path` with default signal handling and an empty signal mask. (Foundation's
