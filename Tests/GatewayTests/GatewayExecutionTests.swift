@@ -8,9 +8,7 @@ import Testing
 struct GatewayExecutionTests {
     @Test("100 products with catalog fields and inventory stock take exactly 2 subgraph requests")
     func hundredProductsTwoRequests() async throws {
-        let transport = CountingTransport(InProcessSubgraphTransport([
-            "catalog": try LiteSubgraphs.catalog(), "inventory": try LiteSubgraphs.inventory(),
-        ]))
+        let transport = CountingTransport(try LiteSubgraphs.transport())
         let gateway = FederationGateway(supergraph: try Supergraph.compose(LiteSubgraphs.subgraphs), transport: transport)
         let outcome = await gateway.execute(
             GraphQLRequest(query: "query Shelf($n: Int) { products(first: $n) { nodes { id title price stock { available } } } }", variables: ["n": 100]),
@@ -55,9 +53,7 @@ struct GatewayExecutionTests {
 
     @Test("the gateway answers only what was asked: aliases, __typename, no key fields")
     func shapesTheResponse() async throws {
-        let transport = InProcessSubgraphTransport(["catalog": try LiteSubgraphs.catalog(), "inventory": try LiteSubgraphs.inventory()])
-        let gateway = FederationGateway(supergraph: try Supergraph.compose(LiteSubgraphs.subgraphs), transport: transport)
-        let outcome = await gateway.execute(
+        let outcome = try await LiteSubgraphs.gateway().execute(
             GraphQLRequest(query: #"{ p: product(id: "7") { kind: __typename name: title level: stock { available } } }"#),
             info: GraphQLRequestInfo(principal: nil)
         )
@@ -67,8 +63,7 @@ struct GatewayExecutionTests {
 
     @Test("a field selected twice gets both selections, on every item of a list")
     func repeatedFieldsMerge() async throws {
-        let transport = InProcessSubgraphTransport(["catalog": try LiteSubgraphs.catalog(), "inventory": try LiteSubgraphs.inventory()])
-        let gateway = FederationGateway(supergraph: try Supergraph.compose(LiteSubgraphs.subgraphs), transport: transport)
+        let gateway = try LiteSubgraphs.gateway()
         let outcome = await gateway.execute(
             GraphQLRequest(query: "{ products(first: 3) { nodes { id } nodes { title stock { available } } } }"),
             info: GraphQLRequestInfo(principal: nil)

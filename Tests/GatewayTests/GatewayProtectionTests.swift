@@ -232,8 +232,7 @@ struct GatewayProtectionTests {
 
     @Test("start-up composition reads _service.sdl from running subgraphs")
     func composesFromRunningSubgraphs() async throws {
-        let transport = InProcessSubgraphTransport(["catalog": try LiteSubgraphs.catalog(), "inventory": try LiteSubgraphs.inventory()])
-        let sdls = try await SubgraphSDLFetcher.fetchAll([("catalog", nil), ("inventory", nil)], through: transport)
+        let sdls = try await SubgraphSDLFetcher.fetchAll([("catalog", nil), ("inventory", nil)], through: LiteSubgraphs.transport())
         #expect(sdls.map(\.name) == ["catalog", "inventory"])
         let supergraph = try Supergraph.compose(sdls)
         #expect(supergraph.field("stock", on: "Product")?.resolvingSubgraphs == ["inventory"])

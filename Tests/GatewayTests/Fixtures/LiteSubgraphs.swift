@@ -143,4 +143,14 @@ enum LiteSubgraphs {
     static var subgraphs: [SubgraphSDL] {
         [SubgraphSDL(name: "catalog", sdl: catalogSDL), SubgraphSDL(name: "inventory", sdl: inventorySDL)]
     }
+
+    /// Both subgraphs, called in process.
+    static func transport() throws -> InProcessSubgraphTransport {
+        InProcessSubgraphTransport(["catalog": try catalog(), "inventory": try inventory()])
+    }
+
+    /// A gateway over both subgraphs, called in process.
+    static func gateway() throws -> FederationGateway {
+        FederationGateway(supergraph: try Supergraph.compose(subgraphs), transport: try transport())
+    }
 }
