@@ -183,6 +183,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
+                "EmporiumCore",
                 "GraphQLSupport",
                 "Identity",
                 .product(name: "GraphQL", package: "GraphQL"),
@@ -347,7 +348,7 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "EmporiumTesting", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
+                "Runtime", "EmporiumTesting", "GraphQLSupport", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -114,6 +114,10 @@ func post(_ client: HTTPClient, _ url: String, _ body: [String: Any]) async thro
     // A trace context per request, as real clients send: the gateway forwards it, so identical
     // concurrent reads are not merged into one subgraph fetch (that would flatter the gateway).
     request.headers.add(name: "traceparent", value: "00-\(randomHex(32))-\(randomHex(16))-01")
+    // The direct path plays the gateway's part at the node's internal subgraph endpoints.
+    if let token = ProcessInfo.processInfo.environment["EMPORIUM_INTERNAL_TOKEN"] {
+        request.headers.add(name: "Emporium-Internal-Token", value: token)
+    }
     request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
     let response = try await client.execute(request, timeout: .seconds(30))
     let bytes = try await response.body.collect(upTo: 8 << 20)

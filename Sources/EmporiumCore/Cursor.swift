@@ -10,15 +10,15 @@ public struct Cursor: Sendable, Equatable {
     public init(_ values: [String]) { self.values = values }
 
     public init(decoding text: String, field: String = "after") throws {
+        let invalid = EmporiumError.badInput("'\(text.prefix(64))' is not a valid cursor; pass back a cursor from a previous page", field: field)
+        // Length first: nothing below should run over a megabyte of text.
+        guard text.utf8.count <= 512 else { throw invalid }
         var base64 = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 }))
         while base64.utf8.count % 4 != 0 { base64 += "=" }
-        guard text.utf8.count <= 512,
-              let data = Data(base64Encoded: base64),
+        guard let data = Data(base64Encoded: base64),
               let payload = try? JSONDecoder().decode(Payload.self, from: data),
               payload.v == 1
-        else {
-            throw EmporiumError.badInput("'\(text.prefix(64))' is not a valid cursor; pass back a cursor from a previous page", field: field)
-        }
+        else { throw invalid }
         values = payload.k
     }
 

@@ -24,20 +24,22 @@ public struct GraphQLHTTP: Sendable {
     let explorerTitle: String
     /// Answers for anonymous clients (the public endpoint).
     let responseCache: ResponseCache?
-    /// A subgraph endpoint reports its answer's tags in the `Emporium-Cache-Tags` header, for the
-    /// gateway's cache; public endpoints do not (the tags are internal).
-    let reportsCacheTags: Bool
+    /// Set on a subgraph endpoint: it is internal, answers only requests that carry this
+    /// credential, believes their forwarded client identity, and reports its answer's tags in the
+    /// `Emporium-Cache-Tags` header for the gateway's cache. Nil on the public endpoint.
+    let internalCredential: InternalCredential?
 
     /// The response header that says whether the response cache answered (`hit`) or not (`miss`).
     public static let cacheStatusHeader = "Emporium-Cache"
 
     public init(
         executor: any GraphQLExecutor, tokens: TokenService?, clients: ClientIdentification = ClientIdentification(),
-        responseCache: ResponseCache? = nil, reportsCacheTags: Bool = false, logger: Logger, explorerTitle: String = "Emporium GraphQL"
+        responseCache: ResponseCache? = nil, internalCredential: InternalCredential? = nil, logger: Logger,
+        explorerTitle: String = "Emporium GraphQL"
     ) {
         self.executor = executor
         self.responseCache = responseCache
-        self.reportsCacheTags = reportsCacheTags
+        self.internalCredential = internalCredential
         self.tokens = tokens
         self.clients = clients
         self.logger = logger
@@ -56,6 +58,12 @@ public struct GraphQLHTTP: Sendable {
     func handle(_ request: Request, context: some RequestContext) async -> Response {
         let accept = request.headers[.accept] ?? ""
         let useGraphQLMediaType = Self.prefersGraphQLResponse(accept: accept)
+        if let internalCredential, !internalCredential.authorizes(request.headers) {
+            return Self.errorResponse(
+                status: 403, code: "FORBIDDEN",
+                message: "this is an internal subgraph endpoint for the gateway (it needs the Emporium-Internal-Token header); clients use the gateway's /graphql",
+                graphQLMediaType: useGraphQLMediaType)
+        }
         let graphQLRequest: GraphQLRequest
         do {
             if request.method == .get {
@@ -110,7 +118,9 @@ public struct GraphQLHTTP: Sendable {
             return Self.errorResponse(status: 401, code: EmporiumError.Code.unauthenticated.rawValue, message: "the bearer token is invalid", graphQLMediaType: useGraphQLMediaType)
         }
 
-        let clientKey = clients.key(principal: principal, headers: request.headers, peer: (context as? any PeerAddressProviding)?.peerAddress)
+        let forwardedClient = internalCredential == nil ? nil : InternalCredential.forwardedClientKey(request.headers)
+        let clientKey = forwardedClient
+            ?? clients.key(principal: principal, headers: request.headers, peer: (context as? any PeerAddressProviding)?.peerAddress)
         let info = GraphQLRequestInfo(principal: principal, headers: request.headers, isReadOnly: request.method == .get, clientKey: clientKey)
         let start = ContinuousClock.now
         let outcome = await executor.execute(graphQLRequest, info: info)
@@ -130,7 +140,7 @@ public struct GraphQLHTTP: Sendable {
             if let cachePosition, let maxAge = outcome.cacheMaxAge, outcome.kind == .executed, outcome.result.errors.isEmpty {
                 await responseCache.store(cacheKey, body: body, tags: info.responseTags.all, maxAge: maxAge, since: cachePosition)
             }
-        } else if reportsCacheTags, let tags = info.responseTags.headerValue {
+        } else if internalCredential != nil, let tags = info.responseTags.headerValue {
             response.headers[HTTPField.Name(ResponseTags.headerName)!] = tags
         }
         return response

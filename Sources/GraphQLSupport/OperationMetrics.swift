@@ -5,12 +5,16 @@ import Synchronization
 /// (`GraphQLHTTP`), whatever executes them — a subgraph or the federation gateway. Calls the
 /// gateway makes to in-process subgraphs do not pass through HTTP and are not counted twice.
 ///
-/// Names come from clients, so only the first `maximumNames` distinct ones get their own series;
-/// the rest share "other".
+/// Names come from clients, so a name gets its own series only once it is common: after
+/// `admissionCount` requests, counted among at most `maximumCandidates` recent names (when they
+/// are full, every count is halved). A flood of made-up names (each rare) folds into "other"
+/// and cannot use up the `maximumNames` series that real operations need.
 final class OperationMetrics: Sendable {
     static let shared = OperationMetrics()
     static let maximumNames = 200
-    private let names = Mutex(Set<String>())
+    static let admissionCount = 100
+    static let maximumCandidates = 1000
+    private let names = Mutex(OperationNames())
 
     func record(operation: String?, outcome: GraphQLOutcome, duration: Duration) {
         let name = label(for: operation)
@@ -25,14 +29,33 @@ final class OperationMetrics: Sendable {
         )
     }
 
-    private func label(for operation: String?) -> String {
+    func label(for operation: String?) -> String {
         guard let operation, !operation.isEmpty else { return "anonymous" }
         let name = String(operation.prefix(64))
-        return names.withLock { names in
-            if names.contains(name) { return name }
-            guard names.count < Self.maximumNames else { return "other" }
-            names.insert(name)
+        return names.withLock { $0.label(for: name) }
+    }
+}
+
+/// The admission state behind `OperationMetrics.label(for:)`.
+struct OperationNames {
+    private var admitted: Set<String> = []
+    private var candidates: [String: Int] = [:]
+
+    mutating func label(for name: String) -> String {
+        if admitted.contains(name) { return name }
+        guard admitted.count < OperationMetrics.maximumNames else { return "other" }
+        let count = (candidates[name] ?? 0) + 1
+        if count >= OperationMetrics.admissionCount {
+            candidates[name] = nil
+            admitted.insert(name)
             return name
         }
+        if candidates[name] == nil, candidates.count >= OperationMetrics.maximumCandidates {
+            // Halving forgets the rare names (a flood's) and keeps the common ones ahead.
+            candidates = candidates.compactMapValues { $0 / 2 > 0 ? $0 / 2 : nil }
+            if candidates.count >= OperationMetrics.maximumCandidates { candidates.removeAll(keepingCapacity: true) }
+        }
+        candidates[name] = count
+        return "other"
     }
 }

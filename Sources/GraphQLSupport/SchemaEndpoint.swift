@@ -59,19 +59,13 @@ public struct SchemaEndpoint<Resolver: Sendable, Context: Sendable>: GraphQLExec
     private func prepare(_ query: String) -> Prepared {
         if let cached = documents.document(for: query) { return .success(cached) }
         let document: Document
-        do {
-            document = try parse(source: Source(body: query, name: "GraphQL request"))
-        } catch let error as GraphQLError {
-            return .failure(GraphQLOutcome(kind: .requestError, result: GraphQLResult(errors: [GraphQLErrorMapping.withCode(error, GraphQLErrorMapping.parseFailed)])))
-        } catch {
-            let wrapped = GraphQLError(message: "the query could not be parsed: \(error)")
-            return .failure(GraphQLOutcome(kind: .requestError, result: GraphQLResult(errors: [GraphQLErrorMapping.withCode(wrapped, GraphQLErrorMapping.parseFailed)])))
+        switch DocumentParsing.parse(query) {
+        case .success(let parsed): document = parsed
+        case .failure(let error): return .failure(GraphQLOutcome(kind: .requestError, result: GraphQLResult(errors: [error])))
         }
-        let errors = validate(schema: schema.schema, ast: document)
+        let errors = DocumentParsing.validate(document, schema: schema.schema)
         guard errors.isEmpty else {
-            return .failure(GraphQLOutcome(kind: .requestError, result: GraphQLResult(
-                errors: errors.map { GraphQLErrorMapping.withCode($0, GraphQLErrorMapping.validationFailed) }
-            )))
+            return .failure(GraphQLOutcome(kind: .requestError, result: GraphQLResult(errors: errors)))
         }
         documents.store(document, for: query)
         return .success(document)

@@ -67,18 +67,21 @@ public enum EmporiumApplication {
         postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
         services names: [ServiceName] = ServiceName.allCases, configuration: RuntimeConfiguration = RuntimeConfiguration(),
         searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, clients: ClientIdentification = ClientIdentification(),
-        responseCache: ResponseCache? = nil, logger: Logger
+        responseCache: ResponseCache? = nil, internalCredential: InternalCredential, logger: Logger
     ) throws -> Router<EmporiumRequestContext> {
         let services = try Services(names, postgres: postgres, searchAdmission: searchAdmission, cache: cache, configuration: configuration, logger: logger)
         return try router(
             services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients,
-            responseCache: responseCache, logger: logger)
+            responseCache: responseCache, internalCredential: internalCredential, introspection: configuration.introspectionEnabled,
+            metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
     }
 
     /// `responseCache` serves the public endpoint's anonymous answers when it is the gateway.
+    /// Subgraph endpoints answer only requests with `internalCredential` (see `InternalCredential`).
     static func router(
         _ services: Services, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
-        clients: ClientIdentification, responseCache: ResponseCache?, logger: Logger
+        clients: ClientIdentification, responseCache: ResponseCache?, internalCredential: InternalCredential, introspection: Bool,
+        metricsOnMainPort: Bool, logger: Logger
     ) throws -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
@@ -90,18 +93,21 @@ public enum EmporiumApplication {
         if let inventory = services.inventory {
             endpoints[ServiceName.inventory.rawValue] = inventory.endpoint
         }
+        // The single node's gateway calls its subgraphs in process; their HTTP routes exist for a
+        // separate gateway process (and tools), behind the internal credential.
         for (name, endpoint) in endpoints {
-            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, reportsCacheTags: true, logger: logger)
+            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
                 .addRoutes(to: router, path: RouterPath("/subgraphs/\(name)/graphql"))
         }
         if endpoints.count > 1 {
-            let gateway = try GatewayAssembly.inProcess(endpoints, logger: logger)
+            let gateway = try GatewayAssembly.inProcess(endpoints, introspection: introspection, logger: logger)
             GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, logger: logger).addRoutes(to: router)
         } else if let endpoint = endpoints.values.first {
             // One service's process: its /graphql is what `emporium serve gateway` calls.
-            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, reportsCacheTags: true, logger: logger).addRoutes(to: router)
+            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
+                .addRoutes(to: router)
         }
-        OperationalRoutes(postgres: postgres, registry: registry, poolSize: poolSize, logger: logger).add(to: router)
+        OperationalRoutes(postgres: postgres, registry: registry, poolSize: poolSize, logger: logger).add(to: router, metrics: metricsOnMainPort)
         return router
     }
 
@@ -154,7 +160,9 @@ public enum EmporiumApplication {
         }
         let router = try router(
             services, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
-            clients: ClientIdentification(trustedProxies: configuration.trustedProxies), responseCache: responseCache, logger: logger)
+            clients: ClientIdentification(trustedProxies: configuration.trustedProxies), responseCache: responseCache,
+            internalCredential: try configuration.internalCredential(logger: logger), introspection: configuration.introspectionEnabled,
+            metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
         let events = try EventBusAssembly(
             configuration: configuration, schemas: services.schemas, processors: services.processors(client: client, logger: logger),
             invalidation: invalidation, client: client, logger: logger)
@@ -166,6 +174,10 @@ public enum EmporiumApplication {
         if let inventory = services.inventory { background.append(inventory.expiry) }
         var all: [any Service] = [client]
         if let redis { all.append(redis) }
+        if let metricsPort = configuration.metricsPort {
+            all.append(OperationalRoutes(postgres: client, registry: registry, poolSize: configuration.databasePoolSize, logger: logger)
+                .metricsServer(host: configuration.host, port: metricsPort, logger: logger))
+        }
         all += background.map { GatedService(gate: gate, inner: $0) }
         var app = Application(
             router: router,

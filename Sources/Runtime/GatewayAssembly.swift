@@ -17,8 +17,10 @@ public enum GatewayAssembly {
     }
 
     /// The gateway's settings: the built-in services' cacheable root fields, defaults otherwise.
-    static var configuration: GatewayConfiguration {
-        GatewayConfiguration(cacheableRootFields: CatalogCacheTags.maxAges.merging(InventoryCacheTags.maxAges) { first, _ in first })
+    static func configuration(introspection: Bool) -> GatewayConfiguration {
+        GatewayConfiguration(
+            allowsIntrospection: introspection,
+            cacheableRootFields: CatalogCacheTags.maxAges.merging(InventoryCacheTags.maxAges) { first, _ in first })
     }
 
     /// The response-cache tags a committed event of any built-in service invalidates.
@@ -27,10 +29,12 @@ public enum GatewayAssembly {
     }
 
     /// The single node's gateway: calls the in-process subgraph endpoints directly.
-    static func inProcess(_ endpoints: [String: any GraphQLExecutor], logger: Logger) throws -> FederationGateway {
+    static func inProcess(_ endpoints: [String: any GraphQLExecutor], introspection: Bool, logger: Logger) throws -> FederationGateway {
         let subgraphs = builtInSubgraphs.filter { endpoints[$0.name] != nil }
         let supergraph = try Supergraph.compose(subgraphs)
-        return FederationGateway(supergraph: supergraph, transport: InProcessSubgraphTransport(endpoints), configuration: configuration, logger: logger)
+        return FederationGateway(
+            supergraph: supergraph, transport: InProcessSubgraphTransport(endpoints), configuration: configuration(introspection: introspection),
+            logger: logger)
     }
 
     /// The supergraph of a gateway process: from the file `EMPORIUM_SUPERGRAPH` when set, else

@@ -31,9 +31,12 @@ public enum GatewayServer {
 
     static func serve(configuration: RuntimeConfiguration, client: HTTPClient, registry: PrometheusCollectorRegistry?, logger: Logger) async throws {
         let transport = HTTPSubgraphTransport(
-            client: client, urls: Dictionary(configuration.subgraphs.map { ($0.name, $0.url) }, uniquingKeysWith: { _, last in last }))
+            client: client, urls: Dictionary(configuration.subgraphs.map { ($0.name, $0.url) }, uniquingKeysWith: { _, last in last }),
+            credential: try configuration.internalCredential(logger: logger))
         let supergraph = try await GatewayAssembly.supergraph(configuration: configuration, transport: transport, logger: logger)
-        let gateway = FederationGateway(supergraph: supergraph, transport: transport, configuration: GatewayAssembly.configuration, logger: logger)
+        let gateway = FederationGateway(
+            supergraph: supergraph, transport: transport,
+            configuration: GatewayAssembly.configuration(introspection: configuration.introspectionEnabled), logger: logger)
         let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
         // The response cache needs the services' invalidations, which only Redis carries here.
         var services: [any Service] = []
@@ -51,7 +54,11 @@ public enum GatewayServer {
             executor: gateway, tokens: tokens, clients: ClientIdentification(trustedProxies: configuration.trustedProxies),
             responseCache: responseCache, logger: logger
         ).addRoutes(to: router)
-        OperationalRoutes(postgres: nil, registry: registry, poolSize: 0, logger: logger).add(to: router)
+        let operational = OperationalRoutes(postgres: nil, registry: registry, poolSize: 0, logger: logger)
+        operational.add(to: router, metrics: configuration.metricsPort == nil)
+        if let metricsPort = configuration.metricsPort {
+            services.append(operational.metricsServer(host: configuration.host, port: metricsPort, logger: logger))
+        }
         let host = configuration.host
         let app = Application(
             router: router,

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import PostgresNIO
 import Prometheus
+import ServiceLifecycle
 
 /// `/health/live`, `/health/ready` and `/metrics`.
 struct OperationalRoutes: Sendable {
@@ -13,16 +14,29 @@ struct OperationalRoutes: Sendable {
     let poolSize: Int
     let logger: Logger
 
-    func add<Context: RequestContext>(to router: Router<Context>) {
+    /// `metrics: false` when `/metrics` has a listener of its own (`EMPORIUM_METRICS_PORT`).
+    func add<Context: RequestContext>(to router: Router<Context>, metrics: Bool = true) {
         router.get("/health/live") { _, _ in
             Self.json(.ok, #"{"status":"live"}"#)
         }
         router.get("/health/ready") { _, _ in
             await self.readiness()
         }
+        if metrics { addMetrics(to: router) }
+    }
+
+    func addMetrics<Context: RequestContext>(to router: Router<Context>) {
         router.get("/metrics") { _, _ in
             await self.metrics()
         }
+    }
+
+    /// `/metrics` alone on `port`, for a process whose metrics must not be public: bind it to an
+    /// address that only the scraper reaches. It runs as one of the process's services.
+    func metricsServer(host: String, port: Int, logger: Logger) -> some Service {
+        let router = Router()
+        addMetrics(to: router)
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "emporium-metrics"), logger: logger)
     }
 
     /// Ready when the database answers within two seconds.

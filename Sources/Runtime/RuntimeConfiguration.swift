@@ -1,4 +1,5 @@
 import Foundation
+import GraphQLSupport
 import Identity
 import Logging
 
@@ -52,6 +53,13 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var subgraphs: [SubgraphLocation] = []
     /// A supergraph written by `emporium compose`; used instead of asking the subgraphs.
     public var supergraphFile: String?
+    /// The gateway's credential at subgraph endpoints (`EMPORIUM_INTERNAL_TOKEN`); nil: a
+    /// development secret under `dataDirectory`.
+    public var internalToken: String?
+    /// Whether the public endpoint answers introspection (`EMPORIUM_INTROSPECTION`).
+    public var introspectionEnabled: Bool = true
+    /// A separate listener for `/metrics` (`EMPORIUM_METRICS_PORT`); nil: on the main port.
+    public var metricsPort: Int?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, dataDirectory: String = ".emporium",
@@ -161,6 +169,17 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
             configuration.subgraphs = try SubgraphLocation.parseList(subgraphs, variable: "EMPORIUM_SUBGRAPHS")
         }
         configuration.supergraphFile = environment["EMPORIUM_SUPERGRAPH"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.internalToken = environment["EMPORIUM_INTERNAL_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let token = configuration.internalToken, token.utf8.count < InternalCredential.minimumTokenBytes {
+            throw ConfigurationError("EMPORIUM_INTERNAL_TOKEN must be at least \(InternalCredential.minimumTokenBytes) bytes (e.g. `openssl rand -hex 32`)")
+        }
+        if let introspection = environment["EMPORIUM_INTROSPECTION"], !introspection.isEmpty {
+            guard let value = Bool(introspection.lowercased()) else {
+                throw ConfigurationError("EMPORIUM_INTROSPECTION must be true or false (got '\(introspection)')")
+            }
+            configuration.introspectionEnabled = value
+        }
+        configuration.metricsPort = try integer(environment, "EMPORIUM_METRICS_PORT", in: 0...65_535)
         if let proxies = environment["EMPORIUM_TRUSTED_PROXIES"], !proxies.isEmpty {
             configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
@@ -178,13 +197,14 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     /// "30/10s": a count and a window in s, m or ms.
     static func parseRateLimit(_ text: String) throws -> (limit: Int, window: Duration) {
         let parts = text.split(separator: "/")
-        let problem = ConfigurationError("EMPORIUM_SEARCH_RATE_LIMIT must look like 30/10s (requests/window with s, m or ms; got '\(text)')")
-        guard parts.count == 2, let limit = Int(parts[0]), limit > 0 else { throw problem }
+        let problem = ConfigurationError("EMPORIUM_SEARCH_RATE_LIMIT must look like 30/10s (1 to 1000000 requests per window of at most a day, in s, m or ms; got '\(text)')")
+        // Bounded before any arithmetic: a window of 10^18 minutes must be an error, not a trap.
+        guard parts.count == 2, let limit = Int(parts[0]), (1...1_000_000).contains(limit) else { throw problem }
         let window = parts[1]
         let duration: Duration
-        if window.hasSuffix("ms"), let value = Int(window.dropLast(2)), value > 0 { duration = .milliseconds(value) }
-        else if window.hasSuffix("s"), let value = Int(window.dropLast()), value > 0 { duration = .seconds(value) }
-        else if window.hasSuffix("m"), let value = Int(window.dropLast()), value > 0 { duration = .seconds(value * 60) }
+        if window.hasSuffix("ms"), let value = Int(window.dropLast(2)), (1...86_400_000).contains(value) { duration = .milliseconds(value) }
+        else if window.hasSuffix("s"), let value = Int(window.dropLast()), (1...86_400).contains(value) { duration = .seconds(value) }
+        else if window.hasSuffix("m"), let value = Int(window.dropLast()), (1...1440).contains(value) { duration = .seconds(value * 60) }
         else { throw problem }
         return (limit, duration)
     }
@@ -197,8 +217,10 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         return "host=\(host) port=\(port) database=\(database) pool=\(databasePoolSize) jwt=\(jwt) log=\(logLevel) migrate=\(migrateOnStart) redis=\(redis) search-limit=\(searchRateLimit.limit)/\(searchRateLimit.window) events=\(kafkaBrokers.map { "kafka " + $0.joined(separator: ",") } ?? "in process")"
     }
 
+    /// A URL that cannot be parsed is not shown at all: where its password ends is unknown.
     static func redactPassword(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        guard var components = URLComponents(string: url) else { return "(an unparseable URL, not shown)" }
+        guard components.password != nil else { return url }
         components.password = "redacted"
         return components.string ?? "(unparseable url)"
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GraphQLSupport
 import Identity
 import Logging
 
@@ -9,9 +10,27 @@ extension RuntimeConfiguration {
     public func tokenKeys(logger: Logger) throws -> TokenKeys {
         if let jwtPublicKey { return .publicKeyPEM(jwtPublicKey, privateKeyPEM: jwtPrivateKey) }
         if let jwtSecret { return .hmacSHA256(secret: jwtSecret) }
-        let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("jwt-secret").path
-        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), existing.utf8.count >= TokenKeys.minimumSecretBytes {
-            return .hmacSHA256(secret: existing)
+        let secret = try developmentSecret(named: "jwt-secret", minimumBytes: TokenKeys.minimumSecretBytes, setting: "EMPORIUM_JWT_SECRET", logger: logger)
+        return .hmacSHA256(secret: secret)
+    }
+
+    /// The credential between the gateway and the subgraph endpoints: `EMPORIUM_INTERNAL_TOKEN`,
+    /// else a development secret under the data directory, which processes sharing that
+    /// directory (a developer's machine) share too.
+    public func internalCredential(logger: Logger) throws -> InternalCredential {
+        let token = try internalToken
+            ?? developmentSecret(named: "internal-token", minimumBytes: InternalCredential.minimumTokenBytes, setting: "EMPORIUM_INTERNAL_TOKEN", logger: logger)
+        guard let credential = InternalCredential(token: token) else {
+            throw ConfigurationError("EMPORIUM_INTERNAL_TOKEN must be at least \(InternalCredential.minimumTokenBytes) bytes (e.g. `openssl rand -hex 32`)")
+        }
+        return credential
+    }
+
+    /// A random secret kept in `dataDirectory/name` (mode 0600), created on first use.
+    private func developmentSecret(named name: String, minimumBytes: Int, setting: String, logger: Logger) throws -> String {
+        let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent(name).path
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), existing.utf8.count >= minimumBytes {
+            return existing
         }
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
@@ -19,9 +38,9 @@ extension RuntimeConfiguration {
         let secret = bytes.map { String(format: "%02x", $0) }.joined()
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigurationError("could not write the development JWT secret to \(path); set EMPORIUM_JWT_SECRET or make \(dataDirectory) writable")
+            throw ConfigurationError("could not write a development secret to \(path); set \(setting) or make \(dataDirectory) writable")
         }
-        logger.warning("no EMPORIUM_JWT_SECRET or EMPORIUM_JWT_PUBLIC_KEY set; created a development secret", metadata: ["path": "\(path)"])
-        return .hmacSHA256(secret: secret)
+        logger.warning("\(setting) is not set; created a development secret", metadata: ["path": "\(path)"])
+        return secret
     }
 }

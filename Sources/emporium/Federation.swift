@@ -41,9 +41,12 @@ struct Compose: AsyncParsableCommand {
     func composeSupergraph() async throws -> Supergraph {
         guard !subgraphs.isEmpty else { return try Supergraph.compose(GatewayAssembly.builtInSubgraphs) }
         let locations = try SubgraphLocation.parseList(subgraphs.joined(separator: ","), variable: "--subgraph")
+        // Emporium's subgraph endpoints are internal: the same credential as `serve gateway`.
+        let credential = try RuntimeConfiguration.fromEnvironment().internalCredential(logger: Logger(label: "emporium.compose"))
         let client = HTTPSubgraphTransport.makeHTTPClient()
         do {
-            let sdls = try await SubgraphSDLFetcher.fetchAll(locations.map { ($0.name, Optional($0.url)) }, through: HTTPSubgraphTransport(client: client))
+            let transport = HTTPSubgraphTransport(client: client, credential: credential)
+            let sdls = try await SubgraphSDLFetcher.fetchAll(locations.map { ($0.name, Optional($0.url)) }, through: transport)
             try await client.shutdown()
             return try Supergraph.compose(sdls)
         } catch {

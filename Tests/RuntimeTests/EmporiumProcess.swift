@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import GraphQLSupport
 import Identity
 import EmporiumCore
 import Testing
@@ -12,10 +13,16 @@ final class EmporiumProcess: Sendable {
     let process: Process
     /// `http://127.0.0.1:PORT` (no path).
     let baseURL: String
+    /// One service's process (`serve catalog`): its `/graphql` is an internal subgraph endpoint.
+    let servesOneService: Bool
 
-    private init(process: Process, baseURL: String) {
+    /// The gateway's credential at subgraph endpoints, the same for every process of a test.
+    static let internalToken = "test-internal-token-0123456789abcdef0123456789"
+
+    private init(process: Process, baseURL: String, servesOneService: Bool) {
         self.process = process
         self.baseURL = baseURL
+        self.servesOneService = servesOneService
     }
 
     /// Starts `emporium <arguments>` with the test JWT secret and `environment`, and waits
@@ -29,6 +36,7 @@ final class EmporiumProcess: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["EMPORIUM_JWT_SECRET"] = testJWTSecret
         environment["EMPORIUM_LOG_LEVEL"] = "warning"
+        environment["EMPORIUM_INTERNAL_TOKEN"] = internalToken
         environment["EMPORIUM_DATA_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-e2e-\(UUID())").path
         environment.merge(extra) { _, new in new }
         process.environment = environment
@@ -38,7 +46,8 @@ final class EmporiumProcess: Sendable {
         try process.run()
         do {
             let url = try await ServeProcessTests.readURL(from: output.fileHandleForReading, timeout: .seconds(90))
-            return EmporiumProcess(process: process, baseURL: url.replacingOccurrences(of: "/graphql", with: ""))
+            let oneService = arguments.count >= 2 && arguments[0] == "serve" && arguments[1] != "gateway"
+            return EmporiumProcess(process: process, baseURL: url.replacingOccurrences(of: "/graphql", with: ""), servesOneService: oneService)
         } catch {
             process.terminate()
             throw error
@@ -70,6 +79,10 @@ final class EmporiumProcess: Sendable {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        // Subgraph endpoints are internal: the test plays the gateway's part there.
+        if path.hasPrefix("/subgraphs/") || servesOneService {
+            request.setValue(Self.internalToken, forHTTPHeaderField: "Emporium-Internal-Token")
+        }
         request.httpBody = try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])
         let (body, response) = try await URLSession.shared.data(for: request)
         guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
@@ -135,3 +148,6 @@ enum Marketplace {
         }
     }
 }
+
+/// The credential of routers built in tests (`EmporiumApplication.router`).
+let testInternalCredential = InternalCredential(token: EmporiumProcess.internalToken)!

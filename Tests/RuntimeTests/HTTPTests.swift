@@ -26,7 +26,8 @@ import Testing
         try await fixture.run { _, client in
             let logger = Logger(label: "test.http")
             let tokens = try await TokenService(keys: .hmacSHA256(secret: testJWTSecret))
-            let router = try EmporiumApplication.router(postgres: client, tokens: tokens, registry: registry, poolSize: 10, logger: logger)
+            let router = try EmporiumApplication.router(postgres: client, tokens: tokens, registry: registry, poolSize: 10,
+                internalCredential: testInternalCredential, logger: logger)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             try await app.test(framework) { testClient in
                 try await body(testClient, tokens)
@@ -114,7 +115,10 @@ import Testing
             let ready = try await client.execute(uri: "/health/ready", method: .get)
             #expect(ready.status == .ok)
             #expect(String(buffer: ready.body).contains("\"database\":\"ok\""))
-            _ = try await client.execute(uri: "/graphql", method: .post, headers: [.contentType: "application/json"], body: Self.json(#"{"query":"query MetricsProbe { categories { id } }","operationName":"MetricsProbe"}"#))
+            // A client-chosen name gets its own series only once common (`OperationMetrics`).
+            for _ in 0..<100 {
+                _ = try await client.execute(uri: "/graphql", method: .post, headers: [.contentType: "application/json"], body: Self.json(#"{"query":"query MetricsProbe { categories { id } }","operationName":"MetricsProbe"}"#))
+            }
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             #expect(metrics.status == .ok)
             let text = String(buffer: metrics.body)

@@ -28,7 +28,7 @@ import Testing
             let apps = try limiters.map { limiter in
                 Application(router: try EmporiumApplication.router(
                     postgres: client, tokens: tokens, registry: nil, poolSize: 10,
-                    searchAdmission: SearchAdmission(limiter: limiter, limit: limit), logger: logger
+                    searchAdmission: SearchAdmission(limiter: limiter, limit: limit), internalCredential: testInternalCredential, logger: logger
                 ))
             }
             try await Self.withClients(apps[...], collected: []) { clients in try await body(clients, tokens) }

@@ -255,10 +255,15 @@ public struct ProductCatalog: Sendable {
         Cursor(["p", String(Int64((position.createdAt.timeIntervalSince1970 * 1_000_000).rounded())), position.id.description]).encoded
     }
 
+    /// 1970-01-01 to 9999-12-31: every creation time a product can have.
+    static let cursorMicroseconds: ClosedRange<Int64> = 0...253_402_300_799_999_999
+
     static func decodePosition(_ text: String) throws -> ProductPosition {
         let cursor = try Cursor(decoding: text)
+        // A cursor is client input like any other: its time must be one a product can have, so
+        // that turning it back into microseconds for the query cannot overflow.
         guard cursor.values.count == 3, cursor.values[0] == "p", let micros = Int64(cursor.values[1]),
-              let id = try? ProductID(parsing: cursor.values[2])
+              Self.cursorMicroseconds.contains(micros), let id = try? ProductID(parsing: cursor.values[2])
         else {
             throw EmporiumError.badInput("'\(text.prefix(64))' is not a product list cursor", field: "after")
         }

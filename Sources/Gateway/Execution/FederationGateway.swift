@@ -110,19 +110,20 @@ public final class FederationGateway: GraphQLExecutor {
         return GraphQLOutcome(kind: .executed, result: GraphQLResult(data: shaped, errors: shaper.errors), cacheMaxAge: maxAge)
     }
 
+    /// Parse (bounded), measure the shape, validate; each stage refuses before the next, more
+    /// expensive one runs. Only documents that pass are cached.
     private func prepare(_ query: String) -> Result<Document, GraphQLErrors> {
         if let cached = documents.document(for: query) { return .success(cached) }
         let document: Document
-        do {
-            document = try parse(source: Source(body: query, name: "GraphQL request"))
-        } catch {
-            let message = (error as? GraphQLError)?.message ?? "the query could not be parsed: \(error)"
-            return .failure(GraphQLErrors([Self.error(message, GraphQLErrorMapping.parseFailed)]))
+        switch DocumentParsing.parse(query, bounds: configuration.limits.textBounds) {
+        case .success(let parsed): document = parsed
+        case .failure(let error): return .failure(GraphQLErrors([error]))
         }
-        let errors = validate(schema: supergraph.apiSchema, ast: document)
-        guard errors.isEmpty else {
-            return .failure(GraphQLErrors(errors.map { GraphQLErrorMapping.withCode($0, GraphQLErrorMapping.validationFailed) }))
+        if let violation = configuration.limits.violation(of: DocumentShape(document)) {
+            return .failure(GraphQLErrors([violation]))
         }
+        let errors = DocumentParsing.validate(document, schema: supergraph.apiSchema)
+        guard errors.isEmpty else { return .failure(GraphQLErrors(errors)) }
         documents.store(document, for: query)
         return .success(document)
     }

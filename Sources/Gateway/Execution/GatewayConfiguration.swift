@@ -90,6 +90,8 @@ public enum GatewayErrorCode {
     public static let tooManyAliases = "TOO_MANY_ALIASES"
     public static let tooManyRootFields = "TOO_MANY_ROOT_FIELDS"
     public static let queryTooCostly = "QUERY_TOO_COSTLY"
+    /// Too many fields once fragments are inlined (a fragment bomb, or just a huge operation).
+    public static let queryTooComplex = "QUERY_TOO_COMPLEX"
     public static let subgraphTimeout = "SUBGRAPH_TIMEOUT"
     public static let subgraphUnavailable = "SUBGRAPH_UNAVAILABLE"
     public static let subgraphInvalidResponse = "SUBGRAPH_INVALID_RESPONSE"

@@ -47,14 +47,18 @@ struct VariableCoercion {
         }
     }
 
+    private static let int32Range = Double(Int32.min)...Double(Int32.max)
+
     private func checkNamed(_ value: Map, _ name: String, at location: String) -> String? {
         switch name {
         case "Int":
-            guard case .number(let number) = value, Double(number.intValue) == number.doubleValue,
-                  abs(number.doubleValue) <= Double(Int32.max) else { return "\(location) must be an Int" }
+            // The double is checked before anything converts it: `intValue` of 1e300 would trap.
+            guard case .number(let number) = value, Self.int32Range.contains(number.doubleValue),
+                  number.doubleValue.rounded(.towardZero) == number.doubleValue
+            else { return "\(location) must be an Int (a whole number from \(Int32.min) to \(Int32.max))" }
             return nil
         case "Float":
-            guard case .number = value else { return "\(location) must be a Float" }
+            guard case .number(let number) = value, number.doubleValue.isFinite else { return "\(location) must be a finite Float" }
             return nil
         case "String":
             guard case .string = value else { return "\(location) must be a String" }

@@ -1,35 +1,61 @@
+import EmporiumCore
 import GraphQL
+import GraphQLSupport
 
-/// Bounds on what one operation may ask for, checked before any subgraph is called. nil turns
-/// a limit off. The request body size is bounded by the HTTP layer
-/// (`GraphQLRequest.maximumBodyBytes`).
+/// Bounds on what one operation may ask for. nil turns a limit off. The request body size is
+/// bounded by the HTTP layer (`GraphQLRequest.maximumBodyBytes`) and the query text by
+/// `textBounds` before parsing. Depth, aliases and fields are measured on the parsed document
+/// (`DocumentShape`) before validation or planning, which would expand fragments; root fields
+/// and cost need the schema and the variables and are checked after planning, before any
+/// subgraph is called.
 public struct OperationLimits: Sendable {
-    /// Field nesting, root fields at depth 1.
+    /// Field nesting, root fields at depth 1, introspection fields included.
     public var maxDepth: Int?
     /// Aliased fields, counted after fragments are inlined (a fragment used twice counts twice).
     public var maxAliases: Int?
+    /// Fields after fragments are inlined: the operation's size as a server would execute it.
+    public var maxFields: Int?
     public var maxRootFields: Int?
     /// See `OperationMeasurement.cost`.
     public var maxCost: Int?
     /// The size assumed for a list whose field has no `first`/`last`/`limit` argument.
     public var defaultListSize: Int
 
-    public init(maxDepth: Int? = 15, maxAliases: Int? = 30, maxRootFields: Int? = 20, maxCost: Int? = 50_000, defaultListSize: Int = 10) {
+    /// Tokens and bracket nesting of the query text.
+    public var textBounds: QueryTextBounds
+
+    public init(
+        maxDepth: Int? = 15, maxAliases: Int? = 30, maxFields: Int? = 2_000, maxRootFields: Int? = 20, maxCost: Int? = 50_000,
+        defaultListSize: Int = 10, textBounds: QueryTextBounds = QueryTextBounds()
+    ) {
         self.maxDepth = maxDepth
         self.maxAliases = maxAliases
+        self.maxFields = maxFields
+        self.textBounds = textBounds
         self.maxRootFields = maxRootFields
         self.maxCost = maxCost
         self.defaultListSize = defaultListSize
     }
 
-    /// The first limit the operation exceeds, as a GraphQL error with its code.
+    /// The first limit the document's shape exceeds, as a GraphQL error with its code.
+    func violation(of shape: DocumentShape) -> GraphQLError? {
+        if let maxDepth, shape.depth > maxDepth {
+            return error("the operation is nested \(shape.depth) levels deep; at most \(maxDepth) are allowed", GatewayErrorCode.queryTooDeep)
+        }
+        if let maxAliases, shape.aliases > maxAliases {
+            return error("the operation uses \(shape.aliases) aliases; at most \(maxAliases) are allowed", GatewayErrorCode.tooManyAliases)
+        }
+        if let maxFields, shape.fields > maxFields {
+            let count = shape.fields == .max ? "more than \(Int.max)" : "\(shape.fields)"
+            return error(
+                "the operation selects \(count) fields once its fragments are inlined; at most \(maxFields) are allowed",
+                GatewayErrorCode.queryTooComplex)
+        }
+        return nil
+    }
+
+    /// The first limit the planned operation exceeds, as a GraphQL error with its code.
     func violation(of measurement: OperationMeasurement) -> GraphQLError? {
-        if let maxDepth, measurement.depth > maxDepth {
-            return error("the operation is nested \(measurement.depth) levels deep; at most \(maxDepth) are allowed", GatewayErrorCode.queryTooDeep)
-        }
-        if let maxAliases, measurement.aliases > maxAliases {
-            return error("the operation uses \(measurement.aliases) aliases; at most \(maxAliases) are allowed", GatewayErrorCode.tooManyAliases)
-        }
         if let maxRootFields, measurement.rootFields > maxRootFields {
             return error("the operation selects \(measurement.rootFields) root fields; at most \(maxRootFields) are allowed", GatewayErrorCode.tooManyRootFields)
         }
@@ -44,45 +70,39 @@ public struct OperationLimits: Sendable {
     }
 }
 
-/// What the limits look at, measured on the normalized operation with the request's variables.
+/// What the limits look at after planning, measured on the normalized operation with the
+/// request's variables.
 public struct OperationMeasurement: Sendable, Equatable {
-    public var depth = 0
-    public var aliases = 0
     public var rootFields = 0
     /// Every field costs 1, times the sizes of the lists it is inside. A list's size is its
     /// `first`/`last`/`limit` argument; a connection (a non-list field with such an argument)
     /// passes its size to the lists inside it (`edges`, `nodes`); other lists count as
-    /// `defaultListSize`.
+    /// `defaultListSize`. Saturates at `Int.max`: a page size of two billion inside another is
+    /// "too costly", not an overflow.
     public var cost = 0
 
     init(_ operation: NormalizedOperation, variables: [String: Map], defaultListSize: Int) {
-        var walker = Walker(variables: variables, defaultListSize: defaultListSize)
+        let walker = Walker(variables: variables, defaultListSize: defaultListSize)
         rootFields = PlanBuilder.rootFields(operation.selections, inherited: []).filter { $0.name != "__typename" }.count
-        cost = walker.cost(operation.selections, depth: 1, inheritedSize: nil)
-        depth = walker.depth
-        aliases = walker.aliases
+        cost = walker.cost(operation.selections, inheritedSize: nil)
     }
 
     private struct Walker {
         let variables: [String: Map]
         let defaultListSize: Int
-        var depth = 0
-        var aliases = 0
 
-        mutating func cost(_ selections: [NormalizedSelection], depth level: Int, inheritedSize: Int?) -> Int {
+        func cost(_ selections: [NormalizedSelection], inheritedSize: Int?) -> Int {
             var total = 0
             for selection in selections {
                 switch selection {
                 case .fragment(let fragment):
-                    total += cost(fragment.selections, depth: level, inheritedSize: inheritedSize)
+                    total = total.addingSaturated(cost(fragment.selections, inheritedSize: inheritedSize))
                 case .field(let field):
-                    depth = max(depth, level)
-                    if field.alias != nil { aliases += 1 }
                     let size = field.listSize.flatMap(resolve)
                     let factor = field.type.isList ? (size ?? inheritedSize ?? defaultListSize) : 1
                     let passed = field.type.isList ? nil : size
-                    let inner = cost(field.selections, depth: level + 1, inheritedSize: passed)
-                    total += 1 + factor.multipliedReportingOverflow(by: inner).partialValue
+                    let inner = cost(field.selections, inheritedSize: passed)
+                    total = total.addingSaturated(1.addingSaturated(factor.multipliedSaturated(by: inner)))
                 }
             }
             return total

@@ -14,6 +14,7 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
 
     private let client: HTTPClient
     private let urls: [String: String]
+    private let credential: InternalCredential?
 
     /// A client tuned for a router: a refused connection fails the fetch at once (the default
     /// client retries until the request deadline), connects give up after `connectTimeout`, up
@@ -35,9 +36,12 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
     }
 
     /// `urls` overrides the supergraph's URL per subgraph (e.g. from configuration).
-    public init(client: HTTPClient = .shared, urls: [String: String] = [:]) {
+    /// `credential` is presented to Emporium's subgraphs, which are internal; a third-party
+    /// subgraph ignores it.
+    public init(client: HTTPClient = .shared, urls: [String: String] = [:], credential: InternalCredential? = nil) {
         self.client = client
         self.urls = urls
+        self.credential = credential
     }
 
     /// AsyncHTTPClient applies the request's deadline (connect, send and the whole response).
@@ -52,6 +56,9 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
         httpRequest.method = .POST
         for field in request.headers {
             httpRequest.headers.add(name: field.name.rawName, value: field.value)
+        }
+        for (name, value) in credential?.headers(clientKey: request.clientKey) ?? [] {
+            httpRequest.headers.replaceOrAdd(name: name.rawName, value: value)
         }
         httpRequest.headers.replaceOrAdd(name: "content-type", value: "application/json")
         httpRequest.headers.replaceOrAdd(name: "accept", value: "application/graphql-response+json, application/json")

@@ -22,7 +22,7 @@ public enum StockRules {
 
     public static func delta(_ value: Int, field: String = "delta") throws -> Int {
         guard value != 0 else { throw EmporiumError.badInput("the adjustment must not be zero", field: field) }
-        guard abs(value) <= maximumQuantity else {
+        guard value.magnitude <= maximumQuantity else {  // `abs(Int.min)` would trap
             throw EmporiumError.badInput("an adjustment must be at most \(maximumQuantity) units either way (got \(value))", field: field)
         }
         return value

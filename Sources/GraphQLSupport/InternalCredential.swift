@@ -1,0 +1,52 @@
+import HTTPTypes
+
+/// The shared secret that the gateway presents to subgraph endpoints, which are internal:
+/// without it they refuse every request. They have no operation limits of their own, answer
+/// introspection and report internal cache tags — all meant for the gateway, not for clients.
+///
+/// The credential also makes the client identity that the gateway determined believable: a
+/// subgraph takes `Emporium-Client` only from a request that carries the credential, so per-client
+/// limits (search) hold per client and not per gateway address.
+public struct InternalCredential: Sendable {
+    public static let tokenHeader = HTTPField.Name("Emporium-Internal-Token")!
+    public static let clientHeader = HTTPField.Name("Emporium-Client")!
+    /// Shorter secrets could be guessed; the development default is 64 hex digits.
+    public static let minimumTokenBytes = 32
+
+    private let token: [UInt8]
+
+    public init?(token: String) {
+        guard token.utf8.count >= Self.minimumTokenBytes else { return nil }
+        self.token = Array(token.utf8)
+    }
+
+    /// Whether `headers` carry the token. Compared in time that depends only on the lengths, so
+    /// the answer time tells an attacker nothing about how much of a guess was right.
+    public func authorizes(_ headers: HTTPFields) -> Bool {
+        guard let presented = headers[Self.tokenHeader] else { return false }
+        let bytes = Array(presented.utf8)
+        var difference = UInt8(bytes.count == token.count ? 0 : 1)
+        for index in token.indices {
+            difference |= token[index] ^ (index < bytes.count ? bytes[index] : 0)
+        }
+        return difference == 0
+    }
+
+    /// The headers the gateway adds to a subgraph request: the token, and the client's identity.
+    public func headers(clientKey: String?) -> [(HTTPField.Name, String)] {
+        var fields = [(Self.tokenHeader, String(decoding: token, as: UTF8.self))]
+        if let clientKey, Self.isValidClientKey(clientKey) { fields.append((Self.clientHeader, clientKey)) }
+        return fields
+    }
+
+    /// The forwarded client identity of an authorized request, when it is well formed: at most
+    /// 200 visible ASCII characters (`user:<subject>` or `ip:<address>`).
+    public static func forwardedClientKey(_ headers: HTTPFields) -> String? {
+        guard let value = headers[clientHeader], isValidClientKey(value) else { return nil }
+        return value
+    }
+
+    static func isValidClientKey(_ value: String) -> Bool {
+        !value.isEmpty && value.utf8.count <= 200 && value.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+}

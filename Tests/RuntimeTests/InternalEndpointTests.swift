@@ -1,0 +1,94 @@
+import EmporiumTesting
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GraphQLSupport
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import Runtime
+
+/// Subgraph endpoints are internal (the gateway's credential or nothing); the client identity
+/// the gateway determined reaches them; operational settings that came from outside are checked.
+@Suite struct InternalEndpointTests {
+    @Test func subgraphEndpointsRefuseRequestsWithoutTheCredential() async throws {
+        try await HTTPTests().withApp { client, _ in
+            let body = HTTPTests.json(#"{"query":"{ _service { sdl } }"}"#)
+            for path in ["/subgraphs/catalog/graphql", "/subgraphs/inventory/graphql"] {
+                let anonymous = try await client.execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: body)
+                #expect(anonymous.status == .forbidden)
+                #expect(HTTPTests.firstErrorCode(anonymous.body) == "FORBIDDEN")
+                #expect(anonymous.headers[HTTPField.Name("Emporium-Cache-Tags")!] == nil)
+                let wrong = try await client.execute(
+                    uri: path, method: .post,
+                    headers: [.contentType: "application/json", InternalCredential.tokenHeader: String(repeating: "x", count: 46)], body: body)
+                #expect(wrong.status == .forbidden)
+                let gateway = try await client.execute(
+                    uri: path, method: .post,
+                    headers: [.contentType: "application/json", InternalCredential.tokenHeader: EmporiumProcess.internalToken], body: body)
+                #expect(gateway.status == .ok)
+                #expect((HTTPTests.decode(gateway.body)["data"] as? [String: Any])?["_service"] != nil)
+            }
+            // The explorer page is not served there either.
+            let explorer = try await client.execute(uri: "/subgraphs/catalog/graphql", method: .get, headers: [.accept: "text/html"])
+            #expect(explorer.status == .forbidden)
+        }
+    }
+
+    @Test func configurationFromOutsideIsRangeCheckedAndNeverEchoesSecrets() throws {
+        #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_SEARCH_RATE_LIMIT": "1/999999999999999999m"]) }
+        #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_SEARCH_RATE_LIMIT": "9223372036854775807/1s"]) }
+        #expect(try RuntimeConfiguration.fromEnvironment(["EMPORIUM_SEARCH_RATE_LIMIT": "30/10s"]).searchRateLimit.limit == 30)
+        #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_INTERNAL_TOKEN": "short"]) }
+        #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_INTROSPECTION": "maybe"]) }
+        #expect(try RuntimeConfiguration.fromEnvironment(["EMPORIUM_INTROSPECTION": "false"]).introspectionEnabled == false)
+        #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_METRICS_PORT": "70000"]) }
+        // A URL that does not parse may still hold a password: it is not shown at all.
+        var configuration = RuntimeConfiguration()
+        configuration.databaseURL = "postgres://user:hunter 2@[host/db"
+        #expect(!configuration.description.contains("hunter"))
+        configuration.databaseURL = "postgres://user:hunter2@host/db"
+        #expect(!configuration.description.contains("hunter2"))
+    }
+
+    @Test(.timeLimit(.minutes(3))) func aSeparateGatewayForwardsEachClientsIdentityToTheSearchLimit() async throws {
+        let databaseURL = try await TestPostgres.shared.freshDatabaseURL(named: "identity")
+        let limited = ["EMPORIUM_DATABASE_URL": databaseURL, "EMPORIUM_SEARCH_RATE_LIMIT": "3/60s", "EMPORIUM_RESPONSE_CACHE": "false"]
+        let node = try await EmporiumProcess.start(["serve"], environment: limited)
+        let subgraphs = "catalog=\(node.baseURL)/subgraphs/catalog/graphql,inventory=\(node.baseURL)/subgraphs/inventory/graphql"
+        // The gateway believes X-Forwarded-For from 127.0.0.1 (Kong's place in production).
+        let gateway = try await EmporiumProcess.start(
+            ["serve", "gateway"], environment: ["EMPORIUM_SUBGRAPHS": subgraphs, "EMPORIUM_TRUSTED_PROXIES": "127.0.0.1", "EMPORIUM_RESPONSE_CACHE": "false"])
+        func search(as client: String, _ n: Int) async throws -> String? {
+            var request = URLRequest(url: URL(string: gateway.baseURL + "/graphql")!)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(client, forHTTPHeaderField: "X-Forwarded-For")
+            request.httpBody = Data(#"{"query":"{ searchProducts(query: \"kettle \#(n)\") { edges { cursor } } }"}"#.utf8)
+            let (body, _) = try await URLSession.shared.data(for: request)
+            let object = try JSONSerialization.jsonObject(with: body) as? [String: Any]
+            let errors = object?["errors"] as? [[String: Any]]
+            return (errors?.first?["extensions"] as? [String: Any])?["code"] as? String
+        }
+        for n in 1...3 { #expect(try await search(as: "198.51.100.1", n) == nil) }
+        #expect(try await search(as: "198.51.100.1", 4) == "RATE_LIMITED")
+        // Another client through the same gateway has its own allowance.
+        #expect(try await search(as: "198.51.100.2", 5) == nil)
+        try await gateway.stop()
+        try await node.stop()
+    }
+
+    @Test(.timeLimit(.minutes(3))) func metricsCanHaveTheirOwnListener() async throws {
+        let databaseURL = try await TestPostgres.shared.freshDatabaseURL(named: "metricsport")
+        let port = try LocalPort.free()
+        let node = try await EmporiumProcess.start(["serve"], environment: ["EMPORIUM_DATABASE_URL": databaseURL, "EMPORIUM_METRICS_PORT": "\(port)"])
+        let (_, main) = try await URLSession.shared.data(from: URL(string: node.baseURL + "/metrics")!)
+        #expect((main as? HTTPURLResponse)?.statusCode == 404)
+        let (body, own) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        #expect((own as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: body, as: UTF8.self).contains("# TYPE"))
+        try await node.stop()
+    }
+}
