@@ -296,6 +296,8 @@ class Fuzzer:
                     code = (error.get("extensions") or {}).get("code")
                     if not code:
                         raise Failure(f"an error without extensions.code: {json.dumps(error)[:500]}")
+                    if code == "INTERNAL_SERVER_ERROR":
+                        raise Failure(f"a client's request ended in INTERNAL_SERVER_ERROR: {json.dumps(error)[:500]}")
                     self.codes[code] = self.codes.get(code, 0) + 1
                 return body
         return None

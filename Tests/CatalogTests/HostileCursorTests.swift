@@ -33,4 +33,18 @@ import Testing
             #expect(result.errors.first?.extensions["code"] == .string("BAD_USER_INPUT"))
         }
     }
+
+    /// Found by the fuzzer: a NUL in a search reached PostgreSQL, which refused it (22021), and
+    /// the client got INTERNAL_SERVER_ERROR.
+    @Test func searchesWithControlCharactersOrEndlessCombiningMarksAreBadInput() async throws {
+        try await CatalogGraphQLTests().withHarness { harness in
+            let query = "query($q: String!) { searchProducts(query: $q) { edges { cursor } } }"
+            for text in ["a\u{0}b", "\u{1b}[31m", "a" + String(repeating: "\u{301}", count: 500)] {
+                let result = await harness.run(query, ["q": .string(text)])
+                #expect(result.errors.first?.extensions["code"] == .string("BAD_USER_INPUT"), "\(text.unicodeScalars.count) scalars")
+            }
+            let fine = await harness.run(query, ["q": .string("чайник\tkettle")])
+            #expect(fine.errors.isEmpty)
+        }
+    }
 }

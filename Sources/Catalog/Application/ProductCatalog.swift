@@ -84,7 +84,13 @@ public struct ProductCatalog: Sendable {
         let limit = try PageSize.validate(first)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw EmporiumError.badInput("the search query must not be empty", field: "query") }
-        guard trimmed.count <= 200 else { throw EmporiumError.badInput("the search query must be at most 200 characters", field: "query") }
+        // Counted as PostgreSQL counts (code points): one base letter with thousands of combining
+        // marks is one Swift Character but thousands of characters to the full-text search.
+        guard trimmed.unicodeScalars.count <= 200 else { throw EmporiumError.badInput("the search query must be at most 200 characters", field: "query") }
+        // PostgreSQL refuses NUL in text outright; other control characters mean nothing in a search.
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !["\t", "\n", "\r"].contains($0) }) else {
+            throw EmporiumError.badInput("the search query must not contain control characters", field: "query")
+        }
         var offset = 0
         if let after {
             let cursor = try Cursor(decoding: after)
