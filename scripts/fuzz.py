@@ -46,6 +46,7 @@ class Fuzzer:
         self.random = random.Random(seed)
         self.seed = seed
         self.connection = None
+        self.probe = None
         self.cursors = ["", "abc", "p", "====", "eyJ2IjoxLCJrIjpbXX0"]
         self.product_ids = ["00000000-0000-0000-0000-000000000000", "not-a-uuid", ""]
         self.created = 0
@@ -75,17 +76,23 @@ class Fuzzer:
                     raise Failure(f"the connection failed: {error!r}")
 
     def alive(self):
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=5)
-        try:
-            connection.request("GET", "/health/live")
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                raise Failure(f"/health/live answered {response.status}")
-        except (ConnectionError, OSError, http.client.HTTPException) as error:
-            raise Failure(f"/health/live did not answer within 5 s: {error!r}")
-        finally:
-            connection.close()
+        """/health/live on a connection of its own (kept open: a probe per request must not
+        cost a TCP handshake each); a dropped connection is retried once on a new one."""
+        for attempt in range(2):
+            if self.probe is None:
+                self.probe = http.client.HTTPConnection(self.host, self.port, timeout=5)
+            try:
+                self.probe.request("GET", "/health/live")
+                response = self.probe.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise Failure(f"/health/live answered {response.status}")
+                return
+            except (ConnectionError, OSError, http.client.HTTPException) as error:
+                self.probe.close()
+                self.probe = None
+                if attempt == 1 or isinstance(error, TimeoutError):
+                    raise Failure(f"/health/live did not answer within 5 s: {error!r}")
 
     def graphql(self, query, variables=None, token=None, operation=None, path="/graphql"):
         body = {"query": query}

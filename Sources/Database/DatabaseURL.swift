@@ -96,8 +96,9 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         }
         self.applicationName = query["application_name"].flatMap { $0.isEmpty ? nil : $0 }
         if let text = query["connect_timeout"] {
-            guard let seconds = Int(text), seconds > 0 else {
-                throw Self.invalid("connect_timeout=\(text) must be a positive number of seconds")
+            // Bounded: NIO turns it into nanoseconds, and 10^11 seconds would overflow.
+            guard let seconds = Int(text), (1...3600).contains(seconds) else {
+                throw Self.invalid("connect_timeout=\(text) must be a number of seconds from 1 to 3600")
             }
             self.connectTimeout = seconds
         } else {

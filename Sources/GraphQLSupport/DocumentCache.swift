@@ -1,47 +1,39 @@
+import EmporiumCore
 import GraphQL
-import Synchronization
 
-/// Parsed and validated documents by query text, so that repeated operations skip both steps.
+/// Parsed and validated documents by query text, so that repeated operations skip both steps:
+/// the one document cache of an endpoint (the gateway's and each subgraph's).
 ///
-/// Two generations: lookups promote from the old to the new one; when the new one is full it
-/// becomes the old one. Bounded at twice `capacity`, O(1), and close to LRU in effect.
-final class DocumentCache: Sendable {
+/// Bounded in bytes as well as entries: a query text may be a megabyte and its syntax tree
+/// several times that, so a thousand distinct large queries must not pin gigabytes.
+public final class DocumentCache: Sendable {
     /// Safe to share: GraphQLSwift's AST is made of classes that are not marked `Sendable`, but
     /// a document is never mutated after parsing and validation, and is only read afterwards.
     struct Entry: @unchecked Sendable {
         let document: Document
     }
 
-    private struct Generations {
-        var current: [String: Entry] = [:]
-        var previous: [String: Entry] = [:]
+    /// What a cached document is taken to cost per byte of its text: the text (the key) plus
+    /// its syntax tree, a few objects per token.
+    static let bytesPerTextByte = 8
+
+    private let cache: BoundedCache<String, Entry>
+
+    public init(capacity: Int = 1000, maximumBytes: Int = 32 << 20) {
+        cache = BoundedCache(maximumEntries: capacity, maximumBytes: maximumBytes)
     }
 
-    private let capacity: Int
-    private let state = Mutex(Generations())
-
-    init(capacity: Int = 1000) {
-        self.capacity = capacity
+    public func document(for query: String) -> Document? {
+        cache.value(for: query)?.document
     }
 
-    func document(for query: String) -> Document? {
-        state.withLock { state in
-            if let entry = state.current[query] { return entry.document }
-            guard let entry = state.previous.removeValue(forKey: query) else { return nil }
-            insert(entry, for: query, into: &state)
-            return entry.document
-        }
+    public func store(_ document: Document, for query: String) {
+        cache.store(Entry(document: document), for: query, bytes: query.utf8.count * Self.bytesPerTextByte)
     }
 
-    func store(_ document: Document, for query: String) {
-        state.withLock { insert(Entry(document: document), for: query, into: &$0) }
-    }
-
-    private func insert(_ entry: Entry, for query: String, into state: inout Generations) {
-        if state.current.count >= capacity {
-            state.previous = state.current
-            state.current = [:]
-        }
-        state.current[query] = entry
+    /// Entries and the bytes they are taken to cost.
+    public var statistics: (entries: Int, bytes: Int) {
+        let statistics = cache.statistics
+        return (statistics.entries, statistics.bytes)
     }
 }

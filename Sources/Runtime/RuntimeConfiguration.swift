@@ -155,7 +155,7 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         }
         if let brokers = environment["EMPORIUM_KAFKA_BROKERS"], !brokers.isEmpty {
             let list = brokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            for broker in list where broker.split(separator: ":").count != 2 || Int(broker.split(separator: ":")[1]) == nil {
+            for broker in list where broker.split(separator: ":").count != 2 || !(1...65_535).contains(Int(broker.split(separator: ":")[1]) ?? 0) {
                 throw ConfigurationError("EMPORIUM_KAFKA_BROKERS must be a comma-separated host:port list (got '\(broker)')")
             }
             configuration.kafkaBrokers = list

@@ -76,6 +76,8 @@ struct DatabaseURLTests {
         ("postgres://u@h/d?pool=5", "unsupported parameter"),
         ("postgres://u:pw@:5432/d", "host"),
         ("postgres://u@h/d?connect_timeout=soon", "connect_timeout"),
+        // Would overflow when turned into nanoseconds.
+        ("postgres://u@h/d?connect_timeout=99999999999999", "connect_timeout"),
     ])
     func rejectsWithAClearMessage(input: String, expected: String) throws {
         let error = try #require(throws: DatabaseError.self) { try DatabaseURL(input) }

@@ -108,3 +108,16 @@ struct DocumentBoundsTests {
         #expect(admitted)
     }
 }
+
+@Suite struct DocumentCacheMemoryTests {
+    /// A thousand distinct near-megabyte queries (whitespace padding parses to a tiny tree) must
+    /// not pin a gigabyte: the cache counts the text it holds.
+    @Test func largeQueriesDoNotPinMemory() throws {
+        let cache = DocumentCache(capacity: 1000, maximumBytes: 32 << 20)
+        let padding = String(repeating: " ", count: 900_000)
+        let document = try parse(source: "{ a }")
+        for index in 0..<100 { cache.store(document, for: "{ a\(index) }" + padding) }
+        #expect(cache.statistics.bytes <= 32 << 20)
+        #expect(cache.statistics.entries < 10)
+    }
+}

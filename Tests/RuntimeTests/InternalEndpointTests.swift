@@ -45,6 +45,7 @@ import Testing
         #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_INTROSPECTION": "maybe"]) }
         #expect(try RuntimeConfiguration.fromEnvironment(["EMPORIUM_INTROSPECTION": "false"]).introspectionEnabled == false)
         #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_METRICS_PORT": "70000"]) }
+        #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_KAFKA_BROKERS": "h:99999999999999999999"]) }
         // A URL that does not parse may still hold a password: it is not shown at all.
         var configuration = RuntimeConfiguration()
         configuration.databaseURL = "postgres://user:hunter 2@[host/db"

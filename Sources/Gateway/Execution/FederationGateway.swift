@@ -14,7 +14,7 @@ public final class FederationGateway: GraphQLExecutor {
     public let planner: QueryPlanner
     public let configuration: GatewayConfiguration
     private let transport: any SubgraphTransport
-    private let documents: ValidatedDocuments
+    private let documents: DocumentCache
     private let inFlight = InFlightRequests()
     private let logger: Logger
 
@@ -26,7 +26,7 @@ public final class FederationGateway: GraphQLExecutor {
         self.transport = transport
         self.configuration = configuration
         self.planner = QueryPlanner(supergraph: supergraph, cacheCapacity: configuration.planCacheCapacity)
-        self.documents = ValidatedDocuments(capacity: configuration.planCacheCapacity)
+        self.documents = DocumentCache(capacity: configuration.planCacheCapacity)
         self.logger = logger
     }
 

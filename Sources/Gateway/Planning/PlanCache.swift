@@ -1,41 +1,28 @@
-import OrderedCollections
-import Synchronization
+import EmporiumCore
 
-/// Least-recently-used plans by normalized operation text and operation name.
+/// Plans by operation text (as sent, and as printed from the document) and operation name.
+/// Bounded in bytes as well as entries (`BoundedCache`): the keys are client text.
 final class PlanCache: Sendable {
-    private struct State {
-        var entries: OrderedDictionary<String, QueryPlan> = [:]
-        var hits = 0
-        var misses = 0
-    }
+    /// A plan is taken to cost this much per byte of its key: the key, the normalized operation
+    /// and the subgraph operations, all proportional to the operation's text.
+    static let bytesPerKeyByte = 8
 
-    private let capacity: Int
-    private let state = Mutex(State())
+    private let cache: BoundedCache<String, QueryPlan>
 
-    init(capacity: Int) {
-        self.capacity = max(1, capacity)
+    init(capacity: Int, maximumBytes: Int = 64 << 20) {
+        cache = BoundedCache(maximumEntries: capacity, maximumBytes: maximumBytes)
     }
 
     func plan(for key: String) -> QueryPlan? {
-        state.withLock { state in
-            guard let plan = state.entries.removeValue(forKey: key) else {
-                state.misses += 1
-                return nil
-            }
-            state.hits += 1
-            state.entries[key] = plan
-            return plan
-        }
+        cache.value(for: key)
     }
 
     func store(_ plan: QueryPlan, for key: String) {
-        state.withLock { state in
-            state.entries[key] = plan
-            if state.entries.count > capacity { state.entries.removeFirst() }
-        }
+        cache.store(plan, for: key, bytes: key.utf8.count * Self.bytesPerKeyByte)
     }
 
     var statistics: (hits: Int, misses: Int, count: Int) {
-        state.withLock { ($0.hits, $0.misses, $0.entries.count) }
+        let statistics = cache.statistics
+        return (statistics.hits, statistics.misses, statistics.entries)
     }
 }
