@@ -7,6 +7,8 @@ import GraphQLSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Identity
+import Logging
 import Testing
 @testable import Runtime
 
@@ -34,6 +36,28 @@ import Testing
             // The explorer page is not served there either.
             let explorer = try await client.execute(uri: "/subgraphs/catalog/graphql", method: .get, headers: [.accept: "text/html"])
             #expect(explorer.status == .forbidden)
+        }
+    }
+
+    @Test func introspectionCanBeSwitchedOffOnThePublicEndpointOnly() async throws {
+        let fixture = try await CatalogFixture.make("introspection")
+        try await fixture.run { _, postgres in
+            let logger = Logger(label: "test.introspection")
+            var configuration = RuntimeConfiguration()
+            configuration.introspectionEnabled = false
+            let router = try EmporiumApplication.router(
+                postgres: postgres, tokens: try await TokenService(keys: .hmacSHA256(secret: testJWTSecret)), registry: nil, poolSize: 10,
+                configuration: configuration, internalCredential: testInternalCredential, logger: logger)
+            try await Application(router: router).test(.router) { client in
+                let body = HTTPTests.json(#"{"query":"{ __schema { queryType { name } } }"}"#)
+                let outside = try await client.execute(uri: "/graphql", method: .post, headers: [.contentType: "application/json"], body: body)
+                #expect(HTTPTests.firstErrorCode(outside.body) == "INTROSPECTION_DISABLED")
+                // The gateway's own view of a subgraph is unaffected.
+                let inside = try await client.execute(
+                    uri: "/subgraphs/catalog/graphql", method: .post,
+                    headers: [.contentType: "application/json", InternalCredential.tokenHeader: EmporiumProcess.internalToken], body: body)
+                #expect(HTTPTests.firstErrorCode(inside.body) == nil)
+            }
         }
     }
 
