@@ -34,7 +34,7 @@ public enum GatewayServer {
             client: client, urls: Dictionary(configuration.subgraphs.map { ($0.name, $0.url) }, uniquingKeysWith: { _, last in last }))
         let supergraph = try await GatewayAssembly.supergraph(configuration: configuration, transport: transport, logger: logger)
         let gateway = FederationGateway(supergraph: supergraph, transport: transport, configuration: GatewayAssembly.configuration, logger: logger)
-        let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
+        let tokens = try await configuration.tokenService(logger: logger)
         // The response cache needs the services' invalidations, which only Redis carries here.
         var services: [any Service] = []
         var responseCache: ResponseCache?
