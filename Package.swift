@@ -325,7 +325,11 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity"], swiftSettings: settings),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: ["Identity", "EmporiumCore", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "GraphQLSupportTests",
             dependencies: [

@@ -1,27 +1,43 @@
 import EmporiumCore
+import Foundation
 import GraphQL
 import Logging
 
 /// Gives every error in a response an `extensions.code`, and hides internals.
 ///
-/// Domain errors keep their message and code; argument decoding failures are the client's
-/// (`BAD_USER_INPUT`); anything unexpected becomes `INTERNAL_SERVER_ERROR` with a generic
-/// message, and the detail goes to the log only.
+/// Domain errors the client can act on keep their message and code (and `extensions.field`);
+/// argument decoding failures are the client's (`BAD_USER_INPUT`). Anything unexpected —
+/// including an `EmporiumError` coded `INTERNAL_SERVER_ERROR`, whose message is written for
+/// operators — becomes `INTERNAL_SERVER_ERROR` with a generic message and
+/// `extensions.requestId`; the detail goes to a log line that carries the same `request.id`.
 public enum GraphQLErrorMapping {
     public static let parseFailed = "GRAPHQL_PARSE_FAILED"
     public static let validationFailed = "GRAPHQL_VALIDATION_FAILED"
+    /// What a client reads for every unexpected failure; nothing about the cause.
+    public static let internalMessage = "internal error; report the requestId to find the server log entry"
 
-    public static func map(_ error: GraphQLError, logger: Logger) -> GraphQLError {
+    /// A fresh id for a request (random, so it says nothing about the server).
+    public static func newRequestID() -> String {
+        UUID().uuidString.lowercased()
+    }
+
+    public static func map(_ error: GraphQLError, logger: Logger, requestID: String = newRequestID()) -> GraphQLError {
         if error.extensions["code"] != nil { return error }
         var extensions = error.extensions
         var message = error.message
         switch error.originalError {
+        case let domain as EmporiumError where domain.code == .internalError:
+            logger.error("request failed", metadata: metadata(requestID, error, detail: domain.debugDescription))
+            extensions["code"] = .string(EmporiumError.Code.internalError.rawValue)
+            extensions["requestId"] = .string(requestID)
+            message = internalMessage
         case let domain as EmporiumError:
             extensions["code"] = .string(domain.code.rawValue)
             if let field = domain.field { extensions["field"] = .string(field) }
             message = domain.message
-            if domain.code == .internalError || domain.code == .unavailable {
-                logger.error("request failed", metadata: ["error": "\(domain.debugDescription)"])
+            if domain.code == .unavailable {
+                logger.error("request failed", metadata: metadata(requestID, error, detail: domain.debugDescription))
+                extensions["requestId"] = .string(requestID)
             }
         case is DecodingError:
             extensions["code"] = .string(EmporiumError.Code.badUserInput.rawValue)
@@ -30,9 +46,10 @@ public enum GraphQLErrorMapping {
             // Errors the executor raises itself: variable coercion, unknown operation name.
             extensions["code"] = .string(EmporiumError.Code.badUserInput.rawValue)
         case let other?:
-            logger.error("unexpected error in resolver", metadata: ["error": "\(String(reflecting: other))", "path": "\(error.path)"])
+            logger.error("unexpected error in resolver", metadata: metadata(requestID, error, detail: String(reflecting: other)))
             extensions["code"] = .string(EmporiumError.Code.internalError.rawValue)
-            message = "internal error; the server log has details"
+            extensions["requestId"] = .string(requestID)
+            message = internalMessage
         }
         return GraphQLError(message: message, locations: error.locations, path: error.path, extensions: extensions)
     }
@@ -41,6 +58,10 @@ public enum GraphQLErrorMapping {
         var extensions = error.extensions
         extensions["code"] = .string(code)
         return GraphQLError(message: error.message, locations: error.locations, path: error.path, extensions: extensions)
+    }
+
+    private static func metadata(_ requestID: String, _ error: GraphQLError, detail: String) -> Logger.Metadata {
+        ["request.id": .string(requestID), "graphql.path": "\(error.path)", "error": .string(detail)]
     }
 
     private static func describe(_ error: (any Error)?) -> String {

@@ -14,10 +14,14 @@ public struct GraphQLRequestInfo: Sendable {
     public var responseHeaders: ResponseHeaders
     /// What the answer is built from, for the response cache.
     public var responseTags: ResponseTags
+    /// Names the request in the log and in `extensions.requestId` of an internal error, so that a
+    /// client's report finds the log line without the client ever seeing the detail.
+    public var requestID: String
 
     public init(
         principal: Principal?, headers: HTTPFields = [:], isReadOnly: Bool = false, clientKey: String? = nil,
-        responseHeaders: ResponseHeaders = ResponseHeaders(), responseTags: ResponseTags = ResponseTags()
+        responseHeaders: ResponseHeaders = ResponseHeaders(), responseTags: ResponseTags = ResponseTags(),
+        requestID: String = GraphQLErrorMapping.newRequestID()
     ) {
         self.principal = principal
         self.headers = headers
@@ -25,6 +29,7 @@ public struct GraphQLRequestInfo: Sendable {
         self.clientKey = clientKey ?? principal.map { "user:\($0.userID.rawValue)" } ?? "ip:unknown"
         self.responseHeaders = responseHeaders
         self.responseTags = responseTags
+        self.requestID = requestID
     }
 }
 

@@ -41,13 +41,13 @@ public struct SchemaEndpoint<Resolver: Sendable, Context: Sendable>: GraphQLExec
                 )
             }
             return GraphQLOutcome(kind: .executed, result: GraphQLResult(
-                data: unresolved.restore(in: result.data), errors: result.errors.map { GraphQLErrorMapping.map($0, logger: logger) }
+                data: unresolved.restore(in: result.data), errors: result.errors.map { GraphQLErrorMapping.map($0, logger: logger, requestID: info.requestID) }
             ))
         } catch let error as GraphQLError {
-            return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [GraphQLErrorMapping.map(error, logger: logger)]))
+            return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [GraphQLErrorMapping.map(error, logger: logger, requestID: info.requestID)]))
         } catch {
             let wrapped = GraphQLError(message: String(describing: error), originalError: error)
-            return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [GraphQLErrorMapping.map(wrapped, logger: logger)]))
+            return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [GraphQLErrorMapping.map(wrapped, logger: logger, requestID: info.requestID)]))
         }
     }
 

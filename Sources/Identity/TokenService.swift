@@ -5,22 +5,33 @@ import JWTKit
 /// Verifies bearer tokens into a ``Principal`` and, where a signing key is configured, issues them.
 public struct TokenService: Sendable {
     private let keys: JWTKeyCollection
+    private let algorithm: String
+    public let policy: TokenPolicy
 
-    public init(keys: TokenKeys) async throws {
-        self.keys = try await keys.keyCollection()
+    /// Throws when the keys are unusable or a private key does not match the public key, so that
+    /// a misconfigured node stops at start-up instead of issuing tokens nobody can verify.
+    public init(keys: TokenKeys, policy: TokenPolicy = TokenPolicy()) async throws {
+        let loaded = try await keys.load()
+        self.keys = loaded.collection
+        self.algorithm = loaded.algorithm
+        self.policy = policy
     }
 
-    /// Verifies signature and expiry. Any failure is `UNAUTHENTICATED` with a reason a client
-    /// developer can act on; the token itself is never echoed.
-    public func verify(_ token: String) async throws -> Principal {
+    /// Verifies algorithm, signature, issuer, audience and times. Any failure is
+    /// `UNAUTHENTICATED` with a reason a client developer can act on; the token itself is never
+    /// echoed. Claims are only looked at once the signature holds.
+    public func verify(_ token: String, now: Date = Date()) async throws -> Principal {
+        let header = try TokenHeader.decode(token)
+        guard header.alg == algorithm else {
+            throw EmporiumError(.unauthenticated, "the bearer token must be signed with \(algorithm)")
+        }
         let claims: EmporiumClaims
         do {
             claims = try await keys.verify(token, as: EmporiumClaims.self)
-        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
-            throw EmporiumError(.unauthenticated, "the bearer token has expired", detail: String(describing: error))
         } catch {
             throw EmporiumError(.unauthenticated, "the bearer token is invalid (bad signature, format or claims)", detail: String(describing: error))
         }
+        try policy.check(claims, now: now)
         var roles = Set<Role>()
         for name in claims.roles {
             guard let role = Role(rawValue: name) else {
@@ -41,14 +52,20 @@ public struct TokenService: Sendable {
         return try await verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
     }
 
-    /// Issues a token; needs a secret or a private key.
-    public func issue(userID: UserID, roles: Set<Role>, validFor: Duration = .seconds(86_400), now: Date = Date()) async throws -> String {
-        let seconds = Double(validFor.components.seconds)
+    /// Issues a token carrying the policy's `iss` and `aud`; needs a secret or a private key.
+    /// A validity beyond the policy's maximum lifetime is refused: such a token would not verify.
+    public func issue(userID: UserID, roles: Set<Role>, validFor: Duration = TokenPolicy.defaultMaximumLifetime, now: Date = Date()) async throws -> String {
+        let seconds = TokenPolicy.seconds(validFor)
+        guard seconds > 0, seconds <= TokenPolicy.seconds(policy.maximumLifetime) else {
+            throw EmporiumError(.badUserInput, "a token may be valid for 1 to \(Int(TokenPolicy.seconds(policy.maximumLifetime))) seconds (got \(Int(seconds)))")
+        }
         let claims = EmporiumClaims(
             sub: SubjectClaim(value: userID.rawValue),
             roles: roles.map(\.rawValue).sorted(),
             exp: ExpirationClaim(value: now.addingTimeInterval(seconds)),
-            iat: IssuedAtClaim(value: now)
+            iat: IssuedAtClaim(value: now),
+            iss: IssuerClaim(value: policy.issuer),
+            aud: AudienceClaim(value: [policy.audience])
         )
         return try await keys.sign(claims)
     }

@@ -146,7 +146,7 @@ public enum EmporiumApplication {
         // candidates each time (pages that overlap or skip) and read cold parts of the table.
         postgresConfiguration.options.additionalStartupParameters.append(("synchronize_seqscans", "off"))
         let client = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
-        let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
+        let tokens = try await configuration.tokenService(logger: logger)
         let (limiter, cache, redis) = try sharedState(configuration, logger: logger)
         let admission = SearchAdmission(
             limiter: limiter, limit: RateLimit(limit: configuration.searchRateLimit.limit, window: configuration.searchRateLimit.window)

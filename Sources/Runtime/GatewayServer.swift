@@ -37,7 +37,7 @@ public enum GatewayServer {
         let gateway = FederationGateway(
             supergraph: supergraph, transport: transport,
             configuration: GatewayAssembly.configuration(introspection: configuration.introspectionEnabled), logger: logger)
-        let tokens = try await TokenService(keys: configuration.tokenKeys(logger: logger))
+        let tokens = try await configuration.tokenService(logger: logger)
         // The response cache needs the services' invalidations, which only Redis carries here.
         var services: [any Service] = []
         var responseCache: ResponseCache?

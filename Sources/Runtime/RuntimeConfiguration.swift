@@ -17,6 +17,8 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var jwtSecret: String?
     public var jwtPublicKey: String?
     public var jwtPrivateKey: String?
+    /// Required `iss`/`aud` and the longest token lifetime (`EMPORIUM_JWT_ISSUER`, `EMPORIUM_JWT_AUDIENCE`, `EMPORIUM_JWT_MAX_LIFETIME`).
+    public var tokenPolicy = TokenPolicy()
     public var logLevel: Logger.Level
     public var migrateOnStart: Bool
     /// `redis://…`: rate limits (and later cache and fan-out) shared through Redis; nil keeps them in memory.
@@ -107,6 +109,7 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         configuration.jwtSecret = environment["EMPORIUM_JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.jwtPublicKey = try environment["EMPORIUM_JWT_PUBLIC_KEY"].flatMap { try pemOrFile($0, variable: "EMPORIUM_JWT_PUBLIC_KEY") }
         configuration.jwtPrivateKey = try environment["EMPORIUM_JWT_PRIVATE_KEY"].flatMap { try pemOrFile($0, variable: "EMPORIUM_JWT_PRIVATE_KEY") }
+        configuration.tokenPolicy = try tokenPolicy(from: environment)
         if let level = environment["EMPORIUM_LOG_LEVEL"], !level.isEmpty {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("EMPORIUM_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got '\(level)')")

@@ -44,3 +44,25 @@ extension RuntimeConfiguration {
         return secret
     }
 }
+
+extension RuntimeConfiguration {
+    /// The token service every process uses: configured keys and ``tokenPolicy``.
+    public func tokenService(logger: Logger) async throws -> TokenService {
+        try await TokenService(keys: tokenKeys(logger: logger), policy: tokenPolicy)
+    }
+
+    /// `EMPORIUM_JWT_ISSUER`, `EMPORIUM_JWT_AUDIENCE` (default `emporium`) and
+    /// `EMPORIUM_JWT_MAX_LIFETIME` in seconds (default 86400, at most 30 days).
+    static func tokenPolicy(from environment: [String: String]) throws -> TokenPolicy {
+        var policy = TokenPolicy()
+        if let issuer = environment["EMPORIUM_JWT_ISSUER"], !issuer.isEmpty { policy.issuer = issuer }
+        if let audience = environment["EMPORIUM_JWT_AUDIENCE"], !audience.isEmpty { policy.audience = audience }
+        if let lifetime = environment["EMPORIUM_JWT_MAX_LIFETIME"], !lifetime.isEmpty {
+            guard let seconds = Int(lifetime), (60...30 * 86_400).contains(seconds) else {
+                throw ConfigurationError("EMPORIUM_JWT_MAX_LIFETIME must be seconds, 60-2592000 (got '\(lifetime)')")
+            }
+            policy.maximumLifetime = .seconds(seconds)
+        }
+        return policy
+    }
+}

@@ -15,7 +15,7 @@ struct Token: AsyncParsableCommand {
     @Option(name: .customLong("role"), help: "A role: buyer, seller or admin. Repeat for several.")
     var roles: [String] = ["buyer"]
 
-    @Option(help: "Validity in seconds.")
+    @Option(help: "Validity in seconds, at most EMPORIUM_JWT_MAX_LIFETIME (default 86400).")
     var validFor: Int = 86_400
 
     @Option(help: "Data directory holding the development secret (EMPORIUM_DATA_DIR).")
@@ -33,7 +33,7 @@ struct Token: AsyncParsableCommand {
         var configuration = try RuntimeConfiguration.fromEnvironment()
         if let dataDir { configuration.dataDirectory = dataDir }
         let logger = Logger(label: "emporium.token")
-        let service = try await TokenService(keys: configuration.tokenKeys(logger: logger))
+        let service = try await configuration.tokenService(logger: logger)
         let token = try await service.issue(
             userID: UserID(user), roles: Set(roles.compactMap(Role.init(rawValue:))), validFor: .seconds(validFor)
         )

@@ -24,6 +24,16 @@ import Testing
         #expect(!mapped.message.contains("hunter2"))
     }
 
+    /// `INTERNAL_SERVER_ERROR` raised by our own code says what is broken inside; the client
+    /// gets the generic message instead.
+    @Test func internalDomainErrorsAreHiddenToo() {
+        let original = EmporiumError(.internalError, "stored status 'x' is unknown")
+        let mapped = GraphQLErrorMapping.map(GraphQLError(message: "x", originalError: original), logger: logger, requestID: "r-1")
+        #expect(mapped.extensions["code"] == .string("INTERNAL_SERVER_ERROR"))
+        #expect(mapped.extensions["requestId"] == .string("r-1"))
+        #expect(!mapped.message.contains("stored status"))
+    }
+
     @Test func executorErrorsAreTheClients() {
         let mapped = GraphQLErrorMapping.map(GraphQLError(message: "Variable \"$id\" of required type \"ID!\" was not provided."), logger: logger)
         #expect(mapped.extensions["code"] == .string("BAD_USER_INPUT"))

@@ -126,7 +126,7 @@ import Testing
         try await Harness.run { harness in
             let id = try await harness.createProduct(units: 4)
             let query = "query($p: ID!) { stock(productId: $p) { lowStock lowStockThreshold } }"
-            let before = await harness.graphQL(query, ["p": .string(id.description)])
+            let before = await harness.graphQL(query, ["p": .string(id.description)], as: TestUsers.seller)
             #expect(before.data?["stock"]["lowStock"].bool == true)
             #expect(before.data?["stock"]["lowStockThreshold"].int == StockLevel.defaultLowStockThreshold)
             let set = "mutation($p: ID!, $t: Int!) { setLowStockThreshold(productId: $p, threshold: $t) { lowStock lowStockThreshold } }"

@@ -58,7 +58,7 @@ public struct ProductCatalog: Sendable {
                     throw EmporiumError.notFound("no category with id \(id)")
                 }
             }
-            query.sellerID = filter.sellerID.map(UserID.init)
+            query.sellerID = try filter.sellerID.map { UserID(try ProductRules.sellerID($0, field: "filter.sellerId")) }
             if let min = filter.minPrice, min < 0 { throw EmporiumError.badInput("minPrice cannot be negative", field: "filter.minPrice") }
             if let max = filter.maxPrice, max < 0 { throw EmporiumError.badInput("maxPrice cannot be negative", field: "filter.maxPrice") }
             if let min = filter.minPrice, let max = filter.maxPrice, min > max {
@@ -84,13 +84,9 @@ public struct ProductCatalog: Sendable {
         let limit = try PageSize.validate(first)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw EmporiumError.badInput("the search query must not be empty", field: "query") }
-        // Counted as PostgreSQL counts (code points): one base letter with thousands of combining
-        // marks is one Swift Character but thousands of characters to the full-text search.
-        guard trimmed.unicodeScalars.count <= 200 else { throw EmporiumError.badInput("the search query must be at most 200 characters", field: "query") }
-        // PostgreSQL refuses NUL in text outright; other control characters mean nothing in a search.
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !["\t", "\n", "\r"].contains($0) }) else {
-            throw EmporiumError.badInput("the search query must not contain control characters", field: "query")
-        }
+        guard TextRules.length(trimmed) <= 200 else { throw EmporiumError.badInput("the search query must be at most 200 characters", field: "query") }
+        // A search box may receive pasted tabs and line breaks; they separate words like spaces.
+        try TextRules.refuseControlCharacters(in: trimmed, field: "query", allowingLineBreaks: true)
         var offset = 0
         if let after {
             let cursor = try Cursor(decoding: after)
@@ -117,7 +113,7 @@ public struct ProductCatalog: Sendable {
         var seller = caller.userID
         if let requestedSeller, requestedSeller != caller.userID.rawValue {
             guard caller.isAdmin else { throw EmporiumError(.forbidden, "only admins may create products for another seller") }
-            seller = UserID(requestedSeller)
+            seller = UserID(try ProductRules.sellerID(requestedSeller, field: "input.sellerId"))
         }
         guard let rawTitle = input.title else { throw EmporiumError.badInput("a title is required", field: "input.title") }
         guard let amount = input.priceAmount, let currency = input.priceCurrency else {
@@ -201,9 +197,10 @@ public struct ProductCatalog: Sendable {
     public func createCategory(name rawName: String, slug rawSlug: String?, parentID: String?, by principal: Principal?) async throws -> Category {
         _ = try Permissions.require(principal, anyOf: [.admin])
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else {
+        guard (1...100).contains(TextRules.length(name)) else {
             throw EmporiumError.badInput("a category name must be 1 to 100 characters", field: "input.name")
         }
+        try TextRules.refuseControlCharacters(in: name, field: "input.name")
         let slug: Slug
         if let rawSlug {
             guard let valid = Slug(validating: rawSlug) else {

@@ -28,7 +28,8 @@ public struct ProductFieldsInput: Sendable {
     }
 }
 
-/// The catalog's input rules, in one place so that create and update agree.
+/// The catalog's input rules, in one place so that create and update agree. Lengths are counted
+/// as the database counts them and control characters are refused (``TextRules``).
 public enum ProductRules {
     public static let titleLength = 1...200
     public static let maximumDescriptionLength = 10_000
@@ -41,16 +42,18 @@ public enum ProductRules {
     public static func title(_ raw: String, field: String = "input.title") throws -> String {
         let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw EmporiumError.badInput("the title must not be empty", field: field) }
-        guard titleLength.contains(title.count) else {
-            throw EmporiumError.badInput("the title must be at most \(titleLength.upperBound) characters (got \(title.count))", field: field)
+        try TextRules.refuseControlCharacters(in: title, field: field)
+        guard titleLength.contains(TextRules.length(title)) else {
+            throw EmporiumError.badInput("the title must be at most \(titleLength.upperBound) characters (got \(TextRules.length(title)))", field: field)
         }
         return title
     }
 
     public static func description(_ raw: String, field: String = "input.description") throws -> String {
-        guard raw.count <= maximumDescriptionLength else {
-            throw EmporiumError.badInput("the description must be at most \(maximumDescriptionLength) characters (got \(raw.count))", field: field)
+        guard TextRules.length(raw) <= maximumDescriptionLength else {
+            throw EmporiumError.badInput("the description must be at most \(maximumDescriptionLength) characters (got \(TextRules.length(raw)))", field: field)
         }
+        try TextRules.refuseControlCharacters(in: raw, field: field, allowingLineBreaks: true)
         return raw
     }
 
@@ -61,12 +64,14 @@ public enum ProductRules {
         var seen = Set<String>()
         return try raw.enumerated().map { index, attribute in
             let key = attribute.key.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard attributeKeyLength.contains(key.count) else {
+            guard attributeKeyLength.contains(TextRules.length(key)) else {
                 throw EmporiumError.badInput("an attribute key must be 1 to \(attributeKeyLength.upperBound) characters", field: "\(field)[\(index)].key")
             }
-            guard attribute.value.count <= maximumAttributeValueLength else {
+            try TextRules.refuseControlCharacters(in: key, field: "\(field)[\(index)].key")
+            guard TextRules.length(attribute.value) <= maximumAttributeValueLength else {
                 throw EmporiumError.badInput("an attribute value must be at most \(maximumAttributeValueLength) characters", field: "\(field)[\(index)].value")
             }
+            try TextRules.refuseControlCharacters(in: attribute.value, field: "\(field)[\(index)].value")
             guard seen.insert(key).inserted else {
                 throw EmporiumError.badInput("the attribute key '\(key)' appears twice", field: "\(field)[\(index)].key")
             }
@@ -79,7 +84,8 @@ public enum ProductRules {
             throw EmporiumError.badInput("at most \(maximumImages) images are allowed (got \(raw.count))", field: field)
         }
         return try raw.enumerated().map { index, text in
-            guard text.count <= maximumURLLength,
+            try TextRules.refuseControlCharacters(in: text, field: "\(field)[\(index)]")
+            guard TextRules.length(text) <= maximumURLLength,
                   let url = URL(string: text), let scheme = url.scheme?.lowercased(),
                   scheme == "https" || scheme == "http", url.host?.isEmpty == false
             else {
@@ -87,6 +93,17 @@ public enum ProductRules {
             }
             return text
         }
+    }
+
+    public static let sellerIDLength = 1...200
+
+    /// A seller id an admin names (or a list filter names): stored and compared as text.
+    public static func sellerID(_ raw: String, field: String) throws -> String {
+        try TextRules.refuseControlCharacters(in: raw, field: field)
+        guard sellerIDLength.contains(TextRules.length(raw)) else {
+            throw EmporiumError.badInput("a seller id must be 1 to \(sellerIDLength.upperBound) characters", field: field)
+        }
+        return raw
     }
 
     /// A compare-at ("was") price must be in the price's currency and above it.

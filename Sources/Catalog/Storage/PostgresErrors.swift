@@ -6,6 +6,13 @@ enum PostgresErrors {
     static let uniqueViolation = "23505"
     static let foreignKeyViolation = "23503"
     static let checkViolation = "23514"
+    static let notNullViolation = "23502"
+    /// A NUL byte in `text` ("invalid byte sequence for encoding UTF8: 0x00").
+    static let characterNotInRepertoire = "22021"
+    /// `\u0000` in `jsonb`.
+    static let untranslatableCharacter = "22P05"
+    static let stringTooLong = "22001"
+    static let numericOutOfRange = "22003"
 
     static func sqlState(of error: any Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.sqlState]

@@ -212,15 +212,12 @@ public struct PostgresProductStore: ProductStore {
     }
 
     private func translate(_ error: any Error) -> any Error {
+        let error = PostgresErrors.unwrap(error)
         if error is EmporiumError { return error }
-        switch PostgresErrors.sqlState(of: error) {
-        case PostgresErrors.foreignKeyViolation:
-            return EmporiumError.badInput("the category does not exist", field: "input.categoryId")
-        case PostgresErrors.uniqueViolation:
-            return EmporiumError(.conflict, "a product with this id or slug already exists; retry", detail: String(reflecting: error))
-        default:
-            return error
-        }
+        let translated = ProductConstraintErrors.translate(
+            sqlState: PostgresErrors.sqlState(of: error), constraint: PostgresErrors.constraint(of: error), detail: String(reflecting: error)
+        )
+        return translated ?? error
     }
 }
 

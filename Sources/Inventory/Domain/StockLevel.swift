@@ -26,12 +26,16 @@ public struct StockLevel: Sendable, Equatable {
     public let lowStockThreshold: Int
     /// False once the product is archived in the catalog (and for products inventory does not know).
     public let isActive: Bool
+    /// The product's seller, who may see the figures beyond `available`; nil for a product
+    /// inventory does not know.
+    public let sellerID: UserID?
 
-    public init(productID: ProductID, warehouses: [WarehouseStock], lowStockThreshold: Int, isActive: Bool) {
+    public init(productID: ProductID, warehouses: [WarehouseStock], lowStockThreshold: Int, isActive: Bool, sellerID: UserID? = nil) {
         self.productID = productID
         self.warehouses = warehouses.sorted(by: Self.displayOrder)
         self.lowStockThreshold = lowStockThreshold
         self.isActive = isActive
+        self.sellerID = sellerID
     }
 
     /// Zero stock: what a product unknown to inventory has (not an error, so a product page that

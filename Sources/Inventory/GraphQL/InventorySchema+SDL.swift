@@ -29,18 +29,21 @@ extension InventorySchema {
           reserved: Int!
         }
 
-        "A product's stock summed over its warehouses; zero for a product inventory does not know."
+        "A product's stock summed over its warehouses; zero for a product inventory does not know. Everyone sees available; the other figures are null except for the product's seller and admins."
         type StockLevel {
           productId: ID!
           "On hand minus reserved; never negative."
           available: Int!
-          onHand: Int!
-          reserved: Int!
-          "Whether available is at or below lowStockThreshold."
-          lowStock: Boolean!
-          lowStockThreshold: Int!
-          "The default warehouse first, then by code."
-          warehouses: [WarehouseStock!]!
+          "Seller and admins only (null otherwise)."
+          onHand: Int
+          "Seller and admins only (null otherwise)."
+          reserved: Int
+          "Whether available is at or below lowStockThreshold. Seller and admins only (null otherwise)."
+          lowStock: Boolean
+          "Seller and admins only (null otherwise)."
+          lowStockThreshold: Int
+          "The default warehouse first, then by code. Seller and admins only (null otherwise)."
+          warehouses: [WarehouseStock!]
         }
 
         type Product @key(fields: "id") {

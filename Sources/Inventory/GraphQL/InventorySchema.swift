@@ -32,11 +32,11 @@ public enum InventorySchema {
                 Type(StockLevel.self) {
                     Field("productId", at: \.productGraphID)
                     Field("available", at: \.available)
-                    Field("onHand", at: \.onHand)
-                    Field("reserved", at: \.reserved)
-                    Field("lowStock", at: \.isLowStock)
-                    Field("lowStockThreshold", at: \.lowStockThreshold)
-                    Field("warehouses", at: \.warehouses)
+                    Field("onHand", at: StockLevel.visibleOnHand)
+                    Field("reserved", at: StockLevel.visibleReserved)
+                    Field("lowStock", at: StockLevel.visibleLowStock)
+                    Field("lowStockThreshold", at: StockLevel.visibleLowStockThreshold)
+                    Field("warehouses", at: StockLevel.visibleWarehouses)
                 }
                 Type(ProductReference.self, as: "Product") {
                     Field("id", at: \.graphID)

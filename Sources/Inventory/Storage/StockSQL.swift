@@ -122,27 +122,27 @@ enum StockSQL {
         guard !ids.isEmpty else { return [:] }
         let uuids = ids.map(\.uuid)
         let rows = try await connection.query("""
-            SELECT p.product_id, p.low_stock_threshold, p.active, s.warehouse_id, w.code, w.name, s.on_hand, s.reserved
+            SELECT p.product_id, p.low_stock_threshold, p.active, p.seller_id, s.warehouse_id, w.code, w.name, s.on_hand, s.reserved
             FROM inventory.products p
             LEFT JOIN inventory.stock s ON s.product_id = p.product_id
             LEFT JOIN inventory.warehouses w ON w.id = s.warehouse_id
             WHERE p.product_id = ANY(\(uuids))
-            """, logger: logger).decode((UUID, Int, Bool, UUID?, String?, String?, Int?, Int?).self).collectAll()
-        var products: [ProductID: (threshold: Int, active: Bool, stock: [WarehouseStock])] = [:]
+            """, logger: logger).decode((UUID, Int, Bool, String, UUID?, String?, String?, Int?, Int?).self).collectAll()
+        var products: [ProductID: (threshold: Int, active: Bool, seller: UserID, stock: [WarehouseStock])] = [:]
         for row in rows {
             let id = ProductID(uuid: row.0)
-            var entry = products[id] ?? (row.1, row.2, [])
-            if let warehouse = row.3, let code = row.4, let name = row.5, let onHand = row.6, let reserved = row.7 {
+            var entry = products[id] ?? (row.1, row.2, UserID(row.3), [])
+            if let warehouse = row.4, let code = row.5, let name = row.6, let onHand = row.7, let reserved = row.8 {
                 entry.stock.append(WarehouseStock(warehouse: Warehouse(id: WarehouseID(uuid: warehouse), code: code, name: name), onHand: onHand, reserved: reserved))
             }
             products[id] = entry
         }
         return products.reduce(into: [:]) { levels, entry in
-            levels[entry.key] = StockLevel(productID: entry.key, warehouses: entry.value.stock, lowStockThreshold: entry.value.threshold, isActive: entry.value.active)
+            levels[entry.key] = StockLevel(productID: entry.key, warehouses: entry.value.stock, lowStockThreshold: entry.value.threshold, isActive: entry.value.active, sellerID: entry.value.seller)
         }
     }
 
     static func level(_ product: ProductRow, _ rows: [StockRow]) -> StockLevel {
-        StockLevel(productID: product.id, warehouses: rows.map(\.view), lowStockThreshold: product.lowStockThreshold, isActive: product.isActive)
+        StockLevel(productID: product.id, warehouses: rows.map(\.view), lowStockThreshold: product.lowStockThreshold, isActive: product.isActive, sellerID: product.sellerID)
     }
 }

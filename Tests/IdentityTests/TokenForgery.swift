@@ -1,0 +1,57 @@
+import Foundation
+import JWTKit
+
+/// Builds tokens an attacker or a foreign issuer could present: any claims, any key, any `alg`.
+enum TokenForgery {
+    static let secret = "identity-test-secret-0123456789abcdef"
+
+    /// A fixed Ed25519 key pair (RFC 8410 test key), in PEM.
+    static let privatePEM = """
+        -----BEGIN PRIVATE KEY-----
+        MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC
+        -----END PRIVATE KEY-----
+        """
+    static let publicPEM = """
+        -----BEGIN PUBLIC KEY-----
+        MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=
+        -----END PUBLIC KEY-----
+        """
+
+    /// Every claim optional, so a test can leave any of them out.
+    struct Claims: JWTPayload {
+        var sub: SubjectClaim = "u-1"
+        var roles: [String] = ["admin"]
+        var exp: ExpirationClaim?
+        var iat: IssuedAtClaim?
+        var nbf: NotBeforeClaim?
+        var iss: IssuerClaim? = "emporium"
+        var aud: AudienceClaim? = "emporium"
+
+        init(now: Date, lifetime: TimeInterval = 600) {
+            exp = ExpirationClaim(value: now.addingTimeInterval(lifetime))
+            iat = IssuedAtClaim(value: now)
+        }
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    /// Signs with the test HS256 secret, as a legitimate issuer sharing the secret would.
+    static func hs256(_ claims: Claims, secret: String = secret) async throws -> String {
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        return try await keys.sign(claims)
+    }
+
+    /// A token with `alg: none` and an empty signature.
+    static func unsigned(_ claims: Claims) throws -> String {
+        let header = base64URL(Data(#"{"alg":"none","typ":"JWT"}"#.utf8))
+        let payload = base64URL(try JSONEncoder().encode(claims))
+        return "\(header).\(payload)."
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
