@@ -180,9 +180,12 @@ class Fuzzer:
         kind = self.pick(["create", "create", "update", "publish", "stock", "adjust", "reserve", "category"])
         token = self.seller_token if self.random.random() < 0.8 else self.pick([None, self.forged_token()])
         if kind == "create":
-            title = self.string() if self.random.random() < 0.7 else "Fuzz product %d" % self.random.randint(0, 10**9)
-            amount = self.pick(EDGE_INTS + [1999])
-            currency = self.pick(["RUB", "EUR", "XXX", "", "rub", "€", "USD"])
+            # Half of the creations are valid but for (at most) one field, so that the write path
+            # and its constraints are reached, not only the first validation.
+            plausible = self.random.random() < 0.5
+            title = "Fuzz product %d" % self.random.randint(0, 10**9) if plausible or self.random.random() < 0.3 else self.string()
+            amount = self.pick([1999, 1, 2**31 - 1]) if plausible else self.pick(EDGE_INTS + [1999])
+            currency = self.pick(["RUB", "EUR", "USD"]) if plausible else self.pick(["RUB", "EUR", "XXX", "", "rub", "€", "USD"])
             variables = {"input": {"title": title, "price": {"amount": amount, "currency": currency}}}
             if self.random.random() < 0.4:
                 variables["input"]["description"] = self.string()
