@@ -119,9 +119,12 @@ public struct GraphQLHTTP: Sendable {
         }
 
         let forwardedClient = internalCredential == nil ? nil : InternalCredential.forwardedClientKey(request.headers)
+        let forwardedRequestID = internalCredential == nil ? nil : InternalCredential.forwardedRequestID(request.headers)
         let clientKey = forwardedClient
             ?? clients.key(principal: principal, headers: request.headers, peer: (context as? any PeerAddressProviding)?.peerAddress)
-        let info = GraphQLRequestInfo(principal: principal, headers: request.headers, isReadOnly: request.method == .get, clientKey: clientKey)
+        let info = GraphQLRequestInfo(
+            principal: principal, headers: request.headers, isReadOnly: request.method == .get, clientKey: clientKey,
+            requestID: forwardedRequestID ?? GraphQLErrorMapping.newRequestID())
         let start = ContinuousClock.now
         let outcome = await executor.execute(graphQLRequest, info: info)
         OperationMetrics.shared.record(operation: graphQLRequest.operationName, outcome: outcome, duration: ContinuousClock.now - start)
@@ -135,6 +138,8 @@ public struct GraphQLHTTP: Sendable {
         var response = Self.response(body, status: status, graphQLMediaType: useGraphQLMediaType)
         if outcome.kind == .methodNotAllowed { response.headers[.allow] = "POST" }
         for field in info.responseHeaders.all { response.headers[field.name] = field.value }
+        // What a client quotes when it reports a problem; the server's log lines carry it too.
+        response.headers[InternalCredential.requestIDHeader] = info.requestID
         if let responseCache, let cacheKey {
             response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "miss"
             if let cachePosition, let maxAge = outcome.cacheMaxAge, outcome.kind == .executed, outcome.result.errors.isEmpty {

@@ -10,6 +10,8 @@ import HTTPTypes
 public struct InternalCredential: Sendable {
     public static let tokenHeader = HTTPField.Name("Emporium-Internal-Token")!
     public static let clientHeader = HTTPField.Name("Emporium-Client")!
+    /// The request's id, on every GraphQL response and on the gateway's subgraph requests.
+    public static let requestIDHeader = HTTPField.Name("Emporium-Request-Id")!
     /// Shorter secrets could be guessed; the development default is 64 hex digits.
     public static let minimumTokenBytes = 32
 
@@ -32,11 +34,19 @@ public struct InternalCredential: Sendable {
         return difference == 0
     }
 
-    /// The headers the gateway adds to a subgraph request: the token, and the client's identity.
-    public func headers(clientKey: String?) -> [(HTTPField.Name, String)] {
+    /// The headers the gateway adds to a subgraph request: the token, the client's identity and
+    /// the request's id.
+    public func headers(clientKey: String?, requestID: String? = nil) -> [(HTTPField.Name, String)] {
         var fields = [(Self.tokenHeader, String(decoding: token, as: UTF8.self))]
         if let clientKey, Self.isValidClientKey(clientKey) { fields.append((Self.clientHeader, clientKey)) }
+        if let requestID, Self.isValidClientKey(requestID) { fields.append((Self.requestIDHeader, requestID)) }
         return fields
+    }
+
+    /// The request id the gateway sent with an authorized request, when it is well formed.
+    public static func forwardedRequestID(_ headers: HTTPFields) -> String? {
+        guard let value = headers[requestIDHeader], isValidClientKey(value) else { return nil }
+        return value
     }
 
     /// The forwarded client identity of an authorized request, when it is well formed: at most

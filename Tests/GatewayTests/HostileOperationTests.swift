@@ -93,3 +93,17 @@ struct HostileOperationTests {
         #expect(calls == 0)
     }
 }
+
+@Suite("Request context")
+struct RequestContextTests {
+    @Test("every subgraph fetch carries the client request's id and identity")
+    func requestIDReachesSubgraphs() async throws {
+        let transport = RecordingTransport(["products": { _ in SubgraphResponse(data: ["topProducts": []]) }])
+        let gateway = FederationGateway(supergraph: try StorefrontSubgraphs.supergraph(), transport: transport)
+        let info = GraphQLRequestInfo(principal: nil, clientKey: "ip:198.51.100.9", requestID: "request-42")
+        _ = await gateway.execute(GraphQLRequest(query: "{ topProducts { name } }"), info: info)
+        let sent = try #require(transport.requests.first)
+        #expect(sent.requestID == "request-42")
+        #expect(sent.clientKey == "ip:198.51.100.9")
+    }
+}

@@ -61,6 +61,25 @@ import Testing
         }
     }
 
+    @Test func everyAnswerNamesItsRequestAndAForwardedIdIsBelievedOnlyWithTheCredential() async throws {
+        try await HTTPTests().withApp { client, _ in
+            let body = HTTPTests.json(#"{"query":"{ categories { id } }"}"#)
+            let first = try await client.execute(uri: "/graphql", method: .post, headers: [.contentType: "application/json"], body: body)
+            let second = try await client.execute(uri: "/graphql", method: .post, headers: [.contentType: "application/json"], body: body)
+            let id = try #require(first.headers[InternalCredential.requestIDHeader])
+            #expect(id.count == 36)
+            #expect(second.headers[InternalCredential.requestIDHeader] != id)
+            let forged = try await client.execute(
+                uri: "/graphql", method: .post, headers: [.contentType: "application/json", InternalCredential.requestIDHeader: "forged-id"], body: body)
+            #expect(forged.headers[InternalCredential.requestIDHeader] != "forged-id")
+            let fromGateway = try await client.execute(
+                uri: "/subgraphs/catalog/graphql", method: .post,
+                headers: [.contentType: "application/json", InternalCredential.tokenHeader: EmporiumProcess.internalToken, InternalCredential.requestIDHeader: "gateway-id-1"],
+                body: body)
+            #expect(fromGateway.headers[InternalCredential.requestIDHeader] == "gateway-id-1")
+        }
+    }
+
     @Test func configurationFromOutsideIsRangeCheckedAndNeverEchoesSecrets() throws {
         #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_SEARCH_RATE_LIMIT": "1/999999999999999999m"]) }
         #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_SEARCH_RATE_LIMIT": "9223372036854775807/1s"]) }

@@ -96,7 +96,7 @@ public final class FederationGateway: GraphQLExecutor {
         if let root = plan.root {
             let executor = PlanExecutor(
                 supergraph: supergraph, transport: transport, configuration: configuration, inFlight: inFlight, logger: logger,
-                variables: variables, headers: info.headers, principal: info.principal, clientKey: info.clientKey,
+                variables: variables, headers: info.headers, principal: info.principal, clientKey: info.clientKey, requestID: info.requestID,
                 responseHeaders: info.responseHeaders, responseTags: info.responseTags, store: store
             )
             await executor.run(root)

@@ -18,6 +18,7 @@ struct PlanExecutor: Sendable {
     let headers: HTTPFields
     let principal: Principal?
     let clientKey: String
+    let requestID: String
     let responseHeaders: ResponseHeaders
     let responseTags: ResponseTags
     let store: ResponseStore
@@ -86,7 +87,7 @@ struct PlanExecutor: Sendable {
         var prepared = SubgraphRequest(
             subgraph: fetch.subgraph, url: supergraph.subgraph(named: fetch.subgraph)?.url, query: fetch.operation,
             operationName: fetch.operationName, variables: variables, headers: configuration.headerForwarding.forwarded(from: headers),
-            principal: principal, clientKey: clientKey, responseHeaders: responseHeaders, timeout: timeout
+            principal: principal, clientKey: clientKey, requestID: requestID, responseHeaders: responseHeaders, timeout: timeout
         )
         // Encoded once: the body is part of the deduplication key, and the HTTP transport sends it.
         if deduplicates { prepared.encodedBody = prepared.encodeBody() }

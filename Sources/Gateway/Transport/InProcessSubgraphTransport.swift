@@ -21,7 +21,8 @@ public struct InProcessSubgraphTransport: SubgraphTransport {
             GraphQLSupport.GraphQLRequest(query: request.query, operationName: request.operationName, variables: request.variables),
             info: GraphQLRequestInfo(
                 principal: request.principal, headers: request.headers, clientKey: request.clientKey,
-                responseHeaders: request.responseHeaders ?? ResponseHeaders(), responseTags: tags
+                responseHeaders: request.responseHeaders ?? ResponseHeaders(), responseTags: tags,
+                requestID: request.requestID ?? GraphQLErrorMapping.newRequestID()
             )
         )
         return SubgraphResponse(data: outcome.result.data, errors: outcome.result.errors, cacheTags: tags.all)

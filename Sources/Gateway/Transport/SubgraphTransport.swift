@@ -16,8 +16,10 @@ public struct SubgraphRequest: Sendable {
     public var headers: HTTPFields
     /// Who the client is; in-process subgraphs receive it directly instead of re-reading a token.
     public var principal: Principal?
-    /// The client's rate-limiting identity, for in-process subgraphs.
+    /// The client's rate-limiting identity.
     public var clientKey: String?
+    /// The client request's id, so that a subgraph's log lines and errors name the same request.
+    public var requestID: String?
     /// Where in-process subgraphs may add headers to the client's HTTP response.
     public var responseHeaders: ResponseHeaders?
     public var timeout: Duration
@@ -27,8 +29,8 @@ public struct SubgraphRequest: Sendable {
 
     public init(
         subgraph: String, url: String? = nil, query: String, operationName: String? = nil, variables: [String: Map] = [:],
-        headers: HTTPFields = [:], principal: Principal? = nil, clientKey: String? = nil, responseHeaders: ResponseHeaders? = nil,
-        timeout: Duration = .seconds(10)
+        headers: HTTPFields = [:], principal: Principal? = nil, clientKey: String? = nil, requestID: String? = nil,
+        responseHeaders: ResponseHeaders? = nil, timeout: Duration = .seconds(10)
     ) {
         self.subgraph = subgraph
         self.url = url
@@ -38,6 +40,7 @@ public struct SubgraphRequest: Sendable {
         self.headers = headers
         self.principal = principal
         self.clientKey = clientKey
+        self.requestID = requestID
         self.responseHeaders = responseHeaders
         self.timeout = timeout
     }
