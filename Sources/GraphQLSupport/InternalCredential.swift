@@ -38,25 +38,26 @@ public struct InternalCredential: Sendable {
     /// the request's id.
     public func headers(clientKey: String?, requestID: String? = nil) -> [(HTTPField.Name, String)] {
         var fields = [(Self.tokenHeader, String(decoding: token, as: UTF8.self))]
-        if let clientKey, Self.isValidClientKey(clientKey) { fields.append((Self.clientHeader, clientKey)) }
-        if let requestID, Self.isValidClientKey(requestID) { fields.append((Self.requestIDHeader, requestID)) }
+        if let clientKey, Self.isWellFormedHeaderValue(clientKey) { fields.append((Self.clientHeader, clientKey)) }
+        if let requestID, Self.isWellFormedHeaderValue(requestID) { fields.append((Self.requestIDHeader, requestID)) }
         return fields
     }
 
     /// The request id the gateway sent with an authorized request, when it is well formed.
     public static func forwardedRequestID(_ headers: HTTPFields) -> String? {
-        guard let value = headers[requestIDHeader], isValidClientKey(value) else { return nil }
+        guard let value = headers[requestIDHeader], isWellFormedHeaderValue(value) else { return nil }
         return value
     }
 
     /// The forwarded client identity of an authorized request, when it is well formed: at most
     /// 200 visible ASCII characters (`user:<subject>` or `ip:<address>`).
     public static func forwardedClientKey(_ headers: HTTPFields) -> String? {
-        guard let value = headers[clientHeader], isValidClientKey(value) else { return nil }
+        guard let value = headers[clientHeader], isWellFormedHeaderValue(value) else { return nil }
         return value
     }
 
-    static func isValidClientKey(_ value: String) -> Bool {
+    /// At most 200 visible ASCII characters: safe in a log line and a metric, and small.
+    static func isWellFormedHeaderValue(_ value: String) -> Bool {
         !value.isEmpty && value.utf8.count <= 200 && value.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 }
