@@ -65,7 +65,8 @@ public final class ResponseCache: Sendable {
     public let maximumBytes: Int
     public let maximumEntryBytes: Int
     private let invalidation: any TagInvalidation
-    private let clock: ContinuousClock
+    /// The time entries are stored and expire by; injectable so that tests step it.
+    private let now: @Sendable () -> ContinuousClock.Instant
     private let logger: Logger
     private let state = Mutex(Generations())
     private let lastWarning = Mutex<ContinuousClock.Instant?>(nil)
@@ -74,14 +75,25 @@ public final class ResponseCache: Sendable {
     private let stale: Counter
     private let errors: Counter
 
-    public init(
+    public convenience init(
         invalidation: any TagInvalidation, maximumBytes: Int = 64 << 20, maximumEntryBytes: Int = 256 << 10,
         clock: ContinuousClock = ContinuousClock(), logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.init(
+            invalidation: invalidation, maximumBytes: maximumBytes, maximumEntryBytes: maximumEntryBytes,
+            now: { clock.now }, logger: logger, metricsFactory: metricsFactory
+        )
+    }
+
+    /// `now` stands in for the clock: expiry is then tested by stepping time, not by sleeping.
+    public init(
+        invalidation: any TagInvalidation, maximumBytes: Int = 64 << 20, maximumEntryBytes: Int = 256 << 10,
+        now: @escaping @Sendable () -> ContinuousClock.Instant, logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.invalidation = invalidation
         self.maximumBytes = maximumBytes
         self.maximumEntryBytes = min(maximumEntryBytes, maximumBytes / 4)
-        self.clock = clock
+        self.now = now
         self.logger = logger
         hits = Counter(label: "response_cache_hits_total", factory: metricsFactory)
         misses = Counter(label: "response_cache_misses_total", factory: metricsFactory)
@@ -90,7 +102,7 @@ public final class ResponseCache: Sendable {
     }
 
     public func lookup(_ key: Key) async -> Lookup {
-        let now = clock.now
+        let now = self.now()
         if let entry = entry(for: key, at: now) {
             do {
                 if try await invalidation.isCurrent(entry.tags, since: entry.position) {
@@ -125,7 +137,7 @@ public final class ResponseCache: Sendable {
             failed(error)
             return
         }
-        let now = clock.now
+        let now = self.now()
         let entry = Entry(body: body, bytes: bytes, tags: tags, position: position, storedAt: now, expiresAt: now + maxAge)
         let half = maximumBytes / 2
         state.withLock { state in
@@ -176,7 +188,7 @@ public final class ResponseCache: Sendable {
     /// Counted every time, logged at most every 10 s: when Redis is down, every request fails here.
     private func failed(_ error: any Error) {
         errors.increment()
-        let now = clock.now
+        let now = self.now()
         let due = lastWarning.withLock { last in
             guard last.map({ now - $0 >= .seconds(10) }) ?? true else { return false }
             last = now

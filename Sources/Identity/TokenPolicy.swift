@@ -53,7 +53,7 @@ public struct TokenPolicy: Sendable, Equatable {
         }
         let start = claims.iat?.value ?? now
         guard expiry.timeIntervalSince(start) <= Self.seconds(maximumLifetime) else {
-            throw EmporiumError(.unauthenticated, "the bearer token is valid for longer than the allowed \(Int(Self.seconds(maximumLifetime))) s (exp - iat)")
+            throw EmporiumError(.unauthenticated, "the bearer token is valid for longer than the allowed \(maximumLifetime.components.seconds) s (exp - iat)")
         }
     }
 

@@ -55,10 +55,12 @@ public struct TokenService: Sendable {
     /// Issues a token carrying the policy's `iss` and `aud`; needs a secret or a private key.
     /// A validity beyond the policy's maximum lifetime is refused: such a token would not verify.
     public func issue(userID: UserID, roles: Set<Role>, validFor: Duration = TokenPolicy.defaultMaximumLifetime, now: Date = Date()) async throws -> String {
-        let seconds = TokenPolicy.seconds(validFor)
-        guard seconds > 0, seconds <= TokenPolicy.seconds(policy.maximumLifetime) else {
-            throw EmporiumError(.badUserInput, "a token may be valid for 1 to \(Int(TokenPolicy.seconds(policy.maximumLifetime))) seconds (got \(Int(seconds)))")
+        // Compared as Durations and printed from their components: no conversion that could trap
+        // on an extreme --valid-for.
+        guard validFor > .zero, validFor <= policy.maximumLifetime else {
+            throw EmporiumError(.badUserInput, "a token may be valid for 1 to \(policy.maximumLifetime.components.seconds) seconds (got \(validFor.components.seconds))")
         }
+        let seconds = TokenPolicy.seconds(validFor)
         let claims = EmporiumClaims(
             sub: SubjectClaim(value: userID.rawValue),
             roles: roles.map(\.rawValue).sorted(),

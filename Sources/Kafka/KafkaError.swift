@@ -11,6 +11,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible, Cu
             case connectionClosed
             case connectionFailed
             case requestTimedOut
+            case deliveryTimedOut
             case unsupportedVersion
             case malformedResponse
             case corruptRecord
@@ -37,7 +38,11 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible, Cu
 
         public static let connectionClosed = Code(.connectionClosed)
         public static let connectionFailed = Code(.connectionFailed)
+        /// One request got no answer within `requestTimeout` (retriable).
         public static let requestTimedOut = Code(.requestTimedOut)
+        /// The producer gave up on a record: not acknowledged within `deliveryTimeout`, retries
+        /// included. Final; `debugDescription` names the attempts and the last attempt's error.
+        public static let deliveryTimedOut = Code(.deliveryTimedOut)
         /// The broker does not support the API version this client speaks.
         public static let unsupportedVersion = Code(.unsupportedVersion)
         public static let malformedResponse = Code(.malformedResponse)
@@ -106,6 +111,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible, Cu
             case .connectionClosed: return "connection closed"
             case .connectionFailed: return "connection failed"
             case .requestTimedOut: return "request timed out"
+            case .deliveryTimedOut: return "delivery timed out"
             case .unsupportedVersion: return "unsupported API version"
             case .malformedResponse: return "malformed response"
             case .corruptRecord: return "corrupt record batch"

@@ -105,9 +105,17 @@ struct GatewayProtectionTests {
 
     @Test("mutations are never deduplicated")
     func mutationsNotShared() async throws {
+        // Each subgraph call is held until both have arrived, so the first mutation is surely
+        // still in flight when the second reaches the gateway: a gateway that shared in-flight
+        // mutations would let only one through, and the held call would give up waiting.
+        let arrivals = Atomic(0)
         let transport = RecordingTransport([
             "products": { _ in
-                try await Task.sleep(for: .milliseconds(200))
+                arrivals.add(1, ordering: .sequentiallyConsistent)
+                let deadline = ContinuousClock.now + .seconds(10)
+                while arrivals.load(ordering: .sequentiallyConsistent) < 2, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 return SubgraphResponse(data: ["createProduct": ["name": "x"]])
             },
         ])
@@ -115,8 +123,11 @@ struct GatewayProtectionTests {
         let request = GraphQLSupport.GraphQLRequest(query: #"mutation { createProduct(name: "x") { name } }"#)
         async let first = gateway.execute(request, info: GraphQLRequestInfo(principal: nil))
         async let second = gateway.execute(request, info: GraphQLRequestInfo(principal: nil))
-        _ = await [first, second]
+        let outcomes = await [first, second]
+        #expect(outcomes.allSatisfy { $0.result.data == ["createProduct": ["name": "x"]] })
+        #expect(arrivals.load(ordering: .sequentiallyConsistent) == 2, "the second mutation never reached the subgraph while the first was in flight")
         #expect(transport.requests.count == 2)
+        #expect(await gateway.deduplicatedFetchCount == 0)
     }
 
     @Test("Authorization and trace context are forwarded; other headers are not")

@@ -2,6 +2,7 @@ import Caching
 import GraphQL
 import GraphQLSupport
 import Logging
+import Synchronization
 import NIOCore
 import Testing
 
@@ -49,15 +50,27 @@ import Testing
         #expect(cache.count == 0)
     }
 
+    /// Time that moves only when stepped, so a hit cannot depend on how busy the machine is.
+    final class SteppedTime: Sendable {
+        private let start = ContinuousClock.now
+        private let offset = Mutex(Duration.zero)
+        func now() -> ContinuousClock.Instant { start + offset.withLock { $0 } }
+        func step(_ duration: Duration) { offset.withLock { $0 += duration } }
+    }
+
     @Test func answersExpireAfterTheirMaximumAge() async throws {
-        let cache = ResponseCache(invalidation: InMemoryTagInvalidation(hold: .milliseconds(1)), logger: logger)
+        let time = SteppedTime()
+        let cache = ResponseCache(invalidation: InMemoryTagInvalidation(hold: .milliseconds(1)), now: time.now, logger: logger)
         let key = ResponseCache.Key(request)
         let position = try #require(miss(await cache.lookup(key)))
-        try await Task.sleep(for: .milliseconds(5))
-        await cache.store(key, body: ByteBuffer(string: "x"), tags: [], maxAge: .milliseconds(100), since: position)
+        try await Task.sleep(for: .milliseconds(5))  // past the tag store's 1 ms hold (its own real clock)
+        await cache.store(key, body: ByteBuffer(string: "x"), tags: [], maxAge: .seconds(60), since: position)
         #expect(hit(await cache.lookup(key)) == "x")
-        try await Task.sleep(for: .milliseconds(200))
+        time.step(.seconds(60) - .milliseconds(1))
+        #expect(hit(await cache.lookup(key)) == "x", "still within its 60 s")
+        time.step(.milliseconds(1))
         _ = miss(await cache.lookup(key))
+        #expect(cache.count == 0, "the expired entry is dropped")
     }
 
     /// A tag store that is down (Redis unreachable).

@@ -93,8 +93,11 @@ import Testing
 
     @Test func issuingBeyondTheMaximumLifetimeIsRefused() async throws {
         let tokens = try await service(TokenPolicy(maximumLifetime: .seconds(60)))
-        await #expect(throws: EmporiumError.self) {
-            try await tokens.issue(userID: UserID("u-1"), roles: [.buyer], validFor: .seconds(61), now: now)
+        // Int64.max seconds: `emporium token --valid-for 9223372036854775807` must not trap.
+        for validFor: Duration in [.seconds(61), .seconds(Int64.max), .zero, .seconds(-1)] {
+            await #expect(throws: EmporiumError.self, "\(validFor)") {
+                try await tokens.issue(userID: UserID("u-1"), roles: [.buyer], validFor: validFor, now: now)
+            }
         }
     }
 

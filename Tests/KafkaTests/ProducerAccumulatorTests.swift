@@ -118,7 +118,28 @@ import Testing
         #expect(a.drain(now: now).needsMetadata == ["t"])
         let late = a.drain(now: now + .seconds(11))
         #expect(late.expired == 1)
-        await #expect { try await d.metadata } throws: { ($0 as? KafkaError)?.code == .requestTimedOut }
+        await #expect { try await d.metadata } throws: { ($0 as? KafkaError)?.code == .deliveryTimedOut }
+    }
+
+    /// A retriable failure once the delivery time is used up is the producer giving up: the
+    /// sender gets `deliveryTimedOut` naming the last attempt's error, not that error alone.
+    @Test func aRetriableFailureAfterTheDeliveryTimeoutSaysTheProducerGaveUp() async {
+        var a = accumulator(linger: .zero)
+        let now = ContinuousClock.now
+        let d = append(&a, key: "k", now: now)!
+        let sent = a.drain(now: now).byLeader.values.flatMap { $0 }
+        #expect(sent.count == 1)
+        let tp = sent[0].partition
+        a.failed(tp, error: KafkaError(.connectionFailed, detail: "connection refused"), now: now + .seconds(1))
+        #expect(a.hasPendingBatches, "within the delivery timeout it is retried")
+        let retry = a.drain(now: now + .seconds(2)).byLeader.values.flatMap { $0 }
+        #expect(retry.count == 1)
+        a.failed(tp, error: KafkaError(.requestTimedOut, detail: "no answer within 2000 ms"), now: now + .seconds(11))
+        await #expect { try await d.metadata } throws: { error in
+            guard let error = error as? KafkaError else { return false }
+            return error.code == .deliveryTimedOut && !error.code.isRetriable
+                && error.debugDescription.contains("after 2 attempts") && error.debugDescription.contains("no answer within 2000 ms")
+        }
     }
 
     @Test func closeFailsNewRecords() {

@@ -62,6 +62,9 @@ import Testing
         }
     }
 
+    /// A sequence number no test batch uses: marks the event published last.
+    static let sentinel = 1_000
+
     func effects(_ fixture: MessagingFixture, _ client: PostgresClient, consumer: String, aggregates: [String]) async throws -> [(String, Int)] {
         try await fixture.effects(client, consumer: consumer).filter { aggregates.contains($0.0) }
     }
@@ -125,12 +128,18 @@ import Testing
                 // As a relay that crashed after publishing but before marking would do.
                 try await publisher.publish(events)
                 try await publisher.publish(events)
-                try await eventually("6 effects", timeout: 60) {
-                    try await effects(fixture, client, consumer: consumer, aggregates: aggregates).count >= 6
+                // A sentinel per aggregate after the duplicates: the bus delivers an aggregate's
+                // events in order, so once every sentinel took effect, every duplicate before it
+                // has been delivered and handled (or rightly skipped). No guess at how long that takes.
+                try await publisher.publish(try aggregates.map { try EventEnvelope(Ping(aggregate: $0, sequence: Self.sentinel)) })
+                try await eventually("the sentinels published after the duplicates", timeout: 60) {
+                    try await effects(fixture, client, consumer: consumer, aggregates: aggregates).filter { $0.1 == Self.sentinel }.count == aggregates.count
                 }
-                try await Task.sleep(for: .milliseconds(500))  // time for a wrongly applied duplicate to show
             }
-            #expect(try await effects(fixture, client, consumer: consumer, aggregates: aggregates).count == 6)
+            let applied = try await effects(fixture, client, consumer: consumer, aggregates: aggregates)
+            for aggregate in aggregates {
+                #expect(applied.filter { $0.0 == aggregate }.map(\.1) == [1, 2, 3, Self.sentinel], "\(aggregate)")
+            }
         }
     }
 }

@@ -81,7 +81,7 @@ import Testing
             let publisher = RecordingPublisher()
             let relay = relay(fixture, client, publisher, poll: .seconds(60))
             try await runService(relay) {
-                try await Task.sleep(for: .milliseconds(500))  // the relay's initial drain and LISTEN
+                try await waitUntilListening(fixture, client, schema: MessagingFixture.schema)
                 let start = ContinuousClock.now
                 try await fixture.commit(try pings(["a"], perAggregate: 1), client: client)
                 try await eventually("the notified relay to publish", timeout: 10) { publisher.events.count == 1 }
@@ -102,6 +102,17 @@ import Testing
             #expect(try await fixture.count(client, "SELECT count(*) FROM shop.outbox") == 1)  // b: unpublished, kept
             #expect(try await fixture.count(client, "SELECT count(*) FROM shop.processed_events") == 1)
         }
+    }
+}
+
+/// Waits until a session of this database has finished `LISTEN` on the schema's outbox channel:
+/// PostgreSQL's own record of the statement (`pg_stat_activity`, state `idle` once it completed)
+/// is the signal, instead of guessing how long connecting and listening take.
+func waitUntilListening(_ fixture: MessagingFixture, _ client: PostgresClient, schema: String) async throws {
+    let statement = #"LISTEN "\#(MessagingSchema.notifyChannel(schema: schema))";"#
+    let sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle' AND query = '\(statement)'"
+    try await eventually("the relay to LISTEN on \(MessagingSchema.notifyChannel(schema: schema))") {
+        try await fixture.count(client, sql) > 0
     }
 }
 

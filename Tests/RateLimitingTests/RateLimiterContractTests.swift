@@ -11,16 +11,48 @@ enum LimiterBackend: String, CaseIterable, Sendable, CustomTestStringConvertible
     var testDescription: String { self.rawValue }
 }
 
-/// Runs `body` with a fresh limiter of `backend`. Both run on real time here (the Redis script
-/// uses the server's clock), so the contract holds for the same sequence of calls.
-func withLimiter<T: Sendable>(_ backend: LimiterBackend, _ body: (any RateLimiter) async throws -> T) async throws -> T {
+/// A limiter and the clock it decides by.
+struct LimiterUnderTest: Sendable {
+    let limiter: any RateLimiter
+    /// Time since the limiter was made, on the limiter's clock.
+    let elapsed: @Sendable () -> Duration
+    /// Lets `duration` pass on the limiter's clock: at once on a manual clock, by sleeping on real time.
+    let pass: @Sendable (Duration) async throws -> Void
+
+    /// Fails the test, loudly, when the calls since `start` took so long that the window under
+    /// test has passed: what follows would check nothing. Only real time (Redis) can get here.
+    func requireWithin(_ window: Duration, since start: Duration, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        let taken = elapsed() - start
+        guard taken < window else {
+            Issue.record("\(what) took \(taken), not less than the \(window) window under test: the machine is too busy for this check", sourceLocation: sourceLocation)
+            return false
+        }
+        return true
+    }
+}
+
+/// Runs `body` with a fresh limiter of `backend`. The in-memory limiter runs on a manual clock,
+/// so its timing checks are exact; the Redis script uses the server's clock, so that backend
+/// runs on real time, sleeps to let windows pass and reports a machine too slow to check.
+func withLimiter<T: Sendable>(_ backend: LimiterBackend, _ body: (LimiterUnderTest) async throws -> T) async throws -> T {
     switch backend {
     case .inMemory:
-        return try await body(InMemoryRateLimiter())
+        let clock = ManualClock()
+        let start = clock.now
+        return try await body(LimiterUnderTest(
+            limiter: InMemoryRateLimiter(clock: clock),
+            elapsed: { start.duration(to: clock.now) },
+            pass: { clock.advance(by: $0) }
+        ))
     case .redis:
+        let start = ContinuousClock.now
         return try await withRedisServer { server in
             try await withRedisClient(server.configuration) { client in
-                try await body(RedisRateLimiter(client: client, keyPrefix: uniquePrefix(), failureMode: .closed(retryAfter: .seconds(1))))
+                try await body(LimiterUnderTest(
+                    limiter: RedisRateLimiter(client: client, keyPrefix: uniquePrefix(), failureMode: .closed(retryAfter: .seconds(1))),
+                    elapsed: { ContinuousClock.now - start },
+                    pass: { try await Task.sleep(for: $0) }
+                ))
             }
         }
     }
@@ -32,7 +64,8 @@ func withLimiter<T: Sendable>(_ backend: LimiterBackend, _ body: (any RateLimite
 struct RateLimiterContractTests {
     @Test(arguments: LimiterBackend.allCases)
     func allowsExactlyTheLimitThenDenies(_ backend: LimiterBackend) async throws {
-        try await withLimiter(backend) { limiter in
+        try await withLimiter(backend) { harness in
+            let limiter = harness.limiter
             let limit = RateLimit(limit: 5, window: .seconds(60))
             var remaining: [Int] = []
             for _ in 0..<5 {
@@ -57,7 +90,8 @@ struct RateLimiterContractTests {
 
     @Test(arguments: LimiterBackend.allCases)
     func keysAreIndependent(_ backend: LimiterBackend) async throws {
-        try await withLimiter(backend) { limiter in
+        try await withLimiter(backend) { harness in
+            let limiter = harness.limiter
             let limit = RateLimit(limit: 2, window: .seconds(60))
             _ = try await limiter.acquire(key: "ip:1", limit: limit)
             _ = try await limiter.acquire(key: "ip:1", limit: limit)
@@ -69,46 +103,50 @@ struct RateLimiterContractTests {
 
     @Test(arguments: LimiterBackend.allCases)
     func theWindowSlides(_ backend: LimiterBackend) async throws {
-        try await withLimiter(backend) { limiter in
-            let window = Duration.seconds(1)
+        try await withLimiter(backend) { harness in
+            let limiter = harness.limiter
+            let window = Duration.seconds(2)
             let limit = RateLimit(limit: 2, window: window)
-            let start = ContinuousClock.now
+            let start = harness.elapsed()
             #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
             #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
             let denied = try await limiter.acquire(key: "k", limit: limit)
-            // On a very busy machine the window may have passed already; then there is nothing to check.
-            guard ContinuousClock.now - start < window else { return }
+            guard harness.requireWithin(window, since: start, "three calls") else { return }
             #expect(!denied.isAllowed)
             let retryAfter = try #require(denied.retryAfter)
             #expect(retryAfter <= window)
             // After the window, the oldest requests have left it.
-            try await Task.sleep(for: retryAfter + .milliseconds(100))
+            try await harness.pass(retryAfter + .milliseconds(100))
             #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
         }
     }
 
     @Test(arguments: LimiterBackend.allCases)
     func deniedRequestsAreNotCounted(_ backend: LimiterBackend) async throws {
-        try await withLimiter(backend) { limiter in
+        try await withLimiter(backend) { harness in
+            let limiter = harness.limiter
             let window = Duration.seconds(2)
             let limit = RateLimit(limit: 1, window: window)
-            let start = ContinuousClock.now
+            let start = harness.elapsed()
             #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
             // The limiter timed the request somewhere between `start` and `counted`.
-            let counted = ContinuousClock.now
+            let counted = harness.elapsed()
+            var denials = 0
             for _ in 0..<5 {
-                let decision = try await limiter.acquire(key: "k", limit: limit)
-                if ContinuousClock.now - start < window { #expect(!decision.isAllowed) }
+                if try await !limiter.acquire(key: "k", limit: limit).isAllowed { denials += 1 }
             }
+            guard harness.requireWithin(window, since: start, "six calls") else { return }
+            #expect(denials == 5)
             // The denials did not extend the block past the first request's window.
-            try await Task.sleep(until: counted + window + .milliseconds(100))
+            try await harness.pass(counted + window + .milliseconds(100) - harness.elapsed())
             #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
         }
     }
 
     @Test(arguments: LimiterBackend.allCases)
     func concurrentRequestsNeverExceedTheLimit(_ backend: LimiterBackend) async throws {
-        try await withLimiter(backend) { limiter in
+        try await withLimiter(backend) { harness in
+            let limiter = harness.limiter
             let limit = RateLimit(limit: 25, window: .seconds(60))
             let allowed = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<100 {

@@ -14,6 +14,8 @@ struct ProducerAccumulator {
         var completion = DeliveryCompletion()
         var createdAt: ContinuousClock.Instant
         var attempts = 0
+        /// Why the previous attempt failed, for the error when delivery time runs out.
+        var lastError: KafkaError?
         /// Bytes counted in `bufferedBytes` for this batch.
         var accountedBytes = 0
         /// Encoded once, on the first drain; retries resend the same bytes.
@@ -154,12 +156,12 @@ struct ProducerAccumulator {
             // Expire batches that waited too long (never the one in flight: its answer decides).
             while let head = q.sealed.first, head.createdAt + deliveryTimeout <= now {
                 q.sealed.removeFirst()
-                fail(head, KafkaError(.requestTimedOut, detail: "delivery timeout for \(tp) after \(head.attempts) attempts"))
+                fail(head, Self.deliveryTimedOut(head, tp))
                 out.expired += 1
             }
             if let open = q.open, open.createdAt + deliveryTimeout <= now {
                 q.open = nil
-                fail(open, KafkaError(.requestTimedOut, detail: "delivery timeout for \(tp)"))
+                fail(open, Self.deliveryTimedOut(open, tp))
                 out.expired += 1
             }
             if q.inFlight != nil { continue }
@@ -218,18 +220,28 @@ struct ProducerAccumulator {
     /// A failed attempt: retriable errors put the batch back at the head of its partition's
     /// queue (after `retryBackoff`) unless its delivery time is used up; others fail its records.
     mutating func failed(_ tp: TopicPartition, error: KafkaError, now: ContinuousClock.Instant) {
-        guard var q = queues[tp], let batch = q.inFlight else { return }
+        guard var q = queues[tp], var batch = q.inFlight else { return }
         q.inFlight = nil
+        batch.lastError = error
         if error.isRetriable && !isClosed && batch.createdAt + deliveryTimeout > now {
             q.sealed.prepend(batch)
             q.retryAt = now + retryBackoff
             if error.code == .notLeaderOrFollower || error.code == .leaderNotAvailable || error.code == .unknownTopicOrPartition {
                 leaders[tp.topic] = nil  // forces a metadata refresh before the retry
             }
+        } else if error.isRetriable && !isClosed {
+            // Worth retrying, but out of time: the sender learns that the producer gave up,
+            // not just the last attempt's symptom.
+            fail(batch, Self.deliveryTimedOut(batch, tp))
         } else {
             fail(batch, error)
         }
         queues[tp] = q.isEmpty ? nil : q
+    }
+
+    static func deliveryTimedOut(_ batch: Batch, _ tp: TopicPartition) -> KafkaError {
+        let last = batch.lastError.map { "; last error: \($0.debugDescription)" } ?? ""
+        return KafkaError(.deliveryTimedOut, detail: "\(tp) not acknowledged within the delivery timeout after \(batch.attempts) attempts\(last)")
     }
 
     private mutating func fail(_ batch: Batch, _ error: KafkaError) {
