@@ -41,6 +41,8 @@ struct SearchRoute: Sendable {
 
     func search(_ request: Request, context: EmporiumRequestContext) async -> Response {
         var headers = HTTPFields()
+        let requestID = GraphQLErrorMapping.newRequestID()
+        headers[InternalCredential.requestIDHeader] = requestID
         do {
             let principal = try await tokens.principal(fromAuthorization: request.headers[.authorization])
             if let admission = catalog.searchAdmission {
@@ -75,12 +77,22 @@ struct SearchRoute: Sendable {
             case .notFound: .notFound
             default: .internalServerError
             }
-            if status == .internalServerError { logger.error("search failed", metadata: ["error": "\(error.debugDescription)"]) }
-            return Self.json(status, ["error": ["code": error.code.rawValue, "message": error.message]], headers: headers)
+            guard status == .internalServerError else {
+                return Self.json(status, ["error": ["code": error.code.rawValue, "message": error.message]], headers: headers)
+            }
+            // An internal error's message is written for operators: the log gets it, the client the id.
+            logger.error("search failed", metadata: ["error": "\(error.debugDescription)", "request.id": "\(requestID)"])
+            return Self.internalError(requestID: requestID, headers: headers)
         } catch {
-            logger.error("search failed", metadata: ["error": "\(String(reflecting: error))"])
-            return Self.json(.internalServerError, ["error": ["code": "INTERNAL_SERVER_ERROR", "message": "internal error; the server log has details"]], headers: headers)
+            logger.error("search failed", metadata: ["error": "\(String(reflecting: error))", "request.id": "\(requestID)"])
+            return Self.internalError(requestID: requestID, headers: headers)
         }
+    }
+
+    static func internalError(requestID: String, headers: HTTPFields) -> Response {
+        json(.internalServerError, ["error": [
+            "code": "INTERNAL_SERVER_ERROR", "message": "internal error; report the requestId to find the server log entry", "requestId": requestID,
+        ]], headers: headers)
     }
 
     static func json(_ status: HTTPResponse.Status, _ body: some Encodable, headers: HTTPFields) -> Response {

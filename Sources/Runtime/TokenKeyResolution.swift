@@ -8,6 +8,10 @@ extension RuntimeConfiguration {
     /// once under the data directory (mode 0600) and shared by `serve` and `token`, so that a
     /// fresh checkout works with no set-up — and a warning says to configure a real key.
     public func tokenKeys(logger: Logger) throws -> TokenKeys {
+        // Both set is a mistake whichever was meant: refuse rather than silently drop the secret.
+        if jwtPublicKey != nil, jwtSecret != nil {
+            throw ConfigurationError("set EMPORIUM_JWT_SECRET (HS256) or EMPORIUM_JWT_PUBLIC_KEY (EdDSA/ES256), not both: tokens are verified with one key")
+        }
         if let jwtPublicKey { return .publicKeyPEM(jwtPublicKey, privateKeyPEM: jwtPrivateKey) }
         if let jwtSecret { return .hmacSHA256(secret: jwtSecret) }
         let secret = try developmentSecret(named: "jwt-secret", minimumBytes: TokenKeys.minimumSecretBytes, setting: "EMPORIUM_JWT_SECRET", logger: logger)

@@ -89,6 +89,10 @@ import Testing
         #expect(try RuntimeConfiguration.fromEnvironment(["EMPORIUM_INTROSPECTION": "false"]).introspectionEnabled == false)
         #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_METRICS_PORT": "70000"]) }
         #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_KAFKA_BROKERS": "h:99999999999999999999"]) }
+        var bothKeys = RuntimeConfiguration()
+        bothKeys.jwtSecret = testJWTSecret
+        bothKeys.jwtPublicKey = "-----BEGIN PUBLIC KEY-----"
+        #expect(throws: ConfigurationError.self) { try bothKeys.tokenKeys(logger: Logger(label: "test")) }
         // A URL that does not parse may still hold a password: it is not shown at all.
         var configuration = RuntimeConfiguration()
         configuration.databaseURL = "postgres://user:hunter 2@[host/db"

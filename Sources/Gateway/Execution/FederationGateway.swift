@@ -89,7 +89,9 @@ public final class FederationGateway: GraphQLExecutor {
             guard configuration.allowsIntrospection else {
                 return Self.rejected([Self.error("introspection is disabled", GatewayErrorCode.introspectionDisabled)])
             }
-            let result = await Introspection.execute(introspectionFields, of: operation, in: document, schema: supergraph.apiSchema, variables: variables)
+            let result = await Introspection.execute(
+                introspectionFields, of: operation, in: document, schema: supergraph.apiSchema, variables: variables,
+                requestID: info.requestID, logger: logger)
             if let data = result.data { store.mergeRoot(data) }
             store.append(result.errors)
         }

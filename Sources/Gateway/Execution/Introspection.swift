@@ -1,4 +1,5 @@
 import GraphQL
+import Logging
 
 /// Answers `__schema` and `__type` from the gateway's API schema: clients introspect the
 /// supergraph as one schema, and subgraphs (which would describe only themselves and their
@@ -14,7 +15,10 @@ enum Introspection {
 
     /// Runs only the introspection fields against `schema`; their data merges into the
     /// response like a fetch's.
-    static func execute(_ fields: [Field], of operation: OperationDefinition, in document: Document, schema: GraphQLSchema, variables: [String: Map]) async -> GraphQLResult {
+    static func execute(
+        _ fields: [Field], of operation: OperationDefinition, in document: Document, schema: GraphQLSchema, variables: [String: Map],
+        requestID: String, logger: Logger
+    ) async -> GraphQLResult {
         let fragments = document.definitions.compactMap { $0 as? FragmentDefinition }.map { print(ast: $0) }
         let declarations = operation.variableDefinitions.map { print(ast: $0) }
         let header = declarations.isEmpty ? "query" : "query(\(declarations.joined(separator: ", ")))"
@@ -23,7 +27,11 @@ enum Introspection {
             let introspection = try parse(source: text)
             return try await GraphQL.execute(schema: schema, documentAST: introspection, rootValue: (), context: (), variableValues: variables)
         } catch {
-            return GraphQLResult(errors: [GraphQLError(message: "introspection failed: \(error)", extensions: ["code": .string("INTERNAL_SERVER_ERROR")])])
+            // The detail names internals; the client gets the id of the log line that has it.
+            logger.error("introspection failed", metadata: ["error": "\(String(reflecting: error))", "request.id": "\(requestID)"])
+            return GraphQLResult(errors: [GraphQLError(
+                message: "internal error; report the requestId to find the server log entry",
+                extensions: ["code": .string("INTERNAL_SERVER_ERROR"), "requestId": .string(requestID)])])
         }
     }
 }
