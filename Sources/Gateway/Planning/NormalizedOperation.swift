@@ -9,6 +9,10 @@ public struct NormalizedOperation: Sendable, Hashable {
         /// The type as written (`[ID!]!`), used to declare the variable in subgraph operations.
         public var type: TypeReference
         public var defaultValue: Map?
+        /// The default as GraphQL source (`= {q: "a"}` without the `=`), repeated in subgraph
+        /// operations: a nullable variable with a default may fill a non-null argument (spec,
+        /// "All Variable Usages Are Allowed"), and the subgraph validates that on its own.
+        public var defaultValueSource: String?
     }
 
     public var kind: OperationType

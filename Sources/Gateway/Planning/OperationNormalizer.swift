@@ -52,7 +52,10 @@ struct OperationNormalizer {
         return NormalizedOperation(
             kind: operation.operation, name: operation.name?.value, rootType: rootType,
             variables: operation.variableDefinitions.map {
-                .init(name: $0.variable.name.value, type: TypeReference($0.type), defaultValue: $0.defaultValue.flatMap { try? valueFromASTUntyped(valueAST: $0) })
+                .init(
+                    name: $0.variable.name.value, type: TypeReference($0.type),
+                    defaultValue: $0.defaultValue.flatMap { try? valueFromASTUntyped(valueAST: $0) },
+                    defaultValueSource: $0.defaultValue.map { print(ast: $0) })
             },
             selections: try normalizer.selections(operation.selectionSet, parentType: rootType, visiting: &visiting)
         )

@@ -118,8 +118,10 @@ struct PlanAssembler {
         }
         var declarations = group.isEntityFetch ? ["$representations: [_Any!]!"] : []
         for usage in usages {
-            let type = operation.variables.first { $0.name == usage }?.type.description ?? "String"
-            declarations.append("$\(usage): \(type)")
+            let definition = operation.variables.first { $0.name == usage }
+            let type = definition?.type.description ?? "String"
+            let defaultValue = definition?.defaultValueSource.map { " = \($0)" } ?? ""
+            declarations.append("$\(usage): \(type)\(defaultValue)")
         }
         let header = ([kind.rawValue] + (name.map { [$0] } ?? [])).joined(separator: " ")
             + (declarations.isEmpty ? "" : "(\(declarations.joined(separator: ", ")))")
