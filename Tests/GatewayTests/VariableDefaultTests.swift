@@ -23,3 +23,26 @@ struct VariableDefaultTests {
         #expect(DocumentParsing.validate(try parse(source: sent.query), schema: subgraphSchema).isEmpty)
     }
 }
+
+@Suite("Introspection order")
+struct IntrospectionOrderTests {
+    static let subgraph = SubgraphSDL(name: "shop", sdl: #"""
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+        input Zebra { zulu: Int, alpha: Int, mike: String }
+        type Item @key(fields: "id") { id: ID! zeta: String apple: String }
+        type Query { items(filter: Zebra): [Item!]! }
+        """#)
+
+    @Test("fields and input fields are listed as declared, not sorted by name")
+    func declarationOrder() async throws {
+        let gateway = FederationGateway(supergraph: try Supergraph.compose([Self.subgraph]), transport: RecordingTransport([:]))
+        let query = #"{ input: __type(name: "Zebra") { inputFields { name } } object: __type(name: "Item") { fields { name } } }"#
+        let outcome = await gateway.execute(GraphQLRequest(query: query), info: GraphQLRequestInfo(principal: nil))
+        #expect(outcome.result.errors.isEmpty)
+        let data = try #require(outcome.result.data?.dictionary)
+        let input = data["input"]?.dictionary?["inputFields"]?.array?.compactMap { $0.dictionary?["name"]?.string }
+        let object = data["object"]?.dictionary?["fields"]?.array?.compactMap { $0.dictionary?["name"]?.string }
+        #expect(input == ["zulu", "alpha", "mike"])
+        #expect(object == ["id", "zeta", "apple"])
+    }
+}

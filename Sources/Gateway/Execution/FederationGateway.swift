@@ -16,6 +16,7 @@ public final class FederationGateway: GraphQLExecutor {
     private let transport: any SubgraphTransport
     private let documents: DocumentCache
     private let inFlight = InFlightRequests()
+    private let introspectionOrder: IntrospectionOrder
     private let logger: Logger
 
     public init(
@@ -27,6 +28,7 @@ public final class FederationGateway: GraphQLExecutor {
         self.configuration = configuration
         self.planner = QueryPlanner(supergraph: supergraph, cacheCapacity: configuration.planCacheCapacity)
         self.documents = DocumentCache(capacity: configuration.planCacheCapacity)
+        self.introspectionOrder = IntrospectionOrder(supergraph: supergraph)
         self.logger = logger
     }
 
@@ -92,7 +94,7 @@ public final class FederationGateway: GraphQLExecutor {
             let result = await Introspection.execute(
                 introspectionFields, of: operation, in: document, schema: supergraph.apiSchema, variables: variables,
                 requestID: info.requestID, logger: logger)
-            if let data = result.data { store.mergeRoot(data) }
+            if let data = result.data { store.mergeRoot(introspectionOrder.reorder(data)) }
             store.append(result.errors)
         }
         if let root = plan.root {
