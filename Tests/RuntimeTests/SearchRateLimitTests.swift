@@ -81,6 +81,7 @@ import Testing
             #expect(ok.status == .ok)
             #expect(String(buffer: ok.body).contains(#""items":[]"#))
             #expect(ok.headers[HTTPField.Name("RateLimit-Remaining")!] == "1")
+            #expect(ok.headers[HTTPField.Name("Emporium-Request-Id")!]?.count == 36)
             let bad = try await client.execute(uri: "/api/products/search", method: .get)
             #expect(bad.status == .badRequest)
             #expect(String(buffer: bad.body).contains("'q'"))
