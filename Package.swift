@@ -242,9 +242,18 @@ let package = Package(
                 "EmporiumCore",
                 "Database",
                 "Identity",
-                "Catalog",
                 "Redis",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+
+        .target(
+            name: "CatalogTesting",
+            dependencies: [
+                "Catalog", "EmporiumTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -343,7 +352,7 @@ let package = Package(
         .testTarget(
             name: "CatalogTests",
             dependencies: [
-                "Catalog", "EmporiumTesting", "Caching", "Redis",
+                "Catalog", "CatalogTesting", "EmporiumTesting", "Caching", "Redis",
                 .product(name: "Graphiti", package: "Graphiti"),
                 .product(name: "GraphQL", package: "GraphQL"),
             ],
@@ -352,7 +361,7 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "EmporiumTesting", "GraphQLSupport", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
+                "Runtime", "EmporiumTesting", "CatalogTesting", "GraphQLSupport", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

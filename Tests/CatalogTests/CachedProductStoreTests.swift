@@ -1,6 +1,7 @@
 import Caching
 @testable import Catalog
 import EmporiumCore
+import CatalogTesting
 import EmporiumTesting
 import Foundation
 import Logging

@@ -1,5 +1,6 @@
 @testable import Catalog
 import EmporiumCore
+import CatalogTesting
 import EmporiumTesting
 import Foundation
 import GraphQL

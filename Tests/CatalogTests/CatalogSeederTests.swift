@@ -1,4 +1,5 @@
 @testable import Catalog
+import CatalogTesting
 import EmporiumTesting
 import Logging
 import PostgresNIO

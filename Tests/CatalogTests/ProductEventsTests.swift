@@ -2,6 +2,7 @@
 import Contracts
 import Database
 import EmporiumCore
+import CatalogTesting
 import EmporiumTesting
 import Foundation
 import Identity

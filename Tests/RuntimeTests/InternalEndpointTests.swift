@@ -1,3 +1,4 @@
+import CatalogTesting
 import EmporiumTesting
 import Foundation
 #if canImport(FoundationNetworking)

@@ -1,5 +1,6 @@
 import Catalog
 import EmporiumCore
+import CatalogTesting
 import EmporiumTesting
 import Foundation
 import HTTPTypes

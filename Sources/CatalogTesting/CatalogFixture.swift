@@ -1,12 +1,10 @@
 import Catalog
-import Database
-import EmporiumCore
-import Foundation
-import Identity
+import EmporiumTesting
 import Logging
 import PostgresNIO
 
-/// A catalog on its own fresh, migrated database, with helpers to act as different users.
+/// A catalog on its own fresh, migrated database. Its own target, so that the test support the
+/// protocol clients' tests use (EmporiumTesting) does not link the application.
 public struct CatalogFixture: Sendable {
     public let configuration: PostgresClient.Configuration
 
@@ -23,14 +21,3 @@ public struct CatalogFixture: Sendable {
         }
     }
 }
-
-/// Principals for tests.
-public enum TestUsers {
-    public static let seller = Principal(userID: UserID("seller-1"), roles: [.seller])
-    public static let otherSeller = Principal(userID: UserID("seller-2"), roles: [.seller])
-    public static let buyer = Principal(userID: UserID("buyer-1"), roles: [.buyer])
-    public static let admin = Principal(userID: UserID("admin-1"), roles: [.admin])
-}
-
-/// A fixed HS256 secret for tests (32+ bytes).
-public let testJWTSecret = "emporium-test-secret-0123456789abcdef"
