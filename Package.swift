@@ -229,6 +229,12 @@ let package = Package(
             dependencies: [
                 "Runtime",
                 "Gateway",
+                "Catalog",
+                "Database",
+                "EmporiumCore",
+                "Identity",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
