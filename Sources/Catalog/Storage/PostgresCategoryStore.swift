@@ -1,3 +1,4 @@
+import Database
 import EmporiumCore
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+import Database
 import EmporiumCore
 
 /// What a refused product write means to the client who sent it.

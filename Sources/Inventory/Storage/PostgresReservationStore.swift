@@ -55,7 +55,7 @@ public struct PostgresReservationStore: ReservationStore {
                 return reservation
             }
         } catch {
-            throw PostgresErrors.translate(error)
+            throw StockStoreErrors.translate(error)
         }
     }
 

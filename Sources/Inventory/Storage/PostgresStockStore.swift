@@ -83,7 +83,7 @@ public struct PostgresStockStore: StockStore {
                 return StockSQL.level(product, rows.applying([movement]))
             }
         } catch {
-            throw PostgresErrors.translate(error)
+            throw StockStoreErrors.translate(error)
         }
     }
 
