@@ -57,8 +57,8 @@ public struct GraphQLOutcome: Sendable {
     }
 }
 
-/// Anything that answers GraphQL requests: one subgraph's schema, or (later) the federation
-/// gateway. The HTTP layer depends only on this.
+/// Anything that answers GraphQL requests: one subgraph's schema, or the federation gateway.
+/// The HTTP layer depends only on this.
 public protocol GraphQLExecutor: Sendable {
     func execute(_ request: GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome
 }

@@ -21,7 +21,8 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var tokenPolicy = TokenPolicy()
     public var logLevel: Logger.Level
     public var migrateOnStart: Bool
-    /// `redis://…`: rate limits (and later cache and fan-out) shared through Redis; nil keeps them in memory.
+    /// `redis://…`: rate limits, the product cache and response-cache invalidation shared through
+    /// Redis; nil keeps them in memory.
     public var redisURL: String?
     /// Product search: at most `limit` requests per `window` per client.
     public var searchRateLimit: (limit: Int, window: Duration)
