@@ -117,40 +117,20 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
             }
             configuration.logLevel = value
         }
-        if let migrate = environment["EMPORIUM_MIGRATE_ON_START"], !migrate.isEmpty {
-            guard let value = Bool(migrate.lowercased()) else {
-                throw ConfigurationError("EMPORIUM_MIGRATE_ON_START must be true or false (got '\(migrate)')")
-            }
-            configuration.migrateOnStart = value
-        }
+        configuration.migrateOnStart = try boolean(environment, "EMPORIUM_MIGRATE_ON_START") ?? configuration.migrateOnStart
         configuration.redisURL = environment["EMPORIUM_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let limit = environment["EMPORIUM_SEARCH_RATE_LIMIT"], !limit.isEmpty {
             configuration.searchRateLimit = try parseRateLimit(limit)
         }
-        if let failClosed = environment["EMPORIUM_RATE_LIMIT_FAIL_CLOSED"], !failClosed.isEmpty {
-            guard let value = Bool(failClosed.lowercased()) else {
-                throw ConfigurationError("EMPORIUM_RATE_LIMIT_FAIL_CLOSED must be true or false (got '\(failClosed)')")
-            }
-            configuration.rateLimitFailClosed = value
-        }
-        if let cache = environment["EMPORIUM_CACHE"], !cache.isEmpty {
-            guard let value = Bool(cache.lowercased()) else {
-                throw ConfigurationError("EMPORIUM_CACHE must be true or false (got '\(cache)')")
-            }
-            configuration.cacheEnabled = value
-        }
+        configuration.rateLimitFailClosed = try boolean(environment, "EMPORIUM_RATE_LIMIT_FAIL_CLOSED") ?? configuration.rateLimitFailClosed
+        configuration.cacheEnabled = try boolean(environment, "EMPORIUM_CACHE") ?? configuration.cacheEnabled
         if let megabytes = environment["EMPORIUM_CACHE_MEMORY_MB"], !megabytes.isEmpty {
             guard let value = Int(megabytes), (1...65_536).contains(value) else {
                 throw ConfigurationError("EMPORIUM_CACHE_MEMORY_MB must be an integer 1-65536 (got '\(megabytes)')")
             }
             configuration.cacheBytes = value * 1024 * 1024
         }
-        if let responseCache = environment["EMPORIUM_RESPONSE_CACHE"], !responseCache.isEmpty {
-            guard let value = Bool(responseCache.lowercased()) else {
-                throw ConfigurationError("EMPORIUM_RESPONSE_CACHE must be true or false (got '\(responseCache)')")
-            }
-            configuration.responseCacheEnabled = value
-        }
+        configuration.responseCacheEnabled = try boolean(environment, "EMPORIUM_RESPONSE_CACHE") ?? configuration.responseCacheEnabled
         if let megabytes = try integer(environment, "EMPORIUM_RESPONSE_CACHE_MEMORY_MB", in: 1...65_536) {
             configuration.responseCacheBytes = megabytes * 1024 * 1024
         }
@@ -177,17 +157,20 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         if let token = configuration.internalToken, token.utf8.count < InternalCredential.minimumTokenBytes {
             throw ConfigurationError("EMPORIUM_INTERNAL_TOKEN must be at least \(InternalCredential.minimumTokenBytes) bytes (e.g. `openssl rand -hex 32`)")
         }
-        if let introspection = environment["EMPORIUM_INTROSPECTION"], !introspection.isEmpty {
-            guard let value = Bool(introspection.lowercased()) else {
-                throw ConfigurationError("EMPORIUM_INTROSPECTION must be true or false (got '\(introspection)')")
-            }
-            configuration.introspectionEnabled = value
-        }
+        configuration.introspectionEnabled = try boolean(environment, "EMPORIUM_INTROSPECTION") ?? configuration.introspectionEnabled
         configuration.metricsPort = try integer(environment, "EMPORIUM_METRICS_PORT", in: 0...65_535)
         if let proxies = environment["EMPORIUM_TRUSTED_PROXIES"], !proxies.isEmpty {
             configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         return configuration
+    }
+
+    private static func boolean(_ environment: [String: String], _ name: String) throws -> Bool? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Bool(text.lowercased()) else {
+            throw ConfigurationError("\(name) must be true or false (got '\(text)')")
+        }
+        return value
     }
 
     private static func integer(_ environment: [String: String], _ name: String, in range: ClosedRange<Int>) throws -> Int? {
