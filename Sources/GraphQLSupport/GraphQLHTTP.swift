@@ -118,13 +118,15 @@ public struct GraphQLHTTP: Sendable {
             return Self.errorResponse(status: 401, code: EmporiumError.Code.unauthenticated.rawValue, message: "the bearer token is invalid", graphQLMediaType: useGraphQLMediaType)
         }
 
-        let forwardedClient = internalCredential == nil ? nil : InternalCredential.forwardedClientKey(request.headers)
-        let forwardedRequestID = internalCredential == nil ? nil : InternalCredential.forwardedRequestID(request.headers)
-        let clientKey = forwardedClient
+        // Past the credential check above, an internal endpoint's request came from the gateway.
+        func forwarded(_ name: HTTPField.Name) -> String? {
+            internalCredential == nil ? nil : InternalCredential.forwarded(name, in: request.headers)
+        }
+        let clientKey = forwarded(InternalCredential.clientHeader)
             ?? clients.key(principal: principal, headers: request.headers, peer: (context as? any PeerAddressProviding)?.peerAddress)
         let info = GraphQLRequestInfo(
             principal: principal, headers: request.headers, isReadOnly: request.method == .get, clientKey: clientKey,
-            requestID: forwardedRequestID ?? GraphQLErrorMapping.newRequestID())
+            requestID: forwarded(InternalCredential.requestIDHeader) ?? GraphQLErrorMapping.newRequestID())
         let start = ContinuousClock.now
         let outcome = await executor.execute(graphQLRequest, info: info)
         OperationMetrics.shared.record(operation: graphQLRequest.operationName, outcome: outcome, duration: ContinuousClock.now - start)

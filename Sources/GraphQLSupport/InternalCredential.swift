@@ -15,21 +15,21 @@ public struct InternalCredential: Sendable {
     /// Shorter secrets could be guessed; the development default is 64 hex digits.
     public static let minimumTokenBytes = 32
 
-    private let token: [UInt8]
+    private let token: String
 
     public init?(token: String) {
         guard token.utf8.count >= Self.minimumTokenBytes else { return nil }
-        self.token = Array(token.utf8)
+        self.token = token
     }
 
     /// Whether `headers` carry the token. Compared in time that depends only on the lengths, so
     /// the answer time tells an attacker nothing about how much of a guess was right.
     public func authorizes(_ headers: HTTPFields) -> Bool {
         guard let presented = headers[Self.tokenHeader] else { return false }
-        let bytes = Array(presented.utf8)
-        var difference = UInt8(bytes.count == token.count ? 0 : 1)
-        for index in token.indices {
-            difference |= token[index] ^ (index < bytes.count ? bytes[index] : 0)
+        var difference = UInt8(presented.utf8.count == token.utf8.count ? 0 : 1)
+        var presentedBytes = presented.utf8.makeIterator()
+        for byte in token.utf8 {
+            difference |= byte ^ (presentedBytes.next() ?? 0)
         }
         return difference == 0
     }
@@ -37,22 +37,16 @@ public struct InternalCredential: Sendable {
     /// The headers the gateway adds to a subgraph request: the token, the client's identity and
     /// the request's id.
     public func headers(clientKey: String?, requestID: String? = nil) -> [(HTTPField.Name, String)] {
-        var fields = [(Self.tokenHeader, String(decoding: token, as: UTF8.self))]
+        var fields = [(Self.tokenHeader, token)]
         if let clientKey, Self.isWellFormedHeaderValue(clientKey) { fields.append((Self.clientHeader, clientKey)) }
         if let requestID, Self.isWellFormedHeaderValue(requestID) { fields.append((Self.requestIDHeader, requestID)) }
         return fields
     }
 
-    /// The request id the gateway sent with an authorized request, when it is well formed.
-    public static func forwardedRequestID(_ headers: HTTPFields) -> String? {
-        guard let value = headers[requestIDHeader], isWellFormedHeaderValue(value) else { return nil }
-        return value
-    }
-
-    /// The forwarded client identity of an authorized request, when it is well formed: at most
-    /// 200 visible ASCII characters (`user:<subject>` or `ip:<address>`).
-    public static func forwardedClientKey(_ headers: HTTPFields) -> String? {
-        guard let value = headers[clientHeader], isWellFormedHeaderValue(value) else { return nil }
+    /// What the gateway forwarded in `name` (`clientHeader`, `requestIDHeader`), when it is well
+    /// formed. Only for a request this credential authorizes: from anyone else it is a claim.
+    public static func forwarded(_ name: HTTPField.Name, in headers: HTTPFields) -> String? {
+        guard let value = headers[name], isWellFormedHeaderValue(value) else { return nil }
         return value
     }
 

@@ -83,9 +83,9 @@ struct DocumentBoundsTests {
         #expect(!credential.authorizes(headers(String(token.dropLast()))))
         #expect(!credential.authorizes(headers(token + "k")))
         #expect(!credential.authorizes(headers(String(repeating: "j", count: 40))))
-        #expect(InternalCredential.forwardedClientKey(headers(token, client: "ip:10.0.0.1")) == "ip:10.0.0.1")
-        #expect(InternalCredential.forwardedClientKey(headers(token, client: "ip:1 2")) == nil)
-        #expect(InternalCredential.forwardedClientKey(headers(token, client: String(repeating: "x", count: 201))) == nil)
+        #expect(InternalCredential.forwarded(InternalCredential.clientHeader, in: headers(token, client: "ip:10.0.0.1")) == "ip:10.0.0.1")
+        #expect(InternalCredential.forwarded(InternalCredential.clientHeader, in: headers(token, client: "ip:1 2")) == nil)
+        #expect(InternalCredential.forwarded(InternalCredential.clientHeader, in: headers(token, client: String(repeating: "x", count: 201))) == nil)
         #expect(credential.headers(clientKey: "ip:bad key").count == 1)
     }
 
