@@ -140,6 +140,25 @@ let package = Package(
         ),
 
         // MARK: Services
+        // What a service tells the runtime (`ServiceDescriptor`); every service module exports one.
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "Contracts",
+                "Database",
+                "GraphQLSupport",
+                "Messaging",
+                "Caching",
+                "RateLimiting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
         .target(
             name: "Catalog",
             dependencies: [
@@ -151,11 +170,15 @@ let package = Package(
                 "Caching",
                 "Contracts",
                 "Messaging",
+                "ServiceKit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Graphiti", package: "Graphiti"),
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             resources: [.copy("Migrations")],
             swiftSettings: settings
@@ -169,6 +192,7 @@ let package = Package(
                 "GraphQLSupport",
                 "Contracts",
                 "Messaging",
+                "ServiceKit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Graphiti", package: "Graphiti"),
                 .product(name: "GraphQL", package: "GraphQL"),
@@ -214,7 +238,10 @@ let package = Package(
                 "Redis",
                 "RateLimiting",
                 "Caching",
+                "ServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -229,7 +256,7 @@ let package = Package(
             dependencies: [
                 "Runtime",
                 "Gateway",
-                "Catalog",
+                "ServiceKit",
                 "Database",
                 "EmporiumCore",
                 "Identity",
@@ -367,7 +394,7 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
-                "Runtime", "EmporiumTesting", "CatalogTesting", "GraphQLSupport", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
+                "Runtime", "ServiceKit", "EmporiumTesting", "CatalogTesting", "GraphQLSupport", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

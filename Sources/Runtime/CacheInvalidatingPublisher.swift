@@ -5,8 +5,8 @@ import Messaging
 
 /// Invalidates the response cache's tags of committed events, then hands them on.
 ///
-/// The outbox relay publishes only committed rows, and every change in the catalog and in
-/// inventory writes its events to the outbox in its own transaction: invalidating here covers
+/// The outbox relay publishes only committed rows, and every change of every service writes its
+/// events to the outbox in its own transaction: invalidating here covers
 /// every change, whichever use case or event handler made it, in one place. The delay after the
 /// commit is the relay's wake-up (a NOTIFY, a few milliseconds); readers with a token never use
 /// the cache, so a seller sees their own change at once.

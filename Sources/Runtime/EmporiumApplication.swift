@@ -1,75 +1,41 @@
 import Caching
-import Catalog
 import Database
 import Foundation
 import GraphQLSupport
 import Hummingbird
 import Identity
-import Inventory
 import Logging
 import Messaging
 import PostgresNIO
 import Prometheus
 import RateLimiting
 import Redis
+import ServiceKit
 import ServiceLifecycle
 
 /// One `emporium` process: the services it runs behind one port, their event flow and their
 /// shared state. All services (`emporium serve`) make the single node; one service
-/// (`emporium serve catalog`) is one process of the distributed topology.
+/// (`emporium serve <name>`) is one process of the distributed topology.
 public enum EmporiumApplication {
-    /// The migrations of `services`, in dependency order.
-    public static func migrationSets(for services: [ServiceName] = ServiceName.allCases) throws -> [MigrationSet] {
-        try services.sorted().map { service in
-            switch service {
-            case .catalog: try CatalogService.migrationSet()
-            case .inventory: try InventoryService.migrationSet()
-            }
-        }
+    /// The migrations of `services`, in the registry's order.
+    public static func migrationSets(for services: [ServiceDescriptor] = ServiceRegistry.all) throws -> [MigrationSet] {
+        try services.map { try $0.migrations() }
     }
 
-    /// The services' domain objects, built once per process.
-    struct Services {
-        var catalog: CatalogService?
-        var inventory: InventoryService?
-
-        init(_ names: [ServiceName], postgres: PostgresClient, searchAdmission: SearchAdmission?, cache: (any Cache)?, configuration: RuntimeConfiguration, logger: Logger) throws {
-            if names.contains(.catalog) {
-                catalog = try CatalogService(client: postgres, searchAdmission: searchAdmission, cache: cache, logger: logger)
-            }
-            if names.contains(.inventory) {
-                inventory = try InventoryService(client: postgres, reservationTTL: configuration.reservationTTL, logger: logger)
-            }
-        }
-
-        /// The consumers of this process, each with its inbox in its own schema.
-        func processors(client: PostgresClient, logger: Logger) -> [EventProcessor] {
-            var processors: [EventProcessor] = []
-            if let inventory {
-                processors.append(EventProcessor(
-                    configuration: .init(consumer: ServiceName.inventory.rawValue, schema: InventoryService.schemaName),
-                    handlers: inventory.eventHandlers, client: client, logger: logger))
-            }
-            return processors
-        }
-
-        var schemas: [String] {
-            (catalog == nil ? [] : [CatalogService.schemaName]) + (inventory == nil ? [] : [InventoryService.schemaName])
-        }
-    }
-
-    /// The router: each service's GraphQL subgraph at `/subgraphs/<name>/graphql`; the public
-    /// `/graphql`, which is the federation gateway over them when this process runs several
-    /// services (the single node) and the service's own subgraph when it runs one (a process of
-    /// the distributed topology, which `emporium serve gateway` calls); REST search, health and
+    /// The router: each service's GraphQL subgraph at `/subgraphs/<name>/graphql` and its own
+    /// routes; the public `/graphql`, which is the federation gateway over them when this process
+    /// runs several services (the single node) and the service's own subgraph when it runs one (a
+    /// process of the distributed topology, which `emporium serve gateway` calls); health and
     /// metrics. Separate from the server so that tests can drive it.
     public static func router(
         postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
-        services names: [ServiceName] = ServiceName.allCases, configuration: RuntimeConfiguration = RuntimeConfiguration(),
-        searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, clients: ClientIdentification = ClientIdentification(),
+        services descriptors: [ServiceDescriptor] = ServiceRegistry.all, configuration: RuntimeConfiguration = RuntimeConfiguration(),
+        rateLimiter: (any RateLimiter)? = nil, cache: (any Cache)? = nil, clients: ClientIdentification = ClientIdentification(),
         responseCache: ResponseCache? = nil, internalCredential: InternalCredential, logger: Logger
-    ) throws -> Router<EmporiumRequestContext> {
-        let services = try Services(names, postgres: postgres, searchAdmission: searchAdmission, cache: cache, configuration: configuration, logger: logger)
+    ) async throws -> Router<EmporiumRequestContext> {
+        let context = ServiceContext(
+            postgres: postgres, settings: EnvironmentSettings(configuration.environment), cache: cache, rateLimiter: rateLimiter, logger: logger)
+        let services = try await RunningServices.start(descriptors, context: context)
         return try router(
             services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients,
             responseCache: responseCache, internalCredential: internalCredential, introspection: configuration.introspectionEnabled,
@@ -79,32 +45,28 @@ public enum EmporiumApplication {
     /// `responseCache` serves the public endpoint's anonymous answers when it is the gateway.
     /// Subgraph endpoints answer only requests with `internalCredential` (see `InternalCredential`).
     static func router(
-        _ services: Services, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
+        _ services: RunningServices, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
         clients: ClientIdentification, responseCache: ResponseCache?, internalCredential: InternalCredential, introspection: Bool,
         metricsOnMainPort: Bool, logger: Logger
     ) throws -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
-        var endpoints: [String: any GraphQLExecutor] = [:]
-        if let catalog = services.catalog {
-            SearchRoute(catalog: catalog, tokens: tokens, clients: clients, logger: logger).add(to: router)
-            endpoints[ServiceName.catalog.rawValue] = catalog.endpoint
+        for service in services.all {
+            for route in service.instance.routes {
+                ServiceRouteResponder(route: route, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
+                    .add(to: router)
+            }
+            // The single node's gateway calls its subgraphs in process; their HTTP routes exist
+            // for a separate gateway process (and tools), behind the internal credential.
+            GraphQLHTTP(executor: service.instance.endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
+                .addRoutes(to: router, path: RouterPath("/subgraphs/\(service.descriptor.name)/graphql"))
         }
-        if let inventory = services.inventory {
-            endpoints[ServiceName.inventory.rawValue] = inventory.endpoint
-        }
-        // The single node's gateway calls its subgraphs in process; their HTTP routes exist for a
-        // separate gateway process (and tools), behind the internal credential.
-        for (name, endpoint) in endpoints {
-            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
-                .addRoutes(to: router, path: RouterPath("/subgraphs/\(name)/graphql"))
-        }
-        if endpoints.count > 1 {
-            let gateway = try GatewayAssembly.inProcess(endpoints, introspection: introspection, logger: logger)
+        if services.all.count > 1 {
+            let gateway = try GatewayAssembly.inProcess(services, introspection: introspection, logger: logger)
             GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, logger: logger).addRoutes(to: router)
-        } else if let endpoint = endpoints.values.first {
+        } else if let service = services.all.first {
             // One service's process: its /graphql is what `emporium serve gateway` calls.
-            GraphQLHTTP(executor: endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
+            GraphQLHTTP(executor: service.instance.endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
                 .addRoutes(to: router)
         }
         OperationalRoutes(postgres: postgres, registry: registry, poolSize: poolSize, logger: logger).add(to: router, metrics: metricsOnMainPort)
@@ -126,7 +88,7 @@ public enum EmporiumApplication {
     /// Where this process invalidates response-cache tags and checks cached answers: Redis when
     /// configured (shared with the gateways); in memory on the single node, whose gateway is in
     /// the process; nowhere for one service without Redis (no cache could use it).
-    static func tagInvalidation(_ configuration: RuntimeConfiguration, redis: RedisClient?, services: [ServiceName]) -> (any TagInvalidation)? {
+    static func tagInvalidation(_ configuration: RuntimeConfiguration, redis: RedisClient?, services: [ServiceDescriptor]) -> (any TagInvalidation)? {
         guard configuration.responseCacheEnabled else { return nil }
         if let redis { return RedisTagInvalidation(client: redis) }
         return services.count > 1 ? InMemoryTagInvalidation() : nil
@@ -135,7 +97,7 @@ public enum EmporiumApplication {
     /// The whole process: the PostgreSQL client, migrations, then relays, consumers and
     /// background jobs, and the HTTP server.
     public static func application(
-        configuration: RuntimeConfiguration, services names: [ServiceName] = ServiceName.allCases,
+        configuration: RuntimeConfiguration, services descriptors: [ServiceDescriptor] = ServiceRegistry.all,
         postgres: PostgresClient.Configuration, registry: PrometheusCollectorRegistry?, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
@@ -148,13 +110,10 @@ public enum EmporiumApplication {
         let client = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
         let tokens = try await configuration.tokenService(logger: logger)
         let (limiter, cache, redis) = try sharedState(configuration, logger: logger)
-        let admission = SearchAdmission(
-            limiter: limiter, limit: RateLimit(limit: configuration.searchRateLimit.limit, window: configuration.searchRateLimit.window)
-        )
-        let services = try Services(
-            names, postgres: client, searchAdmission: admission, cache: configuration.cacheEnabled ? cache : nil,
-            configuration: configuration, logger: logger)
-        let invalidation = tagInvalidation(configuration, redis: redis, services: names)
+        let services = try await RunningServices.start(descriptors, context: ServiceContext(
+            postgres: client, settings: EnvironmentSettings(configuration.environment), cache: configuration.cacheEnabled ? cache : nil,
+            rateLimiter: limiter, logger: logger))
+        let invalidation = tagInvalidation(configuration, redis: redis, services: descriptors)
         let responseCache = invalidation.map {
             ResponseCache(invalidation: $0, maximumBytes: configuration.responseCacheBytes, logger: logger)
         }
@@ -164,14 +123,13 @@ public enum EmporiumApplication {
             internalCredential: try configuration.internalCredential(logger: logger), introspection: configuration.introspectionEnabled,
             metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
         let events = try EventBusAssembly(
-            configuration: configuration, schemas: services.schemas, processors: services.processors(client: client, logger: logger),
+            configuration: configuration, services: descriptors, processors: services.processors(client: client, logger: logger),
             invalidation: invalidation, client: client, logger: logger)
 
         // Services start in this order and stop in reverse: stores first, then the event flow
         // and jobs (held until the schema is current), the HTTP server last.
         let gate = StartGate()
-        var background: [any Service] = events.services
-        if let inventory = services.inventory { background.append(inventory.expiry) }
+        let background: [any Service] = events.services + services.all.flatMap(\.instance.background)
         var all: [any Service] = [client]
         if let redis { all.append(redis) }
         if let metricsPort = configuration.metricsPort {
@@ -186,7 +144,7 @@ public enum EmporiumApplication {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        let sets = try migrationSets(for: names)
+        let sets = try migrationSets(for: descriptors)
         let migrate = configuration.migrateOnStart
         let prepare = events.prepare
         app.beforeServerStarts {

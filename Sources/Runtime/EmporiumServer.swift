@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import ServiceKit
 import ServiceLifecycle
 
 /// `emporium serve`: provision the database, run the application until SIGINT/SIGTERM, drain,
@@ -10,13 +11,15 @@ public enum EmporiumServer {
     /// - Parameter services: all of them (the single node) or one (a distributed-topology process,
     ///   which needs Kafka to reach the others).
     public static func serve(
-        configuration: RuntimeConfiguration, services: [ServiceName] = ServiceName.allCases,
+        configuration: RuntimeConfiguration, services: [ServiceDescriptor] = ServiceRegistry.all,
         registry: PrometheusCollectorRegistry?, logger: Logger
     ) async throws {
-        if Set(services) != Set(ServiceName.allCases), configuration.kafkaBrokers == nil {
-            throw ConfigurationError("serving \(services.map(\.rawValue).joined(separator: ", ")) without the other services needs EMPORIUM_KAFKA_BROKERS (host:port,…) so that events reach them; run `emporium serve` for the single node")
+        let names = services.map(\.name)
+        let isSingleNode = Set(names) == Set(ServiceRegistry.names)
+        if !isSingleNode, configuration.kafkaBrokers == nil {
+            throw ConfigurationError("serving \(names.joined(separator: ", ")) without the other services needs EMPORIUM_KAFKA_BROKERS (host:port,…) so that events reach them; run `emporium serve` for the single node")
         }
-        let topology = Set(services) == Set(ServiceName.allCases) ? "single node" : services.map(\.rawValue).joined(separator: ", ")
+        let topology = isSingleNode ? "single node" : names.joined(separator: ", ")
         logger.info("starting emporium (\(topology))", metadata: ["configuration": "\(configuration)"])
         let database = try await DatabaseProvisioning.provision(configuration, logger: logger)
         do {

@@ -1,22 +1,17 @@
 import Foundation
-import Inventory
 import Logging
 import Messaging
 import PostgresNIO
+import ServiceKit
 
 /// `emporium events …`: what an operator does with events a consumer gave up on.
 public enum EventAdministration {
     /// The schemas that hold dead letters: those of services with consumers.
-    static func schemas(_ services: [ServiceName]) -> [String] {
-        services.sorted().compactMap { service -> String? in
-            switch service {
-            case .catalog: nil  // consumes nothing yet
-            case .inventory: InventoryService.schemaName
-            }
-        }
+    static func schemas(_ services: [ServiceDescriptor]) -> [String] {
+        services.filter { !$0.consumes.isEmpty }.map(\.schema)
     }
 
-    public static func deadLetters(services: [ServiceName], limit: Int, client: PostgresClient, logger: Logger) async throws -> [DeadLetter] {
+    public static func deadLetters(services: [ServiceDescriptor], limit: Int, client: PostgresClient, logger: Logger) async throws -> [DeadLetter] {
         var letters: [DeadLetter] = []
         for schema in schemas(services) {
             letters += try await DeadLetters(schema: schema, client: client, logger: logger).list(limit: limit)
@@ -26,10 +21,10 @@ public enum EventAdministration {
 
     /// Replays dead letters through the same handlers the running service uses.
     public static func redrive(
-        services: [ServiceName], ids: [Int64]?, configuration: RuntimeConfiguration, client: PostgresClient, logger: Logger
+        services: [ServiceDescriptor], ids: [Int64]?, configuration: RuntimeConfiguration, client: PostgresClient, logger: Logger
     ) async throws -> DeadLetters.RedriveResult {
-        let built = try EmporiumApplication.Services(services, postgres: client, searchAdmission: nil, cache: nil, configuration: configuration, logger: logger)
-        let processors = built.processors(client: client, logger: logger)
+        let context = ServiceContext(postgres: client, settings: EnvironmentSettings(configuration.environment), logger: logger)
+        let processors = try await RunningServices.start(services, context: context).processors(client: client, logger: logger)
         var total = DeadLetters.RedriveResult()
         for schema in schemas(services) {
             let result = try await DeadLetters(schema: schema, client: client, logger: logger).redrive(ids: ids, processors: processors)

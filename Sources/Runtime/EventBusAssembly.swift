@@ -4,6 +4,7 @@ import Kafka
 import Logging
 import Messaging
 import PostgresNIO
+import ServiceKit
 import ServiceLifecycle
 
 /// The event flow of one process: an outbox relay per served schema, and the consumers of the
@@ -16,13 +17,14 @@ struct EventBusAssembly {
     var prepare: @Sendable () async throws -> Void = {}
 
     /// - Parameters:
-    ///   - schemas: the schemas whose outboxes this process relays.
+    ///   - services: the services whose outboxes this process relays.
     ///   - processors: the consumers this process runs.
     ///   - invalidation: where the relays invalidate response-cache tags of committed events.
     init(
-        configuration: RuntimeConfiguration, schemas: [String], processors: [EventProcessor],
+        configuration: RuntimeConfiguration, services descriptors: [ServiceDescriptor], processors: [EventProcessor],
         invalidation: (any TagInvalidation)? = nil, client: PostgresClient, logger: Logger
     ) throws {
+        let schemas = descriptors.map(\.schema)
         func relayed(_ publisher: any EventPublisher) -> any EventPublisher {
             guard let invalidation else { return publisher }
             return CacheInvalidatingPublisher(inner: publisher, invalidation: invalidation, tags: GatewayAssembly.invalidatedTags(by:), logger: logger)
@@ -43,7 +45,7 @@ struct EventBusAssembly {
         services += processors.map { KafkaEventConsumer(processor: $0, kafka: kafka, logger: logger) }
         let partitions = Int32(configuration.kafkaTopicPartitions)
         let replication = Int16(configuration.kafkaReplicationFactor)
-        let topics = Set(processors.flatMap(\.topics) + schemas.flatMap(Self.topics(ofSchema:))).sorted()
+        let topics = Set(processors.flatMap(\.topics) + descriptors.flatMap(\.publishes)).sorted()
         prepare = {
             let admin = KafkaAdmin(configuration: kafka, logger: logger)
             do {
@@ -60,15 +62,6 @@ struct EventBusAssembly {
                 throw error
             }
             await admin.close()
-        }
-    }
-
-    /// The topics a schema's outbox publishes to.
-    static func topics(ofSchema schema: String) -> [String] {
-        switch schema {
-        case "catalog": [Topics.catalogProduct]
-        case "inventory": [Topics.inventoryStock]
-        default: []
         }
     }
 }

@@ -1,11 +1,10 @@
 import AsyncHTTPClient
-import Catalog
 import Contracts
 import Foundation
 import Gateway
 import GraphQLSupport
-import Inventory
 import Logging
+import ServiceKit
 
 /// Builds the federation gateway: over the services of this process (single node), or over
 /// subgraphs reached by HTTP (`emporium serve gateway`).
@@ -13,28 +12,32 @@ public enum GatewayAssembly {
     /// The subgraphs this binary contains, with their hand-written SDL (checked against their
     /// executable schemas in tests).
     public static var builtInSubgraphs: [SubgraphSDL] {
-        [SubgraphSDL(name: "catalog", sdl: CatalogSchema.sdl), SubgraphSDL(name: "inventory", sdl: InventorySchema.sdl)]
+        subgraphs(of: ServiceRegistry.all)
+    }
+
+    static func subgraphs(of services: [ServiceDescriptor]) -> [SubgraphSDL] {
+        services.map { SubgraphSDL(name: $0.name, sdl: $0.sdl) }
     }
 
     /// The gateway's settings: the built-in services' cacheable root fields, defaults otherwise.
     static func configuration(introspection: Bool) -> GatewayConfiguration {
-        GatewayConfiguration(
-            allowsIntrospection: introspection,
-            cacheableRootFields: CatalogCacheTags.maxAges.merging(InventoryCacheTags.maxAges) { first, _ in first })
+        let maxAges = ServiceRegistry.all.reduce(into: [String: Duration]()) { ages, service in
+            ages.merge(service.caching.maxAges) { first, _ in first }
+        }
+        return GatewayConfiguration(allowsIntrospection: introspection, cacheableRootFields: maxAges)
     }
 
     /// The response-cache tags a committed event of any built-in service invalidates.
     @Sendable static func invalidatedTags(by event: EventEnvelope) -> [String] {
-        CatalogCacheTags.invalidated(by: event) + InventoryCacheTags.invalidated(by: event)
+        ServiceRegistry.all.flatMap { $0.caching.invalidatedTags(event) }
     }
 
     /// The single node's gateway: calls the in-process subgraph endpoints directly.
-    static func inProcess(_ endpoints: [String: any GraphQLExecutor], introspection: Bool, logger: Logger) throws -> FederationGateway {
-        let subgraphs = builtInSubgraphs.filter { endpoints[$0.name] != nil }
-        let supergraph = try Supergraph.compose(subgraphs)
+    static func inProcess(_ services: RunningServices, introspection: Bool, logger: Logger) throws -> FederationGateway {
+        let supergraph = try Supergraph.compose(subgraphs(of: services.all.map(\.descriptor)))
         return FederationGateway(
-            supergraph: supergraph, transport: InProcessSubgraphTransport(endpoints), configuration: configuration(introspection: introspection),
-            logger: logger)
+            supergraph: supergraph, transport: InProcessSubgraphTransport(services.endpoints),
+            configuration: configuration(introspection: introspection), logger: logger)
     }
 
     /// The supergraph of a gateway process: from the file `EMPORIUM_SUPERGRAPH` when set, else
@@ -53,7 +56,7 @@ public enum GatewayAssembly {
             return try Supergraph(decoding: text)
         }
         guard !configuration.subgraphs.isEmpty else {
-            throw ConfigurationError("`emporium serve gateway` needs EMPORIUM_SUBGRAPHS (name=url,…, e.g. catalog=http://catalog:8080/graphql) or EMPORIUM_SUPERGRAPH (a file from `emporium compose`)")
+            throw ConfigurationError("`emporium serve gateway` needs EMPORIUM_SUBGRAPHS (name=url,… for each of \(ServiceRegistry.names.joined(separator: ", "))) or EMPORIUM_SUPERGRAPH (a file from `emporium compose`)")
         }
         let deadline = ContinuousClock.now + startupTimeout
         while true {

@@ -2,6 +2,7 @@ import Foundation
 import GraphQLSupport
 import Identity
 import Logging
+import ServiceKit
 
 /// Everything `emporium` reads from its environment, with defaults for a developer machine.
 ///
@@ -24,8 +25,6 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     /// `redis://…`: rate limits, the product cache and response-cache invalidation shared through
     /// Redis; nil keeps them in memory.
     public var redisURL: String?
-    /// Product search: at most `limit` requests per `window` per client.
-    public var searchRateLimit: (limit: Int, window: Duration)
     /// Deny searches when Redis is unreachable (default: allow, logged and counted).
     public var rateLimitFailClosed: Bool
     /// Proxy addresses whose `X-Forwarded-For` is believed.
@@ -45,8 +44,6 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     /// Partitions and replication of the topics `emporium` creates when they are missing.
     public var kafkaTopicPartitions: Int = 6
     public var kafkaReplicationFactor: Int = 1
-    /// How long an uncommitted stock reservation holds its units.
-    public var reservationTTL: Duration = .seconds(15 * 60)
     /// How long a stop (SIGTERM/SIGINT) may drain requests and background work before what is
     /// left is cancelled; cancellation then gets `shutdownCancellationGrace` before the process
     /// gives up on it. Together within Kubernetes' default 30 s termination grace.
@@ -63,12 +60,14 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var introspectionEnabled: Bool = true
     /// A separate listener for `/metrics` (`EMPORIUM_METRICS_PORT`); nil: on the main port.
     public var metricsPort: Int?
+    /// The whole environment: each service reads and checks its own variables from it
+    /// (`ServiceContext.settings`), such as `EMPORIUM_SEARCH_RATE_LIMIT`.
+    public var environment: [String: String] = [:]
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, dataDirectory: String = ".emporium",
         databasePoolSize: Int = 20, jwtSecret: String? = nil, jwtPublicKey: String? = nil, jwtPrivateKey: String? = nil,
-        logLevel: Logger.Level = .info, migrateOnStart: Bool = true, redisURL: String? = nil,
-        searchRateLimit: (limit: Int, window: Duration) = (30, .seconds(10)), rateLimitFailClosed: Bool = false,
+        logLevel: Logger.Level = .info, migrateOnStart: Bool = true, redisURL: String? = nil, rateLimitFailClosed: Bool = false,
         trustedProxies: Set<String> = []
     ) {
         self.host = host
@@ -82,118 +81,99 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         self.logLevel = logLevel
         self.migrateOnStart = migrateOnStart
         self.redisURL = redisURL
-        self.searchRateLimit = searchRateLimit
         self.rateLimitFailClosed = rateLimitFailClosed
         self.trustedProxies = trustedProxies
     }
 
-    /// Reads `EMPORIUM_*` variables; a malformed value is an error naming the variable.
+    /// Reads `EMPORIUM_*` variables; a malformed value is an error naming the variable. Services'
+    /// own variables are checked when they start (`ServiceDescriptor.start`).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RuntimeConfiguration {
+        let settings = EnvironmentSettings(environment)
         var configuration = RuntimeConfiguration()
-        if let host = environment["EMPORIUM_HOST"], !host.isEmpty { configuration.host = host }
-        if let port = environment["EMPORIUM_PORT"], !port.isEmpty {
-            guard let value = Int(port), (0...65_535).contains(value) else {
-                throw ConfigurationError("EMPORIUM_PORT must be a port number 0-65535 (got '\(port)')")
+        configuration.environment = environment
+        try configuration.readServer(settings)
+        try configuration.readDatabase(settings)
+        try configuration.readTokens(settings)
+        try configuration.readSharedState(settings)
+        try configuration.readEvents(settings)
+        try configuration.readGateway(settings)
+        return configuration
+    }
+
+    private mutating func readServer(_ settings: EnvironmentSettings) throws {
+        host = settings.string("EMPORIUM_HOST") ?? host
+        port = try settings.integer("EMPORIUM_PORT", in: 0...65_535) ?? port
+        if let level = settings.string("EMPORIUM_LOG_LEVEL") {
+            guard let value = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("EMPORIUM_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got '\(level)')")
             }
-            configuration.port = value
+            logLevel = value
         }
-        configuration.databaseURL = environment["EMPORIUM_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        if let directory = environment["EMPORIUM_DATA_DIR"], !directory.isEmpty { configuration.dataDirectory = directory }
-        if let size = environment["EMPORIUM_DB_POOL_SIZE"], !size.isEmpty {
+        if let seconds = try settings.integer("EMPORIUM_SHUTDOWN_GRACE_SECONDS", in: 1...3600) {
+            shutdownGracePeriod = .seconds(seconds)
+        }
+        metricsPort = try settings.integer("EMPORIUM_METRICS_PORT", in: 0...65_535)
+        if let proxies = settings.string("EMPORIUM_TRUSTED_PROXIES") {
+            trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+    }
+
+    private mutating func readDatabase(_ settings: EnvironmentSettings) throws {
+        databaseURL = settings.string("EMPORIUM_DATABASE_URL")
+        dataDirectory = settings.string("EMPORIUM_DATA_DIR") ?? dataDirectory
+        if let size = settings.string("EMPORIUM_DB_POOL_SIZE") {
             // Each outbox relay holds a connection while it publishes and each LISTEN holds one,
             // and the consumers and requests need theirs: fewer than 8 could starve them all.
             guard let value = Int(size), (8...500).contains(value) else {
                 throw ConfigurationError("EMPORIUM_DB_POOL_SIZE must be an integer 8-500 (got '\(size)'): relays, LISTEN connections, consumers and requests share the pool")
             }
-            configuration.databasePoolSize = value
+            databasePoolSize = value
         }
-        configuration.jwtSecret = environment["EMPORIUM_JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
-        configuration.jwtPublicKey = try environment["EMPORIUM_JWT_PUBLIC_KEY"].flatMap { try pemOrFile($0, variable: "EMPORIUM_JWT_PUBLIC_KEY") }
-        configuration.jwtPrivateKey = try environment["EMPORIUM_JWT_PRIVATE_KEY"].flatMap { try pemOrFile($0, variable: "EMPORIUM_JWT_PRIVATE_KEY") }
-        configuration.tokenPolicy = try tokenPolicy(from: environment)
-        if let level = environment["EMPORIUM_LOG_LEVEL"], !level.isEmpty {
-            guard let value = Logger.Level(rawValue: level.lowercased()) else {
-                throw ConfigurationError("EMPORIUM_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got '\(level)')")
-            }
-            configuration.logLevel = value
+        migrateOnStart = try settings.boolean("EMPORIUM_MIGRATE_ON_START") ?? migrateOnStart
+    }
+
+    private mutating func readTokens(_ settings: EnvironmentSettings) throws {
+        jwtSecret = settings.string("EMPORIUM_JWT_SECRET")
+        jwtPublicKey = try settings.string("EMPORIUM_JWT_PUBLIC_KEY").flatMap { try Self.pemOrFile($0, variable: "EMPORIUM_JWT_PUBLIC_KEY") }
+        jwtPrivateKey = try settings.string("EMPORIUM_JWT_PRIVATE_KEY").flatMap { try Self.pemOrFile($0, variable: "EMPORIUM_JWT_PRIVATE_KEY") }
+        tokenPolicy = try Self.tokenPolicy(from: settings)
+        internalToken = settings.string("EMPORIUM_INTERNAL_TOKEN")
+        if let token = internalToken, token.utf8.count < InternalCredential.minimumTokenBytes {
+            throw ConfigurationError("EMPORIUM_INTERNAL_TOKEN must be at least \(InternalCredential.minimumTokenBytes) bytes (e.g. `openssl rand -hex 32`)")
         }
-        configuration.migrateOnStart = try boolean(environment, "EMPORIUM_MIGRATE_ON_START") ?? configuration.migrateOnStart
-        configuration.redisURL = environment["EMPORIUM_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        if let limit = environment["EMPORIUM_SEARCH_RATE_LIMIT"], !limit.isEmpty {
-            configuration.searchRateLimit = try parseRateLimit(limit)
+    }
+
+    private mutating func readSharedState(_ settings: EnvironmentSettings) throws {
+        redisURL = settings.string("EMPORIUM_REDIS_URL")
+        rateLimitFailClosed = try settings.boolean("EMPORIUM_RATE_LIMIT_FAIL_CLOSED") ?? rateLimitFailClosed
+        cacheEnabled = try settings.boolean("EMPORIUM_CACHE") ?? cacheEnabled
+        if let megabytes = try settings.integer("EMPORIUM_CACHE_MEMORY_MB", in: 1...65_536) {
+            cacheBytes = megabytes * 1024 * 1024
         }
-        configuration.rateLimitFailClosed = try boolean(environment, "EMPORIUM_RATE_LIMIT_FAIL_CLOSED") ?? configuration.rateLimitFailClosed
-        configuration.cacheEnabled = try boolean(environment, "EMPORIUM_CACHE") ?? configuration.cacheEnabled
-        if let megabytes = environment["EMPORIUM_CACHE_MEMORY_MB"], !megabytes.isEmpty {
-            guard let value = Int(megabytes), (1...65_536).contains(value) else {
-                throw ConfigurationError("EMPORIUM_CACHE_MEMORY_MB must be an integer 1-65536 (got '\(megabytes)')")
-            }
-            configuration.cacheBytes = value * 1024 * 1024
+        responseCacheEnabled = try settings.boolean("EMPORIUM_RESPONSE_CACHE") ?? responseCacheEnabled
+        if let megabytes = try settings.integer("EMPORIUM_RESPONSE_CACHE_MEMORY_MB", in: 1...65_536) {
+            responseCacheBytes = megabytes * 1024 * 1024
         }
-        configuration.responseCacheEnabled = try boolean(environment, "EMPORIUM_RESPONSE_CACHE") ?? configuration.responseCacheEnabled
-        if let megabytes = try integer(environment, "EMPORIUM_RESPONSE_CACHE_MEMORY_MB", in: 1...65_536) {
-            configuration.responseCacheBytes = megabytes * 1024 * 1024
-        }
-        if let seconds = try integer(environment, "EMPORIUM_SHUTDOWN_GRACE_SECONDS", in: 1...3600) {
-            configuration.shutdownGracePeriod = .seconds(seconds)
-        }
-        if let brokers = environment["EMPORIUM_KAFKA_BROKERS"], !brokers.isEmpty {
+    }
+
+    private mutating func readEvents(_ settings: EnvironmentSettings) throws {
+        if let brokers = settings.string("EMPORIUM_KAFKA_BROKERS") {
             let list = brokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             for broker in list where broker.split(separator: ":").count != 2 || !(1...65_535).contains(Int(broker.split(separator: ":")[1]) ?? 0) {
                 throw ConfigurationError("EMPORIUM_KAFKA_BROKERS must be a comma-separated host:port list (got '\(broker)')")
             }
-            configuration.kafkaBrokers = list
+            kafkaBrokers = list
         }
-        configuration.kafkaTopicPartitions = try integer(environment, "EMPORIUM_KAFKA_TOPIC_PARTITIONS", in: 1...1000) ?? configuration.kafkaTopicPartitions
-        configuration.kafkaReplicationFactor = try integer(environment, "EMPORIUM_KAFKA_REPLICATION_FACTOR", in: 1...10) ?? configuration.kafkaReplicationFactor
-        if let ttl = try integer(environment, "EMPORIUM_RESERVATION_TTL_SECONDS", in: 1...604_800) {
-            configuration.reservationTTL = .seconds(ttl)
-        }
-        if let subgraphs = environment["EMPORIUM_SUBGRAPHS"], !subgraphs.isEmpty {
-            configuration.subgraphs = try SubgraphLocation.parseList(subgraphs, variable: "EMPORIUM_SUBGRAPHS")
-        }
-        configuration.supergraphFile = environment["EMPORIUM_SUPERGRAPH"].flatMap { $0.isEmpty ? nil : $0 }
-        configuration.internalToken = environment["EMPORIUM_INTERNAL_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        if let token = configuration.internalToken, token.utf8.count < InternalCredential.minimumTokenBytes {
-            throw ConfigurationError("EMPORIUM_INTERNAL_TOKEN must be at least \(InternalCredential.minimumTokenBytes) bytes (e.g. `openssl rand -hex 32`)")
-        }
-        configuration.introspectionEnabled = try boolean(environment, "EMPORIUM_INTROSPECTION") ?? configuration.introspectionEnabled
-        configuration.metricsPort = try integer(environment, "EMPORIUM_METRICS_PORT", in: 0...65_535)
-        if let proxies = environment["EMPORIUM_TRUSTED_PROXIES"], !proxies.isEmpty {
-            configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        }
-        return configuration
+        kafkaTopicPartitions = try settings.integer("EMPORIUM_KAFKA_TOPIC_PARTITIONS", in: 1...1000) ?? kafkaTopicPartitions
+        kafkaReplicationFactor = try settings.integer("EMPORIUM_KAFKA_REPLICATION_FACTOR", in: 1...10) ?? kafkaReplicationFactor
     }
 
-    private static func boolean(_ environment: [String: String], _ name: String) throws -> Bool? {
-        guard let text = environment[name], !text.isEmpty else { return nil }
-        guard let value = Bool(text.lowercased()) else {
-            throw ConfigurationError("\(name) must be true or false (got '\(text)')")
+    private mutating func readGateway(_ settings: EnvironmentSettings) throws {
+        if let list = settings.string("EMPORIUM_SUBGRAPHS") {
+            subgraphs = try SubgraphLocation.parseList(list, variable: "EMPORIUM_SUBGRAPHS")
         }
-        return value
-    }
-
-    private static func integer(_ environment: [String: String], _ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let text = environment[name], !text.isEmpty else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw ConfigurationError("\(name) must be an integer \(range.lowerBound)-\(range.upperBound) (got '\(text)')")
-        }
-        return value
-    }
-
-    /// "30/10s": a count and a window in s, m or ms.
-    static func parseRateLimit(_ text: String) throws -> (limit: Int, window: Duration) {
-        let parts = text.split(separator: "/")
-        let problem = ConfigurationError("EMPORIUM_SEARCH_RATE_LIMIT must look like 30/10s (1 to 1000000 requests per window of at most a day, in s, m or ms; got '\(text)')")
-        // Bounded before any arithmetic: a window of 10^18 minutes must be an error, not a trap.
-        guard parts.count == 2, let limit = Int(parts[0]), (1...1_000_000).contains(limit) else { throw problem }
-        let window = parts[1]
-        let duration: Duration
-        if window.hasSuffix("ms"), let value = Int(window.dropLast(2)), (1...86_400_000).contains(value) { duration = .milliseconds(value) }
-        else if window.hasSuffix("s"), let value = Int(window.dropLast()), (1...86_400).contains(value) { duration = .seconds(value) }
-        else if window.hasSuffix("m"), let value = Int(window.dropLast()), (1...1440).contains(value) { duration = .seconds(value * 60) }
-        else { throw problem }
-        return (limit, duration)
+        supergraphFile = settings.string("EMPORIUM_SUPERGRAPH")
+        introspectionEnabled = try settings.boolean("EMPORIUM_INTROSPECTION") ?? introspectionEnabled
     }
 
     /// Secrets are never printed.
@@ -201,7 +181,7 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         let database = databaseURL.map(Self.redactPassword) ?? "private cluster in \(dataDirectory)/postgres"
         let jwt = jwtPublicKey != nil ? "public key" : (jwtSecret != nil ? "HS256 secret (redacted)" : "development secret in \(dataDirectory)/jwt-secret")
         let redis = redisURL.map(Self.redactPassword) ?? "none (in-memory limits)"
-        return "host=\(host) port=\(port) database=\(database) pool=\(databasePoolSize) jwt=\(jwt) log=\(logLevel) migrate=\(migrateOnStart) redis=\(redis) search-limit=\(searchRateLimit.limit)/\(searchRateLimit.window) events=\(kafkaBrokers.map { "kafka " + $0.joined(separator: ",") } ?? "in process")"
+        return "host=\(host) port=\(port) database=\(database) pool=\(databasePoolSize) jwt=\(jwt) log=\(logLevel) migrate=\(migrateOnStart) redis=\(redis) events=\(kafkaBrokers.map { "kafka " + $0.joined(separator: ",") } ?? "in process")"
     }
 
     /// A URL that cannot be parsed is not shown at all: where its password ends is unknown.
@@ -232,20 +212,14 @@ public struct SubgraphLocation: Sendable, Hashable {
         self.url = url
     }
 
-    /// `catalog=http://catalog:8080/graphql,inventory=http://…`
+    /// `name=http://host:8080/graphql,…`, one per subgraph.
     public static func parseList(_ text: String, variable: String) throws -> [SubgraphLocation] {
         try text.split(separator: ",").map { item in
             let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, let url = URL(string: parts[1]), url.scheme == "http" || url.scheme == "https" else {
-                throw ConfigurationError("\(variable) must look like catalog=http://host:port/graphql,inventory=http://… (got '\(item)')")
+                throw ConfigurationError("\(variable) must look like name=http://host:port/graphql,… (got '\(item)')")
             }
             return SubgraphLocation(name: parts[0], url: parts[1])
         }
     }
-}
-
-/// A configuration mistake: the message names the setting and what it should be.
-public struct ConfigurationError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GraphQLSupport
 import Identity
 import Logging
+import ServiceKit
 
 extension RuntimeConfiguration {
     /// The token keys to use. Without configured keys, a random development secret is created
@@ -57,16 +58,11 @@ extension RuntimeConfiguration {
 
     /// `EMPORIUM_JWT_ISSUER`, `EMPORIUM_JWT_AUDIENCE` (default `emporium`) and
     /// `EMPORIUM_JWT_MAX_LIFETIME` in seconds (default 86400, at most 30 days).
-    static func tokenPolicy(from environment: [String: String]) throws -> TokenPolicy {
+    static func tokenPolicy(from settings: EnvironmentSettings) throws -> TokenPolicy {
         var policy = TokenPolicy()
-        if let issuer = environment["EMPORIUM_JWT_ISSUER"], !issuer.isEmpty { policy.issuer = issuer }
-        if let audience = environment["EMPORIUM_JWT_AUDIENCE"], !audience.isEmpty { policy.audience = audience }
-        if let lifetime = environment["EMPORIUM_JWT_MAX_LIFETIME"], !lifetime.isEmpty {
-            guard let seconds = Int(lifetime), (60...30 * 86_400).contains(seconds) else {
-                throw ConfigurationError("EMPORIUM_JWT_MAX_LIFETIME must be seconds, 60-2592000 (got '\(lifetime)')")
-            }
-            policy.maximumLifetime = .seconds(seconds)
-        }
+        policy.issuer = settings.string("EMPORIUM_JWT_ISSUER") ?? policy.issuer
+        policy.audience = settings.string("EMPORIUM_JWT_AUDIENCE") ?? policy.audience
+        policy.maximumLifetime = try settings.seconds("EMPORIUM_JWT_MAX_LIFETIME", in: 60...30 * 86_400) ?? policy.maximumLifetime
         return policy
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Runtime
+import ServiceKit
 
 struct Events: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,15 +13,15 @@ struct Events: AsyncParsableCommand {
 
 /// `--service` as a list of services (all when absent).
 struct ServiceSelection: ParsableArguments {
-    @Option(help: "Only this service's consumers: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Only this service's consumers: \(ServiceRegistry.names.joined(separator: ", ")).")
     var service: String?
 
-    func services() throws -> [ServiceName] {
-        guard let service else { return ServiceName.allCases }
-        guard let name = ServiceName(rawValue: service) else {
-            throw ValidationError("unknown service '\(service)'; choose one of \(ServiceName.allCases.map(\.rawValue).joined(separator: ", "))")
+    func services() throws -> [ServiceDescriptor] {
+        do {
+            return try ServiceRegistry.select(service)
+        } catch {
+            throw ValidationError("\(error)")
         }
-        return [name]
     }
 }
 

@@ -1,14 +1,15 @@
 import ArgumentParser
 import Logging
 import Runtime
+import ServiceKit
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run every service in one process (the single node), or one service of the distributed topology.",
-        discussion: "`emporium serve` runs catalog and inventory with in-process events. `emporium serve catalog` or `emporium serve inventory` runs one service; events then travel through Kafka (EMPORIUM_KAFKA_BROKERS)."
+        discussion: "`emporium serve` runs every service with in-process events. `emporium serve <service>` runs one; events then travel through Kafka (EMPORIUM_KAFKA_BROKERS)."
     )
 
-    @Argument(help: "The service to run alone: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")), or gateway (the federation gateway over EMPORIUM_SUBGRAPHS). Default: all services.")
+    @Argument(help: "The service to run alone: \(ServiceRegistry.names.joined(separator: ", ")), or gateway (the federation gateway over EMPORIUM_SUBGRAPHS). Default: all services.")
     var service: String?
 
     @OptionGroup var common: CommonOptions
@@ -23,12 +24,11 @@ struct Serve: AsyncParsableCommand {
         if service == "gateway" {
             return try await serveGateway()
         }
-        var services = ServiceName.allCases
-        if let service {
-            guard let name = ServiceName(rawValue: service) else {
-                throw ValidationError("unknown service '\(service)'; choose one of \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")), gateway")
-            }
-            services = [name]
+        let services: [ServiceDescriptor]
+        do {
+            services = try ServiceRegistry.select(service)
+        } catch {
+            throw ValidationError("\(error) (or gateway)")
         }
         var configuration = try common.configuration()
         if let host { configuration.host = host }

@@ -27,7 +27,7 @@ import Testing
         try await fixture.run { _, client in
             let logger = Logger(label: "test.http")
             let tokens = try await TokenService(keys: .hmacSHA256(secret: testJWTSecret))
-            let router = try EmporiumApplication.router(postgres: client, tokens: tokens, registry: registry, poolSize: 10,
+            let router = try await EmporiumApplication.router(postgres: client, tokens: tokens, registry: registry, poolSize: 10,
                 internalCredential: testInternalCredential, logger: logger)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             try await app.test(framework) { testClient in

@@ -1,3 +1,4 @@
+import Catalog
 import CatalogTesting
 import EmporiumTesting
 import Foundation
@@ -10,6 +11,7 @@ import Hummingbird
 import HummingbirdTesting
 import Identity
 import Logging
+import ServiceKit
 import Testing
 @testable import Runtime
 
@@ -46,7 +48,7 @@ import Testing
             let logger = Logger(label: "test.introspection")
             var configuration = RuntimeConfiguration()
             configuration.introspectionEnabled = false
-            let router = try EmporiumApplication.router(
+            let router = try await EmporiumApplication.router(
                 postgres: postgres, tokens: try await TokenService(keys: .hmacSHA256(secret: testJWTSecret)), registry: nil, poolSize: 10,
                 configuration: configuration, internalCredential: testInternalCredential, logger: logger)
             try await Application(router: router).test(.router) { client in
@@ -82,9 +84,11 @@ import Testing
     }
 
     @Test func configurationFromOutsideIsRangeCheckedAndNeverEchoesSecrets() throws {
-        #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_SEARCH_RATE_LIMIT": "1/999999999999999999m"]) }
-        #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_SEARCH_RATE_LIMIT": "9223372036854775807/1s"]) }
-        #expect(try RuntimeConfiguration.fromEnvironment(["EMPORIUM_SEARCH_RATE_LIMIT": "30/10s"]).searchRateLimit.limit == 30)
+        // Services read their own variables when they start; a bad one stops the start.
+        for bad in ["1/999999999999999999m", "9223372036854775807/1s"] {
+            #expect(throws: ConfigurationError.self) { try SearchAdmission.limit(from: EnvironmentSettings(["EMPORIUM_SEARCH_RATE_LIMIT": bad])) }
+        }
+        #expect(try SearchAdmission.limit(from: EnvironmentSettings(["EMPORIUM_SEARCH_RATE_LIMIT": "30/10s"])).limit == 30)
         #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_INTERNAL_TOKEN": "short"]) }
         #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["EMPORIUM_INTROSPECTION": "maybe"]) }
         #expect(try RuntimeConfiguration.fromEnvironment(["EMPORIUM_INTROSPECTION": "false"]).introspectionEnabled == false)

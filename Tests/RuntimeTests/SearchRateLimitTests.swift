@@ -26,11 +26,14 @@ import Testing
         try await fixture.run { _, client in
             let logger = Logger(label: "test.ratelimit")
             let tokens = try await TokenService(keys: .hmacSHA256(secret: testJWTSecret))
-            let apps = try limiters.map { limiter in
-                Application(router: try EmporiumApplication.router(
-                    postgres: client, tokens: tokens, registry: nil, poolSize: 10,
-                    searchAdmission: SearchAdmission(limiter: limiter, limit: limit), internalCredential: testInternalCredential, logger: logger
-                ))
+            var configuration = RuntimeConfiguration()
+            configuration.environment["EMPORIUM_SEARCH_RATE_LIMIT"] = "\(limit.limit)/\(limit.window.components.seconds)s"
+            var apps: [Application<RouterResponder<EmporiumRequestContext>>] = []
+            for limiter in limiters {
+                apps.append(Application(router: try await EmporiumApplication.router(
+                    postgres: client, tokens: tokens, registry: nil, poolSize: 10, configuration: configuration,
+                    rateLimiter: limiter, internalCredential: testInternalCredential, logger: logger
+                )))
             }
             try await Self.withClients(apps[...], collected: []) { clients in try await body(clients, tokens) }
         }

@@ -2,6 +2,7 @@ import Foundation
 import Identity
 import Logging
 import Runtime
+import ServiceKit
 import Testing
 
 /// The token settings a process starts with: claims it requires, and keys that must match.

@@ -1,0 +1,22 @@
+import Contracts
+import ServiceKit
+
+extension ServiceDescriptor {
+    /// The catalog: products, categories and search (schema `catalog`).
+    public static let catalog = ServiceDescriptor(
+        name: "catalog",
+        schema: CatalogService.schemaName,
+        migrations: { try CatalogService.migrationSet() },
+        sdl: CatalogSchema.sdl,
+        publishes: [Topics.catalogProduct],
+        caching: CachePolicy(maxAges: CatalogCacheTags.maxAges, invalidatedTags: CatalogCacheTags.invalidated(by:)),
+        commands: [SeedCommand.self],
+        start: { context in
+            let admission = try context.rateLimiter.map {
+                SearchAdmission(limiter: $0, limit: try SearchAdmission.limit(from: context.settings))
+            }
+            let service = try CatalogService(client: context.postgres, searchAdmission: admission, cache: context.cache, logger: context.logger)
+            return ServiceInstance(endpoint: service.endpoint, routes: [ProductSearchRoute(catalog: service.catalog, admission: admission).route])
+        }
+    )
+}
