@@ -37,7 +37,7 @@ import Testing
 
     struct Greeter: GraphQLExecutor {
         let text: String
-        func execute(_ request: GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
+        func execute(_ request: GraphQLSupport.GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
             GraphQLOutcome(kind: .executed, result: GraphQLResult(data: ["greeting": .string(text)]))
         }
     }
