@@ -1,8 +1,12 @@
 import EmporiumCore
+import Foundation
 import GraphQL
 
-/// Parsed and validated documents by query text, so that repeated operations skip both steps:
-/// the one document cache of an endpoint (the gateway's and each subgraph's).
+/// Parsed and validated documents by query text, so that repeated operations skip both steps.
+///
+/// One cache serves the whole process (``shared``): the gateway and every subgraph endpoint
+/// keep their documents in it, each under its own ``Scope`` (a document valid against one
+/// schema is not valid against another), so memory has one bound rather than one per endpoint.
 ///
 /// Bounded in bytes as well as entries: a query text may be a megabyte and its syntax tree
 /// several times that, so a thousand distinct large queries must not pin gigabytes.
@@ -17,18 +21,39 @@ public final class DocumentCache: Sendable {
     /// its syntax tree, a few objects per token.
     static let bytesPerTextByte = 8
 
-    private let cache: BoundedCache<String, Entry>
+    /// The documents of one schema's endpoint.
+    public struct Scope: Hashable, Sendable {
+        let id: UUID?
+
+        /// A scope no other endpoint shares.
+        public static func unique() -> Scope {
+            Scope(id: UUID())
+        }
+
+        /// For a cache that serves one endpoint.
+        public static let single = Scope(id: nil)
+    }
+
+    private struct Key: Hashable, Sendable {
+        let scope: Scope
+        let text: String
+    }
+
+    /// The process's cache: every endpoint's documents, within one bound.
+    public static let shared = DocumentCache(capacity: 4000, maximumBytes: 64 << 20)
+
+    private let cache: BoundedCache<Key, Entry>
 
     public init(capacity: Int = 1000, maximumBytes: Int = 32 << 20) {
         cache = BoundedCache(maximumEntries: capacity, maximumBytes: maximumBytes)
     }
 
-    public func document(for query: String) -> Document? {
-        cache.value(for: query)?.document
+    public func document(for query: String, in scope: Scope = .single) -> Document? {
+        cache.value(for: Key(scope: scope, text: query))?.document
     }
 
-    public func store(_ document: Document, for query: String) {
-        cache.store(Entry(document: document), for: query, bytes: query.utf8.count * Self.bytesPerTextByte)
+    public func store(_ document: Document, for query: String, in scope: Scope = .single) {
+        cache.store(Entry(document: document), for: Key(scope: scope, text: query), bytes: query.utf8.count * Self.bytesPerTextByte)
     }
 
     /// Entries and the bytes they are taken to cost.

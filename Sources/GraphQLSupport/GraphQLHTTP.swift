@@ -55,97 +55,134 @@ public struct GraphQLHTTP: Sendable {
         }
     }
 
+    /// One request through the edge's stages, in order: admit (the internal credential), decode,
+    /// the response cache, authenticate, execute (the executor runs its own stages: prepare,
+    /// plan or execute, shape), encode. A stage that refuses answers at once. The request's
+    /// context (`GraphQLRequestInfo`) is made once, here, and metrics are recorded once, here.
     func handle(_ request: Request, context: some RequestContext) async -> Response {
-        let accept = request.headers[.accept] ?? ""
-        let useGraphQLMediaType = Self.prefersGraphQLResponse(accept: accept)
-        if let internalCredential, !internalCredential.authorizes(request.headers) {
-            return Self.errorResponse(
-                status: 403, code: "FORBIDDEN",
-                message: "this is an internal subgraph endpoint for the gateway (it needs the Emporium-Internal-Token header); clients use the gateway's /graphql",
-                graphQLMediaType: useGraphQLMediaType)
+        let started = ContinuousClock.now
+        let graphQLMediaType = Self.prefersGraphQLResponse(accept: request.headers[.accept] ?? "")
+        var operationName: String?
+        do {
+            try admit(request, graphQLMediaType: graphQLMediaType)
+            let graphQLRequest = try await decode(request, graphQLMediaType: graphQLMediaType)
+            operationName = graphQLRequest.operationName
+            let cached = try await lookUpCache(graphQLRequest, request, graphQLMediaType: graphQLMediaType, started: started)
+            let info = try await authenticate(request, peer: (context as? any PeerAddressProviding)?.peerAddress, graphQLMediaType: graphQLMediaType)
+            let outcome = await executor.execute(graphQLRequest, info: info)
+            OperationMetrics.shared.record(operation: operationName, status: OperationMetrics.status(of: outcome), duration: ContinuousClock.now - started)
+            return await encode(outcome, info: info, cache: cached, graphQLMediaType: graphQLMediaType)
+        } catch let answer as EarlyAnswer {
+            if let status = answer.metricsStatus {
+                OperationMetrics.shared.record(operation: operationName, status: status, duration: ContinuousClock.now - started)
+            }
+            return answer.response
+        } catch {
+            return Self.errorResponse(status: 400, code: "BAD_REQUEST", message: "the request could not be read", graphQLMediaType: graphQLMediaType)
         }
-        let graphQLRequest: GraphQLRequest
+    }
+
+    /// A stage's answer that ends the request before execution: a refusal, the explorer page,
+    /// or a cached answer. `metricsStatus` is set for answers that count as GraphQL requests.
+    struct EarlyAnswer: Error {
+        let response: Response
+        var metricsStatus: String?
+    }
+
+    /// Stage: admit. An internal endpoint answers only callers with the internal credential.
+    private func admit(_ request: Request, graphQLMediaType: Bool) throws {
+        guard let internalCredential, !internalCredential.authorizes(request.headers) else { return }
+        throw EarlyAnswer(response: Self.errorResponse(
+            status: 403, code: "FORBIDDEN",
+            message: "this is an internal subgraph endpoint for the gateway (it needs the Emporium-Internal-Token header); clients use the gateway's /graphql",
+            graphQLMediaType: graphQLMediaType))
+    }
+
+    /// Stage: decode the GraphQL-over-HTTP request (GET parameters or a POST body).
+    private func decode(_ request: Request, graphQLMediaType: Bool) async throws -> GraphQLRequest {
         do {
             if request.method == .get {
                 let parameters = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
-                if parameters["query"] == nil, accept.contains("text/html") {
-                    return Self.explorer(title: explorerTitle)
+                if parameters["query"] == nil, (request.headers[.accept] ?? "").contains("text/html") {
+                    throw EarlyAnswer(response: Self.explorer(title: explorerTitle))
                 }
-                graphQLRequest = try GraphQLRequest.decodeGET(parameters: parameters)
-            } else {
-                let buffer: ByteBuffer
-                do {
-                    buffer = try await request.body.collect(upTo: GraphQLRequest.maximumBodyBytes)
-                } catch {
-                    throw GraphQLRequestError(status: 413, message: "the request body exceeds \(GraphQLRequest.maximumBodyBytes) bytes")
-                }
-                graphQLRequest = try GraphQLRequest.decodePOST(body: Data(buffer: buffer), contentType: request.headers[.contentType])
+                return try GraphQLRequest.decodeGET(parameters: parameters)
             }
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.body.collect(upTo: GraphQLRequest.maximumBodyBytes)
+            } catch {
+                throw GraphQLRequestError(status: 413, message: "the request body exceeds \(GraphQLRequest.maximumBodyBytes) bytes")
+            }
+            return try GraphQLRequest.decodePOST(body: Data(buffer: buffer), contentType: request.headers[.contentType])
         } catch let error as GraphQLRequestError {
-            return Self.errorResponse(status: error.status, code: "BAD_REQUEST", message: error.message, graphQLMediaType: useGraphQLMediaType)
-        } catch {
-            return Self.errorResponse(status: 400, code: "BAD_REQUEST", message: "the request could not be read", graphQLMediaType: useGraphQLMediaType)
+            throw EarlyAnswer(response: Self.errorResponse(status: error.status, code: "BAD_REQUEST", message: error.message, graphQLMediaType: graphQLMediaType))
         }
+    }
 
-        // Anonymous answers may come from the cache; an Authorization header (even an invalid
-        // one, which then answers 401 below) bypasses it.
-        let cacheKey = responseCache != nil && request.headers[.authorization] == nil ? ResponseCache.Key(graphQLRequest) : nil
-        var cachePosition: UInt64?
-        if let responseCache, let cacheKey {
-            let start = ContinuousClock.now
-            switch await responseCache.lookup(cacheKey) {
-            case .hit(let body, let age):
-                // Counted like an executed request (only answers without errors are cached), so
-                // per-operation request rates stay true.
-                OperationMetrics.shared.record(
-                    operation: graphQLRequest.operationName, outcome: GraphQLOutcome(kind: .executed, result: GraphQLResult()),
-                    duration: ContinuousClock.now - start)
-                var response = Self.response(body, status: .ok, graphQLMediaType: useGraphQLMediaType)
-                response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "hit"
-                response.headers[.age] = String(age.components.seconds)
-                return response
-            case .miss(let position):
-                cachePosition = position
-            }
+    /// Where an executed answer may be stored in the response cache.
+    struct CacheSlot {
+        let key: ResponseCache.Key
+        /// nil: the tag store is unavailable, do not store.
+        let position: UInt64?
+    }
+
+    /// Stage: the response cache. Anonymous answers may come from it; an Authorization header
+    /// (even an invalid one, which the next stage answers with 401) bypasses it.
+    private func lookUpCache(
+        _ graphQLRequest: GraphQLRequest, _ request: Request, graphQLMediaType: Bool, started: ContinuousClock.Instant
+    ) async throws -> CacheSlot? {
+        guard let responseCache, request.headers[.authorization] == nil else { return nil }
+        let key = ResponseCache.Key(graphQLRequest)
+        switch await responseCache.lookup(key) {
+        case .hit(let body, let age):
+            var response = Self.response(body, status: .ok, graphQLMediaType: graphQLMediaType)
+            response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "hit"
+            response.headers[.age] = String(age.components.seconds)
+            throw EarlyAnswer(response: response, metricsStatus: OperationMetrics.cachedStatus)
+        case .miss(let position):
+            return CacheSlot(key: key, position: position)
         }
+    }
 
+    /// Stage: authenticate, and make the request's context.
+    private func authenticate(_ request: Request, peer: String?, graphQLMediaType: Bool) async throws -> GraphQLRequestInfo {
         let principal: Principal?
         do {
             principal = try await tokens?.principal(fromAuthorization: request.headers[.authorization])
-        } catch let error as EmporiumError {
-            return Self.errorResponse(status: 401, code: error.code.rawValue, message: error.message, graphQLMediaType: useGraphQLMediaType)
         } catch {
-            return Self.errorResponse(status: 401, code: EmporiumError.Code.unauthenticated.rawValue, message: "the bearer token is invalid", graphQLMediaType: useGraphQLMediaType)
+            let (code, message) = (error as? EmporiumError).map { ($0.code.rawValue, $0.message) }
+                ?? (EmporiumError.Code.unauthenticated.rawValue, "the bearer token is invalid")
+            throw EarlyAnswer(response: Self.errorResponse(status: 401, code: code, message: message, graphQLMediaType: graphQLMediaType))
         }
-
-        // Past the credential check above, an internal endpoint's request came from the gateway.
+        // Past the admit stage, an internal endpoint's request came from the gateway: its
+        // forwarded client identity and request id are believed.
         func forwarded(_ name: HTTPField.Name) -> String? {
             internalCredential == nil ? nil : InternalCredential.forwarded(name, in: request.headers)
         }
-        let clientKey = forwarded(InternalCredential.clientHeader)
-            ?? clients.key(principal: principal, headers: request.headers, peer: (context as? any PeerAddressProviding)?.peerAddress)
-        let info = GraphQLRequestInfo(
-            principal: principal, headers: request.headers, isReadOnly: request.method == .get, clientKey: clientKey,
+        return GraphQLRequestInfo(
+            principal: principal, headers: request.headers, isReadOnly: request.method == .get,
+            clientKey: forwarded(InternalCredential.clientHeader) ?? clients.key(principal: principal, headers: request.headers, peer: peer),
             requestID: forwarded(InternalCredential.requestIDHeader) ?? GraphQLErrorMapping.newRequestID())
-        let start = ContinuousClock.now
-        let outcome = await executor.execute(graphQLRequest, info: info)
-        OperationMetrics.shared.record(operation: graphQLRequest.operationName, outcome: outcome, duration: ContinuousClock.now - start)
-        var status = HTTPResponse.Status.ok
-        switch outcome.kind {
-        case .methodNotAllowed: status = .methodNotAllowed
-        case .requestError: status = useGraphQLMediaType ? .badRequest : .ok
-        case .executed: break
+    }
+
+    /// Stage: encode the outcome, with the headers resolvers set, and offer it to the cache.
+    private func encode(_ outcome: GraphQLOutcome, info: GraphQLRequestInfo, cache: CacheSlot?, graphQLMediaType: Bool) async -> Response {
+        let status: HTTPResponse.Status = switch outcome.kind {
+        case .methodNotAllowed: .methodNotAllowed
+        case .requestError: graphQLMediaType ? .badRequest : .ok
+        case .executed: .ok
         }
         let body = ByteBuffer(data: ResponseJSON.encode(outcome.result))
-        var response = Self.response(body, status: status, graphQLMediaType: useGraphQLMediaType)
+        var response = Self.response(body, status: status, graphQLMediaType: graphQLMediaType)
         if outcome.kind == .methodNotAllowed { response.headers[.allow] = "POST" }
         for field in info.responseHeaders.all { response.headers[field.name] = field.value }
         // What a client quotes when it reports a problem; the server's log lines carry it too.
         response.headers[InternalCredential.requestIDHeader] = info.requestID
-        if let responseCache, let cacheKey {
+        if let responseCache, let cache {
             response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "miss"
-            if let cachePosition, let maxAge = outcome.cacheMaxAge, outcome.kind == .executed, outcome.result.errors.isEmpty {
-                await responseCache.store(cacheKey, body: body, tags: info.responseTags.all, maxAge: maxAge, since: cachePosition)
+            if let position = cache.position, let maxAge = outcome.cacheMaxAge, outcome.kind == .executed, outcome.result.errors.isEmpty {
+                await responseCache.store(cache.key, body: body, tags: info.responseTags.all, maxAge: maxAge, since: position)
             }
         } else if internalCredential != nil, let tags = info.responseTags.headerValue {
             response.headers[HTTPField.Name(ResponseTags.headerName)!] = tags

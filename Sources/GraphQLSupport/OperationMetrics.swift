@@ -16,13 +16,19 @@ final class OperationMetrics: Sendable {
     static let maximumCandidates = 1000
     private let names = Mutex(OperationNames())
 
-    func record(operation: String?, outcome: GraphQLOutcome, duration: Duration) {
-        let name = label(for: operation)
-        let status: String
+    /// The outcome label of an answer the response cache gave: nothing was executed.
+    static let cachedStatus = "cached"
+
+    /// `rejected` (nothing ran), `ok`, or `error` (executed with errors).
+    static func status(of outcome: GraphQLOutcome) -> String {
         switch outcome.kind {
-        case .requestError, .methodNotAllowed: status = "rejected"
-        case .executed: status = outcome.result.errors.isEmpty ? "ok" : "error"
+        case .requestError, .methodNotAllowed: "rejected"
+        case .executed: outcome.result.errors.isEmpty ? "ok" : "error"
         }
+    }
+
+    func record(operation: String?, status: String, duration: Duration) {
+        let name = label(for: operation)
         Counter(label: "graphql_requests_total", dimensions: [("operation", name), ("outcome", status)]).increment()
         Timer(label: "graphql_request_duration_seconds", dimensions: [("operation", name)]).recordNanoseconds(
             duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000

@@ -103,7 +103,7 @@ struct RequestContextTests {
         let info = GraphQLRequestInfo(principal: nil, clientKey: "ip:198.51.100.9", requestID: "request-42")
         _ = await gateway.execute(GraphQLRequest(query: "{ topProducts { name } }"), info: info)
         let sent = try #require(transport.requests.first)
-        #expect(sent.requestID == "request-42")
-        #expect(sent.clientKey == "ip:198.51.100.9")
+        #expect(sent.context?.requestID == "request-42")
+        #expect(sent.context?.clientKey == "ip:198.51.100.9")
     }
 }

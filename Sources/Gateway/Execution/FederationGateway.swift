@@ -1,20 +1,21 @@
 import GraphQL
 import GraphQLSupport
 import Logging
-import Metrics
 
 /// The federation gateway: one GraphQL endpoint over all subgraphs.
 ///
-/// It is a `GraphQLExecutor`, so the existing HTTP layer serves it unchanged. Per request:
-/// parse and validate against the API schema (cached), plan (cached), coerce variables, check
-/// the operation limits, answer introspection itself, run the plan's fetches through the
-/// transport, and shape the merged data into the response the client asked for.
+/// It is a `GraphQLExecutor`, so the HTTP layer serves it like any endpoint. Its stages, after
+/// the preparation every endpoint shares (`OperationPreparation`: parse, measure, validate
+/// against the API schema, select the operation, check the method): plan (cached), coerce the
+/// variables, check the cost limits, answer introspection itself, execute the plan's fetches
+/// through the transport, and shape the merged data into the response the client asked for.
+/// Metrics are recorded once, at the HTTP edge.
 public final class FederationGateway: GraphQLExecutor {
     public let supergraph: Supergraph
     public let planner: QueryPlanner
     public let configuration: GatewayConfiguration
     private let transport: any SubgraphTransport
-    private let documents: DocumentCache
+    private let preparation: OperationPreparation
     private let inFlight = InFlightRequests()
     private let introspectionOrder: IntrospectionOrder
     private let logger: Logger
@@ -27,49 +28,24 @@ public final class FederationGateway: GraphQLExecutor {
         self.transport = transport
         self.configuration = configuration
         self.planner = QueryPlanner(supergraph: supergraph, cacheCapacity: configuration.planCacheCapacity)
-        self.documents = DocumentCache(capacity: configuration.planCacheCapacity)
+        self.preparation = OperationPreparation(schema: supergraph.apiSchema, limits: configuration.limits.document)
         self.introspectionOrder = IntrospectionOrder(supergraph: supergraph)
         self.logger = logger
     }
 
-    public func execute(_ request: GraphQLSupport.GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
-        let start = ContinuousClock.now
-        let outcome = await run(request, info: info)
-        let status = switch outcome.kind {
-        case .requestError, .methodNotAllowed: "rejected"
-        case .executed: outcome.result.errors.isEmpty ? "ok" : "error"
-        }
-        Counter(label: "gateway_requests_total", dimensions: [("outcome", status)]).increment()
-        Timer(label: "gateway_request_duration_seconds").recordNanoseconds((ContinuousClock.now - start).nanoseconds)
-        return outcome
-    }
 
     /// How many subgraph requests were answered by sharing an identical in-flight one.
     public var deduplicatedFetchCount: Int {
         get async { await inFlight.sharedCount }
     }
 
-    private func run(_ request: GraphQLSupport.GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
-        let document: Document
-        switch prepare(request.query) {
-        case .success(let prepared): document = prepared
-        case .failure(let errors): return Self.rejected(errors)
+    public func execute(_ request: GraphQLSupport.GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
+        let prepared: OperationPreparation.Prepared
+        switch preparation.prepare(request, info: info) {
+        case .success(let found): prepared = found
+        case .failure(let refusal): return refusal.outcome
         }
-        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
-        let selected: OperationDefinition? = if let name = request.operationName {
-            operations.first { $0.name?.value == name }
-        } else {
-            operations.count == 1 ? operations[0] : nil
-        }
-        guard let operation = selected else {
-            let message = request.operationName.map { "unknown operation named '\($0)'" } ?? "the document has several operations; send operationName"
-            return Self.rejected([Self.error(message, GatewayErrorCode.badUserInput)])
-        }
-        if info.isReadOnly, operation.operation != .query {
-            return GraphQLOutcome(kind: .methodNotAllowed, result: GraphQLResult(errors: [
-                Self.error("only queries may be sent with GET; use POST for mutations", "METHOD_NOT_ALLOWED"),
-            ]))
-        }
+        let (document, operation) = (prepared.document, prepared.operation)
         let plan: QueryPlan
         do throws(PlanningError) {
             plan = try planner.plan(document: document, operationName: request.operationName, text: request.query)
@@ -100,8 +76,7 @@ public final class FederationGateway: GraphQLExecutor {
         if let root = plan.root {
             let executor = PlanExecutor(
                 supergraph: supergraph, transport: transport, configuration: configuration, inFlight: inFlight, logger: logger,
-                variables: variables, headers: info.headers, principal: info.principal, clientKey: info.clientKey, requestID: info.requestID,
-                responseHeaders: info.responseHeaders, responseTags: info.responseTags, store: store
+                variables: variables, context: info, store: store
             )
             await executor.run(root)
         }
@@ -112,28 +87,6 @@ public final class FederationGateway: GraphQLExecutor {
         // asks for it is never cached.
         let maxAge = introspectionFields.isEmpty ? configuration.cacheMaxAge(of: plan.operation) : nil
         return GraphQLOutcome(kind: .executed, result: GraphQLResult(data: shaped, errors: shaper.errors), cacheMaxAge: maxAge)
-    }
-
-    /// Parse (bounded), measure the shape, validate; each stage refuses before the next, more
-    /// expensive one runs. Only documents that pass are cached.
-    private func prepare(_ query: String) -> Result<Document, GraphQLErrors> {
-        if let cached = documents.document(for: query) { return .success(cached) }
-        let document: Document
-        switch DocumentParsing.parse(query, bounds: configuration.limits.textBounds) {
-        case .success(let parsed): document = parsed
-        case .failure(let error): return .failure(GraphQLErrors([error]))
-        }
-        if let violation = configuration.limits.violation(of: DocumentShape(document)) {
-            return .failure(GraphQLErrors([violation]))
-        }
-        let errors = DocumentParsing.validate(document, schema: supergraph.apiSchema)
-        guard errors.isEmpty else { return .failure(GraphQLErrors(errors)) }
-        documents.store(document, for: query)
-        return .success(document)
-    }
-
-    private static func rejected(_ errors: GraphQLErrors) -> GraphQLOutcome {
-        rejected(errors.errors)
     }
 
     private static func rejected(_ errors: [GraphQLError]) -> GraphQLOutcome {

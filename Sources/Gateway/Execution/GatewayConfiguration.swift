@@ -1,3 +1,4 @@
+import GraphQLSupport
 import HTTPTypes
 
 /// Which client headers the gateway passes on to subgraphs. Forwarding is opt-in per header:
@@ -86,12 +87,12 @@ public struct GatewayConfiguration: Sendable {
 
 /// The `extensions.code` values the gateway itself produces.
 public enum GatewayErrorCode {
-    public static let queryTooDeep = "QUERY_TOO_DEEP"
-    public static let tooManyAliases = "TOO_MANY_ALIASES"
+    public static let queryTooDeep = DocumentLimits.Code.queryTooDeep
+    public static let tooManyAliases = DocumentLimits.Code.tooManyAliases
     public static let tooManyRootFields = "TOO_MANY_ROOT_FIELDS"
     public static let queryTooCostly = "QUERY_TOO_COSTLY"
     /// Too many fields once fragments are inlined (a fragment bomb, or just a huge operation).
-    public static let queryTooComplex = "QUERY_TOO_COMPLEX"
+    public static let queryTooComplex = DocumentLimits.Code.queryTooComplex
     public static let subgraphTimeout = "SUBGRAPH_TIMEOUT"
     public static let subgraphUnavailable = "SUBGRAPH_UNAVAILABLE"
     public static let subgraphInvalidResponse = "SUBGRAPH_INVALID_RESPONSE"

@@ -29,7 +29,7 @@ actor InFlightRequests {
     static func key(for request: SubgraphRequest) -> String {
         let body = String(decoding: request.encodedBody ?? request.encodeBody(), as: UTF8.self)
         let headers = request.headers.map { "\($0.name.canonicalName)=\($0.value)" }.joined(separator: "\n")
-        let principal = request.principal.map { "\($0)" } ?? "-"
+        let principal = request.context?.principal.map { "\($0)" } ?? "-"
         return [request.subgraph, body, headers, principal].joined(separator: "\u{0}")
     }
 }

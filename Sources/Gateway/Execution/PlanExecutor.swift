@@ -15,12 +15,8 @@ struct PlanExecutor: Sendable {
     let inFlight: InFlightRequests
     let logger: Logger
     let variables: [String: Map]
-    let headers: HTTPFields
-    let principal: Principal?
-    let clientKey: String
-    let requestID: String
-    let responseHeaders: ResponseHeaders
-    let responseTags: ResponseTags
+    /// The client request's context, passed to every subgraph fetch unchanged.
+    let context: GraphQLRequestInfo
     let store: ResponseStore
 
     func run(_ node: PlanNode) async {
@@ -86,8 +82,8 @@ struct PlanExecutor: Sendable {
         let deduplicates = configuration.deduplicatesQueries && fetch.operationKind == .query
         var prepared = SubgraphRequest(
             subgraph: fetch.subgraph, url: supergraph.subgraph(named: fetch.subgraph)?.url, query: fetch.operation,
-            operationName: fetch.operationName, variables: variables, headers: configuration.headerForwarding.forwarded(from: headers),
-            principal: principal, clientKey: clientKey, requestID: requestID, responseHeaders: responseHeaders, timeout: timeout
+            operationName: fetch.operationName, variables: variables, headers: configuration.headerForwarding.forwarded(from: context.headers),
+            context: context, timeout: timeout
         )
         // Encoded once: the body is part of the deduplication key, and the HTTP transport sends it.
         if deduplicates { prepared.encodedBody = prepared.encodeBody() }
@@ -111,7 +107,7 @@ struct PlanExecutor: Sendable {
                 try await call()
             }
             // Every request that shares a fetch gets its tags, not only the one that sent it.
-            responseTags.add(contentsOf: response.cacheTags)
+            context.responseTags.add(contentsOf: response.cacheTags)
             return response
         } catch {
             let (code, message) = Self.describe(error, subgraph: fetch.subgraph, timeout: timeout)

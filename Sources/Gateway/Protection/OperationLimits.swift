@@ -37,21 +37,9 @@ public struct OperationLimits: Sendable {
         self.defaultListSize = defaultListSize
     }
 
-    /// The first limit the document's shape exceeds, as a GraphQL error with its code.
-    func violation(of shape: DocumentShape) -> GraphQLError? {
-        if let maxDepth, shape.depth > maxDepth {
-            return error("the operation is nested \(shape.depth) levels deep; at most \(maxDepth) are allowed", GatewayErrorCode.queryTooDeep)
-        }
-        if let maxAliases, shape.aliases > maxAliases {
-            return error("the operation uses \(shape.aliases) aliases; at most \(maxAliases) are allowed", GatewayErrorCode.tooManyAliases)
-        }
-        if let maxFields, shape.fields > maxFields {
-            let count = shape.fields == .max ? "more than \(Int.max)" : "\(shape.fields)"
-            return error(
-                "the operation selects \(count) fields once its fragments are inlined; at most \(maxFields) are allowed",
-                GatewayErrorCode.queryTooComplex)
-        }
-        return nil
+    /// The limits checked on the document before validation (`OperationPreparation`).
+    public var document: DocumentLimits {
+        DocumentLimits(textBounds: textBounds, maxDepth: maxDepth, maxAliases: maxAliases, maxFields: maxFields)
     }
 
     /// The first limit the planned operation exceeds, as a GraphQL error with its code.

@@ -57,7 +57,7 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
         for field in request.headers {
             httpRequest.headers.add(name: field.name.rawName, value: field.value)
         }
-        for (name, value) in credential?.headers(clientKey: request.clientKey, requestID: request.requestID) ?? [] {
+        for (name, value) in credential?.headers(clientKey: request.context?.clientKey, requestID: request.context?.requestID) ?? [] {
             httpRequest.headers.replaceOrAdd(name: name.rawName, value: value)
         }
         httpRequest.headers.replaceOrAdd(name: "content-type", value: "application/json")

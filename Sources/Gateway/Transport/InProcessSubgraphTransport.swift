@@ -2,8 +2,8 @@ import GraphQL
 import GraphQLSupport
 
 /// Calls subgraphs living in the same process: single-node mode. No serialization and no
-/// token re-verification: the principal the gateway authenticated goes straight into the
-/// subgraph's `GraphQLRequestInfo`.
+/// token re-verification: the client's request context goes to the subgraph as the edge made
+/// it, with tags of its own (a deduplicated fetch reports them to every request sharing it).
 public struct InProcessSubgraphTransport: SubgraphTransport {
     private let executors: [String: any GraphQLExecutor]
 
@@ -17,14 +17,11 @@ public struct InProcessSubgraphTransport: SubgraphTransport {
             throw SubgraphTransportError(.unknownSubgraph, subgraph: request.subgraph, message: "no in-process subgraph of that name")
         }
         let tags = ResponseTags()
+        var context = request.context ?? GraphQLRequestInfo(principal: nil)
+        context.responseTags = tags
         let outcome = await executor.execute(
             GraphQLSupport.GraphQLRequest(query: request.query, operationName: request.operationName, variables: request.variables),
-            info: GraphQLRequestInfo(
-                principal: request.principal, headers: request.headers, clientKey: request.clientKey,
-                responseHeaders: request.responseHeaders ?? ResponseHeaders(), responseTags: tags,
-                requestID: request.requestID ?? GraphQLErrorMapping.newRequestID()
-            )
-        )
+            info: context)
         return SubgraphResponse(data: outcome.result.data, errors: outcome.result.errors, cacheTags: tags.all)
     }
 }

@@ -14,14 +14,11 @@ public struct SubgraphRequest: Sendable {
     public var variables: [String: Map]
     /// The client headers the gateway forwards (see `HeaderForwarding`).
     public var headers: HTTPFields
-    /// Who the client is; in-process subgraphs receive it directly instead of re-reading a token.
-    public var principal: Principal?
-    /// The client's rate-limiting identity.
-    public var clientKey: String?
-    /// The client request's id, so that a subgraph's log lines and errors name the same request.
-    public var requestID: String?
-    /// Where in-process subgraphs may add headers to the client's HTTP response.
-    public var responseHeaders: ResponseHeaders?
+    /// The client request's context, as the edge made it: who the client is (in-process
+    /// subgraphs receive the principal directly instead of re-reading a token), its
+    /// rate-limiting identity, its request id, and where subgraphs add response headers. nil
+    /// for the gateway's own requests (`_service { sdl }`).
+    public var context: GraphQLRequestInfo?
     public var timeout: Duration
     /// The GraphQL-over-HTTP body, when already encoded (`encodeBody()`): the executor encodes it
     /// once for in-flight deduplication, and the HTTP transport sends those bytes.
@@ -29,8 +26,7 @@ public struct SubgraphRequest: Sendable {
 
     public init(
         subgraph: String, url: String? = nil, query: String, operationName: String? = nil, variables: [String: Map] = [:],
-        headers: HTTPFields = [:], principal: Principal? = nil, clientKey: String? = nil, requestID: String? = nil,
-        responseHeaders: ResponseHeaders? = nil, timeout: Duration = .seconds(10)
+        headers: HTTPFields = [:], context: GraphQLRequestInfo? = nil, timeout: Duration = .seconds(10)
     ) {
         self.subgraph = subgraph
         self.url = url
@@ -38,10 +34,7 @@ public struct SubgraphRequest: Sendable {
         self.operationName = operationName
         self.variables = variables
         self.headers = headers
-        self.principal = principal
-        self.clientKey = clientKey
-        self.requestID = requestID
-        self.responseHeaders = responseHeaders
+        self.context = context
         self.timeout = timeout
     }
 }
