@@ -95,6 +95,12 @@ final class EmporiumProcess: Sendable {
         return (object, headers)
     }
 
+    /// The Prometheus text of `/metrics`.
+    func metrics() async throws -> String {
+        let (body, _) = try await URLSession.shared.data(from: URL(string: baseURL + "/metrics")!)
+        return String(decoding: body, as: UTF8.self)
+    }
+
     struct ProcessResponseError: Error, CustomStringConvertible {
         let body: String
         var description: String { "not a JSON object: \(body.prefix(500))" }

@@ -63,6 +63,8 @@ import Testing
 
         #expect(try await read(node, slug: slug) == Read(amount: 1999, available: 3, cache: "miss"))
         #expect(try await read(node, slug: slug) == Read(amount: 1999, available: 3, cache: "hit"))
+        // Recorded once, at the edge, as what it was: answered from the cache, nothing executed.
+        #expect(try await node.metrics().contains(#"graphql_requests_total{operation="anonymous",outcome="cached"} 1"#))
         #expect(try await read(node, slug: slug, token: token).cache == nil, "requests with a token bypass the cache")
         #expect(try await read(node, slug: "no-such-product").cache == "miss")
         #expect(try await read(node, slug: "no-such-product").cache == "miss", "errors are not cached")
