@@ -9,9 +9,8 @@ import Messaging
 import PostgresNIO
 
 /// Wires the catalog: PostgreSQL stores, the use cases, and the GraphQL subgraph endpoint.
-///
-/// The catalog has no background loop of its own yet, so it is not a `Service`; the runtime
-/// owns the PostgreSQL client's lifecycle.
+/// The runtime reaches it through ``ServiceKit/ServiceDescriptor/catalog``, which also mounts the
+/// REST search route; the runtime owns the PostgreSQL client's lifecycle.
 public struct CatalogService: Sendable {
     public let catalog: ProductCatalog
     public let endpoint: SchemaEndpoint<CatalogResolver, CatalogContext>

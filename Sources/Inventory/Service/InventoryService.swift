@@ -9,9 +9,9 @@ import PostgresNIO
 /// Wires the inventory: PostgreSQL stores, the use cases, the GraphQL subgraph endpoint, the
 /// catalog event handlers and the reservation expiry loop.
 ///
-/// The runtime mounts ``endpoint``, registers ``eventHandlers`` with an `EventProcessor`
-/// (consumer `inventory`, schema ``schemaName``), runs ``expiry`` in its `ServiceGroup`, and
-/// applies ``migrationSet()``. Orders call ``keeper`` (`reserve`, `release`, `commit`).
+/// ``ServiceKit/ServiceDescriptor/inventory`` hands the runtime ``endpoint``, ``eventHandlers``
+/// (consumer `inventory`, schema ``schemaName``), ``expiry`` (a background loop) and
+/// ``migrationSet()``. ``keeper`` holds the reservation API (`reserve`, `release`, `commit`).
 public struct InventoryService: Sendable {
     public static let schemaName = "inventory"
 
