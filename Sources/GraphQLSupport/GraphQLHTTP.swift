@@ -67,7 +67,7 @@ public struct GraphQLHTTP: Sendable {
             try admit(request, graphQLMediaType: graphQLMediaType)
             let graphQLRequest = try await decode(request, graphQLMediaType: graphQLMediaType)
             operationName = graphQLRequest.operationName
-            let cached = try await lookUpCache(graphQLRequest, request, graphQLMediaType: graphQLMediaType, started: started)
+            let cached = try await lookUpCache(graphQLRequest, request, graphQLMediaType: graphQLMediaType)
             let info = try await authenticate(request, peer: (context as? any PeerAddressProviding)?.peerAddress, graphQLMediaType: graphQLMediaType)
             let outcome = await executor.execute(graphQLRequest, info: info)
             OperationMetrics.shared.record(operation: operationName, status: OperationMetrics.status(of: outcome), duration: ContinuousClock.now - started)
@@ -129,9 +129,7 @@ public struct GraphQLHTTP: Sendable {
 
     /// Stage: the response cache. Anonymous answers may come from it; an Authorization header
     /// (even an invalid one, which the next stage answers with 401) bypasses it.
-    private func lookUpCache(
-        _ graphQLRequest: GraphQLRequest, _ request: Request, graphQLMediaType: Bool, started: ContinuousClock.Instant
-    ) async throws -> CacheSlot? {
+    private func lookUpCache(_ graphQLRequest: GraphQLRequest, _ request: Request, graphQLMediaType: Bool) async throws -> CacheSlot? {
         guard let responseCache, request.headers[.authorization] == nil else { return nil }
         let key = ResponseCache.Key(graphQLRequest)
         switch await responseCache.lookup(key) {
