@@ -25,9 +25,10 @@ struct EventBusAssembly {
         invalidation: (any TagInvalidation)? = nil, client: PostgresClient, logger: Logger
     ) throws {
         let schemas = descriptors.map(\.schema)
+        let tags = GatewayAssembly.invalidatedTags(of: descriptors)
         func relayed(_ publisher: any EventPublisher) -> any EventPublisher {
             guard let invalidation else { return publisher }
-            return CacheInvalidatingPublisher(inner: publisher, invalidation: invalidation, tags: GatewayAssembly.invalidatedTags(by:), logger: logger)
+            return CacheInvalidatingPublisher(inner: publisher, invalidation: invalidation, tags: tags, logger: logger)
         }
         guard let brokers = configuration.kafkaBrokers else {
             // Consumers run inside the relay's publish, which holds a connection; the relays and

@@ -19,25 +19,26 @@ public enum GatewayAssembly {
         services.map { SubgraphSDL(name: $0.name, sdl: $0.sdl) }
     }
 
-    /// The gateway's settings: the built-in services' cacheable root fields, defaults otherwise.
-    static func configuration(introspection: Bool) -> GatewayConfiguration {
-        let maxAges = ServiceRegistry.all.reduce(into: [String: Duration]()) { ages, service in
+    /// The gateway's settings: the services' cacheable root fields, defaults otherwise.
+    static func configuration(introspection: Bool, services: [ServiceDescriptor] = ServiceRegistry.all) -> GatewayConfiguration {
+        let maxAges = services.reduce(into: [String: Duration]()) { ages, service in
             ages.merge(service.caching.maxAges) { first, _ in first }
         }
         return GatewayConfiguration(allowsIntrospection: introspection, cacheableRootFields: maxAges)
     }
 
-    /// The response-cache tags a committed event of any built-in service invalidates.
-    @Sendable static func invalidatedTags(by event: EventEnvelope) -> [String] {
-        ServiceRegistry.all.flatMap { $0.caching.invalidatedTags(event) }
+    /// The response-cache tags a committed event of any of `services` invalidates.
+    static func invalidatedTags(of services: [ServiceDescriptor]) -> @Sendable (EventEnvelope) -> [String] {
+        let policies = services.map(\.caching)
+        return { event in policies.flatMap { $0.invalidatedTags(event) } }
     }
 
     /// The single node's gateway: calls the in-process subgraph endpoints directly.
     static func inProcess(_ services: RunningServices, introspection: Bool, logger: Logger) throws -> FederationGateway {
-        let supergraph = try Supergraph.compose(subgraphs(of: services.all.map(\.descriptor)))
+        let descriptors = services.all.map(\.descriptor)
         return FederationGateway(
-            supergraph: supergraph, transport: InProcessSubgraphTransport(services.endpoints),
-            configuration: configuration(introspection: introspection), logger: logger)
+            supergraph: try Supergraph.compose(subgraphs(of: descriptors)), transport: InProcessSubgraphTransport(services.endpoints),
+            configuration: configuration(introspection: introspection, services: descriptors), logger: logger)
     }
 
     /// The supergraph of a gateway process: from the file `EMPORIUM_SUPERGRAPH` when set, else

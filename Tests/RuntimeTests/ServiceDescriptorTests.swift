@@ -1,3 +1,4 @@
+import Caching
 import CatalogTesting
 import Database
 import EmporiumCore
@@ -62,6 +63,7 @@ import Testing
             let router = try await EmporiumApplication.router(
                 postgres: postgres, tokens: tokens, registry: nil, poolSize: 10,
                 services: ServiceRegistry.all + [Self.greeter], configuration: configuration,
+                responseCache: ResponseCache(invalidation: InMemoryTagInvalidation(), logger: Logger(label: "test.descriptor")),
                 internalCredential: testInternalCredential, logger: Logger(label: "test.descriptor"))
             try await Application(router: router).test(.router) { client in
                 // Through the single node's gateway, beside the built-in services.
@@ -70,6 +72,12 @@ import Testing
                 #expect(answer.status == .ok)
                 #expect(String(buffer: answer.body).contains(#""greeting":"привет""#))
                 #expect(!String(buffer: answer.body).contains("errors"))
+                // Its cache policy joined the gateway's: its root field alone is cacheable.
+                let greeting = ByteBuffer(string: #"{"query":"{ greeting }"}"#)
+                for expected in ["miss", "hit"] {
+                    let read = try await client.execute(uri: "/graphql", method: .post, headers: [.contentType: "application/json"], body: greeting)
+                    #expect(read.headers[HTTPField.Name("Emporium-Cache")!] == expected)
+                }
 
                 // Its internal route: refused without the credential, 401 without a token, then served.
                 let outside = try await client.execute(uri: "/internal/greeting", method: .get)
