@@ -2,9 +2,11 @@
 import PackageDescription
 
 /// The same settings on every target: Swift 6 language mode (the tools-version default)
-/// with strict concurrency, and explicit `any` for existentials.
+/// with strict concurrency, explicit `any` for existentials, and members visible only from
+/// modules a file imports itself (so every target declares what it uses).
 let settings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(

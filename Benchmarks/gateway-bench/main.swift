@@ -22,6 +22,8 @@ import AsyncHTTPClient
 import Foundation
 import Gateway
 import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
 import Runtime
 
 struct Options {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 extension PostgresCluster {
     /// Starts the process-exit watchdog once per cluster. Its stdin is a pipe whose write end only

@@ -1,3 +1,4 @@
+import Foundation
 /// Quoting for identifiers that cannot be bind parameters (schema and database names).
 enum SQLIdentifier {
     /// `name` as a double-quoted identifier, with embedded quotes doubled.

@@ -27,3 +27,4 @@ public struct ClientIdentification: Sendable {
 }
 
 import Foundation
+import EmporiumCore

@@ -1,5 +1,6 @@
 import Graphiti
 import GraphQL
+import OrderedCollections
 import Synchronization
 
 /// Resolves federation's `_entities` a whole type at a time, replacing Graphiti's resolver.

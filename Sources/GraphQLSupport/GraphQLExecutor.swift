@@ -1,3 +1,4 @@
+import EmporiumCore
 import GraphQL
 import HTTPTypes
 import Identity

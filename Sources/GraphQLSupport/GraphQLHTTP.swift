@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Identity
 import Logging
+import NIOFoundationEssentialsCompat
 
 /// GraphQL over HTTP (the GraphQL-over-HTTP spec) on a Hummingbird router.
 ///
@@ -114,7 +115,7 @@ public struct GraphQLHTTP: Sendable {
             } catch {
                 throw GraphQLRequestError(status: 413, message: "the request body exceeds \(GraphQLRequest.maximumBodyBytes) bytes")
             }
-            return try GraphQLRequest.decodePOST(body: Data(buffer: buffer), contentType: request.headers[.contentType])
+            return try GraphQLRequest.decodePOST(body: Data(buffer.readableBytesView), contentType: request.headers[.contentType])
         } catch let error as GraphQLRequestError {
             throw EarlyAnswer(response: Self.errorResponse(status: error.status, code: "BAD_REQUEST", message: error.message, graphQLMediaType: graphQLMediaType))
         }

@@ -1,6 +1,7 @@
 import EmporiumCore
 import Foundation
 import GraphQL
+import OrderedCollections
 
 /// A GraphQL request as the GraphQL-over-HTTP spec defines it: from a POST JSON body or GET
 /// query parameters.

@@ -1,3 +1,4 @@
+import GraphQL
 import Metrics
 import Synchronization
 

@@ -1,4 +1,5 @@
 import GraphQL
+import OrderedCollections
 
 /// A flat, comparable description of a schema's types, fields, arguments and nullability.
 ///

@@ -1,5 +1,6 @@
 import EmporiumCore
 import Foundation
+import JWTKit
 
 /// What a token must say about itself, beyond a valid signature, to be believed.
 ///

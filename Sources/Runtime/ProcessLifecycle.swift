@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// How an `emporium` server process stops: SIGTERM or SIGINT starts a graceful shutdown (the
 /// HTTP server stops accepting and drains, then background work and stores stop, in reverse

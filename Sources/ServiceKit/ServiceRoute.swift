@@ -2,6 +2,7 @@ import Foundation
 import GraphQLSupport
 import HTTPTypes
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// An HTTP route a service serves beside its GraphQL subgraph (REST search, JWKS, webhooks).
 ///

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Messaging
 import Runtime
 import ServiceKit
 

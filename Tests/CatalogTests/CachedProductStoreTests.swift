@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import Redis
 import Testing
+import Synchronization
 
 /// The product cache against a real PostgreSQL, with the in-memory cache and with Redis.
 @Suite struct CachedProductStoreTests {

@@ -8,6 +8,7 @@ import GraphQLSupport
 import Identity
 import Logging
 import Testing
+import Synchronization
 
 /// The catalog subgraph through its GraphQL endpoint, against a real PostgreSQL.
 @Suite struct CatalogGraphQLTests {

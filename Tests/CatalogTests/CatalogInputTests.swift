@@ -8,6 +8,7 @@ import GraphQLSupport
 import Identity
 import Logging
 import Testing
+import Synchronization
 
 /// Text a client sends that PostgreSQL would refuse or count differently: each answer is
 /// `BAD_USER_INPUT` naming the field, nothing is written, and never `INTERNAL_SERVER_ERROR`.

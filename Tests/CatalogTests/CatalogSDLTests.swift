@@ -1,4 +1,6 @@
 import Catalog
+import Foundation
+import Graphiti
 import GraphQLSupport
 import Testing
 

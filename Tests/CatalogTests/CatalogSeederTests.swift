@@ -4,6 +4,7 @@ import EmporiumTesting
 import Logging
 import PostgresNIO
 import Testing
+import Database
 
 @Suite struct CatalogSeederTests {
     @Test func seedsVariedSearchableProductsWithUniqueSlugs() async throws {

@@ -1,6 +1,7 @@
 import GraphQL
 import Testing
 @testable import Gateway
+import OrderedCollections
 
 @Suite("Composition")
 struct CompositionTests {

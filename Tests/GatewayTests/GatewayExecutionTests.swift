@@ -3,6 +3,7 @@ import GraphQLSupport
 import HTTPTypes
 import Testing
 @testable import Gateway
+import OrderedCollections
 
 @Suite("Gateway execution")
 struct GatewayExecutionTests {

@@ -5,6 +5,7 @@ import HTTPTypes
 import Synchronization
 import Testing
 @testable import Gateway
+import AsyncHTTPClient
 
 @Suite("Gateway protection and transports")
 struct GatewayProtectionTests {

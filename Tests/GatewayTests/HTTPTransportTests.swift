@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Testing
 @testable import Gateway
+import OrderedCollections
 
 @Suite("HTTP transport against live subgraphs")
 struct HTTPTransportTests {

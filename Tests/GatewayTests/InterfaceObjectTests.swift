@@ -2,6 +2,7 @@ import GraphQL
 import GraphQLSupport
 import Testing
 @testable import Gateway
+import OrderedCollections
 
 /// Entity interfaces and `@interfaceObject`: a subgraph extends every implementation of an
 /// interface without knowing them.

@@ -1,6 +1,7 @@
 import GraphQL
 import Testing
 @testable import Gateway
+import OrderedCollections
 
 /// Snapshot tests: the expected `QueryPlan.description` for operations on the storefront
 /// fixture. A change here is a change in what the gateway sends to subgraphs: review it as such.

@@ -2,6 +2,7 @@ import GraphQL
 import GraphQLSupport
 import Testing
 @testable import Gateway
+import OrderedCollections
 
 /// A nullable variable with a default may fill a non-null position (spec, "All Variable Usages
 /// Are Allowed"). The gateway accepts it, and the subgraph operation repeats the default, or the

@@ -2,6 +2,7 @@ import Foundation
 import GraphQL
 @testable import GraphQLSupport
 import Testing
+import OrderedCollections
 
 @Suite struct HTTPDecodingTests {
     @Test func postBodiesDecode() throws {

@@ -5,6 +5,8 @@ import Foundation
 @testable import Inventory
 import ServiceLifecycle
 import Testing
+import Database
+import PostgresNIO
 
 /// Reservations not committed in time give their units back.
 @Suite struct ExpiryTests {

@@ -4,6 +4,7 @@ import Foundation
 import GraphQL
 @testable import Inventory
 import Testing
+import Synchronization
 
 /// The subgraph's reads: stock by id, the Product entity, and batching.
 @Suite struct InventoryGraphQLTests {

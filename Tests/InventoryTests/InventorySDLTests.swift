@@ -1,3 +1,5 @@
+import Foundation
+import Graphiti
 import GraphQLSupport
 import Inventory
 import Testing

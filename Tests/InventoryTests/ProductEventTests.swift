@@ -7,6 +7,7 @@ import Foundation
 import Messaging
 import PostgresNIO
 import Testing
+import GraphQL
 
 /// Catalog events open and close products' stock records.
 @Suite struct ProductEventTests {

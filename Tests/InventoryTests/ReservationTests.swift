@@ -4,6 +4,8 @@ import Foundation
 import GraphQL
 @testable import Inventory
 import Testing
+import Database
+import PostgresNIO
 
 /// Reservations: all-or-nothing, never oversold, released, committed, expired.
 @Suite struct ReservationTests {

@@ -5,6 +5,8 @@ import GraphQL
 import Identity
 @testable import Inventory
 import Testing
+import Database
+import PostgresNIO
 
 /// Receiving and adjusting stock through GraphQL: permissions, rules, warehouses.
 @Suite struct StockCommandTests {

@@ -4,6 +4,7 @@ import GraphQL
 import Identity
 @testable import Inventory
 import Testing
+import OrderedCollections
 
 /// Stock figures beyond `available` are the product seller's and admins' business only, through
 /// every way of reaching a `StockLevel`: the `stock` root field and the `Product` entity.

@@ -3,6 +3,7 @@ import Foundation
 import NIOSSL
 import Testing
 @testable import Redis
+import NIOCore
 
 /// Every wait is bounded: a hung test is cancelled and fails instead of blocking CI.
 @Suite(.timeLimit(.minutes(1)))

@@ -1,6 +1,6 @@
 import Catalog
-import EmporiumCore
 import CatalogTesting
+import EmporiumCore
 import EmporiumTesting
 import Foundation
 import Hummingbird
@@ -8,6 +8,7 @@ import HummingbirdTesting
 import Identity
 import Logging
 import Metrics
+import NIOFoundationEssentialsCompat
 import PostgresNIO
 import Prometheus
 import Runtime

@@ -14,6 +14,7 @@ import Logging
 import ServiceKit
 import Testing
 @testable import Runtime
+import RateLimiting
 
 /// Subgraph endpoints are internal (the gateway's credential or nothing); the client identity
 /// the gateway determined reaches them; operational settings that came from outside are checked.

@@ -1,3 +1,4 @@
+import OrderedCollections
 extension Merger {
     /// The checks that need every subgraph merged first.
     mutating func validate() {

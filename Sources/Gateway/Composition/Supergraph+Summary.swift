@@ -1,3 +1,4 @@
+import OrderedCollections
 extension Supergraph {
     /// A short human-readable account of the composition, for `emporium compose`: the
     /// subgraphs, and each entity with its keys per subgraph.

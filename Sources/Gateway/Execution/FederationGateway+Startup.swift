@@ -1,4 +1,5 @@
 import Logging
+import OrderedCollections
 
 extension FederationGateway {
     /// Composes from the running subgraphs' `_service { sdl }` and builds the gateway: what a

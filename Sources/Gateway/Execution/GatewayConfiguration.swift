@@ -1,3 +1,4 @@
+import GraphQL
 import GraphQLSupport
 import HTTPTypes
 

@@ -1,6 +1,7 @@
 import Foundation
 import GraphQL
 import GraphQLSupport
+import HTTPTypes
 
 /// Identical subgraph queries in flight at the same time share one request.
 ///

@@ -4,6 +4,7 @@ import HTTPTypes
 import Identity
 import Logging
 import Metrics
+import OrderedCollections
 
 /// Runs one plan for one request: fetches in the plan's order, results merged into a
 /// `ResponseStore`. Never throws: a failed fetch becomes an error in the response and the

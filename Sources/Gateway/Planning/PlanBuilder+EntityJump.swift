@@ -1,3 +1,4 @@
+import OrderedCollections
 extension PlanBuilder {
     /// Plans a field the current subgraph cannot resolve on an entity: select the entity's key
     /// (and the field's `@requires`) here, and fetch the field from a subgraph that resolves it

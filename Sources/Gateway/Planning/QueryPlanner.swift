@@ -1,4 +1,5 @@
 import GraphQL
+import OrderedCollections
 
 /// Plans operations against a supergraph, remembering plans for repeated operations.
 ///

@@ -4,6 +4,7 @@ import GraphQL
 import GraphQLSupport
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import OrderedCollections
 
 /// Sends subgraph requests as GraphQL-over-HTTP POSTs with AsyncHTTPClient, whose connection
@@ -75,7 +76,7 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
             throw SubgraphTransportError(.unavailable, subgraph: request.subgraph, message: "request failed: \(error)")
         }
         // GraphQL-over-HTTP allows 4xx with a GraphQL body; anything else that is not 200 is an outage.
-        guard var decoded = try? SubgraphResponse(json: Data(buffer: payload)) else {
+        guard var decoded = try? SubgraphResponse(json: Data(payload.readableBytesView)) else {
             let kind: SubgraphTransportError.Kind = response.status.code >= 500 || response.status.code == 429 ? .unavailable : .invalidResponse
             throw SubgraphTransportError(kind, subgraph: request.subgraph, message: "HTTP \(response.status.code) without a GraphQL response")
         }

@@ -1,3 +1,5 @@
+import GraphQL
+import OrderedCollections
 /// Reads a subgraph's federation SDL through a transport (`{ _service { sdl } }`), so the gateway
 /// can compose at start-up from the running subgraphs.
 public enum SubgraphSDLFetcher {

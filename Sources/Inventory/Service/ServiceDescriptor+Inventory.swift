@@ -1,4 +1,5 @@
 import Contracts
+import Messaging
 import ServiceKit
 
 extension ServiceDescriptor {

@@ -3,6 +3,7 @@ import Database
 import EmporiumCore
 import Foundation
 import Logging
+import Messaging
 import PostgresNIO
 
 /// Inventory's copy of catalog products, written by the event handlers on the connection of the

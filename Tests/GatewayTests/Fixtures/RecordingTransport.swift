@@ -1,5 +1,6 @@
 import Gateway
 import GraphQL
+import OrderedCollections
 import Synchronization
 
 /// A transport whose subgraphs are closures, recording every request it is sent.
