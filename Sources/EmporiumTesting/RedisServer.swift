@@ -151,13 +151,3 @@ public func withRedisClient<T: Sendable>(_ configuration: RedisConfiguration, _ 
 public func uniquePrefix(_ name: String = #function) -> String {
     "test:\(name.prefix { $0 != "(" }):\(UUID().uuidString.prefix(8)):"
 }
-
-/// Polls `condition` until it holds or `timeout` passes.
-public func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
