@@ -334,7 +334,7 @@ let package = Package(
         .testTarget(name: "EmporiumCoreTests", dependencies: ["EmporiumCore"], swiftSettings: settings),
         .testTarget(
             name: "DatabaseTests",
-            dependencies: ["Database", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Database", "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: settings
         ),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),

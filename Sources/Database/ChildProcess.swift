@@ -17,7 +17,9 @@ import Darwin
 /// are collected with `waitpid(WNOHANG)` polling, which nothing can hold open.
 ///
 /// Output goes to a temporary file rather than a pipe, so a chatty child never stalls on a full pipe.
-enum ChildProcess {
+///
+/// `package`-visible for `EmporiumTesting`, whose test servers start the same way (`spawnServer`).
+package enum ChildProcess {
     struct Result: Sendable {
         var status: Int32
         var output: String
@@ -45,12 +47,11 @@ enum ChildProcess {
         let deadline = clock.now + timeout
         var timedOut = false
         var killDeadline: ContinuousClock.Instant?
-        var status: Int32 = 0
         var delay = 5
+        var exitCode: Int32?
         while true {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid { break }
-            if reaped < 0, errno != EINTR { status = -1; break }
+            exitCode = Self.reap(pid)
+            if exitCode != nil { break }
             if !timedOut, clock.now >= deadline {
                 timedOut = true
                 kill(pid, SIGTERM)
@@ -65,7 +66,26 @@ enum ChildProcess {
             delay = min(delay * 2, 50)
         }
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return Result(status: Self.exitCode(status), output: output, timedOut: timedOut)
+        return Result(status: exitCode ?? -1, output: output, timedOut: timedOut)
+    }
+
+    /// Starts a long-running server (a test's redis-server or Kafka broker) with its output
+    /// discarded. The caller owns the process: it signals it and collects its exit with `reap(_:)`.
+    /// `newProcessGroup` keeps a terminal's Ctrl-C (sent to the foreground group) from reaching it.
+    package static func spawnServer(_ executable: String, _ arguments: [String], newProcessGroup: Bool = false) throws -> pid_t {
+        try self.spawn(
+            executable, arguments, stdin: nil, stdout: nil,
+            defaultSignals: [SIGTERM, SIGINT, SIGHUP, SIGPIPE], newProcessGroup: newProcessGroup)
+    }
+
+    /// The exit code (128 + signal when killed) once `pid` has exited, collecting it; nil while it
+    /// runs. -1 when it cannot be waited for (not our child, or collected already).
+    package static func reap(_ pid: pid_t) -> Int32? {
+        var status: Int32 = 0
+        let reaped = waitpid(pid, &status, WNOHANG)
+        if reaped == pid { return Self.exitCode(status) }
+        if reaped < 0, errno != EINTR { return -1 }
+        return nil
     }
 
     /// Starts a child that is never waited for and may outlive this process (the watchdog).
@@ -74,7 +94,14 @@ enum ChildProcess {
         _ = try self.spawn(executable, arguments, stdin: stdin, stdout: nil)
     }
 
-    private static func spawn(_ executable: String, _ arguments: [String], stdin: Int32?, stdout: Int32?) throws -> pid_t {
+    /// `defaultSignals` get default handling in the child. A test server needs SIGTERM among them:
+    /// the test runner may ignore or block it, and a server that inherits that never stops. The
+    /// PostgreSQL tools and the watchdog keep what they inherit (only SIGPIPE is reset), unchanged:
+    /// resetting more would change how the production watchdog reacts to a SIGTERM.
+    private static func spawn(
+        _ executable: String, _ arguments: [String], stdin: Int32?, stdout: Int32?,
+        defaultSignals: [Int32] = [SIGPIPE], newProcessGroup: Bool = false
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -101,12 +128,17 @@ enum ChildProcess {
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
+        for signal in defaultSignals { sigaddset(&defaults, signal) }
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if newProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         // `cd /` through the shell: posix_spawn_file_actions_addchdir_np is not visible from Swift.
         let argv = ["/bin/sh", "-c", "cd / && exec \"$0\" \"$@\"", executable] + arguments

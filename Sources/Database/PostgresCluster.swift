@@ -184,7 +184,7 @@ public actor PostgresCluster {
         let attempts = self.requestedPort == nil ? 5 : 1
         var lastError: DatabaseError?
         for attempt in 1...attempts {
-            let port = try self.requestedPort ?? Self.freePort()
+            let port = try self.requestedPort ?? LoopbackPort.free()
             let logOffset = Self.fileSize(self.logFile)
             let arguments = [
                 "start", "-D", self.dataDirectory, "-l", self.logFile, "-w", "-t", "60", "-s",

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import Foundation
 import Redis
@@ -20,7 +22,7 @@ public actor RedisServer {
     public let port: Int
     public let directory: URL
     private let extraArguments: [String]
-    private var process: Process?
+    private var process: ServerProcess?
 
     private init(port: Int, directory: URL, extraArguments: [String]) {
         self.port = port
@@ -62,38 +64,26 @@ public actor RedisServer {
 
     /// Starts (or restarts) the server on the same port.
     public func launch() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.executable())
-        process.arguments = [
+        let process = try ServerProcess.start(try Self.executable(), [
             "--port", "\(self.port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", self.directory.path, "--daemonize", "no", "--loglevel", "warning",
-        ] + self.extraArguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        ] + self.extraArguments)
         self.process = process
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw StartFailed(description: "redis-server exited (port \(self.port) taken?)") }
-            if Self.answersPing(port: self.port) { return }
-            try await Task.sleep(for: .milliseconds(10))
+        let port = self.port
+        do {
+            try await process.waitUntilReady(timeout: .seconds(10), interval: .milliseconds(10)) { Self.answersPing(port: port) }
+        } catch let error as ServerProcess.StartFailed {
+            switch error.reason {
+            case .exited: throw StartFailed(description: "redis-server exited (port \(port) taken?)")
+            case .timedOut: throw StartFailed(description: "redis-server did not answer PING within 10 s")
+            }
         }
-        throw StartFailed(description: "redis-server did not answer PING within 10 s")
     }
 
     /// Stops the server (SIGTERM, then SIGKILL) and waits for it to exit.
     public func stop(removeDirectory: Bool = true) async {
-        if let process = self.process, process.isRunning {
-            // Children spawned by Foundation's Process can inherit a blocked SIGTERM; without
-            // persistence there is nothing to flush, so SIGKILL follows quickly.
-            process.terminate()
-            let deadline = ContinuousClock.now + .milliseconds(200)
-            while process.isRunning && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(5))
-            }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        // Without persistence there is nothing to flush: a short grace before SIGKILL.
+        self.process?.stop(grace: .milliseconds(500))
         self.process = nil
         if removeDirectory { try? FileManager.default.removeItem(at: self.directory) }
     }
@@ -160,14 +150,4 @@ public func withRedisClient<T: Sendable>(_ configuration: RedisConfiguration, _ 
 /// A key prefix unique to one test, so that tests never share keys.
 public func uniquePrefix(_ name: String = #function) -> String {
     "test:\(name.prefix { $0 != "(" }):\(UUID().uuidString.prefix(8)):"
-}
-
-/// Polls `condition` until it holds or `timeout` passes.
-public func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -17,13 +16,13 @@ public final class TansuBroker: Sendable {
     }
 
     public let port: Int
-    public let pid: pid_t
-    private let stopped = Mutex(false)
+    private let process: ServerProcess
+    public var pid: pid_t { process.pid }
     public var bootstrap: String { "127.0.0.1:\(port)" }
 
-    private init(port: Int, pid: pid_t) {
+    private init(port: Int, process: ServerProcess) {
         self.port = port
-        self.pid = pid
+        self.process = process
     }
 
     private static let sharedBroker = SharedBroker()
@@ -41,9 +40,9 @@ public final class TansuBroker: Sendable {
             if starting == nil {
                 // Unstructured on purpose: every concurrent first caller awaits this one start.
                 starting = Task {
-                    let b = try await TansuBroker.start()
-                    registerExitCleanup(b.pid)
-                    return b
+                    let broker = try await TansuBroker.start()
+                    broker.process.stopAtExit()
+                    return broker
                 }
             }
             return try await starting!.value
@@ -88,108 +87,27 @@ public final class TansuBroker: Sendable {
                 "broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
                 "--storage-engine", "memory://tansu/",
             ]
-            let broker = TansuBroker(port: port, pid: try spawn(binary, arguments))
-            let deadline = ContinuousClock.now + .seconds(10)
-            while !canConnect(port: port) {
-                guard broker.isRunning else {
-                    if attempt < attempts { break }
+            let process = try ServerProcess.start(binary, arguments, newProcessGroup: true)
+            do {
+                try await process.waitUntilReady(timeout: .seconds(10)) { LocalPort.isListening(port) }
+                return TansuBroker(port: port, process: process)
+            } catch let error as ServerProcess.StartFailed {
+                switch error.reason {
+                case .exited where attempt < attempts:
+                    continue
+                case .exited:
                     throw Missing(description: "tansu exited before listening on port \(port) (\(attempts) attempts); run `\(binary) \(arguments.joined(separator: " "))` to see why")
-                }
-                guard ContinuousClock.now < deadline else {
-                    broker.stop()
+                case .timedOut:
                     throw Missing(description: "tansu did not start listening on port \(port) within 10 s")
                 }
-                try await Task.sleep(for: .milliseconds(20))  // polling a port: there is no event to await
             }
-            if broker.isRunning { return broker }
         }
-        // Something else answered on the port while Tansu had exited, on every attempt.
-        throw Missing(description: "tansu exited on \(attempts) attempts while another process held its port")
-    }
-
-    /// Starts `path` with default signal handling and an empty signal mask. (Foundation's
-    /// `Process` passes on the test runner's blocked signals, and a Tansu that cannot see SIGTERM
-    /// never stops.) Output goes to /dev/null; no other descriptors are inherited.
-    static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attr, 0)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attr, argv, environ)
-        guard rc == 0 else { throw Missing(description: "could not start \(path): errno \(rc)") }
-        return pid
-    }
-
-    var isRunning: Bool {
-        stopped.withLock { done in
-            if done { return false }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid { done = true }
-            return !done
-        }
+        throw Missing(description: "tansu did not start in \(attempts) attempts")
     }
 
     /// SIGTERM, then SIGKILL if it has not exited within 3 s; waits for the exit.
     public func stop() {
-        guard isRunning else { return }
-        kill(pid, SIGTERM)
-        let deadline = ContinuousClock.now + .seconds(3)
-        while isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        if isRunning {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-            stopped.withLock { $0 = true }
-        }
-    }
-
-    public static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
-}
-
-/// Kills the shared broker when the test process exits.
-private let exitPID = Mutex<pid_t>(0)
-
-private func registerExitCleanup(_ pid: pid_t) {
-    exitPID.withLock { $0 = pid }
-    atexit {
-        let pid = exitPID.withLock { $0 }
-        if pid > 0 {
-            kill(pid, SIGTERM)
-            var status: Int32 = 0
-            for _ in 0..<300 {
-                if waitpid(pid, &status, WNOHANG) != 0 { return }
-                usleep(10_000)
-            }
-            kill(pid, SIGKILL)
-        }
+        process.stop(grace: .seconds(3))
     }
 }
 

@@ -1,4 +1,5 @@
 import Database
+import EmporiumTesting
 import Foundation
 import Logging
 import PostgresNIO
@@ -135,7 +136,7 @@ struct MigratorTests {
     }
 
     @Test func concurrentMigratorsApplyEachMigrationOnce() async throws {
-        let configuration = try await TestPostgres.shared.freshDatabase("concurrent")
+        let configuration = try await TestPostgres.shared.freshDatabase(named: "concurrent")
         // A slow first migration widens the window in which the others try to run.
         let slow = Migration(version: 1, name: "0001_slow.sql", sql: "SELECT pg_sleep(0.3); CREATE TABLE runs (n int);")
         let counted = Migration(version: 2, name: "0002_count.sql", sql: "INSERT INTO runs VALUES (1);")
@@ -144,7 +145,7 @@ struct MigratorTests {
         let results = try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<4 {
                 group.addTask {
-                    try await withClient(configuration) { client in
+                    try await withPostgresClient(configuration) { client in
                         try await Migrator(client: client, logger: TestPostgres.logger).migrate(sets)
                     }
                 }
@@ -156,7 +157,7 @@ struct MigratorTests {
         let applied = results.flatMap { $0 }
         #expect(applied.sorted() == ["catalog/0001_slow.sql", "catalog/0002_count.sql", "orders/0001_slow.sql", "orders/0002_count.sql"])
         #expect(results.filter { !$0.isEmpty }.count == 1, "one migrator did all the work: \(results)")
-        let counts = try await withClient(configuration) { client in
+        let counts = try await withPostgresClient(configuration) { client in
             try await client.strings("""
                 SELECT concat_ws(',', (SELECT count(*) FROM catalog.runs), (SELECT count(*) FROM orders.runs),
                                  (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'

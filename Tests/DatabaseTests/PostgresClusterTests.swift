@@ -1,4 +1,5 @@
 @testable import Database
+import EmporiumTesting
 import Foundation
 import Logging
 import PostgresNIO
@@ -48,17 +49,17 @@ struct PostgresClusterTests {
         let busy = try await #require(throws: DatabaseError.self) { try await intruder.start() }
         #expect(busy.code == .startFailed)
         #expect(busy.description.contains("already running"))
-        try await withClient(first.clientConfiguration()) { client in
+        try await withPostgresClient(first.clientConfiguration()) { client in
             try await client.query("CREATE TABLE survivors (name text)")
             try await client.query("INSERT INTO survivors VALUES ('still here')")
         }
         await cluster.stop()
         #expect(await cluster.endpoint == nil)
-        #expect(!Self.accepts(port: first.port), "the server is gone after stop()")
+        #expect(!LocalPort.isListening(first.port), "the server is gone after stop()")
         await cluster.stop()
 
         let second = try await cluster.start()
-        let survivors = try await withClient(second.clientConfiguration()) { client in
+        let survivors = try await withPostgresClient(second.clientConfiguration()) { client in
             try await client.strings("SELECT name FROM survivors")
         }
         #expect(survivors == ["still here"])
@@ -67,7 +68,7 @@ struct PostgresClusterTests {
         await racingStop
         await cluster.stop()
         #expect(await cluster.endpoint == nil)
-        #expect(!Self.accepts(port: second.port))
+        #expect(!LocalPort.isListening(second.port))
     }
 
     @Test func runAsAServiceStopsOnCancellation() async throws {
@@ -78,11 +79,11 @@ struct PostgresClusterTests {
         let service = Task { try await cluster.run() }
         // run() keeps the server that start() began; cancelling it (no graceful shutdown) stops it.
         try await Task.sleep(for: .milliseconds(200))
-        #expect(Self.accepts(port: endpoint.port))
+        #expect(LocalPort.isListening(endpoint.port))
         service.cancel()
         try await service.value
         #expect(await cluster.endpoint == nil)
-        #expect(!Self.accepts(port: endpoint.port))
+        #expect(!LocalPort.isListening(endpoint.port))
     }
 
     @Test func aTakenFixedPortIsAClearErrorThenAFreePortWorks() async throws {
@@ -156,20 +157,5 @@ struct PostgresClusterTests {
         }
         try #require(fd >= 0 && ok)
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return result == 0
     }
 }

@@ -1,4 +1,5 @@
 import Database
+import EmporiumTesting
 import PostgresNIO
 import Testing
 

@@ -57,6 +57,46 @@ struct SQLScriptTests {
         #expect(self.split("BEGIN; SELECT 1; END;").count == 3)
     }
 
+    @Test func semicolonsInsideParenthesesDoNotSplit() {
+        let sql = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2)); SELECT 3;"
+        #expect(self.split(sql) == [
+            "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))",
+            "SELECT 3",
+        ])
+    }
+
+    @Test func backslashEscapesOnlyInEStrings() {
+        // A plain string ends at the quote after the backslash; an E string does not.
+        #expect(self.split(#"SELECT 'a\'; SELECT 2"#) == [#"SELECT 'a\'"#, "SELECT 2"])
+        #expect(self.split(#"SELECT e'a\';b'; SELECT 2"#) == [#"SELECT e'a\';b'"#, "SELECT 2"])
+        // An identifier ending in E is no escape-string prefix.
+        #expect(self.split(#"SELECT name'a\'; SELECT 2"#).count == 2)
+    }
+
+    @Test func doubledQuotesInIdentifiersAndDollarsInsideIdentifiers() {
+        #expect(self.split(#"SELECT "a"";b" FROM t; SELECT 2"#) == [#"SELECT "a"";b" FROM t"#, "SELECT 2"])
+        // `$` inside or right after a word opens no dollar quote, so the `;` still ends the statement.
+        #expect(self.split("SELECT a$b$ FROM t; SELECT 2") == ["SELECT a$b$ FROM t", "SELECT 2"])
+        #expect(self.split("SELECT 1$x$; SELECT 2") == ["SELECT 1$x$", "SELECT 2"])
+    }
+
+    @Test func procedureBodiesAreRoutineBodiesToo() {
+        let sql = """
+            CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); INSERT INTO t VALUES (2); END;
+            CALL p();
+            """
+        #expect(self.split(sql) == [
+            "CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); INSERT INTO t VALUES (2); END",
+            "CALL p()",
+        ])
+    }
+
+    @Test func unterminatedConstructsRunToTheEnd() {
+        #expect(self.split("SELECT 'open; SELECT 2") == ["SELECT 'open; SELECT 2"])
+        #expect(self.split("SELECT $x$ open; SELECT 2") == ["SELECT $x$ open; SELECT 2"])
+        #expect(self.split("SELECT 1 /* open; SELECT 2") == ["SELECT 1 /* open; SELECT 2"])
+    }
+
     @Test func reportsTheLineEachStatementStartsOn() {
         let lines = SQLScript("-- header\n\nSELECT 1;\nSELECT\n  2;\n\n  SELECT 3;").statements.map(\.line)
         #expect(lines == [1, 4, 7])

@@ -80,7 +80,7 @@ import Testing
                 for round in 1...5 {  // several commits, relayed while more arrive
                     try await fixture.commit(try aggregates.map { try EventEnvelope(Ping(aggregate: $0, sequence: round)) }, client: client)
                 }
-                try await eventually("20 effects", timeout: 60) {
+                try await eventually("20 effects", timeout: .seconds(60)) {
                     try await effects(fixture, client, consumer: consumer, aggregates: aggregates).count >= 20
                 }
             }
@@ -103,7 +103,7 @@ import Testing
             let processor = fixture.processor(consumer: consumer, client: client, maxAttempts: 3) { $0.aggregate == poison }
             try await withBus(bus, fixture: fixture, client: client, processor: processor) { _ in
                 try await fixture.commit(try pings([poison, good], perAggregate: 2), client: client)
-                try await eventually("the good events and two dead letters", timeout: 60) {
+                try await eventually("the good events and two dead letters", timeout: .seconds(60)) {
                     let goodCount = try await effects(fixture, client, consumer: consumer, aggregates: [good]).count
                     let parked = try await fixture.count(client, "SELECT count(*) FROM shop.dead_letters")
                     return goodCount == 2 && parked == 2
@@ -132,7 +132,7 @@ import Testing
                 // events in order, so once every sentinel took effect, every duplicate before it
                 // has been delivered and handled (or rightly skipped). No guess at how long that takes.
                 try await publisher.publish(try aggregates.map { try EventEnvelope(Ping(aggregate: $0, sequence: Self.sentinel)) })
-                try await eventually("the sentinels published after the duplicates", timeout: 60) {
+                try await eventually("the sentinels published after the duplicates", timeout: .seconds(60)) {
                     try await effects(fixture, client, consumer: consumer, aggregates: aggregates).filter { $0.1 == Self.sentinel }.count == aggregates.count
                 }
             }

@@ -41,7 +41,7 @@ import Testing
             #expect(try await fixture.count(client, "SELECT count(*) FROM shop.outbox WHERE published_at IS NULL") == 3)
             // As a service it retries on its own.
             try await runService(relay) {
-                try await eventually("the batch to be published after the failures") { publisher.events.count == 3 }
+                try await eventually("the batch to be published after the failures", timeout: .seconds(15)) { publisher.events.count == 3 }
             }
             #expect(try await fixture.count(client, "SELECT count(*) FROM shop.outbox WHERE published_at IS NULL") == 0)
         }
@@ -61,7 +61,7 @@ import Testing
                 for round in 0..<10 {
                     try await fixture.commit(try aggregates.map { try EventEnvelope(Ping(aggregate: $0, sequence: round)) }, client: client)
                 }
-                try await eventually("50 events to be published") { publisher.events.count >= 50 }
+                try await eventually("50 events to be published", timeout: .seconds(15)) { publisher.events.count >= 50 }
                 group.cancelAll()
             }
             let events = publisher.events
@@ -84,7 +84,7 @@ import Testing
                 try await waitUntilListening(fixture, client, schema: MessagingFixture.schema)
                 let start = ContinuousClock.now
                 try await fixture.commit(try pings(["a"], perAggregate: 1), client: client)
-                try await eventually("the notified relay to publish", timeout: 10) { publisher.events.count == 1 }
+                try await eventually("the notified relay to publish", timeout: .seconds(10)) { publisher.events.count == 1 }
                 #expect(ContinuousClock.now - start < .seconds(10))
             }
         }
@@ -111,7 +111,7 @@ import Testing
 func waitUntilListening(_ fixture: MessagingFixture, _ client: PostgresClient, schema: String) async throws {
     let statement = #"LISTEN "\#(MessagingSchema.notifyChannel(schema: schema))";"#
     let sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle' AND query = '\(statement)'"
-    try await eventually("the relay to LISTEN on \(MessagingSchema.notifyChannel(schema: schema))") {
+    try await eventually("the relay to LISTEN on \(MessagingSchema.notifyChannel(schema: schema))", timeout: .seconds(15)) {
         try await fixture.count(client, sql) > 0
     }
 }

@@ -115,18 +115,3 @@ final class RecordingPublisher: EventPublisher, Sendable {
         }
     }
 }
-
-/// Polls `condition` until it holds or `seconds` pass.
-func eventually(_ what: String, timeout seconds: Double = 15, _ condition: @Sendable () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    throw TimedOutWaiting(what: what)
-}
-
-struct TimedOutWaiting: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting for \(what)" }
-}

@@ -23,7 +23,9 @@ struct RedisPubSubTests {
                     try await server.restart(downtime: .milliseconds(200))
                     #expect(await iterator.next() == .subscribed(isResubscription: true))
                     // The pool reconnects independently of the subscriber; retry until it is back.
-                    #expect(try await eventually { (try? await redis.publish("again", to: p + "news")) == 1 })
+                    try await eventually("the pool to reconnect and reach the subscriber") {
+                        (try? await redis.publish("again", to: p + "news")) == 1
+                    }
                     log.append(try #require(await iterator.next()))
                     return log
                 }
@@ -33,7 +35,7 @@ struct RedisPubSubTests {
                     .message(channel: p + "news", payload: ByteBuffer(string: "again")),
                 ])
                 // The subscriber connection is gone once the body returned.
-                #expect(try await eventually { try await redis.publish("late", to: p + "news") == 0 })
+                try await eventually("the subscriber connection to close") { try await redis.publish("late", to: p + "news") == 0 }
             }
         }
     }

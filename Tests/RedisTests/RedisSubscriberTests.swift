@@ -31,12 +31,11 @@ struct RedisSubscriberTests {
                     var first = subscriber.subscribe(to: p + "a").makeAsyncIterator()
                     var second = subscriber.subscribe(to: p + "a").makeAsyncIterator()
                     let other = subscriber.subscribe(to: p + "b")
-                    let bothSubscribed = try await eventually {
+                    try await eventually("one server subscription per channel, however many local subscribers") {
                         let a = try await Self.subscriberCount(redis, p + "a")
                         let b = try await Self.subscriberCount(redis, p + "b")
                         return a == 1 && b == 1
                     }
-                    #expect(bothSubscribed, "one server subscription per channel, however many local subscribers")
 
                     #expect(try await redis.publish("hello", to: p + "a") == 1)
                     #expect(await Self.nextMessage(&first) == "hello")
@@ -45,11 +44,11 @@ struct RedisSubscriberTests {
                     // The last local subscriber of b leaves: the server subscription goes too.
                     let otherConsumer = Task { for await _ in other {} }
                     otherConsumer.cancel()
-                    #expect(try await eventually { try await Self.subscriberCount(redis, p + "b") == 0 })
+                    try await eventually("the unsubscribe from b") { try await Self.subscriberCount(redis, p + "b") == 0 }
                     #expect(subscriber.channels == [p + "a"])
 
                     try await server.restart(downtime: .milliseconds(200))
-                    #expect(try await eventually { (try? await Self.subscriberCount(redis, p + "a")) == 1 }, "resubscribed after the restart")
+                    try await eventually("the resubscription after the restart") { (try? await Self.subscriberCount(redis, p + "a")) == 1 }
                     #expect(try await redis.publish("again", to: p + "a") == 1)
                     #expect(await Self.nextMessage(&first) == "again")
                     #expect(await Self.nextMessage(&second) == "again")

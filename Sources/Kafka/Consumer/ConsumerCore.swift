@@ -14,7 +14,7 @@ actor ConsumerCore {
     private let eventsContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
     private let eventLoop: any EventLoop
 
-    private var machine = GroupStateMachine()
+    private var machine: GroupStateMachine
     private var coordinator: BrokerConnection?
     private var coordinatorAddress: KafkaBrokerAddress?
     /// Next offset to fetch per assigned partition.
@@ -33,6 +33,8 @@ actor ConsumerCore {
         self.delivery = delivery
         self.logger = logger
         self.eventLoop = cluster.eventLoopGroup.next()
+        self.machine = GroupStateMachine(
+            heartbeatInterval: configuration.effectiveHeartbeatInterval, autoCommitInterval: configuration.autoCommitInterval)
         (events, eventsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1000))
     }
 
@@ -52,138 +54,124 @@ actor ConsumerCore {
         await cluster.close()
     }
 
+    /// Runs group membership until shutdown (or a fatal error): feeds the state machine's events
+    /// and executes its actions, one at a time.
     func runGroup() async throws {
-        var action = machine.start()
-        var nextHeartbeat = ContinuousClock.now
-        var nextCommit = configuration.autoCommitInterval.map { ContinuousClock.now + $0 }
         defer {
             finishDelivery(nil)
             eventsContinuation.finish()
         }
-        while true {
-            if aborted { return }
-            if shutdownRequested, case .none = action {
-                action = machine.shutdown()
-            }
+        var action = machine.start(at: .now)
+        while !aborted {
             switch action {
-            case .none:
-                let now = ContinuousClock.now
-                if case .stable = machine.state {
-                    if now >= nextHeartbeat {
-                        nextHeartbeat = now + configuration.effectiveHeartbeatInterval
-                        action = machine.heartbeatDue()
-                        continue
-                    }
-                    if let due = nextCommit, now >= due {
-                        nextCommit = now + configuration.autoCommitInterval!
-                        action = machine.commitDue()
-                        continue
-                    }
-                    await sleep(until: min(nextHeartbeat, nextCommit ?? nextHeartbeat))
-                } else {
-                    // Not expected (every transition out of a stable group names its next step),
-                    // but never idle outside a stable group: pick membership up again.
-                    switch machine.state {
-                    case .findingCoordinator: action = .findCoordinator(after: .seconds(1))
-                    case .joining(let m): action = .join(memberID: m, after: .seconds(1))
-                    default: await sleep(until: now + .seconds(1))
-                    }
-                }
-
-            case .findCoordinator(let after):
-                if await interruptibleSleep(after) { action = .none; continue }
-                do {
-                    try await findCoordinator()
-                    action = machine.coordinatorFound()
-                } catch {
-                    action = machine.coordinatorFailed(kafkaError(error))
-                }
-
-            case .join(let memberID, let after):
-                if await interruptibleSleep(after) { action = .none; continue }
-                do {
-                    let response = try await send(JoinGroupRequest(
-                        groupID: configuration.groupID,
-                        sessionTimeoutMs: Int32(configuration.sessionTimeout.milliseconds),
-                        rebalanceTimeoutMs: Int32(configuration.rebalanceTimeout.milliseconds),
-                        memberID: memberID,
-                        protocols: configuration.assignmentStrategies.map {
-                            ($0.rawValue, ConsumerSubscription(topics: configuration.topics).encode())
-                        }
-                    ), timeout: configuration.rebalanceTimeout + .seconds(5))
-                    protocolName = response.protocolName
-                    action = machine.joinCompleted(response)
-                } catch {
-                    action = machine.requestFailed(kafkaError(error))
-                }
-
-            case .syncAsLeader(let memberID, let generation, let members):
-                do {
-                    let assignments = try await computeAssignments(members)
-                    action = try await sync(memberID: memberID, generation: generation, assignments: assignments)
-                } catch {
-                    action = machine.requestFailed(kafkaError(error))
-                }
-
-            case .syncAsFollower(let memberID, let generation):
-                do {
-                    action = try await sync(memberID: memberID, generation: generation, assignments: [])
-                } catch {
-                    action = machine.requestFailed(kafkaError(error))
-                }
-
-            case .assign(let partitions, let generation):
-                do {
-                    try await startAssignment(partitions, memberID: machine.memberID ?? "", generation: generation)
-                    nextHeartbeat = .now + configuration.effectiveHeartbeatInterval
-                    action = .none
-                } catch {
-                    // Could not read committed offsets: rejoin to start over cleanly.
-                    logger.debug("kafka consumer assignment failed", metadata: ["error": "\(error)"])
-                    action = machine.requestFailed(kafkaError(error))
-                }
-
-            case .revoke(let partitions, let next, let after):
-                await revoke(partitions)
-                switch next {
-                case .join(let m): action = .join(memberID: m, after: after)
-                case .findCoordinator: action = .findCoordinator(after: after)
-                }
-
-            case .heartbeat(let memberID, let generation):
-                do {
-                    let r = try await send(HeartbeatRequest(groupID: configuration.groupID, generationID: generation, memberID: memberID))
-                    action = machine.groupResponse(errorCode: r.errorCode, generation: generation)
-                } catch {
-                    action = machine.requestFailed(kafkaError(error))
-                }
-
-            case .commit(_, let generation):
-                do {
-                    let code = try await commitProcessed()
-                    action = machine.groupResponse(errorCode: code, generation: generation)
-                } catch {
-                    action = machine.requestFailed(kafkaError(error))
-                }
-
-            case .leave(let memberID, let revoking):
-                if !revoking.isEmpty { await revoke(revoking) }
-                _ = try? await send(LeaveGroupRequest(groupID: configuration.groupID, memberID: memberID))
-                action = machine.leaveCompleted()
-
             case .finished:
                 await cluster.close()
                 return
-
             case .fail(let error):
                 finishDelivery(error)
                 await cluster.close()
                 throw error
+            default:
+                action = await execute(action)
             }
         }
     }
 
-    private var protocolName = ""
+    /// Executes one non-terminal action; returns the machine's answer to how it went.
+    private func execute(_ action: GroupStateMachine.Action) async -> GroupStateMachine.Action {
+        switch action {
+        case .none:
+            return shutdownRequested ? machine.shutdown() : machine.idle(at: .now)
+        case .wait(let deadline):
+            await sleep(until: deadline)
+            return .none
+        case .findCoordinator(let delay):
+            return await findCoordinator(after: delay)
+        case .join(let memberID, let delay):
+            return await join(memberID: memberID, after: delay)
+        case .syncAsLeader(let memberID, let generation, let strategy, let members):
+            return await outcome {
+                let assignments = try await computeAssignments(members, strategy: strategy)
+                return try await sync(memberID: memberID, generation: generation, assignments: assignments)
+            }
+        case .syncAsFollower(let memberID, let generation):
+            return await outcome { try await sync(memberID: memberID, generation: generation, assignments: []) }
+        case .assign(let partitions, let memberID, let generation):
+            return await assign(partitions, memberID: memberID, generation: generation)
+        case .revoke(let partitions, let next):
+            await revoke(partitions)
+            return next
+        case .heartbeat(let memberID, let generation):
+            return await outcome {
+                let r = try await send(HeartbeatRequest(groupID: configuration.groupID, generationID: generation, memberID: memberID))
+                return machine.groupResponse(errorCode: r.errorCode, generation: generation)
+            }
+        case .commit(_, let generation):
+            return await outcome {
+                let code = try await commitProcessed()
+                return machine.groupResponse(errorCode: code, generation: generation)
+            }
+        case .leave(let memberID, let revoking):
+            return await leave(memberID: memberID, revoking: revoking)
+        case .finished, .fail:
+            return action  // terminal: `runGroup` ends on them
+        }
+    }
+
+    // MARK: Group steps
+
+    private func findCoordinator(after delay: Duration) async -> GroupStateMachine.Action {
+        guard await sleepUnlessShutdown(delay) else { return machine.shutdown() }
+        do {
+            try await connectToCoordinator()
+            return machine.coordinatorFound()
+        } catch {
+            return machine.coordinatorFailed(kafkaError(error))
+        }
+    }
+
+    private func join(memberID: String, after delay: Duration) async -> GroupStateMachine.Action {
+        guard await sleepUnlessShutdown(delay) else { return machine.shutdown() }
+        return await outcome {
+            let request = JoinGroupRequest(
+                groupID: configuration.groupID,
+                sessionTimeoutMs: Int32(configuration.sessionTimeout.milliseconds),
+                rebalanceTimeoutMs: Int32(configuration.rebalanceTimeout.milliseconds),
+                memberID: memberID,
+                protocols: configuration.assignmentStrategies.map {
+                    ($0.rawValue, ConsumerSubscription(topics: configuration.topics).encode())
+                }
+            )
+            let response = try await send(request, timeout: configuration.rebalanceTimeout + .seconds(5))
+            return machine.joinCompleted(response)
+        }
+    }
+
+    private func assign(_ partitions: [TopicPartition], memberID: String, generation: Int32) async -> GroupStateMachine.Action {
+        do {
+            try await startAssignment(partitions, memberID: memberID, generation: generation)
+            return machine.assignmentStarted(at: .now)
+        } catch {
+            // Could not read committed offsets: the machine rejoins to start over cleanly.
+            logger.debug("kafka consumer assignment failed", metadata: ["error": "\(error)"])
+            return machine.requestFailed(kafkaError(error))
+        }
+    }
+
+    private func leave(memberID: String, revoking: [TopicPartition]) async -> GroupStateMachine.Action {
+        if !revoking.isEmpty { await revoke(revoking) }
+        _ = try? await send(LeaveGroupRequest(groupID: configuration.groupID, memberID: memberID))
+        return machine.leaveCompleted()
+    }
+
+    /// The machine's next action from `request`, or its answer to the request failing in transport.
+    private func outcome(_ request: () async throws -> GroupStateMachine.Action) async -> GroupStateMachine.Action {
+        do {
+            return try await request()
+        } catch {
+            return machine.requestFailed(kafkaError(error))
+        }
+    }
 
     /// Waits until `deadline` or a shutdown request.
     private func sleep(until deadline: ContinuousClock.Instant) async {
@@ -192,10 +180,10 @@ actor ConsumerCore {
         await wake.wait()
     }
 
-    /// Sleeps `duration`; true if shutdown was requested meanwhile.
-    private func interruptibleSleep(_ duration: Duration) async -> Bool {
+    /// Sleeps `duration`; false if shutdown was requested (meanwhile or before).
+    private func sleepUnlessShutdown(_ duration: Duration) async -> Bool {
         if duration > .zero { await sleep(until: .now + duration) }
-        return shutdownRequested
+        return !shutdownRequested
     }
 
     private func kafkaError(_ error: any Error) -> KafkaError {
@@ -212,7 +200,7 @@ actor ConsumerCore {
 
     // MARK: Coordinator requests
 
-    private func findCoordinator() async throws {
+    private func connectToCoordinator() async throws {
         let r = try await cluster.sendToAny(FindCoordinatorRequest(key: configuration.groupID))
         try KafkaError.check(r.errorCode, r.errorMessage)
         let address = KafkaBrokerAddress(host: r.host, port: Int(r.port))
@@ -226,14 +214,15 @@ actor ConsumerCore {
         return try await connection.send(request, timeout: timeout.map { .nanoseconds($0.nanoseconds) })
     }
 
-    private func computeAssignments(_ members: [JoinGroupRequest.Member]) async throws -> [(memberID: String, assignment: ByteBuffer)] {
+    private func computeAssignments(
+        _ members: [JoinGroupRequest.Member], strategy: KafkaAssignmentStrategy
+    ) async throws -> [(memberID: String, assignment: ByteBuffer)] {
         var subscriptions: [String: [String]] = [:]
         for m in members { subscriptions[m.memberID] = try ConsumerSubscription.decode(m.metadata).topics }
         let topics = Set(subscriptions.values.flatMap { $0 }).sorted()
         let metadata = try await cluster.refreshMetadata(topics: topics)
         var counts: [String: Int] = [:]
         for t in metadata.topics where t.errorCode == 0 { counts[t.name] = t.partitions.count }
-        let strategy = KafkaAssignmentStrategy(rawValue: protocolName) ?? .range
         let assignment = strategy.assign(subscriptions: subscriptions, partitionCounts: counts)
         logger.debug("kafka group assignment", metadata: ["kafka.group": "\(configuration.groupID)", "assignment": "\(assignment)"])
         return assignment.sorted { $0.key < $1.key }.map { ($0.key, ConsumerAssignment(partitions: $0.value).encode()) }

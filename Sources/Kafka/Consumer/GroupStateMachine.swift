@@ -1,11 +1,14 @@
 /// Consumer group membership as a pure state machine: the consumer feeds it events (responses,
-/// timers, shutdown) and executes the actions it returns. It does no I/O and reads no clock, so
-/// every transition is tested without a broker (see `GroupStateMachineTests`).
+/// the current time when it has nothing in flight, shutdown) and executes the actions it returns.
+/// It does no I/O and reads no clock (callers pass the time in), so every transition, timers
+/// included, is tested without a broker (see `GroupStateMachineTests`).
 ///
 /// Join is two-step: the first JoinGroup with an empty member id is answered with
 /// MEMBER_ID_REQUIRED and the id to use; the second joins. The member the coordinator names
 /// leader computes the assignment and sends it with its SyncGroup.
 struct GroupStateMachine: Sendable {
+    typealias Instant = ContinuousClock.Instant
+
     enum State: Sendable, Hashable {
         case idle
         case findingCoordinator(memberID: String)
@@ -17,27 +20,26 @@ struct GroupStateMachine: Sendable {
         case failed(KafkaError)
     }
 
-    enum Next: Sendable, Hashable {
-        case join(memberID: String)
-        case findCoordinator
-    }
-
     enum Action: Sendable, Hashable {
         case findCoordinator(after: Duration)
         case join(memberID: String, after: Duration)
-        /// This member leads: compute the assignment from `members`' subscriptions, then SyncGroup.
-        case syncAsLeader(memberID: String, generation: Int32, members: [JoinGroupRequest.Member])
+        /// This member leads: compute the assignment from `members`' subscriptions with
+        /// `strategy` (the protocol the coordinator chose), then SyncGroup.
+        case syncAsLeader(memberID: String, generation: Int32, strategy: KafkaAssignmentStrategy, members: [JoinGroupRequest.Member])
         case syncAsFollower(memberID: String, generation: Int32)
-        /// Start fetching `partitions` from their committed offsets; heartbeats begin.
-        case assign([TopicPartition], generation: Int32)
-        /// Stop fetching `partitions` and commit what was processed, then continue with `then`.
-        case revoke([TopicPartition], then: Next, after: Duration)
+        /// Start fetching `partitions` from their committed offsets, then report `assignmentStarted(at:)`.
+        case assign([TopicPartition], memberID: String, generation: Int32)
+        /// Stop fetching `partitions` and commit what was processed, then execute `then`.
+        indirect case revoke([TopicPartition], then: Action)
         case heartbeat(memberID: String, generation: Int32)
         case commit(memberID: String, generation: Int32)
         /// Commit what was processed of `partitions` (if any), then LeaveGroup.
         case leave(memberID: String, revoking: [TopicPartition])
+        /// Nothing is due before `deadline` (or a shutdown request); then ask `idle(at:)` again.
+        case wait(until: Instant)
         case finished
         case fail(KafkaError)
+        /// Nothing follows from this event: ask `idle(at:)` (or `shutdown()`) for the next step.
         case none
     }
 
@@ -45,8 +47,20 @@ struct GroupStateMachine: Sendable {
     private var consecutiveErrors = 0
     let retryBackoff: Duration
     let maxRetryBackoff: Duration
+    let heartbeatInterval: Duration
+    /// Nil: commits happen only on `commit()`, rebalance and shutdown.
+    let autoCommitInterval: Duration?
+    private var nextHeartbeat: Instant?
+    private var nextCommit: Instant?
+    /// How long to wait before picking membership up again when idle outside a stable group.
+    static let idleRetry: Duration = .seconds(1)
 
-    init(retryBackoff: Duration = .milliseconds(100), maxRetryBackoff: Duration = .seconds(2)) {
+    init(
+        heartbeatInterval: Duration = .seconds(3), autoCommitInterval: Duration? = nil,
+        retryBackoff: Duration = .milliseconds(100), maxRetryBackoff: Duration = .seconds(2)
+    ) {
+        self.heartbeatInterval = heartbeatInterval
+        self.autoCommitInterval = autoCommitInterval
         self.retryBackoff = retryBackoff
         self.maxRetryBackoff = maxRetryBackoff
     }
@@ -81,9 +95,11 @@ struct GroupStateMachine: Sendable {
 
     // MARK: Events
 
-    mutating func start() -> Action {
+    /// The group loop starts at `now`; the auto-commit clock starts with it.
+    mutating func start(at now: Instant) -> Action {
         guard case .idle = state else { return .none }
         state = .findingCoordinator(memberID: "")
+        nextCommit = autoCommitInterval.map { now + $0 }
         return .findCoordinator(after: .zero)
     }
 
@@ -106,7 +122,8 @@ struct GroupStateMachine: Sendable {
             consecutiveErrors = 0
             state = .syncing(memberID: r.memberID, generation: r.generationID)
             if r.leader == r.memberID {
-                return .syncAsLeader(memberID: r.memberID, generation: r.generationID, members: r.members)
+                let strategy = KafkaAssignmentStrategy(rawValue: r.protocolName) ?? .range
+                return .syncAsLeader(memberID: r.memberID, generation: r.generationID, strategy: strategy, members: r.members)
             }
             return .syncAsFollower(memberID: r.memberID, generation: r.generationID)
         case KafkaError.Code.memberIdRequired.protocolCode!:
@@ -126,7 +143,7 @@ struct GroupStateMachine: Sendable {
         case 0:
             consecutiveErrors = 0
             state = .stable(memberID: m, generation: g, assignment: assignment)
-            return .assign(assignment, generation: g)
+            return .assign(assignment, memberID: m, generation: g)
         case KafkaError.Code.unknownMemberId.protocolCode!:
             state = .joining(memberID: "")
             return .join(memberID: "", after: .zero)
@@ -143,7 +160,7 @@ struct GroupStateMachine: Sendable {
         case .stable(let m, _, let a):
             if error.isRetriable {
                 state = .findingCoordinator(memberID: m)
-                return .revoke(a, then: .findCoordinator, after: backoff())
+                return .revoke(a, then: .findCoordinator(after: backoff()))
             }
             return fail(error)
         default:
@@ -151,14 +168,36 @@ struct GroupStateMachine: Sendable {
         }
     }
 
-    mutating func heartbeatDue() -> Action {
-        guard case .stable(let m, let g, _) = state else { return .none }
-        return .heartbeat(memberID: m, generation: g)
+    /// The assigned partitions are being fetched (at `now`): heartbeats are due from here on.
+    mutating func assignmentStarted(at now: Instant) -> Action {
+        guard case .stable = state else { return .none }
+        nextHeartbeat = now + heartbeatInterval
+        return .none
     }
 
-    mutating func commitDue() -> Action {
-        guard case .stable(let m, let g, _) = state else { return .none }
-        return .commit(memberID: m, generation: g)
+    /// Nothing is in flight: what is due at `now`. In a stable group that is a heartbeat, an
+    /// auto-commit or a wait for the earlier of the two. Outside one every transition names its
+    /// next step, so this is not expected; it picks membership up again rather than idle.
+    mutating func idle(at now: Instant) -> Action {
+        switch state {
+        case .stable(let m, let g, _):
+            let heartbeatDue = nextHeartbeat ?? now
+            if now >= heartbeatDue {
+                nextHeartbeat = now + heartbeatInterval
+                return .heartbeat(memberID: m, generation: g)
+            }
+            if let commitDue = nextCommit, let interval = autoCommitInterval, now >= commitDue {
+                nextCommit = now + interval
+                return .commit(memberID: m, generation: g)
+            }
+            return .wait(until: min(heartbeatDue, nextCommit ?? heartbeatDue))
+        case .findingCoordinator:
+            return .findCoordinator(after: Self.idleRetry)
+        case .joining(let m):
+            return .join(memberID: m, after: Self.idleRetry)
+        default:
+            return .wait(until: now + Self.idleRetry)
+        }
     }
 
     /// Outcome of a Heartbeat or OffsetCommit (both report group changes the same way).
@@ -169,13 +208,13 @@ struct GroupStateMachine: Sendable {
             return .none
         case KafkaError.Code.rebalanceInProgress.protocolCode!, KafkaError.Code.illegalGeneration.protocolCode!:
             state = .joining(memberID: m)
-            return .revoke(a, then: .join(memberID: m), after: .zero)
+            return .revoke(a, then: .join(memberID: m, after: .zero))
         case KafkaError.Code.unknownMemberId.protocolCode!, KafkaError.Code.fencedInstanceId.protocolCode!:
             state = .joining(memberID: "")
-            return .revoke(a, then: .join(memberID: ""), after: .zero)
+            return .revoke(a, then: .join(memberID: "", after: .zero))
         case KafkaError.Code.notCoordinator.protocolCode!, KafkaError.Code.coordinatorNotAvailable.protocolCode!:
             state = .findingCoordinator(memberID: m)
-            return .revoke(a, then: .findCoordinator, after: backoff())
+            return .revoke(a, then: .findCoordinator(after: backoff()))
         default:
             let error = KafkaError(.init(protocolCode: errorCode))
             return error.isRetriable ? .none : fail(error)
