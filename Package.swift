@@ -67,6 +67,9 @@ let package = Package(
         .target(
             name: "GraphQLSupport",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 "EmporiumCore",
                 "Identity",
                 "Caching",
@@ -125,6 +128,7 @@ let package = Package(
         .target(
             name: "Caching",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
                 "Redis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -146,6 +150,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 "Contracts",
                 "Database",
                 "GraphQLSupport",
@@ -209,6 +214,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "EmporiumCore",
                 "GraphQLSupport",
                 "Identity",
@@ -227,6 +233,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "EmporiumCore",
                 "Database",
                 "Identity",
@@ -256,6 +263,7 @@ let package = Package(
         .executableTarget(
             name: "emporium",
             dependencies: [
+                "Messaging",
                 "Runtime",
                 "Gateway",
                 "ServiceKit",
@@ -298,7 +306,7 @@ let package = Package(
         // MARK: Benchmarks (run by hand, see docs/BENCHMARKS.md; not part of the test suite)
         .executableTarget(
             name: "kafka-bench",
-            dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), "Kafka", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/kafka-bench",
             swiftSettings: settings
         ),
@@ -316,6 +324,8 @@ let package = Package(
         .executableTarget(
             name: "gateway-bench",
             dependencies: [
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "Gateway", "Runtime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -351,6 +361,11 @@ let package = Package(
         .testTarget(
             name: "InventoryTests",
             dependencies: [
+                "Database",
+                "EmporiumCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "Inventory", "Contracts", "Messaging", "EmporiumTesting", "Identity", "GraphQLSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Graphiti", package: "Graphiti"),
@@ -361,6 +376,10 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 "Gateway", "GraphQLSupport", "Identity", "Catalog", "Inventory",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Graphiti", package: "Graphiti"),
@@ -377,6 +396,10 @@ let package = Package(
         .testTarget(
             name: "GraphQLSupportTests",
             dependencies: [
+                "Caching",
+                .product(name: "Graphiti", package: "Graphiti"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 "GraphQLSupport", "EmporiumCore", "Identity",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
@@ -387,6 +410,13 @@ let package = Package(
         .testTarget(
             name: "CatalogTests",
             dependencies: [
+                "Contracts",
+                "Database",
+                "EmporiumCore",
+                "GraphQLSupport",
+                "Identity",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "Catalog", "CatalogTesting", "EmporiumTesting", "Caching", "Redis",
                 .product(name: "Graphiti", package: "Graphiti"),
                 .product(name: "GraphQL", package: "GraphQL"),
@@ -396,6 +426,17 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: [
+                "Caching",
+                "EmporiumCore",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                "Identity",
+                .product(name: "Logging", package: "swift-log"),
+                "Messaging",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "Runtime", "ServiceKit", "EmporiumTesting", "CatalogTesting", "GraphQLSupport", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -405,12 +446,13 @@ let package = Package(
         ),
         .testTarget(
             name: "EmporiumTestingTests",
-            dependencies: ["EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [.product(name: "Logging", package: "swift-log"), "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: settings
         ),
         .testTarget(
             name: "KafkaTests",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "Kafka", "EmporiumTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -39,3 +39,4 @@ struct CommonOptions: ParsableArguments {
 }
 
 import Logging
+import ServiceKit
