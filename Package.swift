@@ -9,6 +9,10 @@ let settings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Libraries that may be published on their own also keep their imports internal unless their
+/// public API shows a type from them (`public import`): what they expose is stated in each file.
+let librarySettings = settings + [.enableUpcomingFeature("InternalImportsByDefault")]
+
 let package = Package(
     name: "Emporium",
     platforms: [.macOS(.v15)],
@@ -42,7 +46,7 @@ let package = Package(
         .target(
             name: "EmporiumCore",
             dependencies: [],
-            swiftSettings: settings
+            swiftSettings: librarySettings
         ),
         .target(
             name: "Database",
@@ -54,7 +58,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [],
-            swiftSettings: settings
+            swiftSettings: librarySettings
         ),
         .target(
             name: "Identity",
@@ -62,7 +66,7 @@ let package = Package(
                 "EmporiumCore",
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
-            swiftSettings: settings
+            swiftSettings: librarySettings
         ),
         .target(
             name: "GraphQLSupport",
@@ -83,7 +87,7 @@ let package = Package(
             swiftSettings: settings
         ),
 
-        .target(name: "Contracts", dependencies: [], swiftSettings: settings),
+        .target(name: "Contracts", dependencies: [], swiftSettings: librarySettings),
         .target(
             name: "Messaging",
             dependencies: [
@@ -110,7 +114,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: settings
+            swiftSettings: librarySettings
         ),
         .target(
             name: "Redis",
@@ -121,7 +125,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: settings
+            swiftSettings: librarySettings
         ),
 
         // MARK: Cross-cutting adapters built on the clients

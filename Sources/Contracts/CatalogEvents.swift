@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A price on the wire: minor units and an ISO 4217 code.
 public struct MoneyValue: Codable, Sendable, Equatable {

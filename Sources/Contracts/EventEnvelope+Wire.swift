@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// JSON settings shared by every event: ISO 8601 dates with milliseconds, sorted keys (stable
 /// bytes for the same event, which makes fixtures and diffs readable).

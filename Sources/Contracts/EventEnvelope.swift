@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An integration event with the metadata every consumer needs: identity (for idempotency),
 /// type and schema version (for decoding), aggregate (for ordering), time and correlation id

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresNIO
+public import PostgresNIO
 
 /// A `postgres://` or `postgresql://` URL turned into a `PostgresClient.Configuration`, so one
 /// environment variable (`EMPORIUM_DATABASE_URL`) can select any server.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The migrations of one service, applied inside that service's own schema (`catalog`,
 /// `inventory`, …) so services can share a database without sharing tables.

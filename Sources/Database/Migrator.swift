@@ -1,5 +1,5 @@
 import Logging
-import PostgresNIO
+public import PostgresNIO
 
 /// Applies ``MigrationSet``s: every service's schema is brought up to date at start-up and by
 /// `emporium migrate`, and concurrent starts (several processes, several nodes) never apply a

@@ -1,4 +1,4 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// The cluster as a `Service`: put it first in the `ServiceGroup` so it stops last, after every
 /// service that uses the database has drained (services stop in reverse order).

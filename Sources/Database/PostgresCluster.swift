@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import Logging
+public import Logging
 import PostgresNIO
 
 /// A private PostgreSQL cluster in a directory, so `emporium serve` and the tests need nothing but

@@ -1,4 +1,4 @@
-import PostgresNIO
+public import PostgresNIO
 
 /// Where a running PostgreSQL server accepts connections, as handed out by ``PostgresCluster``.
 ///

@@ -1,5 +1,5 @@
-import Logging
-import PostgresNIO
+public import Logging
+public import PostgresNIO
 
 extension PostgresConnection {
     /// Runs `body` between `BEGIN` and `COMMIT` (or `ROLLBACK` if it throws), rethrowing the

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A typed identifier: a UUID that cannot be mixed up with another entity's.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Wall-clock time, injected so that scheduling and expiry rules are testable.
 public protocol TimeSource: Sendable {

@@ -1,4 +1,4 @@
-import EmporiumCore
+public import EmporiumCore
 
 /// The authenticated caller of a request, taken from a verified token.
 public struct Principal: Sendable, Hashable {

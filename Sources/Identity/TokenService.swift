@@ -1,5 +1,5 @@
-import EmporiumCore
-import Foundation
+public import EmporiumCore
+public import Foundation
 import JWTKit
 
 /// Verifies bearer tokens into a ``Principal`` and, where a signing key is configured, issues them.

@@ -1,4 +1,4 @@
-import NIOSSL
+public import NIOSSL
 
 /// The address of a broker.
 public struct KafkaBrokerAddress: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// One argument of a Redis command: bytes on the wire, built from text, numbers or bytes.
 public struct RESPArgument: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// An incremental RESP2/RESP3 decoder: feed it bytes as they arrive; it yields one complete value
 /// at a time and consumes nothing while a value is incomplete.

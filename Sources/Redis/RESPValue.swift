@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// A value of the Redis serialization protocol, RESP2 or RESP3.
 ///

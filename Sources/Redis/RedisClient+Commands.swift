@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// When SET writes.
 public enum RedisSetCondition: Sendable {

@@ -1,5 +1,5 @@
 import Logging
-import NIOCore
+public import NIOCore
 import Synchronization
 
 /// A message or a state change of a subscription.

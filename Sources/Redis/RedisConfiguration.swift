@@ -1,4 +1,4 @@
-import NIOSSL
+public import NIOSSL
 
 /// How to reach a Redis server and how the client behaves towards it.
 public struct RedisConfiguration: Sendable {

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// A record delivered to a consumer.
 public struct KafkaConsumerRecord: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// A record header: a string key and optional bytes (Kafka allows a null header value).
 public struct KafkaHeader: Sendable, Hashable {
