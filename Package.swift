@@ -327,6 +327,17 @@ let package = Package(
             path: "Benchmarks/redis-bench",
             swiftSettings: settings + [.define("REDIS_BENCH_RATELIMIT")]
         ),
+        .executableTarget(
+            name: "cache-bench",
+            dependencies: [
+                "Caching", "GraphQLSupport",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/cache-bench",
+            swiftSettings: settings
+        ),
 
         // MARK: Tests
         .testTarget(name: "EmporiumCoreTests", dependencies: ["EmporiumCore"], swiftSettings: settings),
