@@ -123,7 +123,9 @@ let package = Package(
         .target(
             name: "Caching",
             dependencies: [
+                "EmporiumCore",
                 "Redis",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -386,7 +388,7 @@ let package = Package(
         .testTarget(
             name: "GraphQLSupportTests",
             dependencies: [
-                "GraphQLSupport", "EmporiumCore", "Identity",
+                "GraphQLSupport", "Caching", "EmporiumCore", "Identity",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -430,6 +432,7 @@ let package = Package(
             name: "CachingTests",
             dependencies: [
                 "Caching", "Redis", "EmporiumTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
