@@ -132,8 +132,9 @@ let package = Package(
         .target(
             name: "Caching",
             dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
+                "EmporiumCore",
                 "Redis",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -343,6 +344,17 @@ let package = Package(
             path: "Benchmarks/redis-bench",
             swiftSettings: settings + [.define("REDIS_BENCH_RATELIMIT")]
         ),
+        .executableTarget(
+            name: "cache-bench",
+            dependencies: [
+                "Caching", "GraphQLSupport",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/cache-bench",
+            swiftSettings: settings
+        ),
 
         // MARK: Tests
         .testTarget(name: "EmporiumCoreTests", dependencies: ["EmporiumCore"], swiftSettings: settings),
@@ -400,11 +412,10 @@ let package = Package(
         .testTarget(
             name: "GraphQLSupportTests",
             dependencies: [
-                "Caching",
+                "GraphQLSupport", "Caching", "EmporiumCore", "Identity",
                 .product(name: "Graphiti", package: "Graphiti"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                "GraphQLSupport", "EmporiumCore", "Identity",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -467,6 +478,7 @@ let package = Package(
             name: "CachingTests",
             dependencies: [
                 "Caching", "Redis", "EmporiumTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,3 +1,4 @@
+import Caching
 import EmporiumCore
 import Foundation
 import GraphQL

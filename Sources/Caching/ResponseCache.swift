@@ -1,9 +1,7 @@
-import Caching
-import GraphQL
+import EmporiumCore
 import Logging
 import Metrics
 import NIOCore
-import OrderedCollections
 import Synchronization
 
 /// Whole GraphQL answers for anonymous clients, kept in this process's memory and invalidated
@@ -12,28 +10,29 @@ import Synchronization
 ///
 /// What is cached is decided elsewhere: the executor sets `GraphQLOutcome.cacheMaxAge` (the
 /// gateway does, from its table of cacheable root fields) and resolvers add the tags of what
-/// they read (``ResponseTags``). Only answers without errors are stored; requests with an
+/// they read (`ResponseTags`). Only answers without errors are stored; requests with an
 /// `Authorization` header never use the cache (their answers may depend on who asks).
 ///
 /// - The key is the operation text, the operation name and the variables as sent.
 /// - A hit is served while the entry is younger than its maximum age and none of its tags
 ///   changed since the position read before it was computed.
-/// - Memory is bounded by `maximumBytes`, keys included (two generations: the older is dropped
-///   when the newer fills half the budget, and hits promote); entries above `maximumEntryBytes`
-///   are not kept.
+/// - Memory is bounded by `maximumBytes`, keys included (``BoundedCache``: two generations, the
+///   older is dropped when the newer fills half the budget, and hits promote); entries above
+///   `maximumEntryBytes` are not kept.
 /// - When the tag store fails (Redis down), requests are executed and nothing is stored.
 public final class ResponseCache: Sendable {
+    /// The request as the cache tells requests apart. GraphQLSupport builds it from a
+    /// `GraphQLRequest` (`ResponseCache.Key.init(_:)`), with the variables in canonical order.
     public struct Key: Hashable, Sendable {
         let text: String
 
         /// What the key costs in memory: a query may be up to a megabyte of text.
         var bytes: Int { text.utf8.count }
 
-        public init(_ request: GraphQLRequest) {
-            // The variables' top level is sorted: clients build it from unordered dictionaries.
-            let variables = OrderedDictionary(uniqueKeysWithValues: request.variables.sorted { $0.key < $1.key })
-            let json = variables.isEmpty ? "" : String(decoding: JSONMap.serialize(.dictionary(variables)), as: UTF8.self)
-            text = (request.operationName ?? "") + "\u{1}" + request.query + "\u{1}" + json
+        /// `variables` is the request's variables as JSON with a canonical key order (clients
+        /// build them from unordered dictionaries), empty when there are none.
+        public init(operationName: String?, query: String, variables: String) {
+            text = (operationName ?? "") + "\u{1}" + query + "\u{1}" + variables
         }
     }
 
@@ -46,20 +45,12 @@ public final class ResponseCache: Sendable {
         case miss(position: UInt64?)
     }
 
-    private struct Entry {
+    private struct Entry: Sendable {
         let body: ByteBuffer
-        /// Body and key: what the entry costs against the budget.
-        let bytes: Int
         let tags: [String]
         let position: UInt64
         let storedAt: ContinuousClock.Instant
         let expiresAt: ContinuousClock.Instant
-    }
-
-    private struct Generations {
-        var current: [Key: Entry] = [:]
-        var currentBytes = 0
-        var previous: [Key: Entry] = [:]
     }
 
     public let maximumBytes: Int
@@ -68,7 +59,8 @@ public final class ResponseCache: Sendable {
     /// The time entries are stored and expire by; injectable so that tests step it.
     private let now: @Sendable () -> ContinuousClock.Instant
     private let logger: Logger
-    private let state = Mutex(Generations())
+    /// Bounded by bytes only, as the answers' sizes vary too much for a count to mean anything.
+    private let entries: BoundedCache<Key, Entry>
     private let lastWarning = Mutex<ContinuousClock.Instant?>(nil)
     private let hits: Counter
     private let misses: Counter
@@ -95,6 +87,7 @@ public final class ResponseCache: Sendable {
         self.maximumEntryBytes = min(maximumEntryBytes, maximumBytes / 4)
         self.now = now
         self.logger = logger
+        entries = BoundedCache(maximumEntries: .max, maximumBytes: maximumBytes)
         hits = Counter(label: "response_cache_hits_total", factory: metricsFactory)
         misses = Counter(label: "response_cache_misses_total", factory: metricsFactory)
         stale = Counter(label: "response_cache_stale_total", factory: metricsFactory)
@@ -103,14 +96,15 @@ public final class ResponseCache: Sendable {
 
     public func lookup(_ key: Key) async -> Lookup {
         let now = self.now()
-        if let entry = entry(for: key, at: now) {
+        if let entry = entries.value(for: key, where: { $0.expiresAt > now }) {
             do {
                 if try await invalidation.isCurrent(entry.tags, since: entry.position) {
                     hits.increment()
                     return .hit(entry.body, age: now - entry.storedAt)
                 }
                 stale.increment()
-                remove(key)
+                // Only the entry found stale: a newer answer stored meanwhile stays.
+                entries.removeValue(for: key) { $0.storedAt != entry.storedAt }
             } catch {
                 failed(error)
                 return .miss(position: nil)
@@ -129,6 +123,7 @@ public final class ResponseCache: Sendable {
     /// or too recently, or it is too large.
     public func store(_ key: Key, body: ByteBuffer, tags: [String], maxAge: Duration, since position: UInt64) async {
         let maxAge = min(maxAge, invalidation.retention)
+        // Body and key: what the entry costs against the budget.
         let bytes = body.readableBytes + key.bytes
         guard maxAge > .zero, bytes <= maximumEntryBytes else { return }
         do {
@@ -138,51 +133,12 @@ public final class ResponseCache: Sendable {
             return
         }
         let now = self.now()
-        let entry = Entry(body: body, bytes: bytes, tags: tags, position: position, storedAt: now, expiresAt: now + maxAge)
-        let half = maximumBytes / 2
-        state.withLock { state in
-            if state.currentBytes + bytes > half {
-                state.previous = state.current
-                state.current = [:]
-                state.currentBytes = 0
-            }
-            if let replaced = state.current.updateValue(entry, forKey: key) {
-                state.currentBytes -= replaced.bytes
-            }
-            state.currentBytes += bytes
-        }
+        entries.store(Entry(body: body, tags: tags, position: position, storedAt: now, expiresAt: now + maxAge), for: key, bytes: bytes)
     }
 
     /// Entries held (both generations).
     public var count: Int {
-        state.withLock { $0.current.count + $0.previous.count }
-    }
-
-    private func entry(for key: Key, at now: ContinuousClock.Instant) -> Entry? {
-        state.withLock { state in
-            if let entry = state.current[key] {
-                guard entry.expiresAt > now else {
-                    state.current[key] = nil
-                    state.currentBytes -= entry.bytes
-                    return nil
-                }
-                return entry
-            }
-            guard let entry = state.previous.removeValue(forKey: key), entry.expiresAt > now else { return nil }
-            // Promote: an entry still asked for survives the next generation change.
-            if state.currentBytes + entry.bytes <= maximumBytes / 2 {
-                state.current[key] = entry
-                state.currentBytes += entry.bytes
-            }
-            return entry
-        }
-    }
-
-    private func remove(_ key: Key) {
-        state.withLock { state in
-            if let entry = state.current.removeValue(forKey: key) { state.currentBytes -= entry.bytes }
-            state.previous[key] = nil
-        }
+        entries.statistics.entries
     }
 
     /// Counted every time, logged at most every 10 s: when Redis is down, every request fails here.
