@@ -32,7 +32,8 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     /// Serve single-product reads through the cache (Redis with `redisURL`, else in memory).
     public var cacheEnabled: Bool = true
     /// Bounds of the in-memory cache (single node).
-    public var cacheEntries: Int = 100_000
+    /// Two generations keep between half and all of this when full: room for 100,000 hot entries.
+    public var cacheEntries: Int = 200_000
     public var cacheBytes: Int = 256 * 1024 * 1024
     /// Serve anonymous answers of the public endpoint from the response cache (single node; a
     /// gateway process only with `redisURL`, where the services invalidate).
