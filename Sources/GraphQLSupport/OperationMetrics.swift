@@ -16,6 +16,15 @@ final class OperationMetrics: Sendable {
     static let admissionCount = 100
     static let maximumCandidates = 1000
     private let names = Mutex(OperationNames())
+    /// Metric handles by label: making one asks the metrics backend to look it up (a lock and
+    /// string keys), which on the response cache's hit path cost as much as the hit itself.
+    /// Bounded by the labels: at most `maximumNames` + 2 names, four outcomes.
+    private let handles = Mutex(Handles())
+
+    private struct Handles {
+        var counters: [String: [String: Counter]] = [:]
+        var timers: [String: Timer] = [:]
+    }
 
     /// The outcome label of an answer the response cache gave: nothing was executed.
     static let cachedStatus = "cached"
@@ -30,10 +39,21 @@ final class OperationMetrics: Sendable {
 
     func record(operation: String?, status: String, duration: Duration) {
         let name = label(for: operation)
-        Counter(label: "graphql_requests_total", dimensions: [("operation", name), ("outcome", status)]).increment()
-        Timer(label: "graphql_request_duration_seconds", dimensions: [("operation", name)]).recordNanoseconds(
-            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        )
+        let (counter, timer) = handles.withLock { handles in
+            let counter = handles.counters[name]?[status] ?? {
+                let made = Counter(label: "graphql_requests_total", dimensions: [("operation", name), ("outcome", status)])
+                handles.counters[name, default: [:]][status] = made
+                return made
+            }()
+            let timer = handles.timers[name] ?? {
+                let made = Timer(label: "graphql_request_duration_seconds", dimensions: [("operation", name)])
+                handles.timers[name] = made
+                return made
+            }()
+            return (counter, timer)
+        }
+        counter.increment()
+        timer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     func label(for operation: String?) -> String {

@@ -50,7 +50,7 @@ public enum EmporiumApplication {
         metricsOnMainPort: Bool, logger: Logger
     ) throws -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
-        router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(HTTPMetricsMiddleware())
         for service in services.all {
             for route in service.instance.routes {
                 ServiceRouteResponder(route: route, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)

@@ -49,7 +49,7 @@ public enum GatewayServer {
             logger.info("response cache off: it needs EMPORIUM_REDIS_URL (shared with the services) in the distributed topology")
         }
         let router = Router(context: EmporiumRequestContext.self)
-        router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(HTTPMetricsMiddleware())
         GraphQLHTTP(
             executor: gateway, tokens: tokens, clients: ClientIdentification(trustedProxies: configuration.trustedProxies),
             responseCache: responseCache, logger: logger
