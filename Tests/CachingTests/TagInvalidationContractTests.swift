@@ -4,15 +4,15 @@ import Foundation
 import Redis
 import Testing
 
-/// Runs `body` with a fresh ``TagInvalidation`` of `backend` (hold 200 ms, retention 2 s).
+/// Runs `body` with a fresh ``TagInvalidation`` of `backend` (hold 1 s, so that a loaded machine running suites in parallel stays inside it; retention 2 s).
 func withTagInvalidation<T: Sendable>(_ backend: CacheBackend, _ body: (any TagInvalidation) async throws -> T) async throws -> T {
     switch backend {
     case .inMemory:
-        return try await body(InMemoryTagInvalidation(retention: .seconds(2), hold: .milliseconds(200)))
+        return try await body(InMemoryTagInvalidation(retention: .seconds(2), hold: .seconds(1)))
     case .redis:
         return try await withRedisServer { server in
             try await withRedisClient(server.configuration) { client in
-                try await body(RedisTagInvalidation(client: client, keyPrefix: uniquePrefix(), retention: .seconds(2), hold: .milliseconds(200)))
+                try await body(RedisTagInvalidation(client: client, keyPrefix: uniquePrefix(), retention: .seconds(2), hold: .seconds(1)))
             }
         }
     }
@@ -46,7 +46,7 @@ struct TagInvalidationContractTests {
             let after = try await tags.position()
             #expect(try await tags.mayStore(["product:1"], since: after) == false, "within the hold")
             #expect(try await tags.mayStore(["product:2"], since: after))
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(1200))
             #expect(try await tags.mayStore(["product:1"], since: after), "after the hold")
             #expect(try await tags.mayStore(["product:1"], since: start) == false, "still changed after the old position")
         }
