@@ -44,6 +44,7 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(route: String, method: HTTPRequest.Method, status: Int, since started: ContinuousClock.Instant) {
+        let method = MetricMethods.known.contains(method) ? method : MetricMethods.other
         let key = Key(route: route, method: method, status: status)
         let metrics = handles.table.withLock { handles in
             if let found = handles[key] { return found }
@@ -58,4 +59,11 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let elapsed = ContinuousClock.now - started
         metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
+}
+
+/// Methods a client may invent (any token is a method): only the standard ones get a series of
+/// their own, so that made-up methods cannot grow the handle table and the metrics without bound.
+private enum MetricMethods {
+    static let known: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .delete, .patch, .options, .connect, .trace]
+    static let other = HTTPRequest.Method("OTHER")!
 }

@@ -25,16 +25,18 @@ struct ServiceRouteResponder: Sendable {
 
     func respond(_ request: Request, context: EmporiumRequestContext) async -> Response {
         let isInternal = route.visibility == .internal
-        let requestID = (isInternal ? InternalCredential.forwarded(InternalCredential.requestIDHeader, in: request.headers) : nil)
+        // Forwarded identity and request id are believed only from a caller with the credential.
+        let trusted = isInternal && internalCredential.authorizes(request.headers)
+        let requestID = (trusted ? InternalCredential.forwarded(InternalCredential.requestIDHeader, in: request.headers) : nil)
             ?? GraphQLErrorMapping.newRequestID()
         let responseHeaders = ResponseHeaders()
         var response: Response
         do {
-            if isInternal, !internalCredential.authorizes(request.headers) {
+            if isInternal, !trusted {
                 throw EmporiumError(.forbidden, "this route is internal: it needs the \(InternalCredential.tokenHeader) header")
             }
             let principal = try await tokens.principal(fromAuthorization: request.headers[.authorization])
-            let clientKey = (isInternal ? InternalCredential.forwarded(InternalCredential.clientHeader, in: request.headers) : nil)
+            let clientKey = (trusted ? InternalCredential.forwarded(InternalCredential.clientHeader, in: request.headers) : nil)
                 ?? clients.key(principal: principal, headers: request.headers, peer: context.peerAddress)
             let info = GraphQLRequestInfo(
                 principal: principal, headers: request.headers, isReadOnly: request.method == .get, clientKey: clientKey,

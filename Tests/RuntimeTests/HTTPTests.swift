@@ -121,12 +121,16 @@ import Testing
             for _ in 0..<100 {
                 _ = try await client.execute(uri: "/graphql", method: .post, headers: [.contentType: "application/json"], body: Self.json(#"{"query":"query MetricsProbe { categories { id } }","operationName":"MetricsProbe"}"#))
             }
+            // Made-up methods share one series instead of growing the metrics without bound.
+            _ = try await client.execute(uri: "/health/live", method: HTTPRequest.Method("FROBNICATE")!)
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             #expect(metrics.status == .ok)
             let text = String(buffer: metrics.body)
             #expect(text.contains(#"graphql_requests_total{operation="MetricsProbe",outcome="ok"}"#))
             #expect(text.contains("graphql_request_duration_seconds_bucket"))
             #expect(text.contains("db_pool_max_connections 10"))
+            #expect(!text.contains("FROBNICATE"))
+            #expect(text.contains(#"http_request_method="OTHER""#))
         }
     }
 
