@@ -87,6 +87,17 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // Our GraphQL execution engine: schemas from SDL plus typed resolvers, plans compiled
+        // once per operation, breadth-first execution with batch resolvers (docs/graphql.md).
+        .target(
+            name: "GraphQLExecution",
+            dependencies: [
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: librarySettings
+        ),
         .target(name: "Contracts", dependencies: [], swiftSettings: librarySettings),
         .target(
             name: "Messaging",
@@ -358,6 +369,16 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "EmporiumCoreTests", dependencies: ["EmporiumCore"], swiftSettings: settings),
+        .testTarget(
+            name: "GraphQLExecutionTests",
+            dependencies: [
+                "GraphQLExecution",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "DatabaseTests",
             dependencies: ["Database", "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio")],

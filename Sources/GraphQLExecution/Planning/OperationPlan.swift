@@ -1,0 +1,142 @@
+import GraphQL
+import Synchronization
+
+/// An operation compiled against a schema: for every object type a selection reaches, the fields
+/// to resolve in response order, each with its resolver, its arguments (coerced already when they
+/// are literals) and how to complete its value. Made once per (document, operation, values of the
+/// variables `@skip`/`@include` read) and kept with the document (``PlanStore``).
+final class OperationPlan<Context: Sendable>: Sendable {
+    let operation: OperationType
+    let root: SelectionPlan<Context>
+    /// How many field plans there are: the size of a request's argument table.
+    let fieldCount: Int
+
+    init(operation: OperationType, root: SelectionPlan<Context>, fieldCount: Int) {
+        self.operation = operation
+        self.root = root
+        self.fieldCount = fieldCount
+    }
+}
+
+/// The fields of one selection set on one object type, merged and in response order.
+final class SelectionPlan<Context: Sendable>: Sendable {
+    let typeName: String
+    let fields: [FieldPlan<Context>]
+    let keys: ResponseKeys
+
+    init(typeName: String, fields: [FieldPlan<Context>]) {
+        self.typeName = typeName
+        self.fields = fields
+        keys = ResponseKeys(
+            names: fields.map(\.responseKey),
+            json: fields.map { field in
+                var key: [UInt8] = []
+                JSONWriter.writeString(field.responseKey, into: &key)
+                key.append(UInt8(ascii: ":"))
+                return key
+            },
+            nonNull: fields.map(\.completion.isNonNull)
+        )
+    }
+}
+
+/// One response key of a selection plan.
+final class FieldPlan<Context: Sendable>: Sendable {
+    /// Index into the request's table of arguments resolved from variables.
+    let id: Int
+    let responseKey: String
+    let fieldName: String
+    let parentType: String
+    /// The field's nodes in the document, for error locations.
+    let nodes: [Field]
+    let resolution: PlannedResolution<Context>
+    let arguments: PlannedArguments
+    let completion: Completion<Context>
+
+    init(
+        id: Int, responseKey: String, fieldName: String, parentType: String, nodes: [Field],
+        resolution: PlannedResolution<Context>, arguments: PlannedArguments, completion: Completion<Context>
+    ) {
+        self.id = id
+        self.responseKey = responseKey
+        self.fieldName = fieldName
+        self.parentType = parentType
+        self.nodes = nodes
+        self.resolution = resolution
+        self.arguments = arguments
+        self.completion = completion
+    }
+}
+
+enum PlannedResolution<Context: Sendable>: Sendable {
+    /// `__typename`: the object type's name, no resolver.
+    case typename
+    case resolver(FieldResolution<Context>)
+}
+
+enum PlannedArguments: Sendable {
+    /// No variables in the arguments: coerced when the plan was made.
+    case fixed(FieldArguments)
+    /// A literal the argument's type refused: a field error wherever the field is resolved.
+    case invalid(GraphQLError)
+    /// Uses variables: coerced once per request, from these definitions and nodes.
+    case withVariables([ArgumentDefinition], [Argument])
+}
+
+/// How a resolved value becomes response JSON: the field's type, unwrapped once when planning.
+indirect enum Completion<Context: Sendable>: Sendable {
+    case nonNull(Completion<Context>)
+    case list(Completion<Context>)
+    case leaf(LeafKind)
+    case object(SelectionPlan<Context>)
+    /// An interface or union: the plan of each object type it may be.
+    case abstract(name: String, plans: [String: SelectionPlan<Context>])
+
+    var isNonNull: Bool {
+        if case .nonNull = self { return true }
+        return false
+    }
+}
+
+/// The leaf types the executor serializes itself, and the rest left to their type's `serialize`.
+enum LeafKind: Sendable {
+    case int, float, string, boolean, id
+    case enumeration(GraphQLEnumType, Set<String>)
+    /// A custom scalar: the resolver's value as it is.
+    case custom(GraphQLScalarType)
+}
+
+/// The compiled plans of one document, kept with it (in the process's document cache), so a
+/// repeated operation costs a lookup. Plans are per operation name and per the values of the
+/// variables that `@skip`/`@include` read; a document with many such variables keeps at most
+/// ``capacity`` plans and compiles the rest each time.
+public final class PlanStore: Sendable {
+    struct Key: Hashable {
+        let operationName: String?
+        let conditions: [Bool]
+    }
+
+    static let capacity = 16
+    private let plans = Mutex<[Key: any Sendable]>([:])
+    /// The variables `@skip`/`@include` read in the document, found at first use.
+    let conditions = Mutex<[String]?>(nil)
+
+    public init() {}
+
+    func plan<Context>(_ key: Key, as _: Context.Type) -> OperationPlan<Context>? {
+        plans.withLock { $0[key] } as? OperationPlan<Context>
+    }
+
+    func store<Context>(_ plan: OperationPlan<Context>, for key: Key) {
+        plans.withLock { plans in
+            if plans.count < Self.capacity { plans[key] = plan }
+        }
+    }
+}
+
+/// An argument as coercion needs it (GraphQLSwift's own definition type cannot be made outside it).
+struct ArgumentDefinition: Sendable {
+    let name: String
+    let type: any GraphQLInputType
+    let defaultValue: Map?
+}

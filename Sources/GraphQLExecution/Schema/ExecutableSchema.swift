@@ -1,0 +1,85 @@
+public import GraphQL
+import OrderedCollections
+
+/// A GraphQL schema our engine executes: the SDL (the one source of the schema's shape, parsed and
+/// validated by GraphQLSwift, whose `GraphQLSchema` serves validation and introspection) and the
+/// typed resolvers of every field of every object type.
+///
+/// Made once per service at start-up; throws ``SchemaDefinitionError`` when the SDL and the
+/// resolvers disagree (a field without a resolver, a resolver for no field), so a schema that
+/// builds can execute every field it declares.
+public final class ExecutableSchema<Context: Sendable>: Sendable {
+    public let schema: GraphQLSchema
+    /// The SDL as the service wrote it (what `_service { sdl }` answers).
+    public let sdl: String
+    let objects: [String: ObjectType<Context>]
+    /// The GraphQL object type of a value, by its Swift type, where that is unambiguous.
+    let typeNames: [ObjectIdentifier: String]
+    let typeResolvers: [String: @Sendable (any Sendable) -> String?]
+
+    public init(sdl: String, federation: Federation<Context>? = nil, resolvers: SchemaResolvers<Context>) throws {
+        var resolvers = resolvers
+        let document = try GraphQL.parse(source: Source(body: sdl, name: "SDL"))
+        var executableSDL = sdl
+        if let federation {
+            let entityTypes = Federation<Context>.entityTypes(in: document)
+            executableSDL = Federation<Context>.executableSDL(serviceSDL: sdl, document: document, entityTypes: entityTypes)
+            federation.register(into: &resolvers, serviceSDL: sdl, hasEntityUnion: !entityTypes.isEmpty)
+            let missing = Set(entityTypes).subtracting(federation.entities.keys)
+            if !missing.isEmpty {
+                throw SchemaDefinitionError(problems: missing.sorted().map { "entity type \($0) has @key but no entity resolver" })
+            }
+        }
+        Introspection<Context>.register(into: &resolvers)
+        schema = try buildSchema(source: executableSDL)
+        self.sdl = sdl
+        typeResolvers = resolvers.typeResolvers
+
+        var problems = resolvers.duplicates.map { "\($0) has two resolvers" }
+        var objects: [String: ObjectType<Context>] = [:]
+        var typeNames: [ObjectIdentifier: String] = [:]
+        var ambiguous: Set<ObjectIdentifier> = []
+        for (name, type) in schema.typeMap {
+            guard let objectType = type as? GraphQLObjectType else { continue }
+            let fields = try objectType.fields()
+            let entry = resolvers.objects[name]
+            var resolved: [String: FieldResolution<Context>] = [:]
+            for (fieldName, _) in fields {
+                if let resolution = entry?.fields[fieldName] {
+                    resolved[fieldName] = resolution
+                } else {
+                    problems.append("\(name).\(fieldName) has no resolver")
+                }
+            }
+            for fieldName in (entry?.fields.keys).map(Array.init) ?? [] where fields[fieldName] == nil {
+                problems.append("\(name).\(fieldName) has a resolver but the SDL declares no such field")
+            }
+            objects[name] = ObjectType(type: objectType, fields: fields, resolvers: resolved)
+            if let swiftType = entry?.swiftType, swiftType != ObjectIdentifier(RootValue.self) {
+                if typeNames[swiftType] != nil { ambiguous.insert(swiftType) }
+                typeNames[swiftType] = name
+            }
+        }
+        for name in resolvers.objects.keys where objects[name] == nil {
+            problems.append("resolvers are declared for \(name), which the SDL does not declare as an object type")
+        }
+        guard problems.isEmpty else { throw SchemaDefinitionError(problems: problems.sorted()) }
+        for swiftType in ambiguous { typeNames[swiftType] = nil }
+        self.objects = objects
+        self.typeNames = typeNames
+    }
+}
+
+/// One object type as the engine runs it: the GraphQLSwift definition of its fields and their
+/// resolvers.
+struct ObjectType<Context: Sendable>: Sendable {
+    let type: GraphQLObjectType
+    let fields: GraphQLFieldMap
+    let resolvers: [String: FieldResolution<Context>]
+}
+
+/// The SDL and the resolvers do not agree; every problem is listed.
+public struct SchemaDefinitionError: Error, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String { "the executable schema is not complete:\n" + problems.joined(separator: "\n") }
+}

@@ -1,0 +1,108 @@
+/// How one field of one object type gets its value. Every kind is called once per field of a plan
+/// per request with all the parent values of that level, so a list of 20 products costs one call
+/// of a batch resolver, and synchronous resolvers never wait.
+enum FieldResolution<Context: Sendable>: Sendable {
+    /// The value is at hand (a stored property, a computation): called for each parent value, no
+    /// suspension.
+    case each(@Sendable (any Sendable, FieldArguments, Context) throws -> OutputValue)
+    /// One value at a time, suspending (a root field reading the database). For several parent
+    /// values at once the calls run concurrently.
+    case eachAsync(@Sendable (any Sendable, FieldArguments, Context) async throws -> OutputValue)
+    /// All parent values of the level at once: one round trip for the whole list.
+    case batch(@Sendable ([any Sendable], FieldArguments, Context) async throws -> [OutputValue])
+}
+
+/// The root value every root field receives.
+public struct RootValue: Sendable {
+    public init() {}
+}
+
+/// The resolvers of a schema, declared per object type against typed Swift values; checked
+/// against the SDL when the ``ExecutableSchema`` is made (every field has one, none is extra).
+public struct SchemaResolvers<Context: Sendable>: Sendable {
+    struct ObjectEntry: Sendable {
+        var swiftType: ObjectIdentifier?
+        var fields: [String: FieldResolution<Context>]
+    }
+
+    var objects: [String: ObjectEntry] = [:]
+    var typeResolvers: [String: @Sendable (any Sendable) -> String?] = [:]
+    var duplicates: [String] = []
+
+    public init() {}
+
+    /// The resolvers of object type `name`, whose values are `Source`s. When one Swift type backs
+    /// one GraphQL type, abstract types (interfaces, unions) find the GraphQL type by the value's
+    /// Swift type.
+    public mutating func object<Source: Sendable>(
+        _ name: String, _ source: Source.Type, _ declare: (inout ObjectResolvers<Context, Source>) -> Void
+    ) {
+        var resolvers = ObjectResolvers<Context, Source>()
+        declare(&resolvers)
+        duplicates += resolvers.duplicates.map { "\(name).\($0)" }
+        var entry = objects[name] ?? ObjectEntry(swiftType: ObjectIdentifier(Source.self), fields: [:])
+        for (field, resolution) in resolvers.fields {
+            if entry.fields[field] != nil { duplicates.append("\(name).\(field)") }
+            entry.fields[field] = resolution
+        }
+        objects[name] = entry
+    }
+
+    /// The query root's fields; their source is ``RootValue``.
+    public mutating func query(_ declare: (inout ObjectResolvers<Context, RootValue>) -> Void) {
+        object("Query", RootValue.self, declare)
+    }
+
+    /// The mutation root's fields; they run one after another, each with its whole subtree.
+    public mutating func mutation(_ declare: (inout ObjectResolvers<Context, RootValue>) -> Void) {
+        object("Mutation", RootValue.self, declare)
+    }
+
+    /// Names the object type of a value of interface or union `name`, for values whose Swift type
+    /// does not say it (answer nil for "none": a field error).
+    public mutating func resolveType(of name: String, _ resolve: @escaping @Sendable (any Sendable) -> String?) {
+        typeResolvers[name] = resolve
+    }
+}
+
+/// The field resolvers of one object type whose values are `Source`s.
+public struct ObjectResolvers<Context: Sendable, Source: Sendable>: Sendable {
+    var fields: [String: FieldResolution<Context>] = [:]
+    var duplicates: [String] = []
+
+    private mutating func add(_ name: String, _ resolution: FieldResolution<Context>) {
+        if fields[name] != nil { duplicates.append(name) }
+        fields[name] = resolution
+    }
+
+    /// A value read from the source alone.
+    public mutating func field<Output: OutputValueConvertible>(
+        _ name: String, _ resolve: @escaping @Sendable (Source) throws -> Output
+    ) {
+        add(name, .each { source, _, _ in try resolve(source as! Source).outputValue })
+    }
+
+    /// A value computed at once from the source, the arguments and the request's context.
+    public mutating func field<Output: OutputValueConvertible>(
+        _ name: String, resolve: @escaping @Sendable (Source, FieldArguments, Context) throws -> Output
+    ) {
+        add(name, .each { source, arguments, context in try resolve(source as! Source, arguments, context).outputValue })
+    }
+
+    /// A value that needs waiting for, one source at a time (typically a root field).
+    public mutating func field<Output: OutputValueConvertible>(
+        _ name: String, async resolve: @escaping @Sendable (Source, FieldArguments, Context) async throws -> Output
+    ) {
+        add(name, .eachAsync { source, arguments, context in try await resolve(source as! Source, arguments, context).outputValue })
+    }
+
+    /// The values for all sources of one level at once, in their order (one database round trip
+    /// for a whole list). Answering a different number of values is a field error on each.
+    public mutating func field<Output: OutputValueConvertible>(
+        _ name: String, batch resolve: @escaping @Sendable ([Source], FieldArguments, Context) async throws -> [Output]
+    ) {
+        add(name, .batch { sources, arguments, context in
+            try await resolve(sources.map { $0 as! Source }, arguments, context).map(\.outputValue)
+        })
+    }
+}
