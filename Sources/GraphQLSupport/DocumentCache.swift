@@ -1,6 +1,7 @@
 import EmporiumCore
 import Foundation
 import GraphQL
+import GraphQLExecution
 
 /// Parsed and validated documents by query text, so that repeated operations skip both steps.
 ///
@@ -15,6 +16,8 @@ public final class DocumentCache: Sendable {
     /// a document is never mutated after parsing and validation, and is only read afterwards.
     struct Entry: @unchecked Sendable {
         let document: Document
+        /// The engine's compiled plans of this document, kept as long as the document is.
+        let plans: PlanStore
     }
 
     /// What a cached document is taken to cost per byte of its text: the text (the key) plus
@@ -49,11 +52,19 @@ public final class DocumentCache: Sendable {
     }
 
     public func document(for query: String, in scope: Scope = .single) -> Document? {
-        cache.value(for: Key(scope: scope, text: query))?.document
+        entry(for: query, in: scope)?.document
     }
 
-    public func store(_ document: Document, for query: String, in scope: Scope = .single) {
-        cache.store(Entry(document: document), for: Key(scope: scope, text: query), bytes: query.utf8.count * Self.bytesPerTextByte)
+    /// The document with the store of its compiled plans.
+    func entry(for query: String, in scope: Scope) -> Entry? {
+        cache.value(for: Key(scope: scope, text: query))
+    }
+
+    @discardableResult
+    public func store(_ document: Document, for query: String, in scope: Scope = .single) -> PlanStore {
+        let plans = PlanStore()
+        cache.store(Entry(document: document, plans: plans), for: Key(scope: scope, text: query), bytes: query.utf8.count * Self.bytesPerTextByte)
+        return plans
     }
 
     /// Entries and the bytes they are taken to cost.

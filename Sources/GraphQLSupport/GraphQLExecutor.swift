@@ -2,6 +2,7 @@ import EmporiumCore
 import GraphQL
 import HTTPTypes
 import Identity
+import GraphQLExecution
 
 /// What the HTTP layer knows about a request besides its GraphQL text.
 public struct GraphQLRequestInfo: Sendable {
@@ -39,22 +40,58 @@ public struct GraphQLOutcome: Sendable {
     public enum Kind: Sendable, Equatable {
         /// Parse or validation failed: nothing ran ("request error" in the spec).
         case requestError
-        /// Executed; `result` may still hold field errors.
+        /// Executed; the result may still hold field errors.
         case executed
         /// A mutation over GET.
         case methodNotAllowed
     }
 
+    /// The answer as the one who made it holds it: a `Map` (the gateway, refusals) or the
+    /// engine's result tree, which writes its JSON without building a `Map` first.
+    enum Body: Sendable {
+        case result(GraphQLResult)
+        case execution(ExecutionResult)
+    }
+
     public let kind: Kind
-    public let result: GraphQLResult
+    let body: Body
     /// How long the answer may be served from the response cache to anonymous clients; `nil`
     /// when it must not be cached. Only executors that know a cache policy set it (the gateway).
     public var cacheMaxAge: Duration?
 
     public init(kind: Kind, result: GraphQLResult, cacheMaxAge: Duration? = nil) {
         self.kind = kind
-        self.result = result
+        body = .result(result)
         self.cacheMaxAge = cacheMaxAge
+    }
+
+    public init(kind: Kind, execution: ExecutionResult, cacheMaxAge: Duration? = nil) {
+        self.kind = kind
+        body = .execution(execution)
+        self.cacheMaxAge = cacheMaxAge
+    }
+
+    /// The answer as a `Map` (built on demand from an engine result: in-process callers).
+    public var result: GraphQLResult {
+        switch body {
+        case .result(let result): result
+        case .execution(let execution): GraphQLResult(data: execution.data, errors: execution.errors)
+        }
+    }
+
+    public var errors: [GraphQLError] {
+        switch body {
+        case .result(let result): result.errors
+        case .execution(let execution): execution.errors
+        }
+    }
+
+    /// The response body, `{"errors":[…],"data":…}`.
+    public func writeJSON(into out: inout some JSONOutput) {
+        switch body {
+        case .result(let result): ResponseJSON.write(result, into: &out)
+        case .execution(let execution): execution.writeJSON(into: &out)
+        }
     }
 }
 

@@ -173,7 +173,9 @@ public struct GraphQLHTTP: Sendable {
         case .requestError: graphQLMediaType ? .badRequest : .ok
         case .executed: .ok
         }
-        let body = ByteBuffer(data: ResponseJSON.encode(outcome.result))
+        var body = ByteBuffer()
+        body.reserveCapacity(1024)
+        outcome.writeJSON(into: &body)
         var response = Self.response(body, status: status, graphQLMediaType: graphQLMediaType)
         if outcome.kind == .methodNotAllowed { response.headers[.allow] = "POST" }
         for field in info.responseHeaders.all { response.headers[field.name] = field.value }
@@ -181,7 +183,7 @@ public struct GraphQLHTTP: Sendable {
         response.headers[InternalCredential.requestIDHeader] = info.requestID
         if let responseCache, let cache {
             response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "miss"
-            if let position = cache.position, let maxAge = outcome.cacheMaxAge, outcome.kind == .executed, outcome.result.errors.isEmpty {
+            if let position = cache.position, let maxAge = outcome.cacheMaxAge, outcome.kind == .executed, outcome.errors.isEmpty {
                 await responseCache.store(cache.key, body: body, tags: info.responseTags.all, maxAge: maxAge, since: position)
             }
         } else if internalCredential != nil, let tags = info.responseTags.headerValue {

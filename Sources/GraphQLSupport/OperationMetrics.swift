@@ -33,7 +33,7 @@ final class OperationMetrics: Sendable {
     static func status(of outcome: GraphQLOutcome) -> String {
         switch outcome.kind {
         case .requestError, .methodNotAllowed: "rejected"
-        case .executed: outcome.result.errors.isEmpty ? "ok" : "error"
+        case .executed: outcome.errors.isEmpty ? "ok" : "error"
         }
     }
 

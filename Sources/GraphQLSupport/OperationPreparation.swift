@@ -1,4 +1,5 @@
 import GraphQL
+import GraphQLExecution
 
 /// The stages every GraphQL endpoint runs before executing anything, the gateway and each
 /// subgraph alike, in this order; each refuses before the next, more expensive one runs:
@@ -25,18 +26,20 @@ public final class OperationPreparation: Sendable {
     }
 
     /// What execution needs: the document and the operation in it that runs.
-    public struct Prepared: @unchecked Sendable {
-        // GraphQLSwift's AST classes are not `Sendable`; a prepared document is never mutated.
+    public struct Prepared: Sendable {
         public let document: Document
         public let operation: OperationDefinition
+        /// Where the engine keeps this document's compiled plans.
+        public let plans: PlanStore
     }
 
     /// The prepared operation, or the outcome that refuses it (a request error, or 405 for a
     /// mutation over GET).
     public func prepare(_ request: GraphQLRequest, info: GraphQLRequestInfo) -> Result<Prepared, Refusal> {
         let document: Document
+        let plans: PlanStore
         switch self.document(for: request.query) {
-        case .success(let found): document = found
+        case .success(let found): (document, plans) = found
         case .failure(let refusal): return .failure(refusal)
         }
         guard let operation = Self.selectOperation(in: document, named: request.operationName) else {
@@ -47,12 +50,12 @@ public final class OperationPreparation: Sendable {
             let error = GraphQLError(message: "only queries may be sent with GET; use POST for mutations")
             return .failure(Refusal(kind: .methodNotAllowed, errors: [GraphQLErrorMapping.withCode(error, "METHOD_NOT_ALLOWED")]))
         }
-        return .success(Prepared(document: document, operation: operation))
+        return .success(Prepared(document: document, operation: operation, plans: plans))
     }
 
     /// Stages 1–3, cached.
-    func document(for text: String) -> Result<Document, Refusal> {
-        if let cached = documents.document(for: text, in: scope) { return .success(cached) }
+    func document(for text: String) -> Result<(Document, PlanStore), Refusal> {
+        if let cached = documents.entry(for: text, in: scope) { return .success((cached.document, cached.plans)) }
         let document: Document
         switch DocumentParsing.parse(text, bounds: limits.textBounds) {
         case .success(let parsed): document = parsed
@@ -63,8 +66,7 @@ public final class OperationPreparation: Sendable {
         }
         let errors = DocumentParsing.validate(document, schema: schema)
         guard errors.isEmpty else { return .failure(Refusal(kind: .requestError, errors: errors)) }
-        documents.store(document, for: text, in: scope)
-        return .success(document)
+        return .success((document, documents.store(document, for: text, in: scope)))
     }
 
     static func selectOperation(in document: Document, named name: String?) -> OperationDefinition? {

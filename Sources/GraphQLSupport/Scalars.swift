@@ -1,7 +1,8 @@
 import Foundation
+import GraphQLExecution
 
-/// GraphQL's `ID`, as Graphiti maps Swift types to GraphQL types by type: every subgraph registers
-/// `Scalar(GraphID.self, as: "ID")` and uses this type for identifiers.
+/// GraphQL's `ID` in input objects decoded with `Codable` (a client may send a number), and as a
+/// resolver's answer.
 public struct GraphID: Codable, Sendable, Hashable, CustomStringConvertible {
     public let value: String
 
@@ -49,4 +50,12 @@ public struct DateTime: Codable, Sendable, Hashable {
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle())
     }
+}
+
+extension GraphID: OutputValueConvertible {
+    public var outputValue: OutputValue { .string(value) }
+}
+
+extension DateTime: OutputValueConvertible {
+    public var outputValue: OutputValue { .string(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))) }
 }

@@ -1,53 +1,50 @@
 import EmporiumCore
-import Graphiti
 import GraphQL
+import GraphQLExecution
 import Logging
 
-/// Executes requests against one Graphiti schema: the shared preparation stages
-/// (``OperationPreparation``), then execution, every error with an `extensions.code`.
-public struct SchemaEndpoint<Resolver: Sendable, Context: Sendable>: GraphQLExecutor {
+/// Executes requests against one service's schema on our engine: the shared preparation stages
+/// (``OperationPreparation``), then the engine with the plans cached beside the document, every
+/// error with an `extensions.code`.
+public struct SchemaEndpoint<Context: Sendable>: GraphQLExecutor {
     public typealias ContextFactory = @Sendable (GraphQLRequestInfo) async throws -> Context
 
-    let schema: Schema<Resolver, Context>
-    let resolver: Resolver
+    public let schema: ExecutableSchema<Context>
     let makeContext: ContextFactory
     let logger: Logger
     private let preparation: OperationPreparation
 
     public init(
-        schema: Schema<Resolver, Context>, resolver: Resolver, limits: DocumentLimits = .subgraph, logger: Logger,
+        schema: ExecutableSchema<Context>, limits: DocumentLimits = .subgraph, logger: Logger,
         makeContext: @escaping ContextFactory
     ) {
         self.schema = schema
-        self.resolver = resolver
         self.logger = logger
         self.makeContext = makeContext
         preparation = OperationPreparation(schema: schema.schema, limits: limits)
     }
 
     public func execute(_ request: GraphQLRequest, info: GraphQLRequestInfo) async -> GraphQLOutcome {
-        let document: Document
+        let prepared: OperationPreparation.Prepared
         switch preparation.prepare(request, info: info) {
-        case .success(let prepared): document = prepared.document
+        case .success(let found): prepared = found
         case .failure(let refusal): return refusal.outcome
         }
+        let context: Context
         do {
-            let context = try await makeContext(info)
-            let unresolved = UnresolvedEntities()
-            let result = try await UnresolvedEntities.$current.withValue(unresolved) {
-                try await GraphQL.execute(
-                    schema: schema.schema, documentAST: document, rootValue: resolver, context: context,
-                    variableValues: request.variables, operationName: request.operationName
-                )
-            }
-            return GraphQLOutcome(kind: .executed, result: GraphQLResult(
-                data: unresolved.restore(in: result.data), errors: result.errors.map { GraphQLErrorMapping.map($0, logger: logger, requestID: info.requestID) }
-            ))
-        } catch let error as GraphQLError {
-            return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [GraphQLErrorMapping.map(error, logger: logger, requestID: info.requestID)]))
+            context = try await makeContext(info)
         } catch {
-            let wrapped = GraphQLError(message: String(describing: error), originalError: error)
-            return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [GraphQLErrorMapping.map(wrapped, logger: logger, requestID: info.requestID)]))
+            let wrapped = (error as? GraphQLError) ?? GraphQLError(message: String(describing: error), originalError: error)
+            return GraphQLOutcome(kind: .executed, result: GraphQLResult(errors: [map(wrapped, info)]))
         }
+        var result = await schema.execute(
+            document: prepared.document, operationName: request.operationName, variables: request.variables, context: context,
+            plans: prepared.plans)
+        result.errors = result.errors.map { map($0, info) }
+        return GraphQLOutcome(kind: result.isRequestError ? .requestError : .executed, execution: result)
+    }
+
+    private func map(_ error: GraphQLError, _ info: GraphQLRequestInfo) -> GraphQLError {
+        GraphQLErrorMapping.map(error, logger: logger, requestID: info.requestID)
     }
 }

@@ -52,7 +52,7 @@ import OrderedCollections
     }
 
     @Test func responsesKeepSelectionOrderAndEscape() {
-        var data = OrderedDictionaryBridge.make([:])
+        var data = OrderedDictionary<String, Map>()
         data["zebra"] = .string("line\n\"quoted\"")
         data["alpha"] = .number(1)
         data["list"] = .array([.bool(true), .null])

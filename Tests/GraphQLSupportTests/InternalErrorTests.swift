@@ -1,5 +1,5 @@
 import EmporiumCore
-import Graphiti
+import GraphQLExecution
 import GraphQL
 import GraphQLSupport
 import Logging
@@ -8,29 +8,24 @@ import Testing
 /// Unexpected failures reach the client as a code, a generic message and a request id; the
 /// detail reaches only the log line that carries the same id.
 @Suite struct InternalErrorTests {
-    struct Secret: Error, CustomStringConvertible { var description: String { "password=hunter2" } }
     struct Context: Sendable {}
 
-    struct Resolver: Sendable {
-        @Sendable func secret(context: Context, arguments: NoArguments) async throws -> String { throw Secret() }
-        /// Domain code for "our bug": its message is written for operators.
-        @Sendable func corrupt(context: Context, arguments: NoArguments) async throws -> String {
-            throw EmporiumError(.internalError, "stored slug 'acme--x' in catalog.products is malformed")
-        }
-        @Sendable func refused(context: Context, arguments: NoArguments) async throws -> String {
-            throw EmporiumError.badInput("the title must not be empty", field: "input.title")
-        }
-    }
+    struct Secret: Error, CustomStringConvertible { var description: String { "password=hunter2" } }
 
-    func endpoint(logger: Logger) throws -> SchemaEndpoint<Resolver, Context> {
-        let schema = try SchemaBuilder(Resolver.self, Context.self)
-            .addQuery {
-                Field("secret", at: Resolver.secret)
-                Field("corrupt", at: Resolver.corrupt)
-                Field("refused", at: Resolver.refused)
-            }
-            .build()
-        return SchemaEndpoint(schema: schema, resolver: Resolver(), logger: logger) { _ in Context() }
+    func endpoint(logger: Logger) throws -> SchemaEndpoint<Context> {
+        var resolvers = SchemaResolvers<Context>()
+        resolvers.query { query in
+            query.field("secret", async: { _, _, _ -> String in throw Secret() })
+            // Domain code for "our bug": its message is written for operators.
+            query.field("corrupt", async: { _, _, _ -> String in
+                throw EmporiumError(.internalError, "stored slug 'acme--x' in catalog.products is malformed")
+            })
+            query.field("refused", async: { _, _, _ -> String in
+                throw EmporiumError.badInput("the title must not be empty", field: "input.title")
+            })
+        }
+        let schema = try ExecutableSchema(sdl: "type Query { secret: String corrupt: String refused: String }", resolvers: resolvers)
+        return SchemaEndpoint(schema: schema, logger: logger) { _ in Context() }
     }
 
     @Test(arguments: [("secret", "hunter2"), ("corrupt", "malformed")])

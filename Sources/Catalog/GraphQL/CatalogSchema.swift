@@ -1,155 +1,78 @@
-import Graphiti
+import GraphQLExecution
 import GraphQLSupport
 
-/// The catalog subgraph: its executable schema (Graphiti) and its federation SDL (by hand; a test
-/// proves the two agree).
+/// The catalog subgraph: its SDL (``sdl``, the one description of its shape) and the resolvers
+/// of every field, executed by our engine. Fields read from a value at hand resolve at once;
+/// the ones that load (a product's category, a category's children) are batch resolvers, one
+/// query per level of the answer.
 public enum CatalogSchema {
-    public static func build(sdl: String = CatalogSchema.sdl) throws -> Schema<CatalogResolver, CatalogContext> {
-        let schema = try SchemaBuilder(CatalogResolver.self, CatalogContext.self)
-            .setFederatedSDL(to: sdl)
-            .add {
-                Scalar(GraphID.self, as: "ID")
-                Scalar(DateTime.self, as: "DateTime")
-                Enum(ProductStatusValue.self, as: "ProductStatus") {
-                    Value(.DRAFT)
-                    Value(.SCHEDULED)
-                    Value(.PUBLISHED)
-                    Value(.ARCHIVED)
-                }
-
-                Type(MoneyView.self, as: "Money") {
-                    Field("amount", at: \.amount)
-                    Field("currency", at: \.currency)
-                    Field("formatted", at: \.formatted)
-                }
-                Type(ProductAttribute.self) {
-                    Field("key", at: \.key)
-                    Field("value", at: \.value)
-                }
-                Type(Category.self) {
-                    Field("id", at: \.graphID)
-                    Field("parentId", at: \.parentGraphID)
-                    Field("slug", at: \.slugText)
-                    Field("name", at: \.name)
-                    Field("parent", at: Category.parent)
-                    Field("children", at: Category.children)
-                }.key(at: CatalogResolver.categoryEntity) {
-                    Argument("id", at: \.id)
-                }
-                Type(Product.self) {
-                    Field("id", at: \.graphID)
-                    Field("sellerId", at: \.sellerGraphID)
-                    Field("title", at: \.title)
-                    Field("slug", at: \.slugText)
-                    Field("description", at: \.description)
-                    Field("price", at: \.priceView)
-                    Field("compareAtPrice", at: \.compareAtPriceView)
-                    Field("category", at: Product.category)
-                    Field("attributes", at: \.attributes)
-                    Field("imageUrls", at: \.imageURLs)
-                    Field("status", at: \.statusValue)
-                    Field("publishAt", at: \.publishAtValue)
-                    Field("createdAt", at: \.createdAtValue)
-                    Field("updatedAt", at: \.updatedAtValue)
-                    Field("version", at: \.version)
-                }.key(at: CatalogResolver.productEntity) {
-                    Argument("id", at: \.id)
-                }
-                Type(ProductEdge.self) {
-                    Field("cursor", at: \.cursor)
-                    Field("node", at: \.node)
-                }
-                Type(PageInfoView.self, as: "PageInfo") {
-                    Field("hasNextPage", at: \.hasNextPage)
-                    Field("endCursor", at: \.endCursor)
-                }
-                Type(ProductConnection.self) {
-                    Field("edges", at: \.edges)
-                    Field("nodes", at: \.nodes)
-                    Field("pageInfo", at: \.pageInfo)
-                }
-
-                Input(MoneyInput.self) {
-                    InputField("amount", at: \.amount)
-                    InputField("currency", at: \.currency)
-                }
-                Input(AttributeInput.self) {
-                    InputField("key", at: \.key)
-                    InputField("value", at: \.value)
-                }
-                Input(ProductFilterInput.self, as: "ProductFilter") {
-                    InputField("categoryId", at: \.categoryId)
-                    InputField("sellerId", at: \.sellerId)
-                    InputField("minPrice", at: \.minPrice)
-                    InputField("maxPrice", at: \.maxPrice)
-                    InputField("currency", at: \.currency)
-                    InputField("statuses", at: \.statuses)
-                }
-                Input(CreateProductInput.self) {
-                    InputField("title", at: \.title)
-                    InputField("description", at: \.description)
-                    InputField("price", at: \.price)
-                    InputField("compareAtPrice", at: \.compareAtPrice)
-                    InputField("categoryId", at: \.categoryId)
-                    InputField("attributes", at: \.attributes)
-                    InputField("imageUrls", at: \.imageUrls)
-                    InputField("sellerId", at: \.sellerId)
-                }
-                Input(UpdateProductInput.self) {
-                    InputField("title", at: \.title)
-                    InputField("description", at: \.description)
-                    InputField("price", at: \.price)
-                    InputField("compareAtPrice", at: \.compareAtPrice)
-                    InputField("removeCompareAtPrice", at: \.removeCompareAtPrice)
-                    InputField("categoryId", at: \.categoryId)
-                    InputField("removeCategory", at: \.removeCategory)
-                    InputField("attributes", at: \.attributes)
-                    InputField("imageUrls", at: \.imageUrls)
-                }
-                Input(CreateCategoryInput.self) {
-                    InputField("name", at: \.name)
-                    InputField("slug", at: \.slug)
-                    InputField("parentId", at: \.parentId)
-                }
-            }
-            .addQuery {
-                Field("product", at: CatalogResolver.product) { Argument("id", at: \.id) }
-                Field("productBySlug", at: CatalogResolver.productBySlug) { Argument("slug", at: \.slug) }
-                Field("products", at: CatalogResolver.products) {
-                    Argument("filter", at: \.filter)
-                    Argument("first", at: \.first)
-                    Argument("after", at: \.after)
-                }
-                Field("searchProducts", at: CatalogResolver.searchProducts) {
-                    Argument("query", at: \.query)
-                    Argument("first", at: \.first)
-                    Argument("after", at: \.after)
-                }
-                Field("categories", at: CatalogResolver.categories)
-                Field("category", at: CatalogResolver.category) { Argument("id", at: \.id) }
-            }
-            .addMutation {
-                Field("createProduct", at: CatalogResolver.createProduct) { Argument("input", at: \.input) }
-                Field("updateProduct", at: CatalogResolver.updateProduct) {
-                    Argument("id", at: \.id)
-                    Argument("expectedVersion", at: \.expectedVersion)
-                    Argument("input", at: \.input)
-                }
-                Field("publishProduct", at: CatalogResolver.publishProduct) {
-                    Argument("id", at: \.id)
-                    Argument("expectedVersion", at: \.expectedVersion)
-                    Argument("publishAt", at: \.publishAt)
-                }
-                Field("archiveProduct", at: CatalogResolver.archiveProduct) {
-                    Argument("id", at: \.id)
-                    Argument("expectedVersion", at: \.expectedVersion)
-                }
-                Field("createCategory", at: CatalogResolver.createCategory) { Argument("input", at: \.input) }
-            }
-            .build()
-        try EntityBatches<CatalogContext>([
+    public static func build(sdl: String = CatalogSchema.sdl) throws -> ExecutableSchema<CatalogContext> {
+        var resolvers = SchemaResolvers<CatalogContext>()
+        resolvers.object("Money", MoneyView.self) { type in
+            type.field("amount") { $0.amount }
+            type.field("currency") { $0.currency }
+            type.field("formatted") { $0.formatted }
+        }
+        resolvers.object("ProductAttribute", ProductAttribute.self) { type in
+            type.field("key") { $0.key }
+            type.field("value") { $0.value }
+        }
+        resolvers.object("Category", Category.self) { type in
+            type.field("id") { $0.graphID }
+            type.field("parentId") { $0.parentGraphID }
+            type.field("slug") { $0.slugText }
+            type.field("name") { $0.name }
+            type.field("parent", batch: Category.parents)
+            type.field("children", batch: Category.children)
+        }
+        resolvers.object("Product", Product.self) { type in
+            type.field("id") { $0.graphID }
+            type.field("sellerId") { $0.sellerGraphID }
+            type.field("title") { $0.title }
+            type.field("slug") { $0.slugText }
+            type.field("description") { $0.description }
+            type.field("price") { $0.priceView }
+            type.field("compareAtPrice") { $0.compareAtPriceView }
+            type.field("category", batch: Product.categories)
+            type.field("attributes") { $0.attributes }
+            type.field("imageUrls") { $0.imageURLs }
+            type.field("status") { $0.statusValue }
+            type.field("publishAt") { $0.publishAtValue }
+            type.field("createdAt") { $0.createdAtValue }
+            type.field("updatedAt") { $0.updatedAtValue }
+            type.field("version") { $0.version }
+        }
+        resolvers.object("ProductEdge", ProductEdge.self) { type in
+            type.field("cursor") { $0.cursor }
+            type.field("node") { $0.node }
+        }
+        resolvers.object("PageInfo", PageInfoView.self) { type in
+            type.field("hasNextPage") { $0.hasNextPage }
+            type.field("endCursor") { $0.endCursor }
+        }
+        resolvers.object("ProductConnection", ProductConnection.self) { type in
+            type.field("edges") { $0.edges }
+            type.field("nodes") { $0.nodes }
+            type.field("pageInfo") { $0.pageInfo }
+        }
+        resolvers.query { query in
+            query.field("product", async: CatalogResolver.product)
+            query.field("productBySlug", async: CatalogResolver.productBySlug)
+            query.field("products", async: CatalogResolver.products)
+            query.field("searchProducts", async: CatalogResolver.searchProducts)
+            query.field("categories", async: CatalogResolver.categories)
+            query.field("category", async: CatalogResolver.category)
+        }
+        resolvers.mutation { mutation in
+            mutation.field("createProduct", async: CatalogResolver.createProduct)
+            mutation.field("updateProduct", async: CatalogResolver.updateProduct)
+            mutation.field("publishProduct", async: CatalogResolver.publishProduct)
+            mutation.field("archiveProduct", async: CatalogResolver.archiveProduct)
+            mutation.field("createCategory", async: CatalogResolver.createCategory)
+        }
+        let federation = Federation<CatalogContext>(entities: [
             "Product": CatalogResolver.productEntities, "Category": CatalogResolver.categoryEntities,
-        ]).install(in: schema)
-        return schema
+        ])
+        return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)
     }
 }

@@ -1,9 +1,12 @@
 import EmporiumCore
 import Foundation
+import GraphQLExecution
 import GraphQLSupport
 
+extension ProductAttribute: GraphQLObject {}
+
 /// Money as clients see it.
-public struct MoneyView: Codable, Sendable {
+public struct MoneyView: Codable, Sendable, GraphQLObject {
     public let amount: Int
     public let currency: String
     /// "12.34 EUR", with the currency's number of decimals.
@@ -17,7 +20,7 @@ public struct MoneyView: Codable, Sendable {
 }
 
 /// GraphQL enum values are upper case by convention; the domain's are lower case.
-public enum ProductStatusValue: String, Codable, Sendable, CaseIterable {
+public enum ProductStatusValue: String, Codable, Sendable, CaseIterable, GraphQLEnum {
     case DRAFT, SCHEDULED, PUBLISHED, ARCHIVED
 
     init(_ status: ProductStatus) {
@@ -39,17 +42,17 @@ public enum ProductStatusValue: String, Codable, Sendable, CaseIterable {
     }
 }
 
-public struct PageInfoView: Codable, Sendable {
+public struct PageInfoView: Codable, Sendable, GraphQLObject {
     public let hasNextPage: Bool
     public let endCursor: String?
 }
 
-public struct ProductEdge: Sendable {
+public struct ProductEdge: Sendable, GraphQLObject {
     public let cursor: String
     public let node: Product
 }
 
-public struct ProductConnection: Sendable {
+public struct ProductConnection: Sendable, GraphQLObject {
     public let edges: [ProductEdge]
     public let pageInfo: PageInfoView
     public var nodes: [Product] { edges.map(\.node) }

@@ -1,10 +1,10 @@
 import EmporiumCore
-import Graphiti
+import GraphQLExecution
 import GraphQLSupport
 
-/// The GraphQL face of ``Product``: computed fields and the lookups that go through the
-/// request's DataLoaders.
-extension Product {
+/// The GraphQL face of ``Product``: computed fields, and the lookups that load a whole level of
+/// the answer at once through the request's DataLoaders.
+extension Product: GraphQLObject {
     var graphID: GraphID { GraphID(id) }
     var sellerGraphID: GraphID { GraphID(sellerID.rawValue) }
     var slugText: String { slug.rawValue }
@@ -15,23 +15,25 @@ extension Product {
     var createdAtValue: DateTime { DateTime(createdAt) }
     var updatedAtValue: DateTime { DateTime(updatedAt) }
 
-    @Sendable func category(context: CatalogContext, arguments: NoArguments) async throws -> Category? {
-        guard let categoryID else { return nil }
-        return try await context.categories.load(categoryID)
+    /// The categories of a level's products, in one batch.
+    @Sendable static func categories(_ products: [Product], _: FieldArguments, context: CatalogContext) async throws -> [Category?] {
+        let found = try await context.categories.loadMany(products.compactMap(\.categoryID))
+        return products.map { $0.categoryID.flatMap { found[$0] } }
     }
 }
 
-extension Category {
+extension Category: GraphQLObject {
     var graphID: GraphID { GraphID(id) }
     var parentGraphID: GraphID? { parentID.map(GraphID.init) }
     var slugText: String { slug.rawValue }
 
-    @Sendable func parent(context: CatalogContext, arguments: NoArguments) async throws -> Category? {
-        guard let parentID else { return nil }
-        return try await context.categories.load(parentID)
+    @Sendable static func parents(_ categories: [Category], _: FieldArguments, context: CatalogContext) async throws -> [Category?] {
+        let found = try await context.categories.loadMany(categories.compactMap(\.parentID))
+        return categories.map { $0.parentID.flatMap { found[$0] } }
     }
 
-    @Sendable func children(context: CatalogContext, arguments: NoArguments) async throws -> [Category] {
-        try await context.children.load(id) ?? []
+    @Sendable static func children(_ categories: [Category], _: FieldArguments, context: CatalogContext) async throws -> [[Category]] {
+        let found = try await context.children.loadMany(categories.map(\.id))
+        return categories.map { found[$0.id] ?? [] }
     }
 }

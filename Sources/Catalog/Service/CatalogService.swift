@@ -2,7 +2,6 @@ import Caching
 import Database
 import EmporiumCore
 import Foundation
-import Graphiti
 import GraphQLSupport
 import Logging
 import Messaging
@@ -13,7 +12,7 @@ import PostgresNIO
 /// REST search route; the runtime owns the PostgreSQL client's lifecycle.
 public struct CatalogService: Sendable {
     public let catalog: ProductCatalog
-    public let endpoint: SchemaEndpoint<CatalogResolver, CatalogContext>
+    public let endpoint: SchemaEndpoint<CatalogContext>
 
     /// The directory of this service's versioned SQL migrations (schema `catalog`).
     public static var migrationsDirectory: URL {
@@ -37,7 +36,7 @@ public struct CatalogService: Sendable {
         let catalog = ProductCatalog(products: products, categories: categories, clock: clock)
         self.catalog = catalog
         self.searchAdmission = searchAdmission
-        endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), resolver: CatalogResolver(), logger: logger) { info in
+        endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), logger: logger) { info in
             CatalogContext(
                 principal: info.principal, catalog: catalog, clientKey: info.clientKey,
                 responseHeaders: info.responseHeaders, responseTags: info.responseTags, searchAdmission: searchAdmission

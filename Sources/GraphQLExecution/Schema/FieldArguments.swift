@@ -46,6 +46,18 @@ public struct FieldArguments: Sendable {
         return value
     }
 
+    /// A required `String` or `ID` argument (non-null in the schema, so coercion guarantees it).
+    public func requiredString(_ name: String) throws -> String {
+        guard let value = string(name) else { throw FieldArgumentError(argument: name) }
+        return value
+    }
+
+    /// A required `Int` argument.
+    public func requiredInt(_ name: String) throws -> Int {
+        guard let value = int(name) else { throw FieldArgumentError(argument: name) }
+        return value
+    }
+
     /// Decodes an argument (typically an input object) into a `Decodable` type; nil when absent
     /// or null.
     public func decode<Value: Decodable>(_ type: Value.Type, _ name: String) throws -> Value? {
@@ -59,5 +71,10 @@ public struct FieldArguments: Sendable {
 /// the schema and the resolver disagree.
 public struct FieldArgumentError: Error, CustomStringConvertible {
     public let argument: String
+
+    public init(argument: String) {
+        self.argument = argument
+    }
+
     public var description: String { "argument '\(argument)' is missing" }
 }

@@ -1,36 +1,41 @@
 import EmporiumCore
 import Foundation
-import Graphiti
+import GraphQLExecution
 import GraphQLSupport
 
 /// A catalog product as the inventory subgraph contributes to it: the key, and stock fields
 /// resolved through the request's DataLoader (one query for all products of a response).
-public struct ProductReference: Sendable {
+public struct ProductReference: Sendable, GraphQLObject {
     public let id: ProductID
 
     var graphID: GraphID { GraphID(id) }
 
-    @Sendable func stock(context: InventoryContext, arguments: NoArguments) async throws -> StockLevel {
-        context.responseTags.add(InventoryCacheTags.stock(id))
-        return try await context.stockLevels.load(id) ?? .empty(id)
+    /// The stock of a level's products, in one query (zero for products inventory does not know).
+    @Sendable static func stocks(_ products: [ProductReference], _: FieldArguments, context: InventoryContext) async throws -> [StockLevel] {
+        let ids = products.map(\.id)
+        for id in ids { context.responseTags.add(InventoryCacheTags.stock(id)) }
+        let found = try await context.stockLevels.loadMany(ids)
+        return ids.map { found[$0] ?? .empty($0) }
     }
 
-    @Sendable func inStock(context: InventoryContext, arguments: NoArguments) async throws -> Bool {
-        try await stock(context: context, arguments: arguments).isInStock
+    @Sendable static func inStock(_ products: [ProductReference], _ arguments: FieldArguments, context: InventoryContext) async throws -> [Bool] {
+        try await stocks(products, arguments, context: context).map(\.isInStock)
     }
 }
 
-extension StockLevel {
+extension StockLevel: GraphQLObject {
     var productGraphID: GraphID { GraphID(productID) }
 }
 
-extension Warehouse {
+extension WarehouseStock: GraphQLObject {}
+
+extension Warehouse: GraphQLObject {
     var graphID: GraphID { GraphID(id) }
     var isDefault: Bool { id == Warehouse.defaultID }
 }
 
 /// GraphQL enum values are upper case by convention; the domain's are lower case.
-public enum ReservationStatusValue: String, Codable, Sendable, CaseIterable {
+public enum ReservationStatusValue: String, Codable, Sendable, CaseIterable, GraphQLEnum {
     case HELD, COMMITTED, RELEASED, EXPIRED
 
     init(_ status: ReservationStatus) {
@@ -43,7 +48,7 @@ public enum ReservationStatusValue: String, Codable, Sendable, CaseIterable {
     }
 }
 
-extension Reservation {
+extension Reservation: GraphQLObject {
     var graphID: GraphID { GraphID(id) }
     var statusValue: ReservationStatusValue { ReservationStatusValue(status) }
     var createdAtValue: DateTime { DateTime(createdAt) }
@@ -51,7 +56,7 @@ extension Reservation {
     var settledAtValue: DateTime? { settledAt.map(DateTime.init) }
 }
 
-extension ReservationLine {
+extension ReservationLine: GraphQLObject {
     var productGraphID: GraphID { GraphID(productID) }
     var warehouseGraphID: GraphID { GraphID(warehouseID) }
 }

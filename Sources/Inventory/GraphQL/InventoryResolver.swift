@@ -1,119 +1,86 @@
 import EmporiumCore
-import Foundation
-import Graphiti
 import GraphQL
+import GraphQLExecution
 import GraphQLSupport
 
-/// Root fields of the inventory subgraph. Each one parses its arguments into domain types and
-/// calls ``StockKeeper``; errors stay `EmporiumError` until the GraphQL edge maps them.
-public struct InventoryResolver: Sendable {
-    public let sdl: String
-
-    public init(sdl: String = InventorySchema.sdl) {
-        self.sdl = sdl
-    }
-
-    public struct StockArguments: Codable, Sendable { public let productId: GraphID }
-    public struct IDArguments: Codable, Sendable { public let id: GraphID }
-    public struct ReceiveStockArguments: Codable, Sendable {
-        public let productId: GraphID
-        public let warehouseId: GraphID?
-        public let quantity: Int
-    }
-    public struct AdjustStockArguments: Codable, Sendable {
-        public let productId: GraphID
-        public let warehouseId: GraphID?
-        public let delta: Int
-        public let reason: String
-    }
-    public struct SetLowStockThresholdArguments: Codable, Sendable {
-        public let productId: GraphID
-        public let threshold: Int
-    }
-    public struct CreateWarehouseArguments: Codable, Sendable {
-        public let code: String
-        public let name: String
-    }
-    public struct ReserveStockArguments: Codable, Sendable {
-        public let lines: [ReservationLineInput]
-        public let ttlSeconds: Int?
-    }
-
+/// Root fields of the inventory subgraph. Each one reads its arguments (already coerced to the
+/// schema's types by the engine) into domain types and calls ``StockKeeper``; errors stay
+/// `EmporiumError` until the GraphQL edge maps them.
+enum InventoryResolver {
     // MARK: Queries
 
-    @Sendable public func warehouses(context: InventoryContext, arguments: NoArguments) async throws -> [Warehouse] {
+    @Sendable static func warehouses(_: RootValue, arguments _: FieldArguments, context: InventoryContext) async throws -> [Warehouse] {
         try await context.keeper.warehouses()
     }
 
-    @Sendable public func stock(context: InventoryContext, arguments: StockArguments) async throws -> StockLevel {
-        let id = try ProductID(parsing: arguments.productId.value, field: "productId")
+    @Sendable static func stock(_: RootValue, arguments: FieldArguments, context: InventoryContext) async throws -> StockLevel {
+        let id = try ProductID(parsing: try arguments.requiredString("productId"), field: "productId")
         context.responseTags.add(InventoryCacheTags.stock(id))
         return try await context.stockLevels.load(id) ?? .empty(id)
     }
 
     // MARK: Federation
 
-    public struct ProductKey: Codable, Sendable { public let id: GraphID }
-
-    /// Any product id resolves (stock is zero for products inventory has not heard of); only a
-    /// malformed id is null.
-    /// `_entities` for products, a batch at a time (see `EntityBatches`). Their stock — the
-    /// reason anyone asks inventory for a product — is read here in one query, so the `stock` and
-    /// `inStock` fields find it loaded instead of relying on the DataLoader's batching window.
-    @Sendable static func productEntities(_ representations: [Map], context: InventoryContext) async throws -> [(any Sendable)?] {
+    /// `_entities` for products, a batch at a time. Any product id resolves (stock is zero for
+    /// products inventory has not heard of); only a malformed id is null. Their stock — the
+    /// reason anyone asks inventory for a product — is read here in one query, so the `stock`
+    /// and `inStock` fields find it loaded.
+    @Sendable static func productEntities(_ representations: [Map], context: InventoryContext) async throws -> [OutputValue] {
         let ids = representations.map { $0["id"].string.flatMap { try? ProductID(parsing: $0) } }
         _ = try await context.stockLevels.loadMany(ids.compactMap { $0 })
-        return ids.map { id in id.map(ProductReference.init(id:)) }
-    }
-
-    /// The per-representation resolver Graphiti's `.key(at:)` needs to declare the entity; at run
-    /// time `_entities` goes through the batch resolver above instead.
-    @Sendable public func productEntity(context: InventoryContext, arguments: ProductKey) async throws -> ProductReference? {
-        guard let id = try? ProductID(parsing: arguments.id.value) else { return nil }
-        return ProductReference(id: id)
+        return ids.map { id in id.map(ProductReference.init(id:)).outputValue }
     }
 
     // MARK: Mutations
 
-    @Sendable public func receiveStock(context: InventoryContext, arguments: ReceiveStockArguments) async throws -> StockLevel {
+    @Sendable static func receiveStock(_: RootValue, arguments: FieldArguments, context: InventoryContext) async throws -> StockLevel {
         try await context.keeper.receiveStock(
-            productID: try ProductID(parsing: arguments.productId.value, field: "productId"),
-            warehouseID: try arguments.warehouseId.map { try WarehouseID(parsing: $0.value, field: "warehouseId") },
-            quantity: arguments.quantity, by: context.principal
+            productID: try productID(arguments), warehouseID: try warehouseID(arguments),
+            quantity: try arguments.requiredInt("quantity"), by: context.principal
         )
     }
 
-    @Sendable public func adjustStock(context: InventoryContext, arguments: AdjustStockArguments) async throws -> StockLevel {
+    @Sendable static func adjustStock(_: RootValue, arguments: FieldArguments, context: InventoryContext) async throws -> StockLevel {
         try await context.keeper.adjustStock(
-            productID: try ProductID(parsing: arguments.productId.value, field: "productId"),
-            warehouseID: try arguments.warehouseId.map { try WarehouseID(parsing: $0.value, field: "warehouseId") },
-            delta: arguments.delta, reason: arguments.reason, by: context.principal
+            productID: try productID(arguments), warehouseID: try warehouseID(arguments),
+            delta: try arguments.requiredInt("delta"), reason: try arguments.requiredString("reason"), by: context.principal
         )
     }
 
-    @Sendable public func setLowStockThreshold(context: InventoryContext, arguments: SetLowStockThresholdArguments) async throws -> StockLevel {
+    @Sendable static func setLowStockThreshold(_: RootValue, arguments: FieldArguments, context: InventoryContext) async throws -> StockLevel {
         try await context.keeper.setLowStockThreshold(
-            productID: try ProductID(parsing: arguments.productId.value, field: "productId"),
-            threshold: arguments.threshold, by: context.principal
+            productID: try productID(arguments), threshold: try arguments.requiredInt("threshold"), by: context.principal
         )
     }
 
-    @Sendable public func createWarehouse(context: InventoryContext, arguments: CreateWarehouseArguments) async throws -> Warehouse {
-        try await context.keeper.createWarehouse(code: arguments.code, name: arguments.name, by: context.principal)
+    @Sendable static func createWarehouse(_: RootValue, arguments: FieldArguments, context: InventoryContext) async throws -> Warehouse {
+        try await context.keeper.createWarehouse(
+            code: try arguments.requiredString("code"), name: try arguments.requiredString("name"), by: context.principal)
     }
 
-    @Sendable public func reserveStock(context: InventoryContext, arguments: ReserveStockArguments) async throws -> Reservation {
-        let items = try arguments.lines.enumerated().map { index, line in
+    @Sendable static func reserveStock(_: RootValue, arguments: FieldArguments, context: InventoryContext) async throws -> Reservation {
+        guard let lines = try arguments.decode([ReservationLineInput].self, "lines") else { throw FieldArgumentError(argument: "lines") }
+        let items = try lines.enumerated().map { index, line in
             ReservationItem(productID: try ProductID(parsing: line.productId.value, field: "lines[\(index)].productId"), quantity: line.quantity)
         }
-        return try await context.keeper.reserve(items, ttl: arguments.ttlSeconds.map { .seconds($0) }, by: context.principal)
+        return try await context.keeper.reserve(items, ttl: arguments.int("ttlSeconds").map { .seconds($0) }, by: context.principal)
     }
 
-    @Sendable public func releaseReservation(context: InventoryContext, arguments: IDArguments) async throws -> Reservation {
-        try await context.keeper.release(try ReservationID(parsing: arguments.id.value, field: "id"), by: context.principal)
+    @Sendable static func releaseReservation(_: RootValue, arguments: FieldArguments, context: InventoryContext) async throws -> Reservation {
+        try await context.keeper.release(try ReservationID(parsing: try arguments.requiredString("id"), field: "id"), by: context.principal)
     }
 
-    @Sendable public func commitReservation(context: InventoryContext, arguments: IDArguments) async throws -> Reservation {
-        try await context.keeper.commit(try ReservationID(parsing: arguments.id.value, field: "id"), by: context.principal)
+    @Sendable static func commitReservation(_: RootValue, arguments: FieldArguments, context: InventoryContext) async throws -> Reservation {
+        try await context.keeper.commit(try ReservationID(parsing: try arguments.requiredString("id"), field: "id"), by: context.principal)
+    }
+
+    // MARK: Arguments
+
+    private static func productID(_ arguments: FieldArguments) throws -> ProductID {
+        try ProductID(parsing: try arguments.requiredString("productId"), field: "productId")
+    }
+
+    private static func warehouseID(_ arguments: FieldArguments) throws -> WarehouseID? {
+        try arguments.string("warehouseId").map { try WarehouseID(parsing: $0, field: "warehouseId") }
     }
 }

@@ -1,102 +1,65 @@
-import Graphiti
+import GraphQLExecution
 import GraphQLSupport
 
-/// The inventory subgraph: its executable schema (Graphiti) and its federation SDL (by hand; a
-/// test proves the two agree).
+/// The inventory subgraph: its SDL (``sdl``) and the resolvers of every field, executed by our
+/// engine. A product's stock is a batch resolver: the stock of every product of an answer comes
+/// from one query.
 public enum InventorySchema {
-    public static func build(sdl: String = InventorySchema.sdl) throws -> Schema<InventoryResolver, InventoryContext> {
-        let schema = try SchemaBuilder(InventoryResolver.self, InventoryContext.self)
-            .setFederatedSDL(to: sdl)
-            .add {
-                Scalar(GraphID.self, as: "ID")
-                Scalar(DateTime.self, as: "DateTime")
-                Enum(ReservationStatusValue.self, as: "ReservationStatus") {
-                    Value(.HELD)
-                    Value(.COMMITTED)
-                    Value(.RELEASED)
-                    Value(.EXPIRED)
-                }
-
-                Type(Warehouse.self) {
-                    Field("id", at: \.graphID)
-                    Field("code", at: \.code)
-                    Field("name", at: \.name)
-                    Field("isDefault", at: \.isDefault)
-                }
-                Type(WarehouseStock.self) {
-                    Field("warehouse", at: \.warehouse)
-                    Field("available", at: \.available)
-                    Field("onHand", at: \.onHand)
-                    Field("reserved", at: \.reserved)
-                }
-                Type(StockLevel.self) {
-                    Field("productId", at: \.productGraphID)
-                    Field("available", at: \.available)
-                    Field("onHand", at: StockLevel.visibleOnHand)
-                    Field("reserved", at: StockLevel.visibleReserved)
-                    Field("lowStock", at: StockLevel.visibleLowStock)
-                    Field("lowStockThreshold", at: StockLevel.visibleLowStockThreshold)
-                    Field("warehouses", at: StockLevel.visibleWarehouses)
-                }
-                Type(ProductReference.self, as: "Product") {
-                    Field("id", at: \.graphID)
-                    Field("stock", at: ProductReference.stock)
-                    Field("inStock", at: ProductReference.inStock)
-                }.key(at: InventoryResolver.productEntity) {
-                    Argument("id", at: \.id)
-                }
-                Type(ReservationLine.self) {
-                    Field("productId", at: \.productGraphID)
-                    Field("warehouseId", at: \.warehouseGraphID)
-                    Field("quantity", at: \.quantity)
-                }
-                Type(Reservation.self) {
-                    Field("id", at: \.graphID)
-                    Field("status", at: \.statusValue)
-                    Field("lines", at: \.lines)
-                    Field("createdAt", at: \.createdAtValue)
-                    Field("expiresAt", at: \.expiresAtValue)
-                    Field("settledAt", at: \.settledAtValue)
-                }
-
-                Input(ReservationLineInput.self) {
-                    InputField("productId", at: \.productId)
-                    InputField("quantity", at: \.quantity)
-                }
-            }
-            .addQuery {
-                Field("warehouses", at: InventoryResolver.warehouses)
-                Field("stock", at: InventoryResolver.stock) { Argument("productId", at: \.productId) }
-            }
-            .addMutation {
-                Field("receiveStock", at: InventoryResolver.receiveStock) {
-                    Argument("productId", at: \.productId)
-                    Argument("warehouseId", at: \.warehouseId)
-                    Argument("quantity", at: \.quantity)
-                }
-                Field("adjustStock", at: InventoryResolver.adjustStock) {
-                    Argument("productId", at: \.productId)
-                    Argument("warehouseId", at: \.warehouseId)
-                    Argument("delta", at: \.delta)
-                    Argument("reason", at: \.reason)
-                }
-                Field("setLowStockThreshold", at: InventoryResolver.setLowStockThreshold) {
-                    Argument("productId", at: \.productId)
-                    Argument("threshold", at: \.threshold)
-                }
-                Field("createWarehouse", at: InventoryResolver.createWarehouse) {
-                    Argument("code", at: \.code)
-                    Argument("name", at: \.name)
-                }
-                Field("reserveStock", at: InventoryResolver.reserveStock) {
-                    Argument("lines", at: \.lines)
-                    Argument("ttlSeconds", at: \.ttlSeconds)
-                }
-                Field("releaseReservation", at: InventoryResolver.releaseReservation) { Argument("id", at: \.id) }
-                Field("commitReservation", at: InventoryResolver.commitReservation) { Argument("id", at: \.id) }
-            }
-            .build()
-        try EntityBatches<InventoryContext>(["Product": InventoryResolver.productEntities]).install(in: schema)
-        return schema
+    public static func build(sdl: String = InventorySchema.sdl) throws -> ExecutableSchema<InventoryContext> {
+        var resolvers = SchemaResolvers<InventoryContext>()
+        resolvers.object("Warehouse", Warehouse.self) { type in
+            type.field("id") { $0.graphID }
+            type.field("code") { $0.code }
+            type.field("name") { $0.name }
+            type.field("isDefault") { $0.isDefault }
+        }
+        resolvers.object("WarehouseStock", WarehouseStock.self) { type in
+            type.field("warehouse") { $0.warehouse }
+            type.field("available") { $0.available }
+            type.field("onHand") { $0.onHand }
+            type.field("reserved") { $0.reserved }
+        }
+        resolvers.object("StockLevel", StockLevel.self) { type in
+            type.field("productId") { $0.productGraphID }
+            type.field("available") { $0.available }
+            type.field("onHand", resolve: StockLevel.visibleOnHand)
+            type.field("reserved", resolve: StockLevel.visibleReserved)
+            type.field("lowStock", resolve: StockLevel.visibleLowStock)
+            type.field("lowStockThreshold", resolve: StockLevel.visibleLowStockThreshold)
+            type.field("warehouses", resolve: StockLevel.visibleWarehouses)
+        }
+        resolvers.object("Product", ProductReference.self) { type in
+            type.field("id") { $0.graphID }
+            type.field("stock", batch: ProductReference.stocks)
+            type.field("inStock", batch: ProductReference.inStock)
+        }
+        resolvers.object("ReservationLine", ReservationLine.self) { type in
+            type.field("productId") { $0.productGraphID }
+            type.field("warehouseId") { $0.warehouseGraphID }
+            type.field("quantity") { $0.quantity }
+        }
+        resolvers.object("Reservation", Reservation.self) { type in
+            type.field("id") { $0.graphID }
+            type.field("status") { $0.statusValue }
+            type.field("lines") { $0.lines }
+            type.field("createdAt") { $0.createdAtValue }
+            type.field("expiresAt") { $0.expiresAtValue }
+            type.field("settledAt") { $0.settledAtValue }
+        }
+        resolvers.query { query in
+            query.field("warehouses", async: InventoryResolver.warehouses)
+            query.field("stock", async: InventoryResolver.stock)
+        }
+        resolvers.mutation { mutation in
+            mutation.field("receiveStock", async: InventoryResolver.receiveStock)
+            mutation.field("adjustStock", async: InventoryResolver.adjustStock)
+            mutation.field("setLowStockThreshold", async: InventoryResolver.setLowStockThreshold)
+            mutation.field("createWarehouse", async: InventoryResolver.createWarehouse)
+            mutation.field("reserveStock", async: InventoryResolver.reserveStock)
+            mutation.field("releaseReservation", async: InventoryResolver.releaseReservation)
+            mutation.field("commitReservation", async: InventoryResolver.commitReservation)
+        }
+        let federation = Federation<InventoryContext>(entities: ["Product": InventoryResolver.productEntities])
+        return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)
     }
 }

@@ -1,5 +1,5 @@
 import EmporiumCore
-import Graphiti
+import GraphQLExecution
 import Identity
 
 /// On-hand, reserved, the low-stock threshold (and `lowStock`, which reveals it) and the
@@ -16,23 +16,23 @@ extension StockLevel {
         return principal.isAdmin || (sellerID != nil && principal.userID == sellerID)
     }
 
-    @Sendable func visibleOnHand(context: InventoryContext, arguments: NoArguments) -> Int? {
-        showsFigures(to: context.principal) ? onHand : nil
+    @Sendable static func visibleOnHand(_ level: StockLevel, _: FieldArguments, context: InventoryContext) -> Int? {
+        level.showsFigures(to: context.principal) ? level.onHand : nil
     }
 
-    @Sendable func visibleReserved(context: InventoryContext, arguments: NoArguments) -> Int? {
-        showsFigures(to: context.principal) ? reserved : nil
+    @Sendable static func visibleReserved(_ level: StockLevel, _: FieldArguments, context: InventoryContext) -> Int? {
+        level.showsFigures(to: context.principal) ? level.reserved : nil
     }
 
-    @Sendable func visibleLowStock(context: InventoryContext, arguments: NoArguments) -> Bool? {
-        showsFigures(to: context.principal) ? isLowStock : nil
+    @Sendable static func visibleLowStock(_ level: StockLevel, _: FieldArguments, context: InventoryContext) -> Bool? {
+        level.showsFigures(to: context.principal) ? level.isLowStock : nil
     }
 
-    @Sendable func visibleLowStockThreshold(context: InventoryContext, arguments: NoArguments) -> Int? {
-        showsFigures(to: context.principal) ? lowStockThreshold : nil
+    @Sendable static func visibleLowStockThreshold(_ level: StockLevel, _: FieldArguments, context: InventoryContext) -> Int? {
+        level.showsFigures(to: context.principal) ? level.lowStockThreshold : nil
     }
 
-    @Sendable func visibleWarehouses(context: InventoryContext, arguments: NoArguments) -> [WarehouseStock]? {
-        showsFigures(to: context.principal) ? warehouses : nil
+    @Sendable static func visibleWarehouses(_ level: StockLevel, _: FieldArguments, context: InventoryContext) -> [WarehouseStock]? {
+        level.showsFigures(to: context.principal) ? level.warehouses : nil
     }
 }

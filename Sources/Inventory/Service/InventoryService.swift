@@ -17,7 +17,7 @@ public struct InventoryService: Sendable {
 
     /// The use cases, including the reservation API for other services.
     public let keeper: StockKeeper
-    public let endpoint: SchemaEndpoint<InventoryResolver, InventoryContext>
+    public let endpoint: SchemaEndpoint<InventoryContext>
     /// Handlers for catalog product events (see ``InventoryEventHandlers``).
     public let eventHandlers: EventHandlers
     /// Returns the units of reservations past their deadline; a ServiceLifecycle `Service`.
@@ -42,7 +42,7 @@ public struct InventoryService: Sendable {
     ) throws {
         let keeper = StockKeeper(stock: stock, reservations: reservations, clock: clock, reservationTTL: try StockRules.ttl(reservationTTL, field: "reservationTTL"))
         self.keeper = keeper
-        endpoint = SchemaEndpoint(schema: try InventorySchema.build(), resolver: InventoryResolver(), logger: logger) { info in
+        endpoint = SchemaEndpoint(schema: try InventorySchema.build(), logger: logger) { info in
             InventoryContext(principal: info.principal, keeper: keeper, responseTags: info.responseTags)
         }
         eventHandlers = InventoryEventHandlers.make()

@@ -1,10 +1,10 @@
 import Gateway
-import Graphiti
 import GraphQL
+import GraphQLExecution
 import GraphQLSupport
 import Logging
 
-/// Small real subgraphs built with Graphiti, served in process through `SchemaEndpoint` (as the
+/// Small real subgraphs on our engine, served in process through `SchemaEndpoint` (as the
 /// runtime serves catalog and inventory): they parse, validate and resolve `_entities` for real.
 enum LiteSubgraphs {
     static let catalogSDL = #"""
@@ -47,47 +47,22 @@ enum LiteSubgraphs {
         let info: GraphQLRequestInfo
     }
 
-    struct Product: Codable, Sendable {
+    struct Product: Sendable, GraphQLObject {
         let id: GraphID
         let title: String
         let price: Int
     }
 
-    struct Connection: Codable, Sendable {
+    struct Connection: Sendable, GraphQLObject {
         let nodes: [Product]
     }
 
-    struct StockLevel: Codable, Sendable {
+    struct StockLevel: Sendable, GraphQLObject {
         let available: Int
     }
 
-    struct ProductStock: Codable, Sendable {
+    struct ProductStock: Sendable, GraphQLObject {
         let id: GraphID
-
-        @Sendable func stock(context: Context, arguments: NoArguments) async throws -> StockLevel {
-            StockLevel(available: Int(id.value).map { $0 * 10 } ?? 0)
-        }
-    }
-
-    struct PageArguments: Codable, Sendable { let first: Int? }
-    struct IDArguments: Codable, Sendable { let id: GraphID }
-
-    struct CatalogResolver: Sendable {
-        @Sendable func products(context: Context, arguments: PageArguments) async throws -> Connection {
-            Connection(nodes: (1...(arguments.first ?? 10)).map { LiteSubgraphs.product($0) })
-        }
-
-        @Sendable func product(context: Context, arguments: IDArguments) async throws -> Product? {
-            Int(arguments.id.value).map { LiteSubgraphs.product($0) }
-        }
-    }
-
-    struct InventoryResolver: Sendable {
-        @Sendable func lowStockCount(context: Context, arguments: NoArguments) async throws -> Int { 0 }
-
-        @Sendable func productEntity(context: Context, arguments: IDArguments) async throws -> ProductStock? {
-            ProductStock(id: arguments.id)
-        }
     }
 
     static func product(_ number: Int) -> Product {
@@ -95,49 +70,51 @@ enum LiteSubgraphs {
     }
 
     static func catalog() throws -> any GraphQLExecutor {
-        let schema = try SchemaBuilder(CatalogResolver.self, Context.self)
-            .setFederatedSDL(to: catalogSDL)
-            .add {
-                Scalar(GraphID.self, as: "ID")
-                Type(Product.self) {
-                    Field("id", at: \.id)
-                    Field("title", at: \.title)
-                    Field("price", at: \.price)
-                }.key(at: CatalogResolver.product) {
-                    Argument("id", at: \.id)
-                }
-                Type(Connection.self, as: "ProductConnection") {
-                    Field("nodes", at: \.nodes)
-                }
-            }
-            .addQuery {
-                Field("products", at: CatalogResolver.products) { Argument("first", at: \.first) }
-                Field("product", at: CatalogResolver.product) { Argument("id", at: \.id) }
-            }
-            .build()
-        return SchemaEndpoint(schema: schema, resolver: CatalogResolver(), logger: Logger(label: "test.catalog")) { Context(info: $0) }
+        var resolvers = SchemaResolvers<Context>()
+        resolvers.object("Product", Product.self) { type in
+            type.field("id") { $0.id }
+            type.field("title") { $0.title }
+            type.field("price") { $0.price }
+        }
+        resolvers.object("ProductConnection", Connection.self) { type in
+            type.field("nodes") { $0.nodes }
+        }
+        resolvers.query { query in
+            query.field("products", async: { _, arguments, _ in
+                Connection(nodes: (1...(arguments.int("first") ?? 10)).map { LiteSubgraphs.product($0) })
+            })
+            query.field("product", async: { _, arguments, _ in
+                arguments.string("id").flatMap(Int.init).map { LiteSubgraphs.product($0) }
+            })
+        }
+        let federation = Federation<Context>(entities: [
+            "Product": { representations, _ in
+                representations.map { $0["id"].string.flatMap(Int.init).map { LiteSubgraphs.product($0) }.outputValue }
+            },
+        ])
+        let schema = try ExecutableSchema(sdl: catalogSDL, federation: federation, resolvers: resolvers)
+        return SchemaEndpoint(schema: schema, logger: Logger(label: "test.catalog")) { Context(info: $0) }
     }
 
     static func inventory() throws -> any GraphQLExecutor {
-        let schema = try SchemaBuilder(InventoryResolver.self, Context.self)
-            .setFederatedSDL(to: inventorySDL)
-            .add {
-                Scalar(GraphID.self, as: "ID")
-                Type(StockLevel.self) {
-                    Field("available", at: \.available)
-                }
-                Type(ProductStock.self, as: "Product") {
-                    Field("id", at: \.id)
-                    Field("stock", at: ProductStock.stock)
-                }.key(at: InventoryResolver.productEntity) {
-                    Argument("id", at: \.id)
-                }
-            }
-            .addQuery {
-                Field("lowStockCount", at: InventoryResolver.lowStockCount)
-            }
-            .build()
-        return SchemaEndpoint(schema: schema, resolver: InventoryResolver(), logger: Logger(label: "test.inventory")) { Context(info: $0) }
+        var resolvers = SchemaResolvers<Context>()
+        resolvers.object("StockLevel", StockLevel.self) { type in
+            type.field("available") { $0.available }
+        }
+        resolvers.object("Product", ProductStock.self) { type in
+            type.field("id") { $0.id }
+            type.field("stock") { StockLevel(available: Int($0.id.value).map { $0 * 10 } ?? 0) }
+        }
+        resolvers.query { query in
+            query.field("lowStockCount") { _ in 0 }
+        }
+        let federation = Federation<Context>(entities: [
+            "Product": { representations, _ in
+                representations.map { $0["id"].string.map { ProductStock(id: GraphID($0)) }.outputValue }
+            },
+        ])
+        let schema = try ExecutableSchema(sdl: inventorySDL, federation: federation, resolvers: resolvers)
+        return SchemaEndpoint(schema: schema, logger: Logger(label: "test.inventory")) { Context(info: $0) }
     }
 
     static var subgraphs: [SubgraphSDL] {
