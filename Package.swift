@@ -349,6 +349,16 @@ let package = Package(
             swiftSettings: settings
         ),
         .executableTarget(
+            name: "graphql-bench",
+            dependencies: [
+                "Catalog", "Inventory", "Gateway", "GraphQLSupport", "GraphQLExecution", "EmporiumCore", "Identity",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/graphql-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
             name: "redis-bench",
             dependencies: ["Redis", "RateLimiting", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/redis-bench",
