@@ -22,11 +22,11 @@ extension ExecutableSchema {
         let key = PlanStore.Key(
             operationName: operationName,
             conditions: (plans?.conditionVariables(of: document) ?? []).map { variables[$0]?.bool ?? false })
-        let plan: OperationPlan<Context>
-        if let cached = plans?.plan(key, as: Context.self) {
+        let plan: OperationPlan
+        if let cached = plans?.plan(key) {
             plan = cached
         } else {
-            var compiler = PlanCompiler(schema: self, document: document, variables: variables)
+            var compiler = PlanCompiler(schema: runtime, document: document, variables: variables)
             do {
                 plan = try compiler.compile(operation)
             } catch let error as GraphQLError {
@@ -36,7 +36,7 @@ extension ExecutableSchema {
             }
             plans?.store(plan, for: key)
         }
-        var execution = Execution(schema: self, plan: plan, context: context, variables: variables)
+        var execution = Execution(schema: runtime, plan: plan, context: ContextBox(context), variables: variables)
         return await execution.run(plan)
     }
 

@@ -8,9 +8,9 @@ import OrderedCollections
 /// category lookup, and no field ever gets a task of its own.
 ///
 /// One `Execution` per request, used by one task: the tree and the error list need no lock.
-struct Execution<Context: Sendable> {
-    let schema: ExecutableSchema<Context>
-    let context: Context
+struct Execution {
+    let schema: SchemaRuntime
+    let context: ErasedContext
     let variables: [String: Map]
     let isMutation: Bool
     private(set) var tree: ResultTree
@@ -20,7 +20,7 @@ struct Execution<Context: Sendable> {
 
     /// The values of one level waiting for one selection plan, with the nodes they fill.
     struct Pending {
-        let plan: SelectionPlan<Context>
+        let plan: SelectionPlan
         var sources: [any Sendable] = []
         var nodes: [Int] = []
         /// The fields to resolve (a mutation runs its root fields one at a time).
@@ -29,7 +29,7 @@ struct Execution<Context: Sendable> {
 
     typealias Level = OrderedDictionary<ObjectIdentifier, Pending>
 
-    init(schema: ExecutableSchema<Context>, plan: OperationPlan<Context>, context: Context, variables: [String: Map]) {
+    init(schema: SchemaRuntime, plan: OperationPlan, context: ErasedContext, variables: [String: Map]) {
         self.schema = schema
         self.context = context
         self.variables = variables
@@ -38,7 +38,7 @@ struct Execution<Context: Sendable> {
         arguments = Array(repeating: nil, count: plan.fieldCount)
     }
 
-    mutating func run(_ plan: OperationPlan<Context>) async -> ExecutionResult {
+    mutating func run(_ plan: OperationPlan) async -> ExecutionResult {
         let root = plan.root
         if isMutation {
             // Root mutation fields run one after another, each with its whole subtree (spec 6.3.1).
@@ -110,7 +110,7 @@ struct Execution<Context: Sendable> {
         }
     }
 
-    private mutating func arguments(for field: FieldPlan<Context>) -> Result<FieldArguments, GraphQLError> {
+    private mutating func arguments(for field: FieldPlan) -> Result<FieldArguments, GraphQLError> {
         switch field.arguments {
         case .fixed(let arguments): return .success(arguments)
         case .invalid(let error): return .failure(error)
@@ -129,13 +129,13 @@ struct Execution<Context: Sendable> {
     struct AsyncCall: Sendable {
         let pending: Pending
         let field: Int
-        let resolution: FieldResolution<Context>
+        let resolution: FieldResolution
         let arguments: FieldArguments
     }
 
     /// The calls' answers, in order; a batch resolver that answered the wrong number of values
     /// fails as a whole.
-    private static func perform(_ calls: [AsyncCall], context: Context) async -> [Result<[OutputValue], any Error>] {
+    private static func perform(_ calls: [AsyncCall], context: ErasedContext) async -> [Result<[OutputValue], any Error>] {
         if calls.count == 1 { return [await perform(calls[0], context: context)] }
         return await withTaskGroup(of: (Int, Result<[OutputValue], any Error>).self) { group in
             for (index, call) in calls.enumerated() {
@@ -147,7 +147,7 @@ struct Execution<Context: Sendable> {
         }
     }
 
-    private static func perform(_ call: AsyncCall, context: Context) async -> Result<[OutputValue], any Error> {
+    private static func perform(_ call: AsyncCall, context: ErasedContext) async -> Result<[OutputValue], any Error> {
         let sources = call.pending.sources
         do {
             switch call.resolution {
@@ -186,7 +186,7 @@ struct Execution<Context: Sendable> {
     // MARK: Completing values
 
     private mutating func complete(
-        _ value: OutputValue, _ completion: Completion<Context>, node: Int, slot: Int, field: FieldPlan<Context>, next: inout Level
+        _ value: OutputValue, _ completion: Completion, node: Int, slot: Int, field: FieldPlan, next: inout Level
     ) {
         if case .failure(let error) = value { return fail(error, node: node, slot: slot, field: field) }
         switch completion {
@@ -243,7 +243,7 @@ struct Execution<Context: Sendable> {
         return false
     }
 
-    private mutating func enqueue(_ source: any Sendable, _ plan: SelectionPlan<Context>, node: Int, slot: Int, next: inout Level) {
+    private mutating func enqueue(_ source: any Sendable, _ plan: SelectionPlan, node: Int, slot: Int, next: inout Level) {
         let object = tree.addObject(plan.keys, at: node, slot)
         let key = ObjectIdentifier(plan)
         if next[key] == nil { next[key] = Pending(plan: plan, fields: plan.fields.indices) }
@@ -253,7 +253,7 @@ struct Execution<Context: Sendable> {
 
     /// A field error: reported with its path and locations, and a null where it happened (moved
     /// up to the nearest nullable position).
-    private mutating func fail(_ error: any Error, node: Int, slot: Int, field: FieldPlan<Context>) {
+    private mutating func fail(_ error: any Error, node: Int, slot: Int, field: FieldPlan) {
         let path = tree.path(to: node, slot)
         if let error = error as? GraphQLError {
             errors.append(GraphQLError(

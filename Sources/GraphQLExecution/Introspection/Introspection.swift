@@ -80,13 +80,15 @@ enum Introspection<Context: Sendable> {
     private static func includeDeprecated(_ arguments: FieldArguments) -> Bool {
         arguments.bool("includeDeprecated") ?? false
     }
+}
 
+/// `__schema` and `__type`: resolved by the engine at the query root of any schema.
+enum IntrospectionMetaFields {
     /// The root fields every query type has without declaring them: `__schema: __Schema!` and
     /// `__type(name: String!): __Type`. nil for any other name.
     static func metaField(
-        _ name: String, schema: ExecutableSchema<Context>
-    ) -> (resolution: FieldResolution<Context>, type: any GraphQLOutputType, arguments: [ArgumentDefinition])? {
-        let graphQLSchema = schema.schema
+        _ name: String, schema graphQLSchema: GraphQLSchema
+    ) -> (resolution: FieldResolution, type: any GraphQLOutputType, arguments: [ArgumentDefinition])? {
         switch name {
         case "__schema":
             guard let schemaType = graphQLSchema.getType(name: "__Schema") as? GraphQLObjectType else { return nil }

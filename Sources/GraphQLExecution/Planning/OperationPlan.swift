@@ -5,13 +5,13 @@ import Synchronization
 /// to resolve in response order, each with its resolver, its arguments (coerced already when they
 /// are literals) and how to complete its value. Made once per (document, operation, values of the
 /// variables `@skip`/`@include` read) and kept with the document (``PlanStore``).
-final class OperationPlan<Context: Sendable>: Sendable {
+final class OperationPlan: Sendable {
     let operation: OperationType
-    let root: SelectionPlan<Context>
+    let root: SelectionPlan
     /// How many field plans there are: the size of a request's argument table.
     let fieldCount: Int
 
-    init(operation: OperationType, root: SelectionPlan<Context>, fieldCount: Int) {
+    init(operation: OperationType, root: SelectionPlan, fieldCount: Int) {
         self.operation = operation
         self.root = root
         self.fieldCount = fieldCount
@@ -19,12 +19,12 @@ final class OperationPlan<Context: Sendable>: Sendable {
 }
 
 /// The fields of one selection set on one object type, merged and in response order.
-final class SelectionPlan<Context: Sendable>: Sendable {
+final class SelectionPlan: Sendable {
     let typeName: String
-    let fields: [FieldPlan<Context>]
+    let fields: [FieldPlan]
     let keys: ResponseKeys
 
-    init(typeName: String, fields: [FieldPlan<Context>]) {
+    init(typeName: String, fields: [FieldPlan]) {
         self.typeName = typeName
         self.fields = fields
         keys = ResponseKeys(
@@ -41,7 +41,7 @@ final class SelectionPlan<Context: Sendable>: Sendable {
 }
 
 /// One response key of a selection plan.
-final class FieldPlan<Context: Sendable>: Sendable {
+final class FieldPlan: Sendable {
     /// Index into the request's table of arguments resolved from variables.
     let id: Int
     let responseKey: String
@@ -49,13 +49,13 @@ final class FieldPlan<Context: Sendable>: Sendable {
     let parentType: String
     /// The field's nodes in the document, for error locations.
     let nodes: [Field]
-    let resolution: PlannedResolution<Context>
+    let resolution: PlannedResolution
     let arguments: PlannedArguments
-    let completion: Completion<Context>
+    let completion: Completion
 
     init(
         id: Int, responseKey: String, fieldName: String, parentType: String, nodes: [Field],
-        resolution: PlannedResolution<Context>, arguments: PlannedArguments, completion: Completion<Context>
+        resolution: PlannedResolution, arguments: PlannedArguments, completion: Completion
     ) {
         self.id = id
         self.responseKey = responseKey
@@ -68,10 +68,10 @@ final class FieldPlan<Context: Sendable>: Sendable {
     }
 }
 
-enum PlannedResolution<Context: Sendable>: Sendable {
+enum PlannedResolution: Sendable {
     /// `__typename`: the object type's name, no resolver.
     case typename
-    case resolver(FieldResolution<Context>)
+    case resolver(FieldResolution)
 }
 
 enum PlannedArguments: Sendable {
@@ -84,13 +84,13 @@ enum PlannedArguments: Sendable {
 }
 
 /// How a resolved value becomes response JSON: the field's type, unwrapped once when planning.
-indirect enum Completion<Context: Sendable>: Sendable {
-    case nonNull(Completion<Context>)
-    case list(Completion<Context>)
+indirect enum Completion: Sendable {
+    case nonNull(Completion)
+    case list(Completion)
     case leaf(LeafKind)
-    case object(SelectionPlan<Context>)
+    case object(SelectionPlan)
     /// An interface or union: the plan of each object type it may be.
-    case abstract(name: String, plans: [String: SelectionPlan<Context>])
+    case abstract(name: String, plans: [String: SelectionPlan])
 
     var isNonNull: Bool {
         if case .nonNull = self { return true }
@@ -117,17 +117,17 @@ public final class PlanStore: Sendable {
     }
 
     static let capacity = 16
-    private let plans = Mutex<[Key: any Sendable]>([:])
+    private let plans = Mutex<[Key: OperationPlan]>([:])
     /// The variables `@skip`/`@include` read in the document, found at first use.
     let conditions = Mutex<[String]?>(nil)
 
     public init() {}
 
-    func plan<Context>(_ key: Key, as _: Context.Type) -> OperationPlan<Context>? {
-        plans.withLock { $0[key] } as? OperationPlan<Context>
+    func plan(_ key: Key) -> OperationPlan? {
+        plans.withLock { $0[key] }
     }
 
-    func store<Context>(_ plan: OperationPlan<Context>, for key: Key) {
+    func store(_ plan: OperationPlan, for key: Key) {
         plans.withLock { plans in
             if plans.count < Self.capacity { plans[key] = plan }
         }

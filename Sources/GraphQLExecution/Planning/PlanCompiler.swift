@@ -4,14 +4,14 @@ import OrderedCollections
 /// Compiles one operation of a validated document into an ``OperationPlan``: CollectFields of
 /// the spec (fragments expanded, `@skip`/`@include` decided, fields merged by response key) for
 /// every object type a selection may reach, each field bound to its resolver and its completion.
-struct PlanCompiler<Context: Sendable> {
-    let schema: ExecutableSchema<Context>
+struct PlanCompiler {
+    let schema: SchemaRuntime
     let fragments: [String: FragmentDefinition]
     /// The values `@skip(if:)` / `@include(if:)` read: literal or coerced variables.
     let variables: [String: Map]
     private var nextID = 0
 
-    init(schema: ExecutableSchema<Context>, document: Document, variables: [String: Map]) {
+    init(schema: SchemaRuntime, document: Document, variables: [String: Map]) {
         self.schema = schema
         var fragments: [String: FragmentDefinition] = [:]
         for case let fragment as FragmentDefinition in document.definitions {
@@ -21,7 +21,7 @@ struct PlanCompiler<Context: Sendable> {
         self.variables = variables
     }
 
-    mutating func compile(_ operation: OperationDefinition) throws -> OperationPlan<Context> {
+    mutating func compile(_ operation: OperationDefinition) throws -> OperationPlan {
         let rootName: String
         switch operation.operation {
         case .query: rootName = schema.schema.queryType?.name ?? "Query"
@@ -39,14 +39,14 @@ struct PlanCompiler<Context: Sendable> {
     // MARK: Selection sets
 
     private mutating func selectionPlan(
-        for object: ObjectType<Context>, selectionSets: [SelectionSet], isQueryRoot: Bool = false
-    ) throws -> SelectionPlan<Context> {
+        for object: ObjectType, selectionSets: [SelectionSet], isQueryRoot: Bool = false
+    ) throws -> SelectionPlan {
         var grouped = OrderedDictionary<String, [Field]>()
         var visited = Set<String>()
         for selectionSet in selectionSets {
             collectFields(object.type, selectionSet, into: &grouped, visited: &visited)
         }
-        var fields: [FieldPlan<Context>] = []
+        var fields: [FieldPlan] = []
         fields.reserveCapacity(grouped.count)
         for (responseKey, nodes) in grouped {
             fields.append(try fieldPlan(responseKey: responseKey, nodes: nodes, in: object, isQueryRoot: isQueryRoot))
@@ -107,20 +107,20 @@ struct PlanCompiler<Context: Sendable> {
     // MARK: Fields
 
     private mutating func fieldPlan(
-        responseKey: String, nodes: [Field], in object: ObjectType<Context>, isQueryRoot: Bool
-    ) throws -> FieldPlan<Context> {
+        responseKey: String, nodes: [Field], in object: ObjectType, isQueryRoot: Bool
+    ) throws -> FieldPlan {
         let node = nodes[0]
         let fieldName = node.name.value
         let id = nextID
         nextID += 1
-        let resolution: PlannedResolution<Context>
+        let resolution: PlannedResolution
         let definition: (type: any GraphQLOutputType, arguments: [ArgumentDefinition])
         if fieldName == "__typename" {
             return FieldPlan(
                 id: id, responseKey: responseKey, fieldName: fieldName, parentType: object.type.name, nodes: nodes,
                 resolution: .typename, arguments: .fixed(.none), completion: .nonNull(.leaf(.string))
             )
-        } else if isQueryRoot, let meta = Introspection<Context>.metaField(fieldName, schema: schema) {
+        } else if isQueryRoot, let meta = IntrospectionMetaFields.metaField(fieldName, schema: schema.schema) {
             resolution = .resolver(meta.resolution)
             definition = (meta.type, meta.arguments)
         } else if let field = object.fields[fieldName], let resolver = object.resolvers[fieldName] {
@@ -148,7 +148,7 @@ struct PlanCompiler<Context: Sendable> {
         }
     }
 
-    private mutating func completion(for type: any GraphQLType, subselections: [SelectionSet]) throws -> Completion<Context> {
+    private mutating func completion(for type: any GraphQLType, subselections: [SelectionSet]) throws -> Completion {
         switch type {
         case let nonNull as GraphQLNonNull:
             return .nonNull(try completion(for: nonNull.ofType, subselections: subselections))
@@ -171,7 +171,7 @@ struct PlanCompiler<Context: Sendable> {
             }
             return .object(try selectionPlan(for: object, selectionSets: subselections))
         case let abstract as any GraphQLAbstractType:
-            var plans: [String: SelectionPlan<Context>] = [:]
+            var plans: [String: SelectionPlan] = [:]
             for possible in schema.schema.getPossibleTypes(abstractType: abstract) {
                 guard let object = schema.objects[possible.name] else { continue }
                 plans[possible.name] = try selectionPlan(for: object, selectionSets: subselections)

@@ -9,13 +9,11 @@ import OrderedCollections
 /// resolvers disagree (a field without a resolver, a resolver for no field), so a schema that
 /// builds can execute every field it declares.
 public final class ExecutableSchema<Context: Sendable>: Sendable {
-    public let schema: GraphQLSchema
     /// The SDL as the service wrote it (what `_service { sdl }` answers).
     public let sdl: String
-    let objects: [String: ObjectType<Context>]
-    /// The GraphQL object type of a value, by its Swift type, where that is unambiguous.
-    let typeNames: [ObjectIdentifier: String]
-    let typeResolvers: [String: @Sendable (any Sendable) -> String?]
+    let runtime: SchemaRuntime
+
+    public var schema: GraphQLSchema { runtime.schema }
 
     public init(sdl: String, federation: Federation<Context>? = nil, resolvers: SchemaResolvers<Context>) throws {
         var resolvers = resolvers
@@ -31,19 +29,18 @@ public final class ExecutableSchema<Context: Sendable>: Sendable {
             }
         }
         Introspection<Context>.register(into: &resolvers)
-        schema = try buildSchema(source: executableSDL)
+        let schema = try buildSchema(source: executableSDL)
         self.sdl = sdl
-        typeResolvers = resolvers.typeResolvers
 
         var problems = resolvers.duplicates.map { "\($0) has two resolvers" }
-        var objects: [String: ObjectType<Context>] = [:]
+        var objects: [String: ObjectType] = [:]
         var typeNames: [ObjectIdentifier: String] = [:]
         var ambiguous: Set<ObjectIdentifier> = []
         for (name, type) in schema.typeMap {
             guard let objectType = type as? GraphQLObjectType else { continue }
             let fields = try objectType.fields()
             let entry = resolvers.objects[name]
-            var resolved: [String: FieldResolution<Context>] = [:]
+            var resolved: [String: FieldResolution] = [:]
             for (fieldName, _) in fields {
                 if let resolution = entry?.fields[fieldName] {
                     resolved[fieldName] = resolution
@@ -65,17 +62,35 @@ public final class ExecutableSchema<Context: Sendable>: Sendable {
         }
         guard problems.isEmpty else { throw SchemaDefinitionError(problems: problems.sorted()) }
         for swiftType in ambiguous { typeNames[swiftType] = nil }
+        runtime = SchemaRuntime(schema: schema, objects: objects, typeNames: typeNames, typeResolvers: resolvers.typeResolvers)
+    }
+}
+
+/// What the engine runs a schema with, whatever its context type.
+final class SchemaRuntime: Sendable {
+    let schema: GraphQLSchema
+    let objects: [String: ObjectType]
+    /// The GraphQL object type of a value, by its Swift type, where that is unambiguous.
+    let typeNames: [ObjectIdentifier: String]
+    let typeResolvers: [String: @Sendable (any Sendable) -> String?]
+
+    init(
+        schema: GraphQLSchema, objects: [String: ObjectType], typeNames: [ObjectIdentifier: String],
+        typeResolvers: [String: @Sendable (any Sendable) -> String?]
+    ) {
+        self.schema = schema
         self.objects = objects
         self.typeNames = typeNames
+        self.typeResolvers = typeResolvers
     }
 }
 
 /// One object type as the engine runs it: the GraphQLSwift definition of its fields and their
 /// resolvers.
-struct ObjectType<Context: Sendable>: Sendable {
+struct ObjectType: Sendable {
     let type: GraphQLObjectType
     let fields: GraphQLFieldMap
-    let resolvers: [String: FieldResolution<Context>]
+    let resolvers: [String: FieldResolution]
 }
 
 /// The SDL and the resolvers do not agree; every problem is listed.

@@ -1,15 +1,36 @@
 /// How one field of one object type gets its value. Every kind is called once per field of a plan
 /// per request with all the parent values of that level, so a list of 20 products costs one call
 /// of a batch resolver, and synchronous resolvers never wait.
-enum FieldResolution<Context: Sendable>: Sendable {
+///
+/// The engine itself is not generic: the request's context travels as a ``ContextBox`` (one
+/// reference, no copy of the context's fields per call) and the typed wrappers of
+/// ``ObjectResolvers`` unwrap it. Generic code across module boundaries runs unspecialized, and
+/// its runtime type lookups cost more than the resolvers themselves.
+enum FieldResolution: Sendable {
     /// The value is at hand (a stored property, a computation): called for each parent value, no
     /// suspension.
-    case each(@Sendable (any Sendable, FieldArguments, Context) throws -> OutputValue)
+    case each(@Sendable (any Sendable, FieldArguments, ErasedContext) throws -> OutputValue)
     /// One value at a time, suspending (a root field reading the database). For several parent
     /// values at once the calls run concurrently.
-    case eachAsync(@Sendable (any Sendable, FieldArguments, Context) async throws -> OutputValue)
+    case eachAsync(@Sendable (any Sendable, FieldArguments, ErasedContext) async throws -> OutputValue)
     /// All parent values of the level at once: one round trip for the whole list.
-    case batch(@Sendable ([any Sendable], FieldArguments, Context) async throws -> [OutputValue])
+    case batch(@Sendable ([any Sendable], FieldArguments, ErasedContext) async throws -> [OutputValue])
+}
+
+/// A request's context as the engine carries it.
+typealias ErasedContext = any AnyObject & Sendable
+
+/// Holds the context of one request for the engine, which does not know its type.
+final class ContextBox<Context: Sendable>: Sendable {
+    let value: Context
+
+    init(_ value: Context) {
+        self.value = value
+    }
+
+    static func unbox(_ context: ErasedContext) -> Context {
+        unsafeDowncast(context, to: ContextBox<Context>.self).value
+    }
 }
 
 /// The root value every root field receives.
@@ -22,7 +43,7 @@ public struct RootValue: Sendable {
 public struct SchemaResolvers<Context: Sendable>: Sendable {
     struct ObjectEntry: Sendable {
         var swiftType: ObjectIdentifier?
-        var fields: [String: FieldResolution<Context>]
+        var fields: [String: FieldResolution]
     }
 
     var objects: [String: ObjectEntry] = [:]
@@ -67,10 +88,10 @@ public struct SchemaResolvers<Context: Sendable>: Sendable {
 
 /// The field resolvers of one object type whose values are `Source`s.
 public struct ObjectResolvers<Context: Sendable, Source: Sendable>: Sendable {
-    var fields: [String: FieldResolution<Context>] = [:]
+    var fields: [String: FieldResolution] = [:]
     var duplicates: [String] = []
 
-    private mutating func add(_ name: String, _ resolution: FieldResolution<Context>) {
+    private mutating func add(_ name: String, _ resolution: FieldResolution) {
         if fields[name] != nil { duplicates.append(name) }
         fields[name] = resolution
     }
@@ -86,14 +107,14 @@ public struct ObjectResolvers<Context: Sendable, Source: Sendable>: Sendable {
     public mutating func field<Output: OutputValueConvertible>(
         _ name: String, resolve: @escaping @Sendable (Source, FieldArguments, Context) throws -> Output
     ) {
-        add(name, .each { source, arguments, context in try resolve(source as! Source, arguments, context).outputValue })
+        add(name, .each { source, arguments, context in try resolve(source as! Source, arguments, ContextBox<Context>.unbox(context)).outputValue })
     }
 
     /// A value that needs waiting for, one source at a time (typically a root field).
     public mutating func field<Output: OutputValueConvertible>(
         _ name: String, async resolve: @escaping @Sendable (Source, FieldArguments, Context) async throws -> Output
     ) {
-        add(name, .eachAsync { source, arguments, context in try await resolve(source as! Source, arguments, context).outputValue })
+        add(name, .eachAsync { source, arguments, context in try await resolve(source as! Source, arguments, ContextBox<Context>.unbox(context)).outputValue })
     }
 
     /// The values for all sources of one level at once, in their order (one database round trip
@@ -102,7 +123,7 @@ public struct ObjectResolvers<Context: Sendable, Source: Sendable>: Sendable {
         _ name: String, batch resolve: @escaping @Sendable ([Source], FieldArguments, Context) async throws -> [Output]
     ) {
         add(name, .batch { sources, arguments, context in
-            try await resolve(sources.map { $0 as! Source }, arguments, context).map(\.outputValue)
+            try await resolve(sources.map { $0 as! Source }, arguments, ContextBox<Context>.unbox(context)).map(\.outputValue)
         })
     }
 }
