@@ -1,15 +1,25 @@
 /// Batches and caches lookups by key within one request, so that resolving a field on N items
 /// costs one storage round trip instead of N (the GraphQL N+1 problem).
 ///
-/// Loads requested while a batch is being collected join it; the batch is dispatched once the
-/// callers that run concurrently (GraphQL resolves list items in a task group) have had a chance
-/// to add their keys. Create one loader per request: its cache must not outlive the request.
+/// The engine's batch resolvers ask for a whole level of keys at once (``loadMany(_:)``): one
+/// round trip, no waiting. Single ``load(_:)``s of resolvers called per item join a batch that
+/// is dispatched once the callers running concurrently have had a chance to add their keys.
+/// Create one loader per request: its cache must not outlive the request.
 public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
     public typealias BatchLoad = @Sendable ([Key]) async throws -> [Key: Value]
 
+    /// What the loader knows of a key: its value (or its absence), or the load that will tell.
+    private enum Entry {
+        case loaded(Value?)
+        /// A single load waiting in the batching window.
+        case waiting(Task<Value?, any Error>)
+        /// Part of a batch of `loadMany`, answered by the batch's dictionary.
+        case batch(Task<[Key: Value], any Error>)
+    }
+
     private let batchLoad: BatchLoad
     private let maximumBatchSize: Int
-    private var cache: [Key: Task<Value?, any Error>] = [:]
+    private var cache: [Key: Entry] = [:]
     private var pending: [Key] = []
     private var pendingContinuations: [Key: [CheckedContinuation<Value?, any Error>]] = [:]
     private var dispatchScheduled = false
@@ -19,46 +29,78 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
         self.maximumBatchSize = maximumBatchSize
     }
 
-    /// The value for `key`, or `nil` when the batch function did not return it.
+    /// The value for `key`, or `nil` when the batch function did not return it. A key not yet
+    /// known waits a few scheduler turns for loads running concurrently (resolvers called per
+    /// item) to join its batch; prefer ``loadMany(_:)`` when the keys are known together.
     public func load(_ key: Key) async throws -> Value? {
-        if let task = cache[key] { return try await task.value }
-        // A task per key, so concurrent loads of the same key join it; awaited right below.
-        let task = Task<Value?, any Error> { try await self.enqueue(key) }
-        cache[key] = task
-        return try await task.value
+        switch cache[key] {
+        case .loaded(let value): return value
+        case .waiting(let task): return try await task.value
+        case .batch(let task): return try await task.value[key]
+        case nil:
+            // A task per key, so concurrent loads of the same key join it; awaited right below.
+            let task = Task<Value?, any Error> { try await self.enqueue(key) }
+            cache[key] = .waiting(task)
+            do {
+                let value = try await task.value
+                cache[key] = .loaded(value)
+                return value
+            } catch {
+                cache[key] = nil  // a failed load may be retried later
+                throw error
+            }
+        }
     }
 
     /// The values of `keys` (absent when the batch function did not return them). Keys nobody
     /// asked for yet go to the batch function together, at once: all of them are known here, so
-    /// there is no need to wait for more (and no batch to split on a loaded machine).
+    /// there is no need to wait for more (and no batch to split on a loaded machine). Keys
+    /// already loaded cost a dictionary read.
     public func loadMany(_ keys: [Key]) async throws -> [Key: Value] {
-        let unique = Array(Set(keys))
-        let missing = unique.filter { cache[$0] == nil }
-        if !missing.isEmpty {
+        var result: [Key: Value] = [:]
+        var missing: [Key] = []
+        var inFlight: [(Key, Entry)] = []
+        var seen = Set<Key>()
+        for key in keys where seen.insert(key).inserted {
+            switch cache[key] {
+            case .loaded(let value): if let value { result[key] = value }
+            case .some(let entry): inFlight.append((key, entry))
+            case nil: missing.append(key)
+            }
+        }
+        var start = 0
+        while start < missing.count {
+            let chunk = Array(missing[start..<min(start + maximumBatchSize, missing.count)])
+            start += chunk.count
             let batchLoad = self.batchLoad
-            // One task for the batch and one per key reading from it, so that concurrent loads
-            // of these keys join them like any other in-flight load; awaited right below.
-            let batch = Task<[Key: Value], any Error> { try await batchLoad(missing) }
-            // Short-lived: each ends when the batch answers (awaited below, or by a joining load).
-            for key in missing { cache[key] = Task { try await batch.value[key] } }
+            // One task per batch, so that concurrent loads of these keys join it; awaited here.
+            let batch = Task<[Key: Value], any Error> { try await batchLoad(chunk) }
+            for key in chunk { cache[key] = .batch(batch) }
             do {
-                _ = try await batch.value
+                let values = try await batch.value
+                for key in chunk {
+                    cache[key] = .loaded(values[key])
+                    if let value = values[key] { result[key] = value }
+                }
             } catch {
-                for key in missing { cache[key] = nil }  // a failed load may be retried later
+                for key in chunk { cache[key] = nil }  // a failed load may be retried later
                 throw error
             }
         }
-        var result: [Key: Value] = [:]
-        for key in unique {
-            if let value = try await cache[key]?.value { result[key] = value }
+        for (key, entry) in inFlight {
+            let value: Value? = switch entry {
+            case .loaded(let value): value
+            case .waiting(let task): try await task.value
+            case .batch(let task): try await task.value[key]
+            }
+            if let value { result[key] = value }
         }
         return result
     }
 
     /// Seeds the cache with values already at hand (for example the items of a list just read).
     public func prime(_ key: Key, _ value: Value) {
-        // An already finished task: the cache holds tasks so loads in flight can be joined.
-        if cache[key] == nil { cache[key] = Task { value } }
+        if cache[key] == nil { cache[key] = .loaded(value) }
     }
 
     private func enqueue(_ key: Key) async throws -> Value? {
@@ -95,8 +137,7 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
                 for waiter in waiters { waiter.resume(returning: values[key]) }
             }
         } catch {
-            for (key, waiters) in continuations {
-                cache[key] = nil // a failed load may be retried by a later request step
+            for (_, waiters) in continuations {
                 for waiter in waiters { waiter.resume(throwing: error) }
             }
         }

@@ -131,9 +131,9 @@ import Testing
     /// nothing for other root fields.
     @Test func metaFields() throws {
         let schema = try Self.executable(Self.shopSDL)
-        #expect(Introspection<Void>.metaField("__schema", schema: schema)?.type is GraphQLNonNull)
-        #expect(Introspection<Void>.metaField("__type", schema: schema)?.arguments.map(\.name) == ["name"])
-        #expect(Introspection<Void>.metaField("product", schema: schema) == nil)
+        #expect(IntrospectionMetaFields.metaField("__schema", schema: schema.schema)?.type is GraphQLNonNull)
+        #expect(IntrospectionMetaFields.metaField("__type", schema: schema.schema)?.arguments.map(\.name) == ["name"])
+        #expect(IntrospectionMetaFields.metaField("product", schema: schema.schema) == nil)
     }
 
     // MARK: Running both executors

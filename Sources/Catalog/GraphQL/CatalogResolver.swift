@@ -12,7 +12,7 @@ enum CatalogResolver {
     @Sendable static func product(_: RootValue, arguments: FieldArguments, context: CatalogContext) async throws -> Product? {
         let id = try ProductID(parsing: try arguments.requiredString("id"), field: "id")
         context.responseTags.add(CatalogCacheTags.product(id))
-        guard let product = try await context.products.load(id), context.catalog.isVisible(product, to: context.principal) else {
+        guard let product = try await context.products.loadMany([id])[id], context.catalog.isVisible(product, to: context.principal) else {
             throw EmporiumError.notFound("no product with id \(id)")
         }
         return product
@@ -57,7 +57,7 @@ enum CatalogResolver {
 
     @Sendable static func category(_: RootValue, arguments: FieldArguments, context: CatalogContext) async throws -> Category? {
         let id = try CategoryID(parsing: try arguments.requiredString("id"), field: "id")
-        guard let category = try await context.categories.load(id) else {
+        guard let category = try await context.categories.loadMany([id])[id] else {
             throw EmporiumError.notFound("no category with id \(id)")
         }
         return category

@@ -16,7 +16,7 @@ enum InventoryResolver {
     @Sendable static func stock(_: RootValue, arguments: FieldArguments, context: InventoryContext) async throws -> StockLevel {
         let id = try ProductID(parsing: try arguments.requiredString("productId"), field: "productId")
         context.responseTags.add(InventoryCacheTags.stock(id))
-        return try await context.stockLevels.load(id) ?? .empty(id)
+        return try await context.stockLevels.loadMany([id])[id] ?? .empty(id)
     }
 
     // MARK: Federation
