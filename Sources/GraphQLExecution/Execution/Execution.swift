@@ -43,6 +43,9 @@ struct Execution {
         if isMutation {
             // Root mutation fields run one after another, each with its whole subtree (spec 6.3.1).
             for field in root.fields.indices {
+                // Once a null reached the root, no answer of a later field can be seen: running
+                // it would change data behind the client's back.
+                if tree.dataIsNull { break }
                 await runLevels(from: Pending(plan: root, sources: [RootValue()], nodes: [0], fields: field..<field + 1))
             }
         } else {
