@@ -92,7 +92,6 @@ let package = Package(
             name: "GraphQLExecution",
             dependencies: [
                 .product(name: "GraphQL", package: "GraphQL"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: librarySettings
@@ -383,7 +382,6 @@ let package = Package(
             dependencies: [
                 "GraphQLExecution",
                 .product(name: "GraphQL", package: "GraphQL"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: settings

@@ -15,15 +15,20 @@ extension EntityID {
     public init() { self.init(uuid: UUID()) }
 
     public init(parsing text: String, field: String? = nil) throws {
-        guard let uuid = UUID(uuidString: text) else {
+        guard let uuid = UUIDText.parse(text) else {
             throw EmporiumError.badInput("'\(text.prefix(64))' is not a valid \(Self.entityName) id (expected a UUID)", field: field)
         }
         self.init(uuid: uuid)
     }
 
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { UUIDText.lowercase(uuid) }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.uuid.uuidString < rhs.uuid.uuidString }
+    /// The order of their canonical text, which is the order of their bytes.
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        withUnsafeBytes(of: lhs.uuid.uuid) { left in
+            withUnsafeBytes(of: rhs.uuid.uuid) { right in left.lexicographicallyPrecedes(right) }
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)

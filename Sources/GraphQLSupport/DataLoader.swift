@@ -13,8 +13,8 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
         case loaded(Value?)
         /// A single load waiting in the batching window.
         case waiting(Task<Value?, any Error>)
-        /// Part of a batch of `loadMany`, answered by the batch's dictionary.
-        case batch(Task<[Key: Value], any Error>)
+        /// Part of a batch of `loadMany` in flight (its number), answered by the batch's dictionary.
+        case batch(Int)
     }
 
     private let batchLoad: BatchLoad
@@ -23,6 +23,9 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
     private var pending: [Key] = []
     private var pendingContinuations: [Key: [CheckedContinuation<Value?, any Error>]] = [:]
     private var dispatchScheduled = false
+    /// Who waits for each `loadMany` batch in flight, by batch number.
+    private var batchWaiters: [Int: [CheckedContinuation<[Key: Value], any Error>]] = [:]
+    private var nextBatch = 0
 
     public init(maximumBatchSize: Int = 1000, _ batchLoad: @escaping BatchLoad) {
         self.batchLoad = batchLoad
@@ -36,7 +39,7 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
         switch cache[key] {
         case .loaded(let value): return value
         case .waiting(let task): return try await task.value
-        case .batch(let task): return try await task.value[key]
+        case .batch(let batch): return try await waitFor(batch)[key]
         case nil:
             // A task per key, so concurrent loads of the same key join it; awaited right below.
             let task = Task<Value?, any Error> { try await self.enqueue(key) }
@@ -59,12 +62,12 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
     public func loadMany(_ keys: [Key]) async throws -> [Key: Value] {
         var result: [Key: Value] = [:]
         var missing: [Key] = []
-        var inFlight: [(Key, Entry)] = []
+        var inFlight: [Key] = []
         var seen = Set<Key>()
         for key in keys where seen.insert(key).inserted {
             switch cache[key] {
             case .loaded(let value): if let value { result[key] = value }
-            case .some(let entry): inFlight.append((key, entry))
+            case .some: inFlight.append(key)
             case nil: missing.append(key)
             }
         }
@@ -72,35 +75,49 @@ public actor DataLoader<Key: Hashable & Sendable, Value: Sendable> {
         while start < missing.count {
             let chunk = Array(missing[start..<min(start + maximumBatchSize, missing.count)])
             start += chunk.count
-            let batchLoad = self.batchLoad
-            // One task per batch, so that concurrent loads of these keys join it; awaited here.
-            let batch = Task<[Key: Value], any Error> { try await batchLoad(chunk) }
+            // Loads of these keys arriving while the batch runs wait for its answer.
+            let batch = nextBatch
+            nextBatch += 1
             for key in chunk { cache[key] = .batch(batch) }
+            batchWaiters[batch] = []
             do {
-                let values = try await batch.value
+                let values = try await batchLoad(chunk)
                 for key in chunk {
                     cache[key] = .loaded(values[key])
                     if let value = values[key] { result[key] = value }
                 }
+                for waiter in batchWaiters.removeValue(forKey: batch) ?? [] { waiter.resume(returning: values) }
             } catch {
                 for key in chunk { cache[key] = nil }  // a failed load may be retried later
+                for waiter in batchWaiters.removeValue(forKey: batch) ?? [] { waiter.resume(throwing: error) }
                 throw error
             }
         }
-        for (key, entry) in inFlight {
-            let value: Value? = switch entry {
+        // Read again: a batch awaited above may have finished (or failed) meanwhile.
+        for key in inFlight {
+            let value: Value? = switch cache[key] {
             case .loaded(let value): value
             case .waiting(let task): try await task.value
-            case .batch(let task): try await task.value[key]
+            case .batch(let batch): try await waitFor(batch)[key]
+            case nil: try await loadMany([key])[key]
             }
             if let value { result[key] = value }
         }
         return result
     }
 
+    private func waitFor(_ batch: Int) async throws -> [Key: Value] {
+        try await withCheckedThrowingContinuation { batchWaiters[batch, default: []].append($0) }
+    }
+
     /// Seeds the cache with values already at hand (for example the items of a list just read).
     public func prime(_ key: Key, _ value: Value) {
         if cache[key] == nil { cache[key] = .loaded(value) }
+    }
+
+    /// Seeds the cache with many values in one call (one hop to the loader, not one per value).
+    public func prime(_ values: [(Key, Value)]) {
+        for (key, value) in values where cache[key] == nil { cache[key] = .loaded(value) }
     }
 
     private func enqueue(_ key: Key) async throws -> Value? {

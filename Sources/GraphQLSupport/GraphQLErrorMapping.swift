@@ -18,7 +18,7 @@ public enum GraphQLErrorMapping {
 
     /// A fresh id for a request (random, so it says nothing about the server).
     public static func newRequestID() -> String {
-        UUID().uuidString.lowercased()
+        UUIDText.lowercase(UUIDText.random())
     }
 
     public static func map(_ error: GraphQLError, logger: Logger, requestID: String = newRequestID()) -> GraphQLError {

@@ -87,7 +87,7 @@ public struct GraphQLOutcome: Sendable {
     }
 
     /// The response body, `{"errors":[…],"data":…}`.
-    public func writeJSON(into out: inout some JSONOutput) {
+    public func writeJSON(into out: inout [UInt8]) {
         switch body {
         case .result(let result): ResponseJSON.write(result, into: &out)
         case .execution(let execution): execution.writeJSON(into: &out)

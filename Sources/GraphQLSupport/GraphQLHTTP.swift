@@ -173,9 +173,10 @@ public struct GraphQLHTTP: Sendable {
         case .requestError: graphQLMediaType ? .badRequest : .ok
         case .executed: .ok
         }
-        var body = ByteBuffer()
-        body.reserveCapacity(1024)
-        outcome.writeJSON(into: &body)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
+        outcome.writeJSON(into: &bytes)
+        let body = ByteBuffer(bytes: bytes)
         var response = Self.response(body, status: status, graphQLMediaType: graphQLMediaType)
         if outcome.kind == .methodNotAllowed { response.headers[.allow] = "POST" }
         for field in info.responseHeaders.all { response.headers[field.name] = field.value }

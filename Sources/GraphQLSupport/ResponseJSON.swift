@@ -13,7 +13,7 @@ enum ResponseJSON {
         return Data(out)
     }
 
-    static func write(_ result: GraphQLResult, into out: inout some JSONOutput) {
+    static func write(_ result: GraphQLResult, into out: inout [UInt8]) {
         if let data = result.data {
             JSONWriter.writeResponse(errors: result.errors, into: &out) { JSONWriter.write(data, into: &$0) }
         } else {

@@ -71,4 +71,21 @@ import Testing
         await #expect(throws: Boom.self) { try await loader.load(1) }
         #expect(try await loader.load(1) == 2)
     }
+
+    @Test func aBatchInFlightIsJoinedNotRepeated() async throws {
+        let calls = Calls()
+        let loader = DataLoader<Int, String> { keys in
+            calls.batches.withLock { $0.append(keys.sorted()) }
+            if keys.contains(1) { try await Task.sleep(for: .milliseconds(200)) }
+            return Dictionary(uniqueKeysWithValues: keys.map { ($0, "v\($0)") })
+        }
+        async let first = loader.loadMany([1, 2])
+        try await Task.sleep(for: .milliseconds(50))
+        let second = try await loader.loadMany([2, 3])
+        #expect(second == [2: "v2", 3: "v3"])
+        #expect(try await first == [1: "v1", 2: "v2"])
+        #expect(calls.all == [[1, 2], [3]], "key 2 waited for the batch already asking for it")
+        #expect(try await loader.loadMany([1, 2, 3]).count == 3)
+        #expect(calls.all.count == 2)
+    }
 }

@@ -2,16 +2,19 @@
 public struct Page<Item: Sendable>: Sendable {
     public let items: [Item]
     public let hasNextPage: Bool
-    /// Cursor of each item, in order; the last one continues the list.
-    public let cursors: [String]
+    /// Makes the cursor of the item at an index; the last one continues the list. Made only when
+    /// asked for: most pages are read without the cursor of every item.
+    private let makeCursor: @Sendable (Int) -> String
 
-    public init(items: [Item], hasNextPage: Bool, cursors: [String]) {
+    public init(items: [Item], hasNextPage: Bool, cursor: @escaping @Sendable (Int) -> String) {
         self.items = items
         self.hasNextPage = hasNextPage
-        self.cursors = cursors
+        makeCursor = cursor
     }
 
-    public var endCursor: String? { cursors.last }
+    public func cursor(at index: Int) -> String { makeCursor(index) }
+
+    public var endCursor: String? { items.isEmpty ? nil : makeCursor(items.count - 1) }
 }
 
 /// Page-size rules shared by every list.

@@ -74,7 +74,7 @@ public struct ProductCatalog: Sendable {
         return Page(
             items: items,
             hasNextPage: rows.count > limit,
-            cursors: items.map { Self.encodePosition(ProductPosition(createdAt: $0.createdAt, id: $0.id)) }
+            cursor: { Self.encodePosition(ProductPosition(createdAt: items[$0].createdAt, id: items[$0].id)) }
         )
     }
 
@@ -102,7 +102,7 @@ public struct ProductCatalog: Sendable {
         return Page(
             items: items,
             hasNextPage: rows.count > limit,
-            cursors: items.indices.map { Cursor(["s", String(offset + $0 + 1)]).encoded }
+            cursor: { [offset] in Cursor(["s", String(offset + $0 + 1)]).encoded }
         )
     }
 

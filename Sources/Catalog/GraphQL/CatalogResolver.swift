@@ -35,7 +35,6 @@ enum CatalogResolver {
         context.responseTags.add(CatalogCacheTags.products)
         let page = try await context.catalog.list(
             filter: filter, first: arguments.int("first"), after: arguments.string("after"), viewer: context.principal)
-        await prime(context, page.items)
         return ProductConnection(page)
     }
 
@@ -47,7 +46,6 @@ enum CatalogResolver {
         let page = try await context.catalog.search(
             text: try arguments.requiredString("query"), first: arguments.int("first"), after: arguments.string("after"),
             viewer: context.principal)
-        await prime(context, page.items)
         return ProductConnection(page)
     }
 
@@ -150,10 +148,5 @@ enum CatalogResolver {
             throw EmporiumError.badInput("the compare-at price must be in the price's currency", field: "input.compareAtPrice.currency")
         }
         return Int64(compareAt.amount)
-    }
-
-    /// Products read by a list also answer later by-id lookups in the same request.
-    private static func prime(_ context: CatalogContext, _ products: [Product]) async {
-        for product in products { await context.products.prime(product.id, product) }
     }
 }

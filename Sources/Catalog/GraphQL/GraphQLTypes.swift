@@ -48,8 +48,11 @@ public struct PageInfoView: Codable, Sendable, GraphQLObject {
 }
 
 public struct ProductEdge: Sendable, GraphQLObject {
-    public let cursor: String
-    public let node: Product
+    let page: Page<Product>
+    let index: Int
+
+    public var cursor: String { page.cursor(at: index) }
+    public var node: Product { page.items[index] }
 }
 
 public struct ProductConnection: Sendable, GraphQLObject {
@@ -58,7 +61,7 @@ public struct ProductConnection: Sendable, GraphQLObject {
     public var nodes: [Product] { edges.map(\.node) }
 
     init(_ page: Page<Product>) {
-        edges = zip(page.cursors, page.items).map { ProductEdge(cursor: $0, node: $1) }
+        edges = page.items.indices.map { ProductEdge(page: page, index: $0) }
         pageInfo = PageInfoView(hasNextPage: page.hasNextPage, endCursor: page.endCursor)
     }
 }

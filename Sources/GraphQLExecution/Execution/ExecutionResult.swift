@@ -1,5 +1,4 @@
 public import GraphQL
-public import NIOCore
 import OrderedCollections
 
 /// The answer to one operation: the data as the engine built it, written straight to JSON (or
@@ -32,7 +31,7 @@ public struct ExecutionResult: Sendable {
     }
 
     /// The response: `{"errors":[…],"data":…}`.
-    public func writeJSON(into out: inout some JSONOutput) {
+    public func writeJSON(into out: inout [UInt8]) {
         if let tree {
             JSONWriter.writeResponse(errors: errors, into: &out) { out in
                 if tree.dataIsNull {
@@ -46,33 +45,35 @@ public struct ExecutionResult: Sendable {
         }
     }
 
-    public func json(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 1024)
-        writeJSON(into: &buffer)
-        return buffer
+    /// The response as JSON bytes.
+    public var json: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
+        writeJSON(into: &bytes)
+        return bytes
     }
 
-    private static func writeNode(_ index: Int, of tree: ResultTree, into out: inout some JSONOutput) {
+    private static func writeNode(_ index: Int, of tree: ResultTree, into out: inout [UInt8]) {
         let node = tree.nodes[index]
         if let keys = node.keys {
-            out.writeJSONByte(UInt8(ascii: "{"))
-            for slot in node.slots.indices {
-                if slot > 0 { out.writeJSONByte(UInt8(ascii: ",")) }
-                keys.json[slot].withUnsafeBytes { out.writeJSONBytes($0) }
-                writeSlot(node.slots[slot], of: tree, into: &out)
+            out.append(UInt8(ascii: "{"))
+            for slot in 0..<node.count {
+                if slot > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: keys.json[slot])
+                writeSlot(tree.slots[node.start + slot], of: tree, into: &out)
             }
-            out.writeJSONByte(UInt8(ascii: "}"))
+            out.append(UInt8(ascii: "}"))
         } else {
-            out.writeJSONByte(UInt8(ascii: "["))
-            for slot in node.slots.indices {
-                if slot > 0 { out.writeJSONByte(UInt8(ascii: ",")) }
-                writeSlot(node.slots[slot], of: tree, into: &out)
+            out.append(UInt8(ascii: "["))
+            for slot in 0..<node.count {
+                if slot > 0 { out.append(UInt8(ascii: ",")) }
+                writeSlot(tree.slots[node.start + slot], of: tree, into: &out)
             }
-            out.writeJSONByte(UInt8(ascii: "]"))
+            out.append(UInt8(ascii: "]"))
         }
     }
 
-    private static func writeSlot(_ slot: ResultTree.Slot, of tree: ResultTree, into out: inout some JSONOutput) {
+    private static func writeSlot(_ slot: ResultTree.Slot, of tree: ResultTree, into out: inout [UInt8]) {
         switch slot {
         case .null: JSONWriter.writeRaw("null", into: &out)
         case .bool(let value): JSONWriter.writeRaw(value ? "true" : "false", into: &out)
@@ -86,13 +87,13 @@ public struct ExecutionResult: Sendable {
     private static func map(of index: Int, in tree: ResultTree) -> Map {
         let node = tree.nodes[index]
         if let keys = node.keys {
-            var object = OrderedDictionary<String, Map>(minimumCapacity: node.slots.count)
-            for slot in node.slots.indices {
-                object[keys.names[slot]] = map(of: node.slots[slot], in: tree)
+            var object = OrderedDictionary<String, Map>(minimumCapacity: node.count)
+            for slot in 0..<node.count {
+                object[keys.names[slot]] = map(of: tree.slots[node.start + slot], in: tree)
             }
             return .dictionary(object)
         }
-        return .array(node.slots.map { map(of: $0, in: tree) })
+        return .array(tree.slots(of: node).map { map(of: $0, in: tree) })
     }
 
     private static func map(of slot: ResultTree.Slot, in tree: ResultTree) -> Map {

@@ -1,8 +1,9 @@
 import GraphQL
 
 /// The response being built, as flat storage: every object and list of the answer is a node in
-/// one array, its fields or items are slots, and nodes name their parent by index. No reference
-/// cycles, one allocation per node, and null propagation is a walk up the indexes.
+/// one array, its fields or items are a range of slots in another, and nodes name their parent by
+/// index. No reference cycles, no allocation per node, and null propagation is a walk up the
+/// indexes.
 ///
 /// An object node's keys come from its selection plan (``ResponseKeys``), so a node stores values
 /// only; the JSON and `Map` writers read keys and values side by side.
@@ -19,7 +20,9 @@ struct ResultTree: Sendable {
     struct Node: Sendable {
         /// nil for a list.
         let keys: ResponseKeys?
-        var slots: [Slot]
+        /// Where the node's slots start in ``ResultTree/slots``, and how many.
+        let start: Int
+        let count: Int
         let parent: Int
         let parentSlot: Int
         /// For a list: whether its items are non-null (an object's fields say it in `keys`).
@@ -27,29 +30,39 @@ struct ResultTree: Sendable {
     }
 
     private(set) var nodes: [Node] = []
+    private(set) var slots: [Slot] = []
     /// Set when a null reached the root through non-null fields: the response's data is null.
     private(set) var dataIsNull = false
 
     init(rootKeys: ResponseKeys) {
-        nodes.append(Node(keys: rootKeys, slots: Array(repeating: .null, count: rootKeys.names.count), parent: -1, parentSlot: 0, itemsNonNull: false))
+        nodes.reserveCapacity(32)
+        slots.reserveCapacity(256)
+        _ = add(keys: rootKeys, count: rootKeys.names.count, parent: -1, parentSlot: 0, itemsNonNull: false)
+    }
+
+    private mutating func add(keys: ResponseKeys?, count: Int, parent: Int, parentSlot: Int, itemsNonNull: Bool) -> Int {
+        let index = nodes.count
+        nodes.append(Node(keys: keys, start: slots.count, count: count, parent: parent, parentSlot: parentSlot, itemsNonNull: itemsNonNull))
+        slots.append(contentsOf: repeatElement(.null, count: count))
+        if parent >= 0 { set(.node(index), at: parent, parentSlot) }
+        return index
     }
 
     mutating func addObject(_ keys: ResponseKeys, at parent: Int, _ slot: Int) -> Int {
-        let index = nodes.count
-        nodes.append(Node(keys: keys, slots: Array(repeating: .null, count: keys.names.count), parent: parent, parentSlot: slot, itemsNonNull: false))
-        nodes[parent].slots[slot] = .node(index)
-        return index
+        add(keys: keys, count: keys.names.count, parent: parent, parentSlot: slot, itemsNonNull: false)
     }
 
     mutating func addList(count: Int, itemsNonNull: Bool, at parent: Int, _ slot: Int) -> Int {
-        let index = nodes.count
-        nodes.append(Node(keys: nil, slots: Array(repeating: .null, count: count), parent: parent, parentSlot: slot, itemsNonNull: itemsNonNull))
-        nodes[parent].slots[slot] = .node(index)
-        return index
+        add(keys: nil, count: count, parent: parent, parentSlot: slot, itemsNonNull: itemsNonNull)
     }
 
     mutating func set(_ value: Slot, at node: Int, _ slot: Int) {
-        nodes[node].slots[slot] = value
+        slots[nodes[node].start + slot] = value
+    }
+
+    /// The slots of one node.
+    func slots(of node: Node) -> ArraySlice<Slot> {
+        slots[node.start..<node.start + node.count]
     }
 
     /// A null where a value failed: at this slot if it may be null, else at the nearest nullable
@@ -61,7 +74,7 @@ struct ResultTree: Sendable {
             let current = nodes[node]
             let nonNull = current.keys.map { $0.nonNull[slot] } ?? current.itemsNonNull
             if !nonNull {
-                nodes[node].slots[slot] = .null
+                set(.null, at: node, slot)
                 return
             }
             guard current.parent >= 0 else {

@@ -75,5 +75,5 @@ extension Optional: OutputValueConvertible where Wrapped: OutputValueConvertible
 }
 
 extension Array: OutputValueConvertible where Element: OutputValueConvertible {
-    public var outputValue: OutputValue { .list(map(\.outputValue)) }
+    public var outputValue: OutputValue { .list(map { $0.outputValue }) }
 }

@@ -123,7 +123,7 @@ public struct ObjectResolvers<Context: Sendable, Source: Sendable>: Sendable {
         _ name: String, batch resolve: @escaping @Sendable ([Source], FieldArguments, Context) async throws -> [Output]
     ) {
         add(name, .batch { sources, arguments, context in
-            try await resolve(sources.map { $0 as! Source }, arguments, ContextBox<Context>.unbox(context)).map(\.outputValue)
+            try await resolve(sources.map { $0 as! Source }, arguments, ContextBox<Context>.unbox(context)).map { $0.outputValue }
         })
     }
 }

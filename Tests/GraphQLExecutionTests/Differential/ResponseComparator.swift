@@ -1,6 +1,5 @@
 import GraphQL
 import GraphQLExecution
-import NIOCore
 import OrderedCollections
 
 /// Decides whether our engine's response to one operation is the one GraphQLSwift gave, allowing
@@ -30,7 +29,7 @@ struct ResponseComparator {
         let verdict = compareValues(reference: reference, engine: engine)
         // What clients get is our JSON writer's output, not the `Map` compared above: the two
         // must say the same, byte for byte.
-        let written = String(buffer: engine.json())
+        let written = String(decoding: engine.json, as: UTF8.self)
         let expected = CanonicalJSON.response(data: engine.data, errors: engine.errors)
         guard written == expected else {
             let problem = "our JSON bytes are not our data and errors: \(written)"
