@@ -388,7 +388,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DatabaseTests",
-            dependencies: ["Database", "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "Database", "EmporiumTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings
         ),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),
@@ -396,6 +400,7 @@ let package = Package(
             name: "MessagingTests",
             dependencies: [
                 "Messaging", "Contracts", "Kafka", "EmporiumTesting", "Database",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
