@@ -229,6 +229,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "EmporiumCore",
                 "GraphQLSupport",
                 "Identity",
@@ -351,6 +352,8 @@ let package = Package(
             name: "graphql-bench",
             dependencies: [
                 "Catalog", "Inventory", "Gateway", "GraphQLSupport", "GraphQLExecution", "EmporiumCore", "Identity",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Logging", package: "swift-log"),
             ],

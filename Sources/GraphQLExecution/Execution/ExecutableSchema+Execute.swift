@@ -15,7 +15,7 @@ extension ExecutableSchema {
             return .requestError(GraphQLError(message: message))
         }
         let variables: [String: Map]
-        switch InputCoercion.variableValues(operation.variableDefinitions, inputs: inputs, schema: schema) {
+        switch InputCoercion.variableValues(operation.variableDefinitions, inputs: inputs, schema: schema, plans: plans) {
         case .success(let coerced): variables = coerced
         case .failure(let error): return .requestError(error)
         }

@@ -13,12 +13,13 @@ enum InputCoercion {
 
     /// The operation's variables, coerced; a request error names the first variable that is wrong.
     static func variableValues(
-        _ definitions: [VariableDefinition], inputs: [String: Map], schema: GraphQLSchema
+        _ definitions: [VariableDefinition], inputs: [String: Map], schema: GraphQLSchema, plans: PlanStore? = nil
     ) -> Result<[String: Map], GraphQLError> {
         var values: [String: Map] = [:]
         for definition in definitions {
             let name = definition.variable.name.value
-            guard let type = inputType(definition.type, schema: schema) else {
+            let type = plans?.inputType(of: definition) { inputType(definition.type, schema: schema) } ?? inputType(definition.type, schema: schema)
+            guard let type else {
                 return .failure(GraphQLError(message: "Variable \"$\(name)\" has an unknown type.", nodes: [definition]))
             }
             let input = inputs[name] ?? .undefined

@@ -120,6 +120,17 @@ public final class PlanStore: Sendable {
     private let plans = Mutex<[Key: OperationPlan]>([:])
     /// The variables `@skip`/`@include` read in the document, found at first use.
     let conditions = Mutex<[String]?>(nil)
+    /// The schema types of the document's variable declarations, by where each declaration
+    /// starts in the document's text.
+    private let inputTypes = Mutex<[Int: any GraphQLInputType]>([:])
+
+    func inputType(of definition: VariableDefinition, resolve: () -> (any GraphQLInputType)?) -> (any GraphQLInputType)? {
+        guard let key = definition.loc?.start else { return resolve() }
+        if let known = inputTypes.withLock({ $0[key] }) { return known }
+        guard let type = resolve() else { return nil }
+        inputTypes.withLock { $0[key] = type }
+        return type
+    }
 
     public init() {}
 
