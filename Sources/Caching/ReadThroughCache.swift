@@ -53,7 +53,7 @@ public final class ReadThroughCache<Value: Codable & Sendable>: Sendable {
     /// decoded once per process, not on every hit (JSON decoding of a product was a tenth of a
     /// cached read's CPU). Keyed by content, so it can never serve a value the shared cache no
     /// longer holds: changed bytes are a different key.
-    private let decoded = BoundedCache<[UInt8], Value>(maximumEntries: 10_000, maximumBytes: 32 << 20)
+    private let decoded = BoundedCache<StoredBytes, Value>(maximumEntries: 10_000, maximumBytes: 32 << 20)
     private let hits: Counter
     private let misses: Counter
     private let errors: Counter
@@ -96,13 +96,13 @@ public final class ReadThroughCache<Value: Codable & Sendable>: Sendable {
         if let stored, let tag = stored.first.flatMap(Tag.init(rawValue:)) {
             switch tag {
             case .value:
-                if let value = decoded.value(for: stored) {
+                if let value = decoded.value(for: StoredBytes(stored)) {
                     self.hits.increment()
                     return value
                 }
                 do {
                     let value = try JSONDecoder().decode(Value.self, from: Data(stored.dropFirst()))
-                    decoded.store(value, for: stored, bytes: stored.count * 2)
+                    decoded.store(value, for: StoredBytes(stored), bytes: stored.count * 2)
                     self.hits.increment()
                     return value
                 } catch {
@@ -172,5 +172,19 @@ public final class ReadThroughCache<Value: Codable & Sendable>: Sendable {
         self.logger.warning(operation == "invalidate" ? "cache invalidation failed" : "cache unavailable, using the source", metadata: [
             "cache.name": "\(self.name)", "cache.operation": "\(operation)", "cache.key": "\(key)", "error": "\(error)",
         ])
+    }
+}
+
+/// An entry's bytes as a dictionary key, hashed as one block (an array of `UInt8` hashes element
+/// by element, several times slower for a kilobyte).
+struct StoredBytes: Hashable, Sendable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }
