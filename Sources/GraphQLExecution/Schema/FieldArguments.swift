@@ -24,10 +24,13 @@ public struct FieldArguments: Sendable {
         self[name].string
     }
 
-    /// nil when absent or null. GraphQL's `Int` is 32 bits: after coercion it always fits `Int`.
+    /// nil when absent, null, or not a whole number that fits (an `Int` argument always does after
+    /// coercion; the check keeps a `Float` or a custom scalar's number from trapping).
     public func int(_ name: String) -> Int? {
         guard case .number(let number) = self[name] else { return nil }
-        return number.intValue
+        let value = number.doubleValue
+        guard value.isFinite, value.rounded(.towardZero) == value, abs(value) < 9.0e15 else { return nil }
+        return Int(value)
     }
 
     public func bool(_ name: String) -> Bool? {
