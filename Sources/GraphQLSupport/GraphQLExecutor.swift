@@ -79,6 +79,14 @@ public struct GraphQLOutcome: Sendable {
         }
     }
 
+    /// The answer's data as a `Map` (built from an engine result on each call).
+    public var data: Map? {
+        switch body {
+        case .result(let result): result.data
+        case .execution(let execution): execution.data
+        }
+    }
+
     public var errors: [GraphQLError] {
         switch body {
         case .result(let result): result.errors

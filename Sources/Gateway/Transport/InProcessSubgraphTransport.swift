@@ -22,6 +22,7 @@ public struct InProcessSubgraphTransport: SubgraphTransport {
         let outcome = await executor.execute(
             GraphQLSupport.GraphQLRequest(query: request.query, operationName: request.operationName, variables: request.variables),
             info: context)
-        return SubgraphResponse(data: outcome.result.data, errors: outcome.result.errors, cacheTags: tags.all)
+        // `data` builds the `Map` from the engine's result: once.
+        return SubgraphResponse(data: outcome.data, errors: outcome.errors, cacheTags: tags.all)
     }
 }
