@@ -81,7 +81,7 @@ public final class FederationGateway: GraphQLExecutor {
             await executor.run(root)
         }
         let (data, errors, explained) = store.snapshot
-        var shaper = ResponseShaper(supergraph: supergraph, variables: variables, errors: errors, explained: explained)
+        var shaper = ResponseShaper(supergraph: supergraph, variables: variables, errors: errors, explained: explained, plan: plan)
         let shaped = shaper.shape(plan.operation, data: data)
         // Introspection is answered here and is not in the cacheable table, so an operation that
         // asks for it is never cached.

@@ -7,6 +7,8 @@ public struct QueryPlan: Sendable, CustomStringConvertible {
     public let operation: NormalizedOperation
     /// nil when nothing needs fetching (only `__typename` or introspection).
     public let root: PlanNode?
+    /// What shaping responses to this operation learned, shared by its requests.
+    let shapes = ShapeCache()
 
     public var description: String {
         guard let root else { return "QueryPlan {\n}" }
