@@ -39,3 +39,25 @@ import Testing
         }
     }
 }
+
+@Suite struct SourceTypeTests {
+    struct Thing: Sendable { let name: String }
+
+    @Test func aValueOfTheWrongSwiftTypeIsAFieldErrorNotACrash() async throws {
+        var resolvers = SchemaResolvers<Void>()
+        resolvers.object("Thing", Thing.self) { type in type.field("name") { $0.name } }
+        resolvers.query { query in
+            query.field("thing") { _ in OutputValue.object(42, type: "Thing") }
+            query.field("fine") { _ in Thing(name: "ok") as Thing? }
+        }
+        let schema = try ExecutableSchema(sdl: "type Thing { name: String! } type Query { thing: Thing fine: Thing }", resolvers: resolvers)
+        let result = await schema.execute(document: try parse(source: "{ thing { name } fine { name } }"), operationName: nil, variables: [:], context: ())
+        #expect(result.errors.count == 1)
+        #expect(result.errors.first?.path.elements == [.key("thing"), .key("name")])
+        #expect(result.data == ["thing": .null, "fine": ["name": "ok"]])
+    }
+}
+
+extension SourceTypeTests.Thing: OutputValueConvertible {
+    var outputValue: OutputValue { .object(self) }
+}

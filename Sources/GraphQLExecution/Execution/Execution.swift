@@ -249,9 +249,8 @@ struct Execution {
     private mutating func enqueue(_ source: any Sendable, _ plan: SelectionPlan, node: Int, slot: Int, next: inout Level) {
         let object = tree.addObject(plan.keys, at: node, slot)
         let key = ObjectIdentifier(plan)
-        if next[key] == nil { next[key] = Pending(plan: plan, fields: plan.fields.indices) }
-        next[key]!.sources.append(source)
-        next[key]!.nodes.append(object)
+        next[key, default: Pending(plan: plan, fields: plan.fields.indices)].sources.append(source)
+        next[key, default: Pending(plan: plan, fields: plan.fields.indices)].nodes.append(object)
     }
 
     /// A field error: reported with its path and locations, and a null where it happened (moved

@@ -47,12 +47,12 @@ enum InputCoercion {
     static func coerce(_ value: Map, to type: any GraphQLInputType, at path: String) throws -> Map {
         if let nonNull = type as? GraphQLNonNull {
             if value.isNull || value.isUndefined { throw CoercionError("\(path) must not be null (\(type)).") }
-            return try coerce(value, to: nonNull.ofType as! any GraphQLInputType, at: path)
+            return try coerce(value, to: try inputType(wrappedBy: nonNull), at: path)
         }
         if value.isNull { return .null }
         switch type {
         case let list as GraphQLList:
-            let itemType = list.ofType as! any GraphQLInputType
+            let itemType = try inputType(wrappedBy: list)
             if case .array(let items) = value {
                 return .array(try items.enumerated().map { try coerce($1, to: itemType, at: "\(path)[\($0)]") })
             }
@@ -159,14 +159,14 @@ enum InputCoercion {
             return variables[variable.name.value] ?? .undefined
         }
         if let nonNull = type as? GraphQLNonNull {
-            let value = try valueFromAST(node, type: nonNull.ofType as! any GraphQLInputType, variables: variables)
+            let value = try valueFromAST(node, type: try inputType(wrappedBy: nonNull), variables: variables)
             if value.isNull { throw CoercionError("Expected a non-null \(type), found null.") }
             return value
         }
         if node is NullValue { return .null }
         switch type {
         case let list as GraphQLList:
-            let itemType = list.ofType as! any GraphQLInputType
+            let itemType = try inputType(wrappedBy: list)
             if let listNode = node as? ListValue {
                 var items: [Map] = []
                 for item in listNode.values {
@@ -230,6 +230,18 @@ enum InputCoercion {
         default:
             return try scalar.parseLiteral(valueAST: node)
         }
+    }
+
+    /// The type a list or non-null input type wraps. A schema built from SDL only wraps input
+    /// types in input positions; anything else is refused as a coercion error, never a trap.
+    private static func inputType(wrappedBy wrapper: GraphQLList) throws -> any GraphQLInputType {
+        guard let inner = wrapper.ofType as? any GraphQLInputType else { throw CoercionError("\(wrapper) does not wrap an input type.") }
+        return inner
+    }
+
+    private static func inputType(wrappedBy wrapper: GraphQLNonNull) throws -> any GraphQLInputType {
+        guard let inner = wrapper.ofType as? any GraphQLInputType else { throw CoercionError("\(wrapper) does not wrap an input type.") }
+        return inner
     }
 
     /// Whether a literal refers to a variable anywhere inside.

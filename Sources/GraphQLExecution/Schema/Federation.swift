@@ -82,7 +82,8 @@ extension Federation {
         }
         var results = [OutputValue](repeating: .null, count: representations.count)
         for (typename, indexes) in positions.sorted(by: { $0.key < $1.key }) {
-            let answers = try await entities[typename]!(indexes.map { representations[$0] }, context)
+            guard let resolve = entities[typename] else { continue }  // checked above
+            let answers = try await resolve(indexes.map { representations[$0] }, context)
             guard answers.count == indexes.count else {
                 throw GraphQLError(message: "the \(typename) entity resolver answered \(answers.count) values for \(indexes.count) representations")
             }

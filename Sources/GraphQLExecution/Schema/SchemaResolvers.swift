@@ -91,6 +91,14 @@ public struct ObjectResolvers<Context: Sendable, Source: Sendable>: Sendable {
     var fields: [String: FieldResolution] = [:]
     var duplicates: [String] = []
 
+    /// The parent value as the type these resolvers were declared for. A resolver that answered
+    /// another Swift type for this object type (`.object(value, type:)` naming the wrong one) is
+    /// a field error, not a crash.
+    static func typed(_ source: any Sendable) throws -> Source {
+        guard let typed = source as? Source else { throw SourceTypeMismatch(expected: "\(Source.self)", got: "\(type(of: source))") }
+        return typed
+    }
+
     private mutating func add(_ name: String, _ resolution: FieldResolution) {
         if fields[name] != nil { duplicates.append(name) }
         fields[name] = resolution
@@ -100,21 +108,21 @@ public struct ObjectResolvers<Context: Sendable, Source: Sendable>: Sendable {
     public mutating func field<Output: OutputValueConvertible>(
         _ name: String, _ resolve: @escaping @Sendable (Source) throws -> Output
     ) {
-        add(name, .each { source, _, _ in try resolve(source as! Source).outputValue })
+        add(name, .each { source, _, _ in try resolve(try Self.typed(source)).outputValue })
     }
 
     /// A value computed at once from the source, the arguments and the request's context.
     public mutating func field<Output: OutputValueConvertible>(
         _ name: String, resolve: @escaping @Sendable (Source, FieldArguments, Context) throws -> Output
     ) {
-        add(name, .each { source, arguments, context in try resolve(source as! Source, arguments, ContextBox<Context>.unbox(context)).outputValue })
+        add(name, .each { source, arguments, context in try resolve(try Self.typed(source), arguments, ContextBox<Context>.unbox(context)).outputValue })
     }
 
     /// A value that needs waiting for, one source at a time (typically a root field).
     public mutating func field<Output: OutputValueConvertible>(
         _ name: String, async resolve: @escaping @Sendable (Source, FieldArguments, Context) async throws -> Output
     ) {
-        add(name, .eachAsync { source, arguments, context in try await resolve(source as! Source, arguments, ContextBox<Context>.unbox(context)).outputValue })
+        add(name, .eachAsync { source, arguments, context in try await resolve(try Self.typed(source), arguments, ContextBox<Context>.unbox(context)).outputValue })
     }
 
     /// The values for all sources of one level at once, in their order (one database round trip
@@ -123,7 +131,15 @@ public struct ObjectResolvers<Context: Sendable, Source: Sendable>: Sendable {
         _ name: String, batch resolve: @escaping @Sendable ([Source], FieldArguments, Context) async throws -> [Output]
     ) {
         add(name, .batch { sources, arguments, context in
-            try await resolve(sources.map { $0 as! Source }, arguments, ContextBox<Context>.unbox(context)).map { $0.outputValue }
+            try await resolve(try sources.map { try Self.typed($0) }, arguments, ContextBox<Context>.unbox(context)).map { $0.outputValue }
         })
     }
+}
+
+/// A parent value of another Swift type than its object type's resolvers were declared for: the
+/// schema's resolvers disagree with each other (an internal error, reported on the field).
+public struct SourceTypeMismatch: Error, CustomStringConvertible {
+    public let expected: String
+    public let got: String
+    public var description: String { "a resolver answered a \(got) where \(expected) was declared" }
 }
