@@ -48,6 +48,24 @@ import Testing
         }
     }
 
+    @Test func attributesSurviveTheDatabaseInOrderWithEscapes() async throws {
+        try await withCatalog { catalog in
+            let product = try await newProduct(catalog, title: "Чайник")
+            let attributes = [
+                ProductAttribute(key: "цвет", value: "чёрный \"матовый\""), ProductAttribute(key: "a\\b", value: "slash / and \\u00e9"),
+                ProductAttribute(key: "emoji", value: "☕️"), ProductAttribute(key: "empty", value: ""),
+            ]
+            let edited = try await catalog.updateProduct(id: product.id, expectedVersion: 1, changes: ProductFieldsInput(attributes: attributes), by: TestUsers.seller)
+            #expect(edited.attributes == attributes)
+            // Read back through each prepared statement: by id, by slug, and in a batch.
+            #expect(try await catalog.product(id: product.id, viewer: TestUsers.seller).attributes == attributes)
+            #expect(try await catalog.product(slug: product.slug.rawValue, viewer: TestUsers.seller).attributes == attributes)
+            #expect(try await catalog.products.products(ids: [product.id])[product.id]?.attributes == attributes)
+            #expect(try ProductRow.attributes("[]").isEmpty)
+            #expect(throws: EmporiumError.self) { try ProductRow.attributes("{\"key\": 1}") }
+        }
+    }
+
     @Test func staleVersionsConflictAndWriteNothing() async throws {
         try await withCatalog { catalog in
             let product = try await newProduct(catalog, title: "Lamp")

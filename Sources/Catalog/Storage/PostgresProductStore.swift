@@ -79,23 +79,18 @@ public struct PostgresProductStore: ProductStore {
     }
 
     public func product(id: ProductID) async throws -> Product? {
-        try await fetch("SELECT \(ProductRow.columns) FROM catalog.products p WHERE p.id = $1", id.uuid).first
+        try await client.execute(ProductsByIDStatement(ids: [id.uuid]), logger: logger).collectAll().first
     }
 
     public func products(ids: [ProductID]) async throws -> [ProductID: Product] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await fetch("SELECT \(ProductRow.columns) FROM catalog.products p WHERE p.id = ANY($1)", ids.map(\.uuid))
+        let rows = try await client.execute(ProductsByIDStatement(ids: ids.map(\.uuid)), logger: logger).collectAll()
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func product(slug: Slug) async throws -> Product? {
         // The current slug is unique on products; former slugs resolve through product_slugs.
-        try await fetch("""
-            SELECT \(ProductRow.columns) FROM catalog.products p
-            WHERE p.id = COALESCE(
-                (SELECT id FROM catalog.products WHERE slug = $1),
-                (SELECT product_id FROM catalog.product_slugs WHERE slug = $1))
-            """, slug.rawValue).first
+        try await client.execute(ProductBySlugStatement(slug: slug.rawValue), logger: logger).collectAll().first
     }
 
     public func list(_ query: ProductQuery) async throws -> [Product] {
@@ -170,12 +165,6 @@ public struct PostgresProductStore: ProductStore {
     }
 
     // MARK: Helpers
-
-    private func fetch<Value: PostgresDynamicTypeEncodable>(_ sql: String, _ value: Value) async throws -> [Product] {
-        var bindings = PostgresBindings()
-        bindings.append(value)
-        return try await fetch(PostgresQuery(unsafeSQL: sql, binds: bindings))
-    }
 
     private func fetch(_ query: PostgresQuery) async throws -> [Product] {
         var products: [Product] = []

@@ -1,5 +1,8 @@
 import EmporiumCore
 import Foundation
+import GraphQL
+import GraphQLSupport
+import OrderedCollections
 import PostgresNIO
 
 /// The products table's column list and its decoding into the domain type.
@@ -20,7 +23,7 @@ enum ProductRow {
         let currency = try Currency(code: c.6)
         guard let slug = Slug(validating: c.3) else { throw EmporiumError(.internalError, "stored slug '\(c.3)' is malformed") }
         guard let status = ProductStatus(rawValue: c.11) else { throw EmporiumError(.internalError, "stored status '\(c.11)' is unknown") }
-        let attributes = try JSONDecoder().decode([ProductAttribute].self, from: Data(c.9.utf8))
+        let attributes = try attributes(c.9)
         return Product(
             id: ProductID(uuid: c.0), sellerID: UserID(c.1), title: c.2, slug: slug, description: c.4,
             price: Money(amount: c.5, currency: currency),
@@ -28,6 +31,18 @@ enum ProductRow {
             categoryID: c.8.map { CategoryID(uuid: $0) }, attributes: attributes, imageURLs: c.10, status: status,
             publishAt: c.12, createdAt: c.13, updatedAt: c.14, version: Int(c.15)
         )
+    }
+
+    /// `[{"key":…,"value":…}]` as `attributesJSON` writes it. Read with `JSONMap`, not
+    /// `JSONDecoder`: this runs for every product row read, and Codable cost several times more.
+    static func attributes(_ json: String) throws -> [ProductAttribute] {
+        if json == "[]" { return [] }
+        let malformed = EmporiumError(.internalError, "stored product attributes are malformed")
+        guard let list = (try? JSONMap.parse(Data(json.utf8)))?.array else { throw malformed }
+        return try list.map { element in
+            guard let object = element.dictionary, let key = object["key"]?.string, let value = object["value"]?.string else { throw malformed }
+            return ProductAttribute(key: key, value: value)
+        }
     }
 
     static func attributesJSON(_ attributes: [ProductAttribute]) -> String {

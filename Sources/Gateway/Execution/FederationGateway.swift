@@ -73,20 +73,36 @@ public final class FederationGateway: GraphQLExecutor {
             if let data = result.data { store.mergeRoot(introspectionOrder.reorder(data)) }
             store.append(result.errors)
         }
+        // Introspection is answered here and is not in the cacheable table, so an operation that
+        // asks for it is never cached.
+        let maxAge = introspectionFields.isEmpty ? configuration.cacheMaxAge(of: plan.operation) : nil
         if let root = plan.root {
             let executor = PlanExecutor(
                 supergraph: supergraph, transport: transport, configuration: configuration, inFlight: inFlight, logger: logger,
                 variables: variables, context: info, store: store
             )
-            await executor.run(root)
+            if introspectionFields.isEmpty, let fetch = plan.verbatimFetch {
+                // One subgraph asked exactly what the client asked: its answer is the response.
+                if var answer = await executor.runVerbatim(fetch) {
+                    assert(shapesTheSame(answer, plan: plan, variables: variables), "a verbatim fetch's answer differs from its shaped response")
+                    answer.cacheMaxAge = maxAge
+                    return answer
+                }
+            } else {
+                await executor.run(root)
+            }
         }
         let (data, errors, explained) = store.snapshot
         var shaper = ResponseShaper(supergraph: supergraph, variables: variables, errors: errors, explained: explained, plan: plan)
         let shaped = shaper.shape(plan.operation, data: data)
-        // Introspection is answered here and is not in the cacheable table, so an operation that
-        // asks for it is never cached.
-        let maxAge = introspectionFields.isEmpty ? configuration.cacheMaxAge(of: plan.operation) : nil
         return GraphQLOutcome(kind: .executed, result: GraphQLResult(data: shaped, errors: shaper.errors), cacheMaxAge: maxAge)
+    }
+
+    /// Debug builds check every passed-through answer against the shaper (`VerbatimFetch`).
+    private func shapesTheSame(_ answer: GraphQLOutcome, plan: QueryPlan, variables: [String: Map]) -> Bool {
+        let data = answer.data ?? .null
+        var shaper = ResponseShaper(supergraph: supergraph, variables: variables, errors: [], explained: [], plan: plan)
+        return shaper.shape(plan.operation, data: data) == data && shaper.errors.isEmpty
     }
 
     private static func rejected(_ errors: [GraphQLError]) -> GraphQLOutcome {

@@ -38,14 +38,35 @@ struct PlanExecutor: Sendable {
     }
 
     private func runRootFetch(_ fetch: FetchNode) async {
-        let explained = fetch.selections.items.compactMap { item -> [IndexPathValue]? in
+        let explained = Self.explained(by: fetch)
+        guard let response = await send(fetch, variables: usedVariables(fetch), explaining: explained) else { return }
+        absorb(response, of: fetch, explaining: explained)
+    }
+
+    /// Runs the plan's one verbatim fetch (`VerbatimFetch`) and returns the subgraph's answer
+    /// when it can be the client's response as it is: an in-process answer without errors.
+    /// Otherwise the answer is merged into the store like any root fetch's (nil), and the caller
+    /// shapes it — the fetch is never sent twice.
+    func runVerbatim(_ fetch: FetchNode) async -> GraphQLOutcome? {
+        let explained = Self.explained(by: fetch)
+        guard let response = await send(fetch, variables: usedVariables(fetch), explaining: explained) else { return nil }
+        if let answer = response.answer, answer.kind == .executed, answer.errors.isEmpty { return answer }
+        absorb(response, of: fetch, explaining: explained)
+        return nil
+    }
+
+    private static func explained(by fetch: FetchNode) -> [[IndexPathValue]] {
+        fetch.selections.items.compactMap { item -> [IndexPathValue]? in
             if case .field(let field) = item { return [.key(field.responseKey)] }
             return nil
         }
-        guard let response = await send(fetch, variables: usedVariables(fetch), explaining: explained) else { return }
-        if let data = response.data { store.mergeRoot(data) }
+    }
+
+    private func absorb(_ response: SubgraphResponse, of fetch: FetchNode, explaining explained: [[IndexPathValue]]) {
+        let data = response.data
+        if let data { store.mergeRoot(data) }
         let errors = response.errors.map { annotate($0, subgraph: fetch.subgraph, path: $0.path.elements) }
-        store.append(errors, explaining: response.data == nil ? explained : [])
+        store.append(errors, explaining: data == nil ? explained : [])
     }
 
     private func runEntityFetch(_ fetch: FetchNode, at path: [String]) async {

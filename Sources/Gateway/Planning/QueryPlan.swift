@@ -7,8 +7,16 @@ public struct QueryPlan: Sendable, CustomStringConvertible {
     public let operation: NormalizedOperation
     /// nil when nothing needs fetching (only `__typename` or introspection).
     public let root: PlanNode?
+    /// The plan's one fetch when it asks exactly what the client asked (`VerbatimFetch`).
+    let verbatimFetch: FetchNode?
     /// What shaping responses to this operation learned, shared by its requests.
     let shapes = ShapeCache()
+
+    init(operation: NormalizedOperation, root: PlanNode?, verbatimFetch: FetchNode? = nil) {
+        self.operation = operation
+        self.root = root
+        self.verbatimFetch = verbatimFetch
+    }
 
     public var description: String {
         guard let root else { return "QueryPlan {\n}" }

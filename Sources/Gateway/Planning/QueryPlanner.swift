@@ -63,7 +63,7 @@ public final class QueryPlanner: Sendable {
         case 1: nodes[0]
         default: operation.kind == .mutation ? .sequence(nodes.flatMap(\.sequenceSteps)) : .parallel(nodes)
         }
-        return QueryPlan(operation: operation, root: root)
+        return QueryPlan(operation: operation, root: root, verbatimFetch: VerbatimFetch.fetch(of: root, for: operation, in: supergraph))
     }
 }
 

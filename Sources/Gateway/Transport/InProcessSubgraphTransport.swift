@@ -22,7 +22,7 @@ public struct InProcessSubgraphTransport: SubgraphTransport {
         let outcome = await executor.execute(
             GraphQLSupport.GraphQLRequest(query: request.query, operationName: request.operationName, variables: request.variables),
             info: context)
-        // `data` builds the `Map` from the engine's result: once.
-        return SubgraphResponse(data: outcome.data, errors: outcome.errors, cacheTags: tags.all)
+        // The engine's result as it is: the gateway builds a `Map` from it only if it must.
+        return SubgraphResponse(answer: outcome, cacheTags: tags.all)
     }
 }

@@ -53,15 +53,34 @@ extension SubgraphRequest {
 
 /// A subgraph's answer: GraphQL data and errors as the subgraph sent them.
 public struct SubgraphResponse: Sendable {
-    public var data: Map?
+    private var storedData: Map?
     public var errors: [GraphQLError]
     /// What the answer was built from (see `ResponseTags`), for the gateway's response cache.
     public var cacheTags: [String]
+    /// An in-process subgraph's answer as its engine made it. The gateway passes it through
+    /// unchanged when its plan allows (`VerbatimFetch`), and builds `data` from it only when it
+    /// has to merge or shape.
+    public private(set) var answer: GraphQLOutcome?
 
     public init(data: Map?, errors: [GraphQLError] = [], cacheTags: [String] = []) {
-        self.data = data
+        self.storedData = data
         self.errors = errors
         self.cacheTags = cacheTags
+    }
+
+    public init(answer: GraphQLOutcome, cacheTags: [String] = []) {
+        self.errors = answer.errors
+        self.cacheTags = cacheTags
+        self.answer = answer
+    }
+
+    /// The data as a `Map`; built from an in-process answer on each read, so read it once.
+    public var data: Map? {
+        get { answer?.data ?? storedData }
+        set {
+            storedData = newValue
+            answer = nil
+        }
     }
 }
 

@@ -120,14 +120,7 @@ enum StockSQL {
     /// Current levels with warehouse names, one query for any number of products.
     static func levels(_ ids: [ProductID], on connection: PostgresConnection, logger: Logger) async throws -> [ProductID: StockLevel] {
         guard !ids.isEmpty else { return [:] }
-        let uuids = ids.map(\.uuid)
-        let rows = try await connection.query("""
-            SELECT p.product_id, p.low_stock_threshold, p.active, p.seller_id, s.warehouse_id, w.code, w.name, s.on_hand, s.reserved
-            FROM inventory.products p
-            LEFT JOIN inventory.stock s ON s.product_id = p.product_id
-            LEFT JOIN inventory.warehouses w ON w.id = s.warehouse_id
-            WHERE p.product_id = ANY(\(uuids))
-            """, logger: logger).decode((UUID, Int, Bool, String, UUID?, String?, String?, Int?, Int?).self).collectAll()
+        let rows = try await connection.execute(StockLevelsStatement(ids: ids.map(\.uuid)), logger: logger).collectAll()
         var products: [ProductID: (threshold: Int, active: Bool, seller: UserID, stock: [WarehouseStock])] = [:]
         for row in rows {
             let id = ProductID(uuid: row.0)
