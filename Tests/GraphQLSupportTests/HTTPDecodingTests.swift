@@ -5,6 +5,17 @@ import Testing
 import OrderedCollections
 
 @Suite struct HTTPDecodingTests {
+    @Test func mediaTypesAreReadWithoutParametersSpacesOrCase() {
+        #expect(GraphQLRequest.mediaType(nil) == "")
+        #expect(GraphQLRequest.mediaType("application/json") == "application/json")
+        #expect(GraphQLRequest.mediaType(" \tApplication/JSON ; charset=utf-8") == "application/json")
+        #expect(GraphQLRequest.mediaType(";charset=utf-8") == "")
+        #expect(GraphQLRequest.mediaType("   ") == "")
+        #expect(GraphQLRequest.mediaType("application/graphql+json;") == "application/graphql+json")
+        // Non-ASCII letters are not folded (no media type has them): they stay unequal.
+        #expect(GraphQLRequest.mediaType("APPLİCATİON/JSON") != "application/json")
+    }
+
     @Test func postBodiesDecode() throws {
         let request = try GraphQLRequest.decodePOST(
             body: Data(#"{"query":"{ a }","operationName":"A","variables":{"n":3,"s":"x"}}"#.utf8),
