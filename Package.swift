@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -171,6 +172,7 @@ let package = Package(
                 "Messaging",
                 "Caching",
                 "RateLimiting",
+                "Identity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -225,6 +227,28 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        .target(
+            name: "Users",
+            dependencies: [
+                "EmporiumCore",
+                "Database",
+                "Identity",
+                "GraphQLSupport",
+                "ServiceKit",
+                "GraphQLExecution",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: settings
+        ),
+
         // MARK: Federation gateway
         .target(
             name: "Gateway",
@@ -256,6 +280,7 @@ let package = Package(
                 "GraphQLSupport",
                 "Catalog",
                 "Inventory",
+                "Users",
                 "Gateway",
                 "Contracts",
                 "Messaging",
@@ -394,6 +419,16 @@ let package = Package(
             name: "DatabaseTests",
             dependencies: [
                 "Database", "EmporiumTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "UsersTests",
+            dependencies: [
+                "Users", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution",
+                .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -49,6 +49,7 @@ class Fuzzer:
         self.probe = None
         self.cursors = ["", "abc", "p", "====", "eyJ2IjoxLCJrIjpbXX0"]
         self.product_ids = ["00000000-0000-0000-0000-000000000000", "not-a-uuid", ""]
+        self.refresh_tokens = []
         self.created = 0
         self.shapes = set()
         self.statuses = {}
@@ -177,7 +178,7 @@ class Fuzzer:
         return query, {"n": value, "after": after}
 
     def mutation(self):
-        kind = self.pick(["create", "create", "update", "publish", "stock", "adjust", "reserve", "category"])
+        kind = self.pick(["create", "create", "update", "publish", "stock", "adjust", "reserve", "category", "account", "account"])
         token = self.seller_token if self.random.random() < 0.8 else self.pick([None, self.forged_token()])
         if kind == "create":
             # Half of the creations are valid but for (at most) one field, so that the write path
@@ -219,8 +220,35 @@ class Fuzzer:
             lines = [{"productId": self.pick(self.product_ids), "quantity": self.pick(EDGE_INTS)} for _ in range(self.pick([0, 1, 2, 101, 1000]))]
             query = "mutation R($lines: [ReservationLineInput!]!, $ttl: Int) { reserveStock(lines: $lines, ttlSeconds: $ttl) { id } }"
             return ("reserve", self.graphql(query, {"lines": lines, "ttl": self.pick(EDGE_INTS)}, token))
+        if kind == "account":
+            return ("account", self.account_mutation(token))
         query = "mutation { createCategory(input: {name: %s, slug: %s}) { id } }" % (self.gql_string(self.string()), self.gql_string(self.string()))
         return ("category", self.graphql(query, None, token))
+
+    def account_mutation(self, token):
+        """Registration, login, refresh, logout and password changes with hostile values."""
+        def email():
+            return self.pick(["fuzz%d@example.com" % self.random.randint(0, 10**6), "FUZZ@Example.com", self.string(), "a@b", "@", "x" * 300 + "@example.com", "a\u0000b@example.com"])
+        def password():
+            return self.pick(["long enough secret", "short", "", "\u0000" * 20, "я" * 128, "я" * 129, "x" * 10000, self.string()])
+        def refresh():
+            return self.pick(["A" * 43, "-" * 43, "", "\u00e9" * 43, "x" * 100000, self.string()] + self.refresh_tokens)
+        kind = self.pick(["register", "login", "refresh", "logout", "password", "everywhere"])
+        fields = "accessToken refreshToken user { id email roles language }"
+        if kind == "register":
+            value = {"email": email(), "password": password(), "displayName": self.string()}
+            if self.random.random() < 0.3:
+                value["language"] = self.pick(["RU", "EN", "DE", "", 1])
+            return self.graphql("mutation R($input: RegisterInput!) { register(input: $input) { %s } }" % fields, {"input": value}, None)
+        if kind == "login":
+            return self.graphql("mutation L($e: String!, $p: String!) { login(email: $e, password: $p) { %s } }" % fields, {"e": email(), "p": password()}, None)
+        if kind == "refresh":
+            return self.graphql("mutation F($t: String!) { refreshSession(refreshToken: $t) { %s } }" % fields, {"t": refresh()}, None)
+        if kind == "logout":
+            return self.graphql("mutation O($t: String!) { logout(refreshToken: $t) }", {"t": refresh()}, None)
+        if kind == "password":
+            return self.graphql("mutation P($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { accessToken } }", {"c": password(), "n": password()}, token)
+        return self.graphql("mutation { logoutEverywhere }", None, token)
 
     def hostile_document(self):
         kind = self.pick(["nest", "bomb", "cycle", "introspection", "aliases", "braces", "tokens", "width", "directives", "unknown"])
@@ -319,7 +347,7 @@ class Fuzzer:
     def learn(self, body):
         """Keeps real ids and cursors from answers, so later requests reach deeper code."""
         text = json.dumps(body)
-        for key, store in (('"id": "', self.product_ids), ('"cursor": "', self.cursors), ('"endCursor": "', self.cursors)):
+        for key, store in (('"id": "', self.product_ids), ('"cursor": "', self.cursors), ('"endCursor": "', self.cursors), ('"refreshToken": "', self.refresh_tokens)):
             start = text.find(key)
             if start >= 0:
                 value = text[start + len(key): text.find('"', start + len(key))]

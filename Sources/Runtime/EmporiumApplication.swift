@@ -34,7 +34,8 @@ public enum EmporiumApplication {
         responseCache: ResponseCache? = nil, internalCredential: InternalCredential, logger: Logger
     ) async throws -> Router<EmporiumRequestContext> {
         let context = ServiceContext(
-            postgres: postgres, settings: EnvironmentSettings(configuration.environment), cache: cache, rateLimiter: rateLimiter, logger: logger)
+            postgres: postgres, settings: EnvironmentSettings(configuration.environment), cache: cache, rateLimiter: rateLimiter,
+            tokens: tokens, logger: logger)
         let services = try await RunningServices.start(descriptors, context: context)
         return try router(
             services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients,
@@ -117,7 +118,7 @@ public enum EmporiumApplication {
         let (limiter, cache, redis) = try sharedState(configuration, logger: logger)
         let services = try await RunningServices.start(descriptors, context: ServiceContext(
             postgres: client, settings: EnvironmentSettings(configuration.environment), cache: configuration.cacheEnabled ? cache : nil,
-            rateLimiter: limiter, logger: logger))
+            rateLimiter: limiter, tokens: tokens, logger: logger))
         let invalidation = tagInvalidation(configuration, redis: redis, services: descriptors)
         let responseCache = invalidation.map {
             ResponseCache(invalidation: $0, maximumBytes: configuration.responseCacheBytes, logger: logger)

@@ -25,7 +25,9 @@ public enum EventAdministration {
         services: [ServiceDescriptor], ids: [Int64]?, configuration: RuntimeConfiguration, client: PostgresClient, logger: Logger
     ) async throws -> DeadLetters.RedriveResult {
         let context = ServiceContext(postgres: client, settings: EnvironmentSettings(configuration.environment), logger: logger)
-        let processors = try await RunningServices.start(services, context: context).processors(client: client, logger: logger)
+        // Only the services with event handlers: the others have no dead letters to replay.
+        let consumers = services.filter { !$0.consumes.isEmpty }
+        let processors = try await RunningServices.start(consumers, context: context).processors(client: client, logger: logger)
         var total = DeadLetters.RedriveResult()
         for schema in schemas(services) {
             let result = try await DeadLetters(schema: schema, client: client, logger: logger).redrive(ids: ids, processors: processors)

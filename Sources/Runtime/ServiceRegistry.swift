@@ -1,6 +1,7 @@
 import Catalog
 import Inventory
 import ServiceKit
+import Users
 
 /// The services this binary contains, in start order (a service after those whose events it
 /// consumes). This list is the only place the runtime names a service: a new service is a new
@@ -9,6 +10,7 @@ public enum ServiceRegistry {
     public static let all: [ServiceDescriptor] = [
         .catalog,
         .inventory,
+        .users,
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -1,4 +1,5 @@
 import Caching
+import Identity
 import Logging
 import PostgresNIO
 import RateLimiting
@@ -13,16 +14,20 @@ public struct ServiceContext: Sendable {
     public let cache: (any Cache)?
     /// The per-client rate limiter (in memory, or Redis when configured); nil: no limits (tools).
     public let rateLimiter: (any RateLimiter)?
+    /// The process's tokens: services that issue them (users) sign with it. nil for tools that
+    /// serve no requests.
+    public let tokens: TokenService?
     public let logger: Logger
 
     public init(
         postgres: PostgresClient, settings: EnvironmentSettings = EnvironmentSettings([:]), cache: (any Cache)? = nil,
-        rateLimiter: (any RateLimiter)? = nil, logger: Logger
+        rateLimiter: (any RateLimiter)? = nil, tokens: TokenService? = nil, logger: Logger
     ) {
         self.postgres = postgres
         self.settings = settings
         self.cache = cache
         self.rateLimiter = rateLimiter
+        self.tokens = tokens
         self.logger = logger
     }
 }

@@ -4,15 +4,15 @@ import Foundation
 import Redis
 import Testing
 
-/// Runs `body` with a fresh ``TagInvalidation`` of `backend` (hold 1 s, so that a loaded machine running suites in parallel stays inside it; retention 2 s).
+/// Runs `body` with a fresh ``TagInvalidation`` of `backend` (hold 1 s, so that a loaded machine running suites in parallel stays inside it; retention 10 s, so that the same machine never outlasts it between an invalidation and the checks after the hold).
 func withTagInvalidation<T: Sendable>(_ backend: CacheBackend, _ body: (any TagInvalidation) async throws -> T) async throws -> T {
     switch backend {
     case .inMemory:
-        return try await body(InMemoryTagInvalidation(retention: .seconds(2), hold: .seconds(1)))
+        return try await body(InMemoryTagInvalidation(retention: .seconds(10), hold: .seconds(1)))
     case .redis:
         return try await withRedisServer { server in
             try await withRedisClient(server.configuration) { client in
-                try await body(RedisTagInvalidation(client: client, keyPrefix: uniquePrefix(), retention: .seconds(2), hold: .seconds(1)))
+                try await body(RedisTagInvalidation(client: client, keyPrefix: uniquePrefix(), retention: .seconds(10), hold: .seconds(1)))
             }
         }
     }

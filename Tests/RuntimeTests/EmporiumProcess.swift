@@ -36,6 +36,8 @@ final class EmporiumProcess: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["EMPORIUM_JWT_SECRET"] = testJWTSecret
         environment["EMPORIUM_LOG_LEVEL"] = "warning"
+        // The lowest bcrypt cost: tests check behaviour, not the hash's strength (scripts/bench-users does).
+        environment["EMPORIUM_BCRYPT_COST"] = "4"
         environment["EMPORIUM_INTERNAL_TOKEN"] = internalToken
         environment["EMPORIUM_DATA_DIR"] = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-e2e-\(UUID())").path
         environment.merge(extra) { _, new in new }

@@ -1,5 +1,3 @@
-import EmporiumCore
-
 /// Text as the database stores and counts it.
 ///
 /// PostgreSQL's `length()` (and so every `CHECK` on a length) counts code points — Unicode

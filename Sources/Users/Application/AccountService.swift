@@ -1,0 +1,135 @@
+import EmporiumCore
+import Foundation
+import Identity
+import Logging
+
+/// What login, registration and refresh answer.
+public struct AuthPayload: Sendable {
+    public let accessToken: String
+    public let accessTokenExpiresAt: Date
+    public let refreshToken: String
+    public let user: User
+}
+
+/// The account use cases: registration, login, sessions with rotating refresh tokens, password
+/// changes. Errors are `EmporiumError`s a client can show; nothing is written on a refusal.
+public struct AccountService: Sendable {
+    public static let accessTokenLifetime: Duration = .seconds(15 * 60)
+    /// One answer for an unknown email and a wrong password: which one it was is not told.
+    static let wrongCredentials = EmporiumError(.unauthenticated, "the email or password is wrong")
+    static let refusedRefresh = EmporiumError(.unauthenticated, "this session has ended or the refresh token is not valid; log in again")
+
+    let users: any UserStore
+    let sessions: any SessionStore
+    let hasher: PasswordHasher
+    let tokens: TokenService
+    let clock: any TimeSource
+    let logger: Logger
+
+    public init(users: any UserStore, sessions: any SessionStore, hasher: PasswordHasher, tokens: TokenService, clock: any TimeSource = SystemTimeSource(), logger: Logger) {
+        self.users = users
+        self.sessions = sessions
+        self.hasher = hasher
+        self.tokens = tokens
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func register(email: String, password: String, displayName: String, locale: String?) async throws -> AuthPayload {
+        let email = try Email(parsing: email, field: "input.email")
+        try PasswordPolicy.check(password, field: "input.password")
+        let name = try DisplayName.parse(displayName, field: "input.displayName")
+        let locale = try locale.map { try UserLocale(parsing: $0, field: "input.locale") } ?? .ru
+        let draft = User(id: UserID(UUIDText.lowercase(UUIDText.random())), email: email, displayName: name, roles: [.buyer], locale: locale, createdAt: clock.now())
+        let created = try await users.create(draft, passwordHash: try await hasher.hash(password))
+        logger.info("account registered", metadata: ["user.id": "\(created.id)"])
+        return try await startSession(for: created)
+    }
+
+    public func login(email text: String, password: String) async throws -> AuthPayload {
+        // A malformed email is still a wrong credential, checked at the same cost.
+        var found: (user: User, passwordHash: String)?
+        if let email = try? Email(parsing: text) { found = try await users.credentials(email: email) }
+        guard try await hasher.verify(password, against: found?.passwordHash), let user = found?.user else {
+            throw Self.wrongCredentials
+        }
+        return try await startSession(for: user)
+    }
+
+    public func refresh(_ refreshToken: String) async throws -> AuthPayload {
+        guard let hash = RefreshToken.hash(presented: refreshToken) else { throw Self.refusedRefresh }
+        let next = RefreshToken.generate()
+        let now = clock.now()
+        switch try await sessions.rotate(tokenHash: hash, to: RefreshToken.hash(presented: next)!, at: now, expiresAt: now + RefreshToken.lifetime) {
+        case .rotated(let userID, _):
+            guard let user = try await users.credentials(id: userID)?.user else { throw Self.refusedRefresh }
+            return try await payload(for: user, refreshToken: next)
+        case .reused(let userID, let session):
+            // Either the client raced itself or someone else holds a copy; the session is over.
+            logger.warning("refresh token reused: session ended", metadata: ["security": "refresh_token_reuse", "user.id": "\(userID)", "session.id": "\(session)"])
+            throw Self.refusedRefresh
+        case .refused:
+            throw Self.refusedRefresh
+        }
+    }
+
+    /// Ends the session of `refreshToken`. Unknown tokens are not an error (logging out twice is fine).
+    public func logout(_ refreshToken: String) async throws {
+        guard let hash = RefreshToken.hash(presented: refreshToken) else { return }
+        _ = try await sessions.endSession(tokenHash: hash, at: clock.now())
+    }
+
+    /// Ends every session of the caller; access tokens already issued expire within 15 minutes.
+    public func logoutEverywhere(by principal: Principal?) async throws -> Int {
+        let principal = try Permissions.requireAuthenticated(principal)
+        return try await sessions.endSessions(of: principal.userID, at: clock.now(), reason: "logout everywhere")
+    }
+
+    /// Sets a new password after checking the current one, ends every session, and starts a new
+    /// one for the caller (its other devices must log in again).
+    public func changePassword(current: String, new: String, by principal: Principal?) async throws -> AuthPayload {
+        let principal = try Permissions.requireAuthenticated(principal)
+        try PasswordPolicy.check(new, field: "newPassword")
+        guard let found = try await users.credentials(id: principal.userID) else {
+            throw EmporiumError(.unauthenticated, "this account no longer exists")
+        }
+        guard try await hasher.verify(current, against: found.passwordHash) else {
+            throw EmporiumError(.unauthenticated, "the current password is wrong", field: "currentPassword")
+        }
+        let now = clock.now()
+        try await users.setPasswordHash(try await hasher.hash(new), for: principal.userID, at: now)
+        _ = try await sessions.endSessions(of: principal.userID, at: now, reason: "password changed")
+        return try await startSession(for: found.user)
+    }
+
+    public func me(_ principal: Principal?) async throws -> User {
+        let principal = try Permissions.requireAuthenticated(principal)
+        guard let user = try await users.credentials(id: principal.userID)?.user else {
+            throw EmporiumError(.notFound, "this account no longer exists")
+        }
+        return user
+    }
+
+    public func users(ids: [UserID]) async throws -> [UserID: User] {
+        try await users.users(ids: ids)
+    }
+
+    private func startSession(for user: User) async throws -> AuthPayload {
+        let token = RefreshToken.generate()
+        let now = clock.now()
+        try await sessions.start(session: UUIDText.random(), user: user.id, tokenHash: RefreshToken.hash(presented: token)!, at: now, expiresAt: now + RefreshToken.lifetime)
+        return try await payload(for: user, refreshToken: token)
+    }
+
+    private func payload(for user: User, refreshToken: String) async throws -> AuthPayload {
+        let now = clock.now()
+        let access = try await tokens.issue(userID: user.id, roles: user.roles, validFor: Self.accessTokenLifetime, now: now)
+        return AuthPayload(accessToken: access, accessTokenExpiresAt: now + Self.accessTokenLifetime, refreshToken: refreshToken, user: user)
+    }
+}
+
+extension Date {
+    static func + (date: Date, duration: Duration) -> Date {
+        date.addingTimeInterval(Double(duration.components.seconds))
+    }
+}

@@ -1,0 +1,26 @@
+import Crypto
+import EmporiumCore
+import Foundation
+
+/// Refresh tokens: 256 random bits, base64url without padding (43 characters), opaque to the
+/// client. Only their SHA-256 is stored, so a copy of the database does not hold live tokens.
+public enum RefreshToken {
+    public static let lifetime: Duration = .seconds(30 * 86_400)
+
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The stored form of a token a client presented; nil when it cannot be one of ours (so it
+    /// is refused without a database round trip).
+    public static func hash(presented token: String) -> [UInt8]? {
+        guard token.utf8.count == 43, token.utf8.allSatisfy({ byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }) else { return nil }
+        return Array(SHA256.hash(data: Data(token.utf8)))
+    }
+}

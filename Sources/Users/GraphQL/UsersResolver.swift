@@ -1,0 +1,59 @@
+import EmporiumCore
+import GraphQL
+import GraphQLExecution
+import GraphQLSupport
+import Identity
+
+/// Root fields of the users subgraph: arguments into the account use cases, errors left as
+/// `EmporiumError` for the edge to map.
+enum UsersResolver {
+    @Sendable static func me(_: RootValue, arguments _: FieldArguments, context: UsersContext) async throws -> User {
+        try await context.accounts.me(context.principal)
+    }
+
+    @Sendable static func register(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> AuthPayload {
+        let input = try arguments.required("input")
+        func text(_ name: String) throws -> String {
+            guard let value = input[name].string else { throw EmporiumError.badInput("\(name) is required", field: "input.\(name)") }
+            return value
+        }
+        return try await context.accounts.register(
+            email: try text("email"), password: try text("password"), displayName: try text("displayName"), locale: input["language"].string)
+    }
+
+    @Sendable static func login(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> AuthPayload {
+        try await context.accounts.login(email: try arguments.requiredString("email"), password: try arguments.requiredString("password"))
+    }
+
+    @Sendable static func refreshSession(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> AuthPayload {
+        try await context.accounts.refresh(try arguments.requiredString("refreshToken"))
+    }
+
+    @Sendable static func logout(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> Bool {
+        try await context.accounts.logout(try arguments.requiredString("refreshToken"))
+        return true
+    }
+
+    @Sendable static func logoutEverywhere(_: RootValue, arguments _: FieldArguments, context: UsersContext) async throws -> Int {
+        try await context.accounts.logoutEverywhere(by: context.principal)
+    }
+
+    @Sendable static func changePassword(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> AuthPayload {
+        try await context.accounts.changePassword(
+            current: try arguments.requiredString("currentPassword"), new: try arguments.requiredString("newPassword"), by: context.principal)
+    }
+
+    /// The email to its owner and to admins; null for everyone else (a list of users must not
+    /// leak addresses, and an error per item would be noise).
+    @Sendable static func visibleEmail(_ user: User, _: FieldArguments, context: UsersContext) -> String? {
+        guard let principal = context.principal, principal.isAdmin || principal.userID == user.id else { return nil }
+        return user.email.rawValue
+    }
+
+    /// `_entities` for users, a batch at a time; unknown or malformed ids are null.
+    @Sendable static func userEntities(_ representations: [Map], context: UsersContext) async throws -> [OutputValue] {
+        let ids = representations.map { $0["id"].string.map(UserID.init) }
+        let found = try await context.accounts.users(ids: ids.compactMap { $0 })
+        return ids.map { id in id.flatMap { found[$0] }.outputValue }
+    }
+}

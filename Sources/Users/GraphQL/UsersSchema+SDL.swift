@@ -1,0 +1,68 @@
+extension UsersSchema {
+    /// The users' federation v2 subgraph SDL, as `_service { sdl }` returns it.
+    public static let sdl = #"""
+        extend schema
+          @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+        "An ISO 8601 date-time in UTC, e.g. 2026-11-25T09:00:00.000Z."
+        scalar DateTime
+
+        enum Role {
+          BUYER
+          SELLER
+          ADMIN
+        }
+
+        "The language of a user's notifications and mail."
+        enum Language {
+          RU
+          EN
+        }
+
+        "An account. Its email is shown to the user themself and to admins; null for anyone else."
+        type User @key(fields: "id") {
+          id: ID!
+          displayName: String!
+          email: String
+          roles: [Role!]!
+          language: Language!
+          createdAt: DateTime!
+        }
+
+        "A session: an access token for the Authorization header (15 minutes) and a refresh token to get the next one (30 days, single use)."
+        type AuthPayload {
+          accessToken: String!
+          accessTokenExpiresAt: DateTime!
+          refreshToken: String!
+          user: User!
+        }
+
+        input RegisterInput {
+          email: String!
+          "12 to 128 characters."
+          password: String!
+          displayName: String!
+          "Russian when not given."
+          language: Language
+        }
+
+        type Query {
+          "The caller's account (needs an access token)."
+          me: User!
+        }
+
+        type Mutation {
+          register(input: RegisterInput!): AuthPayload!
+          "The same error for an unknown email and a wrong password."
+          login(email: String!, password: String!): AuthPayload!
+          "Answers a new refresh token; the one given stops working. Presenting a used one ends its session."
+          refreshSession(refreshToken: String!): AuthPayload!
+          "Ends the session of this refresh token; true even when it had ended already."
+          logout(refreshToken: String!): Boolean!
+          "Ends every session of the caller; answers how many were open. Access tokens already issued expire within 15 minutes."
+          logoutEverywhere: Int!
+          "Ends every session, including this one, and answers a new one."
+          changePassword(currentPassword: String!, newPassword: String!): AuthPayload!
+        }
+        """#
+}

@@ -1,0 +1,60 @@
+import EmporiumCore
+import GraphQL
+import GraphQLExecution
+import GraphQLSupport
+import Identity
+
+/// The users subgraph: its SDL (``sdl``) and resolvers on our engine.
+public enum UsersSchema {
+    public static func build(sdl: String = UsersSchema.sdl) throws -> ExecutableSchema<UsersContext> {
+        var resolvers = SchemaResolvers<UsersContext>()
+        resolvers.object("User", User.self) { type in
+            type.field("id") { GraphID($0.id.rawValue) }
+            type.field("displayName") { $0.displayName }
+            type.field("email", resolve: UsersResolver.visibleEmail)
+            type.field("roles") { $0.roles.map(RoleValue.init).sorted { $0.rawValue < $1.rawValue } }
+            type.field("language") { LanguageValue(rawValue: $0.locale.rawValue.uppercased()) ?? .ru }
+            type.field("createdAt") { DateTime($0.createdAt) }
+        }
+        resolvers.object("AuthPayload", AuthPayload.self) { type in
+            type.field("accessToken") { $0.accessToken }
+            type.field("accessTokenExpiresAt") { DateTime($0.accessTokenExpiresAt) }
+            type.field("refreshToken") { $0.refreshToken }
+            type.field("user") { $0.user }
+        }
+        resolvers.query { query in
+            query.field("me", async: UsersResolver.me)
+        }
+        resolvers.mutation { mutation in
+            mutation.field("register", async: UsersResolver.register)
+            mutation.field("login", async: UsersResolver.login)
+            mutation.field("refreshSession", async: UsersResolver.refreshSession)
+            mutation.field("logout", async: UsersResolver.logout)
+            mutation.field("logoutEverywhere", async: UsersResolver.logoutEverywhere)
+            mutation.field("changePassword", async: UsersResolver.changePassword)
+        }
+        let federation = Federation<UsersContext>(entities: ["User": UsersResolver.userEntities])
+        return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)
+    }
+}
+
+/// `Role` as the schema spells it.
+enum RoleValue: String, GraphQLEnum {
+    case buyer = "BUYER", seller = "SELLER", admin = "ADMIN"
+
+    init(_ role: Role) {
+        switch role {
+        case .buyer: self = .buyer
+        case .seller: self = .seller
+        case .admin: self = .admin
+        }
+    }
+}
+
+/// `Language` as the schema spells it.
+enum LanguageValue: String, GraphQLEnum {
+    case ru = "RU", en = "EN"
+}
+
+extension User: GraphQLObject {}
+extension AuthPayload: GraphQLObject {}

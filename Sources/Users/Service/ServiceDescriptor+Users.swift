@@ -1,0 +1,21 @@
+import EmporiumCore
+import ServiceKit
+
+extension ServiceDescriptor {
+    /// The users: accounts and sessions (schema `users`). It issues access tokens, so the process
+    /// needs a signing key (the single node's development secret, or `EMPORIUM_JWT_PRIVATE_KEY`).
+    public static let users = ServiceDescriptor(
+        name: "users",
+        schema: UsersService.schemaName,
+        migrations: { try UsersService.migrationSet() },
+        sdl: UsersSchema.sdl,
+        start: { context in
+            guard let tokens = context.tokens else {
+                throw EmporiumError(.internalError, "the users service issues tokens: it needs the process's token service")
+            }
+            let cost = try context.settings.integer("EMPORIUM_BCRYPT_COST", in: PasswordHasher.costs) ?? PasswordHasher.defaultCost
+            let service = try UsersService(client: context.postgres, hasher: try PasswordHasher(cost: cost), tokens: tokens, logger: context.logger)
+            return ServiceInstance(endpoint: service.endpoint)
+        }
+    )
+}

@@ -1,0 +1,37 @@
+import Database
+import EmporiumCore
+import Foundation
+import GraphQLSupport
+import Identity
+import Logging
+import PostgresNIO
+
+/// Wires the users: PostgreSQL stores, the account use cases and the GraphQL subgraph endpoint.
+public struct UsersService: Sendable {
+    public static let schemaName = "users"
+
+    public let accounts: AccountService
+    public let endpoint: SchemaEndpoint<UsersContext>
+
+    public static var migrationsDirectory: URL {
+        Bundle.module.url(forResource: "Migrations", withExtension: nil)!
+    }
+
+    public static func migrationSet() throws -> MigrationSet {
+        try MigrationSet.load(schema: schemaName, directory: migrationsDirectory)
+    }
+
+    public init(users: any UserStore, sessions: any SessionStore, hasher: PasswordHasher, tokens: TokenService, clock: any TimeSource = SystemTimeSource(), logger: Logger) throws {
+        let accounts = AccountService(users: users, sessions: sessions, hasher: hasher, tokens: tokens, clock: clock, logger: logger)
+        self.accounts = accounts
+        endpoint = SchemaEndpoint(schema: try UsersSchema.build(), logger: logger) { info in
+            UsersContext(principal: info.principal, accounts: accounts)
+        }
+    }
+
+    public init(client: PostgresClient, hasher: PasswordHasher, tokens: TokenService, clock: any TimeSource = SystemTimeSource(), logger: Logger) throws {
+        try self.init(
+            users: PostgresUserStore(client: client, logger: logger), sessions: PostgresSessionStore(client: client, logger: logger),
+            hasher: hasher, tokens: tokens, clock: clock, logger: logger)
+    }
+}

@@ -1,0 +1,76 @@
+import Database
+import EmporiumCore
+import Foundation
+import Identity
+import Logging
+import PostgresNIO
+
+/// ``UserStore`` on PostgreSQL (schema `users`).
+public struct PostgresUserStore: UserStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    static let columns = "id, email, display_name, roles, locale, created_at, password_hash"
+    typealias Row = (UUID, String, String, [String], String, Date, String)
+
+    public func create(_ user: User, passwordHash: String) async throws -> User {
+        guard let id = UUIDText.parse(user.id.rawValue) else { throw EmporiumError(.internalError, "user ids are UUIDs") }
+        let roles = user.roles.map(\.rawValue).sorted()
+        do {
+            let stored = try await fetch("""
+                INSERT INTO users.users (id, email, display_name, password_hash, roles, locale, password_changed_at, created_at)
+                VALUES (\(id), \(user.email.rawValue), \(user.displayName), \(passwordHash), \(roles), \(user.locale.rawValue), \(user.createdAt), \(user.createdAt))
+                RETURNING \(unescaped: Self.columns)
+                """)
+            guard let created = stored.first?.user else { throw EmporiumError(.internalError, "an inserted account was not returned") }
+            return created
+        } catch let error where PostgresErrors.sqlState(of: error) == PostgresErrors.uniqueViolation {
+            throw EmporiumError(.conflict, "an account with this email already exists; log in or reset the password", field: "input.email")
+        }
+    }
+
+    public func credentials(email: Email) async throws -> (user: User, passwordHash: String)? {
+        try await fetch("SELECT \(unescaped: Self.columns) FROM users.users WHERE email = \(email.rawValue)").first
+    }
+
+    public func credentials(id: UserID) async throws -> (user: User, passwordHash: String)? {
+        guard let uuid = UUIDText.parse(id.rawValue) else { return nil }
+        return try await fetch("SELECT \(unescaped: Self.columns) FROM users.users WHERE id = \(uuid)").first
+    }
+
+    public func users(ids: [UserID]) async throws -> [UserID: User] {
+        let uuids = ids.compactMap { UUIDText.parse($0.rawValue) }
+        guard !uuids.isEmpty else { return [:] }
+        let rows = try await fetch("SELECT \(unescaped: Self.columns) FROM users.users WHERE id = ANY(\(uuids))")
+        return Dictionary(rows.map { ($0.user.id, $0.user) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func setPasswordHash(_ hash: String, for id: UserID, at date: Date) async throws {
+        guard let uuid = UUIDText.parse(id.rawValue) else { return }
+        try await client.query("UPDATE users.users SET password_hash = \(hash), password_changed_at = \(date) WHERE id = \(uuid)", logger: logger)
+    }
+
+    private func fetch(_ query: PostgresQuery) async throws -> [(user: User, passwordHash: String)] {
+        var found: [(user: User, passwordHash: String)] = []
+        for try await row in try await client.query(query, logger: logger).decode(Row.self) {
+            found.append((try Self.user(row), row.6))
+        }
+        return found
+    }
+
+    static func user(_ row: Row) throws -> User {
+        let stored = EmporiumError(.internalError, "a stored account is malformed")
+        guard let locale = UserLocale(rawValue: row.4), let email = try? Email(parsing: row.1) else { throw stored }
+        var roles = Set<Role>()
+        for name in row.3 {
+            guard let role = Role(rawValue: name) else { throw stored }
+            roles.insert(role)
+        }
+        return User(id: UserID(UUIDText.lowercase(row.0)), email: email, displayName: row.2, roles: roles, locale: locale, createdAt: row.5)
+    }
+}

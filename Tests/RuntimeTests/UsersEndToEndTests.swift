@@ -1,0 +1,55 @@
+import EmporiumTesting
+import Foundation
+import Testing
+
+/// Accounts through the single node's public `/graphql`: the users subgraph behind the gateway,
+/// its tokens accepted by every other service.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct UsersEndToEndTests {
+    static let authFields = "accessToken accessTokenExpiresAt refreshToken user { id displayName email roles language }"
+
+    @Test func registerLoginMeRefreshAndTheftDetection() async throws {
+        let databaseURL = try await TestPostgres.shared.freshDatabaseURL(named: "users_e2e")
+        let node = try await EmporiumProcess.start(["serve"], environment: ["EMPORIUM_DATABASE_URL": databaseURL])
+
+        let registered = try await node.graphQL("/graphql", """
+            mutation($input: RegisterInput!) { register(input: $input) { \(Self.authFields) } }
+            """, variables: ["input": ["email": "Olga@Example.com", "password": "long enough secret", "displayName": "Ольга", "language": "EN"]])
+        let session = try #require((registered["data"] as? [String: Any])?["register"] as? [String: Any], "\(registered)")
+        let user = try #require(session["user"] as? [String: Any])
+        #expect(user["email"] is NSNull, "a mutation's answer is anonymous: the email is the user's own business")
+        #expect(user["roles"] as? [String] == ["BUYER"] && user["language"] as? String == "EN")
+        let access = try #require(session["accessToken"] as? String)
+
+        // The token the users service issued is a token every service accepts.
+        let me = try await node.graphQL("/graphql", "{ me { id email displayName } }", token: access)
+        let meData = try #require((me["data"] as? [String: Any])?["me"] as? [String: Any], "\(me)")
+        #expect(meData["id"] as? String == user["id"] as? String && meData["email"] as? String == "olga@example.com")
+        let products = try await node.graphQL("/graphql", "{ products(first: 1) { edges { node { id } } } }", token: access)
+        #expect(products["errors"] == nil, "\(products)")
+
+        // A wrong password and an unknown email: one answer, with a code.
+        for (email, password) in [("olga@example.com", "not the password"), ("nobody@example.com", "long enough secret")] {
+            let refused = try await node.graphQL("/graphql", "mutation { login(email: \"\(email)\", password: \"\(password)\") { accessToken } }")
+            let error = try #require((refused["errors"] as? [[String: Any]])?.first)
+            #expect((error["extensions"] as? [String: Any])?["code"] as? String == "UNAUTHENTICATED")
+            #expect(error["message"] as? String == "the email or password is wrong")
+        }
+
+        // Refresh rotates; the old token presented again ends the session.
+        let first = try #require(session["refreshToken"] as? String)
+        let refreshed = try await node.graphQL("/graphql", "mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }", variables: ["t": first])
+        let second = try #require(((refreshed["data"] as? [String: Any])?["refreshSession"] as? [String: Any])?["refreshToken"] as? String, "\(refreshed)")
+        for token in [first, second] {
+            let refused = try await node.graphQL("/graphql", "mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }", variables: ["t": token])
+            #expect(((refused["errors"] as? [[String: Any]])?.first?["extensions"] as? [String: Any])?["code"] as? String == "UNAUTHENTICATED", "\(refused)")
+        }
+
+        // Bad input is a clear error on its field.
+        let weak = try await node.graphQL("/graphql", """
+            mutation { register(input: {email: "x@example.com", password: "short", displayName: "X"}) { accessToken } }
+            """)
+        let weakError = try #require((weak["errors"] as? [[String: Any]])?.first, "\(weak)")
+        #expect((weakError["extensions"] as? [String: Any])?["code"] as? String == "BAD_USER_INPUT")
+        #expect((weakError["extensions"] as? [String: Any])?["field"] as? String == "input.password")
+    }
+}
