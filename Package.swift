@@ -243,6 +243,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                "RateLimiting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Migrations")],
@@ -427,7 +428,7 @@ let package = Package(
         .testTarget(
             name: "UsersTests",
             dependencies: [
-                "Users", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution",
+                "Users", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution", "RateLimiting",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,6 +4,8 @@ import Foundation
 import Identity
 import Logging
 import PostgresNIO
+import RateLimiting
+import Synchronization
 import Testing
 @testable import Users
 
@@ -128,4 +130,51 @@ import Testing
             await #expect { try await accounts.logoutEverywhere(by: nil) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
         }
     }
+}
+
+/// Sign-in limits on a real limiter: per account and per client, `RATE_LIMITED` with
+/// `Retry-After`, no password hash spent on a refused attempt.
+@Suite struct CredentialAdmissionTests {
+    @Test func loginsAreLimitedPerAccountAndPerClient() async throws {
+        let configuration = try await TestPostgres.shared.freshDatabase(named: "users_limits", migrations: [try UsersService.migrationSet()])
+        let logger = Logger(label: "emporium.test.users")
+        let tokens = try await TokenService(keys: .hmacSHA256(secret: String(repeating: "k", count: 32)))
+        let admission = CredentialAdmission(
+            limiter: InMemoryRateLimiter(), perAccount: RateLimit(limit: 3, window: .seconds(60)), perClient: RateLimit(limit: 6, window: .seconds(60)))
+        try await withPostgresClient(configuration, logger: logger) { client in
+            let accounts = try UsersService(client: client, hasher: try PasswordHasher(cost: 4), tokens: tokens, admission: admission, logger: logger).accounts
+            let headers = HeaderLog()
+            let attacker = AccountService.Attempt(client: "ip:203.0.113.9") { headers.add($0, $1) }
+            _ = try await accounts.register(email: "anna@example.com", password: "correct horse battery", displayName: "Anna", locale: nil, attempt: attacker)
+            // Three wrong guesses for Anna (a differently written email is the same account)...
+            for email in ["anna@example.com", "ANNA@example.com", " anna@example.com"] {
+                await #expect { try await accounts.login(email: email, password: "guess guess guess", attempt: attacker) } throws: {
+                    ($0 as? EmporiumError)?.code == .unauthenticated
+                }
+            }
+            // ...then even the right password is refused for a while, with Retry-After.
+            await #expect { try await accounts.login(email: "anna@example.com", password: "correct horse battery", attempt: attacker) } throws: {
+                ($0 as? EmporiumError)?.code == .rateLimited
+            }
+            #expect(headers.names.contains("Retry-After"))
+            // Another account from the same client still works, until the client's limit (6).
+            _ = try await accounts.register(email: "bob@example.com", password: "correct horse battery", displayName: "Bob", locale: nil, attempt: attacker)
+            await #expect { try await accounts.login(email: "carl@example.com", password: "whatever whatever", attempt: attacker) } throws: {
+                ($0 as? EmporiumError)?.code == .rateLimited
+            }
+            // Another client is not affected by the first one's limit, only by the account's.
+            let other = AccountService.Attempt(client: "ip:198.51.100.1")
+            _ = try await accounts.login(email: "bob@example.com", password: "correct horse battery", attempt: other)
+            await #expect { try await accounts.login(email: "anna@example.com", password: "correct horse battery", attempt: other) } throws: {
+                ($0 as? EmporiumError)?.code == .rateLimited
+            }
+        }
+    }
+}
+
+/// Headers a use case set, collected from any task.
+final class HeaderLog: Sendable {
+    private let storage = Mutex<[String]>([])
+    func add(_ name: String, _ value: String) { storage.withLock { $0.append(name) } }
+    var names: [String] { storage.withLock { $0 } }
 }

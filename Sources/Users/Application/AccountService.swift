@@ -23,19 +23,40 @@ public struct AccountService: Sendable {
     let sessions: any SessionStore
     let hasher: PasswordHasher
     let tokens: TokenService
+    let admission: CredentialAdmission?
     let clock: any TimeSource
     let logger: Logger
 
-    public init(users: any UserStore, sessions: any SessionStore, hasher: PasswordHasher, tokens: TokenService, clock: any TimeSource = SystemTimeSource(), logger: Logger) {
+    public init(
+        users: any UserStore, sessions: any SessionStore, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
+        clock: any TimeSource = SystemTimeSource(), logger: Logger
+    ) {
         self.users = users
         self.sessions = sessions
         self.hasher = hasher
         self.tokens = tokens
+        self.admission = admission
         self.clock = clock
         self.logger = logger
     }
 
-    public func register(email: String, password: String, displayName: String, locale: String?) async throws -> AuthPayload {
+    /// Who attempts a sign-in: the client's rate-limiting key and where `Retry-After` goes.
+    public struct Attempt: Sendable {
+        public let client: String
+        public let header: @Sendable (String, String) -> Void
+
+        public init(client: String, header: @escaping @Sendable (String, String) -> Void = { _, _ in }) {
+            self.client = client
+            self.header = header
+        }
+    }
+
+    private func admit(_ attempt: Attempt, account: Email?) async throws {
+        try await admission?.admit(client: attempt.client, account: account?.rawValue, header: attempt.header)
+    }
+
+    public func register(email: String, password: String, displayName: String, locale: String?, attempt: Attempt) async throws -> AuthPayload {
+        try await admit(attempt, account: nil)
         let email = try Email(parsing: email, field: "input.email")
         try PasswordPolicy.check(password, field: "input.password")
         let name = try DisplayName.parse(displayName, field: "input.displayName")
@@ -46,17 +67,20 @@ public struct AccountService: Sendable {
         return try await startSession(for: created)
     }
 
-    public func login(email text: String, password: String) async throws -> AuthPayload {
+    public func login(email text: String, password: String, attempt: Attempt) async throws -> AuthPayload {
+        let email = try? Email(parsing: text)
+        try await admit(attempt, account: email)
         // A malformed email is still a wrong credential, checked at the same cost.
         var found: (user: User, passwordHash: String)?
-        if let email = try? Email(parsing: text) { found = try await users.credentials(email: email) }
+        if let email { found = try await users.credentials(email: email) }
         guard try await hasher.verify(password, against: found?.passwordHash), let user = found?.user else {
             throw Self.wrongCredentials
         }
         return try await startSession(for: user)
     }
 
-    public func refresh(_ refreshToken: String) async throws -> AuthPayload {
+    public func refresh(_ refreshToken: String, attempt: Attempt) async throws -> AuthPayload {
+        try await admit(attempt, account: nil)
         guard let hash = RefreshToken.hash(presented: refreshToken) else { throw Self.refusedRefresh }
         let next = RefreshToken.generate()
         let now = clock.now()

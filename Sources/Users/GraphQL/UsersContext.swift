@@ -5,9 +5,12 @@ import Identity
 public struct UsersContext: Sendable {
     public let principal: Principal?
     public let accounts: AccountService
+    /// The client's rate-limiting key and the response's headers, for sign-in limits.
+    public let attempt: AccountService.Attempt
 
-    public init(principal: Principal?, accounts: AccountService) {
+    public init(principal: Principal?, accounts: AccountService, clientKey: String = "ip:unknown", responseHeaders: ResponseHeaders = ResponseHeaders()) {
         self.principal = principal
         self.accounts = accounts
+        attempt = AccountService.Attempt(client: clientKey) { name, value in responseHeaders.set(name, value) }
     }
 }

@@ -18,15 +18,16 @@ enum UsersResolver {
             return value
         }
         return try await context.accounts.register(
-            email: try text("email"), password: try text("password"), displayName: try text("displayName"), locale: input["language"].string)
+            email: try text("email"), password: try text("password"), displayName: try text("displayName"), locale: input["language"].string,
+            attempt: context.attempt)
     }
 
     @Sendable static func login(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> AuthPayload {
-        try await context.accounts.login(email: try arguments.requiredString("email"), password: try arguments.requiredString("password"))
+        try await context.accounts.login(email: try arguments.requiredString("email"), password: try arguments.requiredString("password"), attempt: context.attempt)
     }
 
     @Sendable static func refreshSession(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> AuthPayload {
-        try await context.accounts.refresh(try arguments.requiredString("refreshToken"))
+        try await context.accounts.refresh(try arguments.requiredString("refreshToken"), attempt: context.attempt)
     }
 
     @Sendable static func logout(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> Bool {

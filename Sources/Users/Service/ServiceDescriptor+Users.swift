@@ -14,7 +14,14 @@ extension ServiceDescriptor {
                 throw EmporiumError(.internalError, "the users service issues tokens: it needs the process's token service")
             }
             let cost = try context.settings.integer("EMPORIUM_BCRYPT_COST", in: PasswordHasher.costs) ?? PasswordHasher.defaultCost
-            let service = try UsersService(client: context.postgres, hasher: try PasswordHasher(cost: cost), tokens: tokens, logger: context.logger)
+            let admission = try context.rateLimiter.map { limiter in
+                CredentialAdmission(
+                    limiter: limiter,
+                    perAccount: try context.settings.rateLimit("EMPORIUM_LOGIN_RATE_LIMIT_ACCOUNT") ?? CredentialAdmission.defaultPerAccount,
+                    perClient: try context.settings.rateLimit("EMPORIUM_LOGIN_RATE_LIMIT_CLIENT") ?? CredentialAdmission.defaultPerClient)
+            }
+            let service = try UsersService(
+                client: context.postgres, hasher: try PasswordHasher(cost: cost), tokens: tokens, admission: admission, logger: context.logger)
             return ServiceInstance(endpoint: service.endpoint)
         }
     )

@@ -21,17 +21,23 @@ public struct UsersService: Sendable {
         try MigrationSet.load(schema: schemaName, directory: migrationsDirectory)
     }
 
-    public init(users: any UserStore, sessions: any SessionStore, hasher: PasswordHasher, tokens: TokenService, clock: any TimeSource = SystemTimeSource(), logger: Logger) throws {
-        let accounts = AccountService(users: users, sessions: sessions, hasher: hasher, tokens: tokens, clock: clock, logger: logger)
+    public init(
+        users: any UserStore, sessions: any SessionStore, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
+        clock: any TimeSource = SystemTimeSource(), logger: Logger
+    ) throws {
+        let accounts = AccountService(users: users, sessions: sessions, hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
         self.accounts = accounts
         endpoint = SchemaEndpoint(schema: try UsersSchema.build(), logger: logger) { info in
-            UsersContext(principal: info.principal, accounts: accounts)
+            UsersContext(principal: info.principal, accounts: accounts, clientKey: info.clientKey, responseHeaders: info.responseHeaders)
         }
     }
 
-    public init(client: PostgresClient, hasher: PasswordHasher, tokens: TokenService, clock: any TimeSource = SystemTimeSource(), logger: Logger) throws {
+    public init(
+        client: PostgresClient, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
+        clock: any TimeSource = SystemTimeSource(), logger: Logger
+    ) throws {
         try self.init(
             users: PostgresUserStore(client: client, logger: logger), sessions: PostgresSessionStore(client: client, logger: logger),
-            hasher: hasher, tokens: tokens, clock: clock, logger: logger)
+            hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
     }
 }
