@@ -44,6 +44,25 @@ import Testing
             #expect(((refused["errors"] as? [[String: Any]])?.first?["extensions"] as? [String: Any])?["code"] as? String == "UNAUTHENTICATED", "\(refused)")
         }
 
+        // A buyer opens a shop, gets a seller's token, and sells: the product names its shop.
+        let login = try await node.graphQL("/graphql", "mutation { login(email: \"olga@example.com\", password: \"long enough secret\") { accessToken } }")
+        let buyerToken = try #require(((login["data"] as? [String: Any])?["login"] as? [String: Any])?["accessToken"] as? String, "\(login)")
+        let refusedSale = try await node.graphQL("/graphql", "mutation { createProduct(input: {title: \"Чайник\", price: {amount: 1999, currency: \"RUB\"}}) { id } }", token: buyerToken)
+        #expect(((refusedSale["errors"] as? [[String: Any]])?.first?["extensions"] as? [String: Any])?["code"] as? String == "FORBIDDEN", "\(refusedSale)")
+        let opened = try await node.graphQL("/graphql", """
+            mutation { becomeSeller(input: {shopName: "Книжная лавка"}) { seller { id shopName slug } auth { accessToken user { roles seller { slug } } } } }
+            """, token: buyerToken)
+        let payload = try #require((opened["data"] as? [String: Any])?["becomeSeller"] as? [String: Any], "\(opened)")
+        #expect((payload["seller"] as? [String: Any])?["slug"] as? String == "knizhnaya-lavka")
+        let sellerAuth = try #require(payload["auth"] as? [String: Any])
+        #expect((sellerAuth["user"] as? [String: Any])?["roles"] as? [String] == ["BUYER", "SELLER"])
+        let sellerToken = try #require(sellerAuth["accessToken"] as? String)
+        let productID = try await Marketplace.createProduct(node, title: "Чайник со свистком", token: sellerToken)
+        let product = try await node.graphQL("/graphql", "query($id: ID!) { product(id: $id) { sellerId seller { id shopName since } } }", variables: ["id": productID], token: sellerToken)
+        let productData = try #require((product["data"] as? [String: Any])?["product"] as? [String: Any], "\(product)")
+        #expect(productData["sellerId"] as? String == user["id"] as? String)
+        #expect((productData["seller"] as? [String: Any])?["shopName"] as? String == "Книжная лавка", "\(product)")
+
         // Bad input is a clear error on its field.
         let weak = try await node.graphQL("/graphql", """
             mutation { register(input: {email: "x@example.com", password: "short", displayName: "X"}) { accessToken } }

@@ -114,6 +114,26 @@ import Testing
         }
     }
 
+    @Test func becomingASellerAddsTheRoleAClaimedSlugAndANewSession() async throws {
+        try await withAccounts { accounts in
+            let anna = try await register(accounts)
+            let bob = try await register(accounts, "bob@example.com")
+            let annaPrincipal = try await accounts.tokens.verify(anna.accessToken)
+            let (shop, auth) = try await accounts.becomeSeller(shopName: "  Книжная лавка ", by: annaPrincipal)
+            #expect(shop.shopName == "Книжная лавка" && shop.slug.rawValue == "knizhnaya-lavka" && shop.id == anna.user.id)
+            #expect(try await accounts.tokens.verify(auth.accessToken).roles == [.buyer, .seller])
+            // The same name for another shop gets the next free slug; a second shop is refused.
+            let (bobShop, _) = try await accounts.becomeSeller(shopName: "Книжная Лавка", by: try await accounts.tokens.verify(bob.accessToken))
+            #expect(bobShop.slug.rawValue == "knizhnaya-lavka-2")
+            await #expect { try await accounts.becomeSeller(shopName: "Ещё одна", by: annaPrincipal) } throws: { ($0 as? EmporiumError)?.code == .conflict }
+            await #expect { try await accounts.becomeSeller(shopName: "  ", by: annaPrincipal) } throws: { ($0 as? EmporiumError)?.field == "input.shopName" }
+            await #expect { try await accounts.becomeSeller(shopName: "Shop", by: nil) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
+            // A refreshed session of the old login carries the role too: roles are read at refresh.
+            #expect(try await accounts.tokens.verify(try await accounts.refresh(anna.refreshToken).accessToken).roles.contains(.seller))
+            #expect(try await accounts.sellers(ids: [anna.user.id, UserID("nobody")]).keys.sorted { $0.rawValue < $1.rawValue } == [anna.user.id])
+        }
+    }
+
     @Test func logoutEndsOneSessionAndLogoutEverywhereAll() async throws {
         try await withAccounts { accounts in
             let first = try await register(accounts)

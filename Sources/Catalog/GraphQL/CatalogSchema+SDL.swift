@@ -35,9 +35,16 @@ extension CatalogSchema {
           children: [Category!]!
         }
 
+        "A shop; the users service resolves its fields."
+        type Seller @key(fields: "id", resolvable: false) {
+          id: ID!
+        }
+
         type Product @key(fields: "id") {
           id: ID!
           sellerId: ID!
+          "The seller's shop (null when the seller has no account, as seeded sellers do)."
+          seller: Seller
           title: String!
           "Unique and stable; former slugs keep resolving through productBySlug."
           slug: String!

@@ -25,9 +25,13 @@ public enum CatalogSchema {
             type.field("parent", batch: Category.parents)
             type.field("children", batch: Category.children)
         }
+        resolvers.object("Seller", SellerReference.self) { type in
+            type.field("id") { $0.id }
+        }
         resolvers.object("Product", Product.self) { type in
             type.field("id") { $0.graphID }
             type.field("sellerId") { $0.sellerGraphID }
+            type.field("seller") { SellerReference(id: $0.sellerGraphID) }
             type.field("title") { $0.title }
             type.field("slug") { $0.slugText }
             type.field("description") { $0.description }

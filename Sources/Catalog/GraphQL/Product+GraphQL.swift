@@ -37,3 +37,9 @@ extension Category: GraphQLObject {
         return categories.map { found[$0.id] ?? [] }
     }
 }
+
+/// A reference to a shop for the gateway to resolve in the users service (`Seller.id` is the
+/// seller's user id).
+struct SellerReference: Sendable, GraphQLObject {
+    let id: GraphID
+}

@@ -21,6 +21,7 @@ public struct AccountService: Sendable {
 
     let users: any UserStore
     let sessions: any SessionStore
+    let sellers: any SellerStore
     let hasher: PasswordHasher
     let tokens: TokenService
     let admission: CredentialAdmission?
@@ -28,11 +29,12 @@ public struct AccountService: Sendable {
     let logger: Logger
 
     public init(
-        users: any UserStore, sessions: any SessionStore, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
+        users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
         clock: any TimeSource = SystemTimeSource(), logger: Logger
     ) {
         self.users = users
         self.sessions = sessions
+        self.sellers = sellers
         self.hasher = hasher
         self.tokens = tokens
         self.admission = admission
@@ -124,6 +126,23 @@ public struct AccountService: Sendable {
         try await users.setPasswordHash(try await hasher.hash(new), for: principal.userID, at: now)
         _ = try await sessions.endSessions(of: principal.userID, at: now, reason: "password changed")
         return try await startSession(for: found.user)
+    }
+
+    /// Opens the caller's shop and makes them a seller. Answers a new session: the caller's
+    /// access token does not carry the role yet.
+    public func becomeSeller(shopName: String, by principal: Principal?) async throws -> (Seller, AuthPayload) {
+        let principal = try Permissions.requireAuthenticated(principal)
+        let name = try ShopName.parse(shopName, field: "input.shopName")
+        let seller = try await sellers.activate(user: principal.userID, shopName: name, slug: Slug(from: name, fallback: "shop"), at: clock.now())
+        guard let user = try await users.credentials(id: principal.userID)?.user else {
+            throw EmporiumError(.notFound, "this account no longer exists")
+        }
+        logger.info("seller activated", metadata: ["user.id": "\(user.id)", "seller.slug": "\(seller.slug)"])
+        return (seller, try await startSession(for: user))
+    }
+
+    public func sellers(ids: [UserID]) async throws -> [UserID: Seller] {
+        try await sellers.sellers(ids: ids)
     }
 
     public func me(_ principal: Principal?) async throws -> User {

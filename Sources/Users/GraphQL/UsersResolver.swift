@@ -44,6 +44,28 @@ enum UsersResolver {
             current: try arguments.requiredString("currentPassword"), new: try arguments.requiredString("newPassword"), by: context.principal)
     }
 
+    @Sendable static func becomeSeller(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> BecomeSellerPayload {
+        guard let shopName = try arguments.required("input")["shopName"].string else {
+            throw EmporiumError.badInput("shopName is required", field: "input.shopName")
+        }
+        let (seller, auth) = try await context.accounts.becomeSeller(shopName: shopName, by: context.principal)
+        return BecomeSellerPayload(seller: seller, auth: auth)
+    }
+
+    /// The shops of a level of users, in one query.
+    @Sendable static func sellerOfUsers(_ users: [User], _: FieldArguments, context: UsersContext) async throws -> [Seller?] {
+        let found = try await context.accounts.sellers(ids: users.map(\.id))
+        return users.map { found[$0.id] }
+    }
+
+    /// `_entities` for shops (the catalog's `Product.seller` points here); unknown ids are null —
+    /// products of sellers without an account (seeded data) have no shop to show.
+    @Sendable static func sellerEntities(_ representations: [Map], context: UsersContext) async throws -> [OutputValue] {
+        let ids = representations.map { $0["id"].string.map(UserID.init) }
+        let found = try await context.accounts.sellers(ids: ids.compactMap { $0 })
+        return ids.map { id in id.flatMap { found[$0] }.outputValue }
+    }
+
     /// The email to its owner and to admins; null for everyone else (a list of users must not
     /// leak addresses, and an error per item would be noise).
     @Sendable static func visibleEmail(_ user: User, _: FieldArguments, context: UsersContext) -> String? {

@@ -27,6 +27,28 @@ extension UsersSchema {
           roles: [Role!]!
           language: Language!
           createdAt: DateTime!
+          "The user's shop, when they sell."
+          seller: Seller
+        }
+
+        "A shop. Its id is its owner's user id."
+        type Seller @key(fields: "id") {
+          id: ID!
+          shopName: String!
+          "Unique, transliterated from the shop name (e.g. knizhnaya-lavka)."
+          slug: String!
+          since: DateTime!
+        }
+
+        input BecomeSellerInput {
+          "1 to 80 characters."
+          shopName: String!
+        }
+
+        "A new shop and a session whose access token carries the seller role."
+        type BecomeSellerPayload {
+          seller: Seller!
+          auth: AuthPayload!
         }
 
         "A session: an access token for the Authorization header (15 minutes) and a refresh token to get the next one (30 days, single use)."
@@ -63,6 +85,8 @@ extension UsersSchema {
           logoutEverywhere: Int!
           "Ends every session, including this one, and answers a new one."
           changePassword(currentPassword: String!, newPassword: String!): AuthPayload!
+          "Opens the caller's shop (one per user) and adds the seller role."
+          becomeSeller(input: BecomeSellerInput!): BecomeSellerPayload!
         }
         """#
 }

@@ -15,6 +15,17 @@ public enum UsersSchema {
             type.field("roles") { $0.roles.map(RoleValue.init).sorted { $0.rawValue < $1.rawValue } }
             type.field("language") { LanguageValue(rawValue: $0.locale.rawValue.uppercased()) ?? .ru }
             type.field("createdAt") { DateTime($0.createdAt) }
+            type.field("seller", batch: UsersResolver.sellerOfUsers)
+        }
+        resolvers.object("Seller", Seller.self) { type in
+            type.field("id") { GraphID($0.id.rawValue) }
+            type.field("shopName") { $0.shopName }
+            type.field("slug") { $0.slug.rawValue }
+            type.field("since") { DateTime($0.since) }
+        }
+        resolvers.object("BecomeSellerPayload", BecomeSellerPayload.self) { type in
+            type.field("seller") { $0.seller }
+            type.field("auth") { $0.auth }
         }
         resolvers.object("AuthPayload", AuthPayload.self) { type in
             type.field("accessToken") { $0.accessToken }
@@ -32,8 +43,9 @@ public enum UsersSchema {
             mutation.field("logout", async: UsersResolver.logout)
             mutation.field("logoutEverywhere", async: UsersResolver.logoutEverywhere)
             mutation.field("changePassword", async: UsersResolver.changePassword)
+            mutation.field("becomeSeller", async: UsersResolver.becomeSeller)
         }
-        let federation = Federation<UsersContext>(entities: ["User": UsersResolver.userEntities])
+        let federation = Federation<UsersContext>(entities: ["User": UsersResolver.userEntities, "Seller": UsersResolver.sellerEntities])
         return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)
     }
 }
@@ -57,4 +69,10 @@ enum LanguageValue: String, GraphQLEnum {
 }
 
 extension User: GraphQLObject {}
+extension Seller: GraphQLObject {}
+
+struct BecomeSellerPayload: Sendable, GraphQLObject {
+    let seller: Seller
+    let auth: AuthPayload
+}
 extension AuthPayload: GraphQLObject {}

@@ -22,10 +22,10 @@ public struct UsersService: Sendable {
     }
 
     public init(
-        users: any UserStore, sessions: any SessionStore, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
-        clock: any TimeSource = SystemTimeSource(), logger: Logger
+        users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, hasher: PasswordHasher, tokens: TokenService,
+        admission: CredentialAdmission? = nil, clock: any TimeSource = SystemTimeSource(), logger: Logger
     ) throws {
-        let accounts = AccountService(users: users, sessions: sessions, hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
+        let accounts = AccountService(users: users, sessions: sessions, sellers: sellers, hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
         self.accounts = accounts
         endpoint = SchemaEndpoint(schema: try UsersSchema.build(), logger: logger) { info in
             UsersContext(principal: info.principal, accounts: accounts, clientKey: info.clientKey, responseHeaders: info.responseHeaders)
@@ -38,6 +38,7 @@ public struct UsersService: Sendable {
     ) throws {
         try self.init(
             users: PostgresUserStore(client: client, logger: logger), sessions: PostgresSessionStore(client: client, logger: logger),
+            sellers: PostgresSellerStore(client: client, logger: logger),
             hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
     }
 }
