@@ -233,7 +233,7 @@ class Fuzzer:
             return self.pick(["long enough secret", "short", "", "\u0000" * 20, "я" * 128, "я" * 129, "x" * 10000, self.string()])
         def refresh():
             return self.pick(["A" * 43, "-" * 43, "", "\u00e9" * 43, "x" * 100000, self.string()] + self.refresh_tokens)
-        kind = self.pick(["register", "login", "refresh", "logout", "password", "everywhere"])
+        kind = self.pick(["register", "login", "refresh", "logout", "password", "everywhere", "request-reset", "reset", "verify", "seller"])
         fields = "accessToken refreshToken user { id email roles language }"
         if kind == "register":
             value = {"email": email(), "password": password(), "displayName": self.string()}
@@ -248,6 +248,14 @@ class Fuzzer:
             return self.graphql("mutation O($t: String!) { logout(refreshToken: $t) }", {"t": refresh()}, None)
         if kind == "password":
             return self.graphql("mutation P($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { accessToken } }", {"c": password(), "n": password()}, token)
+        if kind == "request-reset":
+            return self.graphql("mutation Q($e: String!) { requestPasswordReset(email: $e) }", {"e": email()}, None)
+        if kind == "reset":
+            return self.graphql("mutation S($t: String!, $n: String!) { resetPassword(token: $t, newPassword: $n) }", {"t": refresh(), "n": password()}, None)
+        if kind == "verify":
+            return self.graphql("mutation V($t: String!) { verifyEmail(token: $t) { id emailVerified } }", {"t": refresh()}, None)
+        if kind == "seller":
+            return self.graphql("mutation B($n: String!) { becomeSeller(input: {shopName: $n}) { seller { slug } auth { accessToken } } }", {"n": self.string()}, token)
         return self.graphql("mutation { logoutEverywhere }", None, token)
 
     def hostile_document(self):

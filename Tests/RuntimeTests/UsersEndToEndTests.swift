@@ -1,5 +1,7 @@
 import EmporiumTesting
 import Foundation
+import Logging
+import Mail
 import Testing
 
 /// Accounts through the single node's public `/graphql`: the users subgraph behind the gateway,
@@ -9,7 +11,9 @@ import Testing
 
     @Test func registerLoginMeRefreshAndTheftDetection() async throws {
         let databaseURL = try await TestPostgres.shared.freshDatabaseURL(named: "users_e2e")
-        let node = try await EmporiumProcess.start(["serve"], environment: ["EMPORIUM_DATABASE_URL": databaseURL])
+        let mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-e2e-mail-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: mailDirectory) }
+        let node = try await EmporiumProcess.start(["serve"], environment: ["EMPORIUM_DATABASE_URL": databaseURL, "EMPORIUM_MAIL_DIR": mailDirectory.path])
 
         let registered = try await node.graphQL("/graphql", """
             mutation($input: RegisterInput!) { register(input: $input) { \(Self.authFields) } }
@@ -50,7 +54,7 @@ import Testing
         let refusedSale = try await node.graphQL("/graphql", "mutation { createProduct(input: {title: \"Чайник\", price: {amount: 1999, currency: \"RUB\"}}) { id } }", token: buyerToken)
         #expect(((refusedSale["errors"] as? [[String: Any]])?.first?["extensions"] as? [String: Any])?["code"] as? String == "FORBIDDEN", "\(refusedSale)")
         let opened = try await node.graphQL("/graphql", """
-            mutation { becomeSeller(input: {shopName: "Книжная лавка"}) { seller { id shopName slug } auth { accessToken user { roles seller { slug } } } } }
+            mutation { becomeSeller(input: {shopName: "Книжная лавка"}) { seller { id shopName slug } auth { accessToken refreshToken user { roles seller { slug } } } } }
             """, token: buyerToken)
         let payload = try #require((opened["data"] as? [String: Any])?["becomeSeller"] as? [String: Any], "\(opened)")
         #expect((payload["seller"] as? [String: Any])?["slug"] as? String == "knizhnaya-lavka")
@@ -62,6 +66,26 @@ import Testing
         let productData = try #require((product["data"] as? [String: Any])?["product"] as? [String: Any], "\(product)")
         #expect(productData["sellerId"] as? String == user["id"] as? String)
         #expect((productData["seller"] as? [String: Any])?["shopName"] as? String == "Книжная лавка", "\(product)")
+
+        // A forgotten password, reset through the mail written to disk: every session ends.
+        let sellerRefresh = try #require(sellerAuth["refreshToken"] as? String)
+        let requested = try await node.graphQL("/graphql", "mutation { requestPasswordReset(email: \"olga@example.com\") }")
+        #expect((requested["data"] as? [String: Any])?["requestPasswordReset"] as? Bool == true, "\(requested)")
+        let mailbox = FileMailer(directory: mailDirectory, logger: Logger(label: "test"))
+        var resetToken: String?
+        for _ in 0..<200 where resetToken == nil {
+            resetToken = try mailbox.messages().compactMap { message in
+                message.text.split(separator: "\n").first { $0.contains("reset-password?token=") }.map { String($0.split(separator: "=").last!) }
+            }.first
+            if resetToken == nil { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        let token = try #require(resetToken, "no reset mail in \(mailDirectory.path)")
+        let reset = try await node.graphQL("/graphql", "mutation($t: String!) { resetPassword(token: $t, newPassword: \"a whole new secret\") }", variables: ["t": token])
+        #expect((reset["data"] as? [String: Any])?["resetPassword"] as? Bool == true, "\(reset)")
+        let afterReset = try await node.graphQL("/graphql", "mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }", variables: ["t": sellerRefresh])
+        #expect(((afterReset["errors"] as? [[String: Any]])?.first?["extensions"] as? [String: Any])?["code"] as? String == "UNAUTHENTICATED", "\(afterReset)")
+        let relogin = try await node.graphQL("/graphql", "mutation { login(email: \"olga@example.com\", password: \"a whole new secret\") { user { roles } } }")
+        #expect(((relogin["data"] as? [String: Any])?["login"] as? [String: Any]) != nil, "\(relogin)")
 
         // Bad input is a clear error on its field.
         let weak = try await node.graphQL("/graphql", """

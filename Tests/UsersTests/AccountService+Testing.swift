@@ -1,3 +1,8 @@
+import Foundation
+import Identity
+import Logging
+import Mail
+import PostgresNIO
 @testable import Users
 
 /// The use cases as one client calls them, for tests that are not about rate limits.
@@ -15,4 +20,15 @@ extension AccountService {
     func refresh(_ token: String) async throws -> AuthPayload {
         try await refresh(token, attempt: Self.testAttempt)
     }
+}
+
+/// A users service on `client` for tests: bcrypt at cost 4, mail written to a fresh directory.
+func makeUsersService(client: PostgresClient, admission: CredentialAdmission? = nil) async throws -> (service: UsersService, mailbox: FileMailer) {
+    let logger = Logger(label: "emporium.test.users")
+    let tokens = try await TokenService(keys: .hmacSHA256(secret: String(repeating: "k", count: 32)))
+    let mailbox = FileMailer(directory: FileManager.default.temporaryDirectory.appendingPathComponent("emporium-mail-\(UUID())"), logger: logger)
+    let service = try UsersService(
+        client: client, mailer: mailbox, mail: AccountMail(publicURL: "https://shop.example/"), hasher: try PasswordHasher(cost: 4),
+        tokens: tokens, admission: admission, logger: logger)
+    return (service, mailbox)
 }

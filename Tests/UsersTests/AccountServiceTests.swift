@@ -3,6 +3,7 @@ import EmporiumTesting
 import Foundation
 import Identity
 import Logging
+import Mail
 import PostgresNIO
 import RateLimiting
 import Synchronization
@@ -16,10 +17,8 @@ import Testing
     func withAccounts(_ body: @Sendable (AccountService) async throws -> Void) async throws {
         let configuration = try await TestPostgres.shared.freshDatabase(named: "users", migrations: [try UsersService.migrationSet()])
         let logger = Logger(label: "emporium.test.users")
-        let tokens = try await TokenService(keys: .hmacSHA256(secret: String(repeating: "k", count: 32)))
         try await withPostgresClient(configuration, logger: logger) { client in
-            let service = try UsersService(client: client, hasher: try PasswordHasher(cost: 4), tokens: tokens, logger: logger)
-            try await body(service.accounts)
+            try await body(try await makeUsersService(client: client).service.accounts)
         }
     }
 
@@ -158,11 +157,10 @@ import Testing
     @Test func loginsAreLimitedPerAccountAndPerClient() async throws {
         let configuration = try await TestPostgres.shared.freshDatabase(named: "users_limits", migrations: [try UsersService.migrationSet()])
         let logger = Logger(label: "emporium.test.users")
-        let tokens = try await TokenService(keys: .hmacSHA256(secret: String(repeating: "k", count: 32)))
         let admission = CredentialAdmission(
             limiter: InMemoryRateLimiter(), perAccount: RateLimit(limit: 3, window: .seconds(60)), perClient: RateLimit(limit: 6, window: .seconds(60)))
         try await withPostgresClient(configuration, logger: logger) { client in
-            let accounts = try UsersService(client: client, hasher: try PasswordHasher(cost: 4), tokens: tokens, admission: admission, logger: logger).accounts
+            let accounts = try await makeUsersService(client: client, admission: admission).service.accounts
             let headers = HeaderLog()
             let attacker = AccountService.Attempt(client: "ip:203.0.113.9") { headers.add($0, $1) }
             _ = try await accounts.register(email: "anna@example.com", password: "correct horse battery", displayName: "Anna", locale: nil, attempt: attacker)
@@ -197,4 +195,53 @@ final class HeaderLog: Sendable {
     private let storage = Mutex<[String]>([])
     func add(_ name: String, _ value: String) { storage.withLock { $0.append(name) } }
     var names: [String] { storage.withLock { $0 } }
+}
+
+/// Password reset and email confirmation through the mail a user would receive.
+@Suite struct MailedTokenTests {
+    /// The token in the newest mail to `email`, once it has been written.
+    static func token(in mailbox: FileMailer, after count: Int, timeout: Duration = .seconds(10)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let messages = try mailbox.messages()
+            if messages.count > count, let line = messages.last?.text.split(separator: "\n").first(where: { $0.contains("?token=") }) {
+                return String(line.split(separator: "=").last ?? "")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw EmporiumError(.internalError, "no mail within \(timeout)")
+    }
+
+    @Test func aMailedTokenResetsThePasswordOnceAndEndsEverySession() async throws {
+        let configuration = try await TestPostgres.shared.freshDatabase(named: "users_reset", migrations: [try UsersService.migrationSet()])
+        try await withPostgresClient(configuration, logger: Logger(label: "test")) { client in
+            let (service, mailbox) = try await makeUsersService(client: client)
+            let accounts = service.accounts
+            let anna = try await accounts.register(email: "anna@example.com", password: "correct horse battery", displayName: "Анна", locale: nil)
+            // Registration mailed a confirmation (in Russian, the default language).
+            let confirm = try await Self.token(in: mailbox, after: 0)
+            #expect(try mailbox.messages()[0].text.contains("Подтвердите"))
+            #expect(try await accounts.verifyEmail(token: confirm).isEmailVerified)
+            await #expect { try await accounts.verifyEmail(token: confirm) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
+
+            // An unknown email gets the same answer and no mail.
+            try await accounts.requestPasswordReset(email: "nobody@example.com", attempt: AccountService.testAttempt)
+            try await accounts.requestPasswordReset(email: "ANNA@example.com", attempt: AccountService.testAttempt)
+            let reset = try await Self.token(in: mailbox, after: 1)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try mailbox.messages().count == 2)
+            #expect(try mailbox.messages()[1].text.contains("https://shop.example/account/reset-password?token=\(reset)"))
+
+            await #expect { try await accounts.resetPassword(token: reset, newPassword: "short") } throws: { ($0 as? EmporiumError)?.field == "newPassword" }
+            try await accounts.resetPassword(token: reset, newPassword: "a brand new passphrase")
+            await #expect { try await accounts.resetPassword(token: reset, newPassword: "yet another passphrase") } throws: {
+                ($0 as? EmporiumError)?.code == .unauthenticated
+            }
+            await #expect { try await accounts.refresh(anna.refreshToken) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
+            _ = try await accounts.login(email: "anna@example.com", password: "a brand new passphrase")
+            await #expect { try await accounts.resetPassword(token: "garbage", newPassword: "a brand new passphrase") } throws: {
+                ($0 as? EmporiumError)?.code == .unauthenticated
+            }
+        }
+    }
 }

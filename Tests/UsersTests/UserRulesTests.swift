@@ -31,11 +31,11 @@ import Testing
     }
 
     @Test func refreshTokensAre256RandomBitsAndOnlyTheirShapeIsHashed() {
-        let token = RefreshToken.generate()
-        #expect(token.utf8.count == 43 && token != RefreshToken.generate())
-        #expect(RefreshToken.hash(presented: token)?.count == 32)
-        #expect(RefreshToken.hash(presented: "short") == nil)
-        #expect(RefreshToken.hash(presented: String(repeating: "+", count: 43)) == nil)
+        let token = OpaqueToken.generate()
+        #expect(token.utf8.count == 43 && token != OpaqueToken.generate())
+        #expect(OpaqueToken.hash(presented: token)?.count == 32)
+        #expect(OpaqueToken.hash(presented: "short") == nil)
+        #expect(OpaqueToken.hash(presented: String(repeating: "+", count: 43)) == nil)
     }
 
     @Test func passwordsLongerThanBcryptReadsStillCountEveryCharacter() async throws {

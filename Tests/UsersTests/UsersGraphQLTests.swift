@@ -12,9 +12,8 @@ import Testing
     @Test func usersResolveAsEntitiesAndShowTheirEmailOnlyToThemselvesAndAdmins() async throws {
         let configuration = try await TestPostgres.shared.freshDatabase(named: "users_graphql", migrations: [try UsersService.migrationSet()])
         let logger = Logger(label: "emporium.test.users")
-        let tokens = try await TokenService(keys: .hmacSHA256(secret: String(repeating: "k", count: 32)))
         try await withPostgresClient(configuration, logger: logger) { client in
-            let service = try UsersService(client: client, hasher: try PasswordHasher(cost: 4), tokens: tokens, logger: logger)
+            let service = try await makeUsersService(client: client).service
             let anna = try await service.accounts.register(email: "anna@example.com", password: "correct horse battery", displayName: "Anna", locale: "en")
             let query = """
                 query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id displayName email roles language } } }

@@ -2,6 +2,7 @@ import EmporiumCore
 import Foundation
 import Identity
 import Logging
+import Mail
 
 /// What login, registration and refresh answer.
 public struct AuthPayload: Sendable {
@@ -15,6 +16,9 @@ public struct AuthPayload: Sendable {
 /// changes. Errors are `EmporiumError`s a client can show; nothing is written on a refusal.
 public struct AccountService: Sendable {
     public static let accessTokenLifetime: Duration = .seconds(15 * 60)
+    public static let refreshTokenLifetime: Duration = .seconds(30 * 86_400)
+    /// How long a mailed token (password reset, email verification) works.
+    public static let mailTokenLifetime: Duration = .seconds(30 * 60)
     /// One answer for an unknown email and a wrong password: which one it was is not told.
     static let wrongCredentials = EmporiumError(.unauthenticated, "the email or password is wrong")
     static let refusedRefresh = EmporiumError(.unauthenticated, "this session has ended or the refresh token is not valid; log in again")
@@ -22,6 +26,9 @@ public struct AccountService: Sendable {
     let users: any UserStore
     let sessions: any SessionStore
     let sellers: any SellerStore
+    let mailTokens: any MailTokenStore
+    let mailer: any Mailer
+    let mail: AccountMail
     let hasher: PasswordHasher
     let tokens: TokenService
     let admission: CredentialAdmission?
@@ -29,12 +36,16 @@ public struct AccountService: Sendable {
     let logger: Logger
 
     public init(
-        users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
+        users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, mailTokens: any MailTokenStore,
+        mailer: any Mailer, mail: AccountMail, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
         clock: any TimeSource = SystemTimeSource(), logger: Logger
     ) {
         self.users = users
         self.sessions = sessions
         self.sellers = sellers
+        self.mailTokens = mailTokens
+        self.mailer = mailer
+        self.mail = mail
         self.hasher = hasher
         self.tokens = tokens
         self.admission = admission
@@ -66,6 +77,7 @@ public struct AccountService: Sendable {
         let draft = User(id: UserID(UUIDText.lowercase(UUIDText.random())), email: email, displayName: name, roles: [.buyer], locale: locale, createdAt: clock.now())
         let created = try await users.create(draft, passwordHash: try await hasher.hash(password))
         logger.info("account registered", metadata: ["user.id": "\(created.id)"])
+        mailInBackground(.emailVerification, to: created)
         return try await startSession(for: created)
     }
 
@@ -83,10 +95,10 @@ public struct AccountService: Sendable {
 
     public func refresh(_ refreshToken: String, attempt: Attempt) async throws -> AuthPayload {
         try await admit(attempt, account: nil)
-        guard let hash = RefreshToken.hash(presented: refreshToken) else { throw Self.refusedRefresh }
-        let next = RefreshToken.generate()
+        guard let hash = OpaqueToken.hash(presented: refreshToken) else { throw Self.refusedRefresh }
+        let next = OpaqueToken.generate()
         let now = clock.now()
-        switch try await sessions.rotate(tokenHash: hash, to: RefreshToken.hash(presented: next)!, at: now, expiresAt: now + RefreshToken.lifetime) {
+        switch try await sessions.rotate(tokenHash: hash, to: OpaqueToken.hash(presented: next)!, at: now, expiresAt: now + AccountService.refreshTokenLifetime) {
         case .rotated(let userID, _):
             guard let user = try await users.credentials(id: userID)?.user else { throw Self.refusedRefresh }
             return try await payload(for: user, refreshToken: next)
@@ -101,7 +113,7 @@ public struct AccountService: Sendable {
 
     /// Ends the session of `refreshToken`. Unknown tokens are not an error (logging out twice is fine).
     public func logout(_ refreshToken: String) async throws {
-        guard let hash = RefreshToken.hash(presented: refreshToken) else { return }
+        guard let hash = OpaqueToken.hash(presented: refreshToken) else { return }
         _ = try await sessions.endSession(tokenHash: hash, at: clock.now())
     }
 
@@ -145,6 +157,72 @@ public struct AccountService: Sendable {
         try await sellers.sellers(ids: ids)
     }
 
+    /// Mails a reset link when an account has this email. The answer is the same, and as fast,
+    /// whether it has or not: the lookup, the token and the mail happen after it.
+    public func requestPasswordReset(email text: String, attempt: Attempt) async throws {
+        let email = try Email(parsing: text)
+        try await admit(attempt, account: email)
+        Task { [self] in
+            do {
+                guard let user = try await users.credentials(email: email)?.user else { return }
+                try await send(.passwordReset, to: user)
+            } catch {
+                logger.error("password reset mail failed; the user can ask again", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Sets a new password with a mailed token and ends every session of the account.
+    public func resetPassword(token: String, newPassword: String) async throws {
+        try PasswordPolicy.check(newPassword, field: "newPassword")
+        let now = clock.now()
+        guard let hash = OpaqueToken.hash(presented: token), let user = try await mailTokens.redeem(hash: hash, purpose: .passwordReset, at: now) else {
+            throw EmporiumError(.unauthenticated, "this reset link has expired or was already used; ask for a new one")
+        }
+        try await users.setPasswordHash(try await hasher.hash(newPassword), for: user, at: now)
+        let ended = try await sessions.endSessions(of: user, at: now, reason: "password reset")
+        logger.info("password reset", metadata: ["user.id": "\(user)", "sessions.ended": "\(ended)"])
+    }
+
+    /// Confirms the account's email with a mailed token.
+    public func verifyEmail(token: String) async throws -> User {
+        let now = clock.now()
+        guard let hash = OpaqueToken.hash(presented: token), let id = try await mailTokens.redeem(hash: hash, purpose: .emailVerification, at: now) else {
+            throw EmporiumError(.unauthenticated, "this confirmation link has expired or was already used")
+        }
+        try await mailTokens.markEmailVerified(id, at: now)
+        guard let user = try await users.credentials(id: id)?.user else { throw EmporiumError(.notFound, "this account no longer exists") }
+        return user
+    }
+
+    /// Sends a new confirmation mail to the caller.
+    public func resendEmailVerification(by principal: Principal?) async throws {
+        let user = try await me(principal)
+        guard !user.isEmailVerified else { return }
+        try await send(.emailVerification, to: user)
+    }
+
+    private func send(_ purpose: MailTokenPurpose, to user: User) async throws {
+        let token = OpaqueToken.generate()
+        let now = clock.now()
+        try await mailTokens.issue(hash: OpaqueToken.hash(presented: token)!, user: user.id, email: user.email, purpose: purpose, at: now, expiresAt: now + Self.mailTokenLifetime)
+        let minutes = Int(Self.mailTokenLifetime.components.seconds / 60)
+        let message = switch purpose {
+        case .passwordReset: mail.passwordReset(to: user, token: token, validFor: minutes)
+        case .emailVerification: mail.emailVerification(to: user, token: token, validFor: minutes)
+        }
+        try await mailer.send(message)
+    }
+
+    /// Sends without holding up the answer; a failure is logged (the user can ask again).
+    private func mailInBackground(_ purpose: MailTokenPurpose, to user: User) {
+        Task { [self] in
+            do { try await send(purpose, to: user) } catch {
+                logger.error("account mail failed; the user can ask again", metadata: ["mail.purpose": "\(purpose.rawValue)", "error": "\(error)"])
+            }
+        }
+    }
+
     public func me(_ principal: Principal?) async throws -> User {
         let principal = try Permissions.requireAuthenticated(principal)
         guard let user = try await users.credentials(id: principal.userID)?.user else {
@@ -158,9 +236,9 @@ public struct AccountService: Sendable {
     }
 
     private func startSession(for user: User) async throws -> AuthPayload {
-        let token = RefreshToken.generate()
+        let token = OpaqueToken.generate()
         let now = clock.now()
-        try await sessions.start(session: UUIDText.random(), user: user.id, tokenHash: RefreshToken.hash(presented: token)!, at: now, expiresAt: now + RefreshToken.lifetime)
+        try await sessions.start(session: UUIDText.random(), user: user.id, tokenHash: OpaqueToken.hash(presented: token)!, at: now, expiresAt: now + AccountService.refreshTokenLifetime)
         return try await payload(for: user, refreshToken: token)
     }
 

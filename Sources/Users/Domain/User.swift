@@ -22,6 +22,9 @@ public struct User: Sendable, Equatable {
     public var roles: Set<Role>
     public var locale: UserLocale
     public let createdAt: Date
+    public var emailVerifiedAt: Date? = nil
+
+    public var isEmailVerified: Bool { emailVerifiedAt != nil }
 }
 
 /// A display name: 1 to 64 characters after trimming, no control characters.

@@ -66,6 +66,29 @@ enum UsersResolver {
         return ids.map { id in id.flatMap { found[$0] }.outputValue }
     }
 
+    @Sendable static func requestPasswordReset(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> Bool {
+        try await context.accounts.requestPasswordReset(email: try arguments.requiredString("email"), attempt: context.attempt)
+        return true
+    }
+
+    @Sendable static func resetPassword(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> Bool {
+        try await context.accounts.resetPassword(token: try arguments.requiredString("token"), newPassword: try arguments.requiredString("newPassword"))
+        return true
+    }
+
+    @Sendable static func verifyEmail(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> User {
+        try await context.accounts.verifyEmail(token: try arguments.requiredString("token"))
+    }
+
+    @Sendable static func resendEmailVerification(_: RootValue, arguments _: FieldArguments, context: UsersContext) async throws -> Bool {
+        try await context.accounts.resendEmailVerification(by: context.principal)
+        return true
+    }
+
+    @Sendable static func visibleEmailVerified(_ user: User, _ arguments: FieldArguments, context: UsersContext) -> Bool? {
+        visibleEmail(user, arguments, context: context) == nil ? nil : user.isEmailVerified
+    }
+
     /// The email to its owner and to admins; null for everyone else (a list of users must not
     /// leak addresses, and an error per item would be noise).
     @Sendable static func visibleEmail(_ user: User, _: FieldArguments, context: UsersContext) -> String? {

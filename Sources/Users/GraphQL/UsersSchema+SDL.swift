@@ -27,6 +27,8 @@ extension UsersSchema {
           roles: [Role!]!
           language: Language!
           createdAt: DateTime!
+          "Whether the email was confirmed; shown like the email."
+          emailVerified: Boolean
           "The user's shop, when they sell."
           seller: Seller
         }
@@ -85,6 +87,14 @@ extension UsersSchema {
           logoutEverywhere: Int!
           "Ends every session, including this one, and answers a new one."
           changePassword(currentPassword: String!, newPassword: String!): AuthPayload!
+          "Mails a reset link when an account has this email; true either way (it does not tell whether one has)."
+          requestPasswordReset(email: String!): Boolean!
+          "Sets a new password with the mailed token (30 minutes, single use) and ends every session."
+          resetPassword(token: String!, newPassword: String!): Boolean!
+          "Confirms the email with the mailed token."
+          verifyEmail(token: String!): User!
+          "Mails a new confirmation link to the caller."
+          resendEmailVerification: Boolean!
           "Opens the caller's shop (one per user) and adds the seller role."
           becomeSeller(input: BecomeSellerInput!): BecomeSellerPayload!
         }

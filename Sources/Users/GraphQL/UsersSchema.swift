@@ -15,6 +15,7 @@ public enum UsersSchema {
             type.field("roles") { $0.roles.map(RoleValue.init).sorted { $0.rawValue < $1.rawValue } }
             type.field("language") { LanguageValue(rawValue: $0.locale.rawValue.uppercased()) ?? .ru }
             type.field("createdAt") { DateTime($0.createdAt) }
+            type.field("emailVerified", resolve: UsersResolver.visibleEmailVerified)
             type.field("seller", batch: UsersResolver.sellerOfUsers)
         }
         resolvers.object("Seller", Seller.self) { type in
@@ -44,6 +45,10 @@ public enum UsersSchema {
             mutation.field("logoutEverywhere", async: UsersResolver.logoutEverywhere)
             mutation.field("changePassword", async: UsersResolver.changePassword)
             mutation.field("becomeSeller", async: UsersResolver.becomeSeller)
+            mutation.field("requestPasswordReset", async: UsersResolver.requestPasswordReset)
+            mutation.field("resetPassword", async: UsersResolver.resetPassword)
+            mutation.field("verifyEmail", async: UsersResolver.verifyEmail)
+            mutation.field("resendEmailVerification", async: UsersResolver.resendEmailVerification)
         }
         let federation = Federation<UsersContext>(entities: ["User": UsersResolver.userEntities, "Seller": UsersResolver.sellerEntities])
         return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)

@@ -1,4 +1,6 @@
 import EmporiumCore
+import Foundation
+import Mail
 import ServiceKit
 
 extension ServiceDescriptor {
@@ -20,8 +22,14 @@ extension ServiceDescriptor {
                     perAccount: try context.settings.rateLimit("EMPORIUM_LOGIN_RATE_LIMIT_ACCOUNT") ?? CredentialAdmission.defaultPerAccount,
                     perClient: try context.settings.rateLimit("EMPORIUM_LOGIN_RATE_LIMIT_CLIENT") ?? CredentialAdmission.defaultPerClient)
             }
+            // Mail goes to files until an SMTP adapter exists (docs/users.md).
+            let dataDirectory = context.settings.string("EMPORIUM_DATA_DIR") ?? ".emporium"
+            let mailDirectory = context.settings.string("EMPORIUM_MAIL_DIR") ?? dataDirectory + "/mail"
+            let mailer = FileMailer(directory: URL(fileURLWithPath: mailDirectory), logger: context.logger)
+            let mail = AccountMail(publicURL: context.settings.string("EMPORIUM_PUBLIC_URL") ?? "http://127.0.0.1:8080")
             let service = try UsersService(
-                client: context.postgres, hasher: try PasswordHasher(cost: cost), tokens: tokens, admission: admission, logger: context.logger)
+                client: context.postgres, mailer: mailer, mail: mail, hasher: try PasswordHasher(cost: cost), tokens: tokens, admission: admission,
+                logger: context.logger)
             return ServiceInstance(endpoint: service.endpoint)
         }
     )

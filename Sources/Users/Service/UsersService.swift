@@ -4,6 +4,7 @@ import Foundation
 import GraphQLSupport
 import Identity
 import Logging
+import Mail
 import PostgresNIO
 
 /// Wires the users: PostgreSQL stores, the account use cases and the GraphQL subgraph endpoint.
@@ -22,10 +23,12 @@ public struct UsersService: Sendable {
     }
 
     public init(
-        users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, hasher: PasswordHasher, tokens: TokenService,
-        admission: CredentialAdmission? = nil, clock: any TimeSource = SystemTimeSource(), logger: Logger
+        users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, mailTokens: any MailTokenStore, mailer: any Mailer,
+        mail: AccountMail, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
+        clock: any TimeSource = SystemTimeSource(), logger: Logger
     ) throws {
-        let accounts = AccountService(users: users, sessions: sessions, sellers: sellers, hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
+        let accounts = AccountService(
+            users: users, sessions: sessions, sellers: sellers, mailTokens: mailTokens, mailer: mailer, mail: mail, hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
         self.accounts = accounts
         endpoint = SchemaEndpoint(schema: try UsersSchema.build(), logger: logger) { info in
             UsersContext(principal: info.principal, accounts: accounts, clientKey: info.clientKey, responseHeaders: info.responseHeaders)
@@ -33,12 +36,13 @@ public struct UsersService: Sendable {
     }
 
     public init(
-        client: PostgresClient, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
-        clock: any TimeSource = SystemTimeSource(), logger: Logger
+        client: PostgresClient, mailer: any Mailer, mail: AccountMail, hasher: PasswordHasher, tokens: TokenService,
+        admission: CredentialAdmission? = nil, clock: any TimeSource = SystemTimeSource(), logger: Logger
     ) throws {
         try self.init(
             users: PostgresUserStore(client: client, logger: logger), sessions: PostgresSessionStore(client: client, logger: logger),
-            sellers: PostgresSellerStore(client: client, logger: logger),
+            sellers: PostgresSellerStore(client: client, logger: logger), mailTokens: PostgresMailTokenStore(client: client, logger: logger),
+            mailer: mailer, mail: mail,
             hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
     }
 }

@@ -2,11 +2,11 @@ import Crypto
 import EmporiumCore
 import Foundation
 
-/// Refresh tokens: 256 random bits, base64url without padding (43 characters), opaque to the
-/// client. Only their SHA-256 is stored, so a copy of the database does not hold live tokens.
-public enum RefreshToken {
-    public static let lifetime: Duration = .seconds(30 * 86_400)
-
+/// The tokens the users service hands out besides access tokens — refresh tokens and the
+/// single-use tokens it mails: 256 random bits, base64url without padding (43 characters),
+/// opaque to the client. Only their SHA-256 is stored, so a copy of the database holds no live
+/// token.
+public enum OpaqueToken {
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }

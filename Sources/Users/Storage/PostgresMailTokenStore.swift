@@ -1,0 +1,41 @@
+import Database
+import EmporiumCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// ``MailTokenStore`` on PostgreSQL (schema `users`).
+public struct PostgresMailTokenStore: MailTokenStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public func issue(hash: [UInt8], user: UserID, email: Email, purpose: MailTokenPurpose, at date: Date, expiresAt: Date) async throws {
+        guard let id = UUIDText.parse(user.rawValue) else { return }
+        try await client.query("""
+            INSERT INTO users.mail_tokens (token_hash, user_id, purpose, email, issued_at, expires_at)
+            VALUES (\(ByteBuffer(bytes: hash)), \(id), \(purpose.rawValue), \(email.rawValue), \(date), \(expiresAt))
+            """, logger: logger)
+    }
+
+    public func redeem(hash: [UInt8], purpose: MailTokenPurpose, at date: Date) async throws -> UserID? {
+        // One statement: two redemptions of one token cannot both succeed.
+        let rows = try await client.query("""
+            UPDATE users.mail_tokens t SET used_at = \(date)
+            FROM users.users u
+            WHERE t.token_hash = \(ByteBuffer(bytes: hash)) AND t.purpose = \(purpose.rawValue) AND t.used_at IS NULL
+              AND t.expires_at > \(date) AND u.id = t.user_id AND u.email = t.email
+            RETURNING t.user_id
+            """, logger: logger).decode(UUID.self).collectAll()
+        return rows.first.map { UserID(UUIDText.lowercase($0)) }
+    }
+
+    public func markEmailVerified(_ user: UserID, at date: Date) async throws {
+        guard let id = UUIDText.parse(user.rawValue) else { return }
+        try await client.query("UPDATE users.users SET email_verified_at = COALESCE(email_verified_at, \(date)) WHERE id = \(id)", logger: logger)
+    }
+}
