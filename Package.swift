@@ -384,7 +384,7 @@ let package = Package(
         .executableTarget(
             name: "graphql-bench",
             dependencies: [
-                "Catalog", "Inventory", "Gateway", "GraphQLSupport", "GraphQLExecution", "EmporiumCore", "Identity",
+                "Catalog", "Inventory", "Users", "Gateway", "GraphQLSupport", "GraphQLExecution", "EmporiumCore", "Identity",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GraphQL", package: "GraphQL"),
@@ -476,7 +476,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-                "Gateway", "GraphQLSupport", "Identity", "Catalog", "Inventory",
+                "Gateway", "GraphQLSupport", "Identity", "Catalog", "Inventory", "Users",
                 .product(name: "GraphQL", package: "GraphQL"),
                 "GraphQLExecution",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -2,6 +2,7 @@ import Catalog
 import Gateway
 import GraphQLSupport
 import Inventory
+import Users
 import Logging
 
 /// A single node as `emporium serve` assembles it (`GatewayAssembly.inProcess`), minus HTTP and
@@ -25,6 +26,8 @@ struct InProcessNode: Sendable {
         let supergraph = try Supergraph.compose([
             SubgraphSDL(name: "catalog", sdl: CatalogSchema.sdl),
             SubgraphSDL(name: "inventory", sdl: InventorySchema.sdl),
+            // Composed for Product.seller's Seller; no scenario asks the users service.
+            SubgraphSDL(name: "users", sdl: UsersSchema.sdl),
         ])
         // The runtime's settings: the services' cacheable root fields (the gateway works out each
         // answer's maximum age), everything else at its default, in-flight deduplication included.

@@ -15,8 +15,11 @@ import Testing
 
     static func consumerConfiguration(group: String, topics: [String]) -> KafkaConsumerConfiguration {
         var c = KafkaConsumerConfiguration(groupID: group, topics: topics)
-        c.sessionTimeout = .seconds(2)
-        c.rebalanceTimeout = .seconds(4)
+        // Short enough that failover tests stay quick, long enough that a heartbeat delayed by
+        // the rest of the suite running in parallel does not evict a healthy member (whose
+        // uncommitted records would then be read twice after the rebalance).
+        c.sessionTimeout = .seconds(5)
+        c.rebalanceTimeout = .seconds(8)
         c.autoOffsetReset = .earliest
         c.autoCommitInterval = .milliseconds(200)
         c.fetchMaxWait = .milliseconds(100)

@@ -105,7 +105,9 @@ struct RateLimiterContractTests {
     func theWindowSlides(_ backend: LimiterBackend) async throws {
         try await withLimiter(backend) { harness in
             let limiter = harness.limiter
-            let window = Duration.seconds(2)
+            // Long enough that a few Redis round trips fit in it while the rest of the suite starts
+            // servers in parallel (six calls have taken 2.06 s then).
+            let window = Duration.seconds(5)
             let limit = RateLimit(limit: 2, window: window)
             let start = harness.elapsed()
             #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)
@@ -125,7 +127,9 @@ struct RateLimiterContractTests {
     func deniedRequestsAreNotCounted(_ backend: LimiterBackend) async throws {
         try await withLimiter(backend) { harness in
             let limiter = harness.limiter
-            let window = Duration.seconds(2)
+            // Long enough that a few Redis round trips fit in it while the rest of the suite starts
+            // servers in parallel (six calls have taken 2.06 s then).
+            let window = Duration.seconds(5)
             let limit = RateLimit(limit: 1, window: window)
             let start = harness.elapsed()
             #expect(try await limiter.acquire(key: "k", limit: limit).isAllowed)

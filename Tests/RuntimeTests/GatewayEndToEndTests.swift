@@ -15,6 +15,7 @@ import Testing
         defer { reviews.stop() }
         let subgraphs = [
             "catalog=\(node.baseURL)/subgraphs/catalog/graphql", "inventory=\(node.baseURL)/subgraphs/inventory/graphql",
+            "users=\(node.baseURL)/subgraphs/users/graphql",
             "reviews=\(reviews.url)",
         ].joined(separator: ",")
         let gateway = try await EmporiumProcess.start(["serve", "gateway"], environment: ["EMPORIUM_SUBGRAPHS": subgraphs])

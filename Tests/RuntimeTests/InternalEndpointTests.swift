@@ -111,7 +111,7 @@ import RateLimiting
         let databaseURL = try await TestPostgres.shared.freshDatabaseURL(named: "identity")
         let limited = ["EMPORIUM_DATABASE_URL": databaseURL, "EMPORIUM_SEARCH_RATE_LIMIT": "3/60s", "EMPORIUM_RESPONSE_CACHE": "false"]
         let node = try await EmporiumProcess.start(["serve"], environment: limited)
-        let subgraphs = "catalog=\(node.baseURL)/subgraphs/catalog/graphql,inventory=\(node.baseURL)/subgraphs/inventory/graphql"
+        let subgraphs = "catalog=\(node.baseURL)/subgraphs/catalog/graphql,inventory=\(node.baseURL)/subgraphs/inventory/graphql,users=\(node.baseURL)/subgraphs/users/graphql"
         // The gateway believes X-Forwarded-For from 127.0.0.1 (Kong's place in production).
         let gateway = try await EmporiumProcess.start(
             ["serve", "gateway"], environment: ["EMPORIUM_SUBGRAPHS": subgraphs, "EMPORIUM_TRUSTED_PROXIES": "127.0.0.1", "EMPORIUM_RESPONSE_CACHE": "false"])

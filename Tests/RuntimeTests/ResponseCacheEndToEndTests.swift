@@ -98,7 +98,7 @@ import Testing
     func distributedRun(redisURL: String) async throws {
         let databaseURL = try await TestPostgres.shared.freshDatabaseURL(named: "response_cache_redis")
         let node = try await EmporiumProcess.start(["serve"], environment: ["EMPORIUM_DATABASE_URL": databaseURL, "EMPORIUM_REDIS_URL": redisURL])
-        let subgraphs = "catalog=\(node.baseURL)/subgraphs/catalog/graphql,inventory=\(node.baseURL)/subgraphs/inventory/graphql"
+        let subgraphs = "catalog=\(node.baseURL)/subgraphs/catalog/graphql,inventory=\(node.baseURL)/subgraphs/inventory/graphql,users=\(node.baseURL)/subgraphs/users/graphql"
         let gateway = try await EmporiumProcess.start(["serve", "gateway"], environment: ["EMPORIUM_SUBGRAPHS": subgraphs, "EMPORIUM_REDIS_URL": redisURL])
         let token = try await Marketplace.sellerToken("seller-cache-redis")
         let (id, slug) = try await stockedProduct(node, title: "Cached kettle", token: token)
