@@ -14,6 +14,8 @@ struct TokenHeader: Decodable {
     static let maximumTokenBytes = 8 * 1024
 
     var alg: String?
+    /// Which key of a JWKS signed the token (EdDSA tokens of the users service).
+    var kid: String?
 
     /// Decodes the header segment of a compact JWT.
     static func decode(_ token: String) throws -> TokenHeader {

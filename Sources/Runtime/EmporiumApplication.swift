@@ -35,7 +35,7 @@ public enum EmporiumApplication {
     ) async throws -> Router<EmporiumRequestContext> {
         let context = ServiceContext(
             postgres: postgres, settings: EnvironmentSettings(configuration.environment), cache: cache, rateLimiter: rateLimiter,
-            tokens: tokens, logger: logger)
+            tokenPolicy: tokens.policy, logger: logger)
         let services = try await RunningServices.start(descriptors, context: context)
         return try router(
             services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients,
@@ -114,11 +114,14 @@ public enum EmporiumApplication {
         // candidates each time (pages that overlap or skip) and read cold parts of the table.
         postgresConfiguration.options.additionalStartupParameters.append(("synchronize_seqscans", "off"))
         let client = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
-        let tokens = try await configuration.tokenService(logger: logger)
+        let jwks = ProcessJWKS(url: configuration.jwksURL)
+        let tokens = try await configuration.tokenService(logger: logger, jwks: jwks)
         let (limiter, cache, redis) = try sharedState(configuration, logger: logger)
         let services = try await RunningServices.start(descriptors, context: ServiceContext(
             postgres: client, settings: EnvironmentSettings(configuration.environment), cache: configuration.cacheEnabled ? cache : nil,
-            rateLimiter: limiter, tokens: tokens, logger: logger))
+            rateLimiter: limiter, tokenPolicy: configuration.tokenPolicy, logger: logger))
+        // The users service, when this process runs it, is the JWKS of every token check here.
+        jwks.bind(services.all.lazy.compactMap(\.instance.jwks).first)
         let invalidation = tagInvalidation(configuration, redis: redis, services: descriptors)
         let responseCache = invalidation.map {
             ResponseCache(invalidation: $0, maximumBytes: configuration.responseCacheBytes, logger: logger)

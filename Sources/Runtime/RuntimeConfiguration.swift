@@ -18,6 +18,9 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var jwtSecret: String?
     public var jwtPublicKey: String?
     public var jwtPrivateKey: String?
+    /// The users service's `/.well-known/jwks.json`, for processes that do not run it
+    /// (`EMPORIUM_JWKS_URL`): their tokens are verified against it.
+    public var jwksURL: String?
     /// Required `iss`/`aud` and the longest token lifetime (`EMPORIUM_JWT_ISSUER`, `EMPORIUM_JWT_AUDIENCE`, `EMPORIUM_JWT_MAX_LIFETIME`).
     public var tokenPolicy = TokenPolicy()
     public var logLevel: Logger.Level
@@ -138,6 +141,10 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         jwtPublicKey = try settings.string("EMPORIUM_JWT_PUBLIC_KEY").flatMap { try Self.pemOrFile($0, variable: "EMPORIUM_JWT_PUBLIC_KEY") }
         jwtPrivateKey = try settings.string("EMPORIUM_JWT_PRIVATE_KEY").flatMap { try Self.pemOrFile($0, variable: "EMPORIUM_JWT_PRIVATE_KEY") }
         tokenPolicy = try Self.tokenPolicy(from: settings)
+        jwksURL = settings.string("EMPORIUM_JWKS_URL")
+        if let jwksURL, URL(string: jwksURL)?.scheme.map({ ["http", "https"].contains($0.lowercased()) }) != true {
+            throw ConfigurationError("EMPORIUM_JWKS_URL must be an http(s) URL, e.g. http://users:8080/.well-known/jwks.json (got '\(jwksURL)')")
+        }
         internalToken = settings.string("EMPORIUM_INTERNAL_TOKEN")
         if let token = internalToken, token.utf8.count < InternalCredential.minimumTokenBytes {
             throw ConfigurationError("EMPORIUM_INTERNAL_TOKEN must be at least \(InternalCredential.minimumTokenBytes) bytes (e.g. `openssl rand -hex 32`)")

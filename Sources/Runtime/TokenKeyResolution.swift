@@ -51,9 +51,10 @@ extension RuntimeConfiguration {
 }
 
 extension RuntimeConfiguration {
-    /// The token service every process uses: configured keys and ``tokenPolicy``.
-    public func tokenService(logger: Logger) async throws -> TokenService {
-        try await TokenService(keys: tokenKeys(logger: logger), policy: tokenPolicy)
+    /// The token service every process uses: configured keys and ``tokenPolicy``, and the users
+    /// service's keys (`jwks`) for the tokens it signs.
+    public func tokenService(logger: Logger, jwks: (any JWKSSource)? = nil) async throws -> TokenService {
+        try await TokenService(keys: tokenKeys(logger: logger), jwks: jwks, policy: tokenPolicy)
     }
 
     /// `EMPORIUM_JWT_ISSUER`, `EMPORIUM_JWT_AUDIENCE` (default `emporium`) and

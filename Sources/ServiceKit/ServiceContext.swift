@@ -14,20 +14,20 @@ public struct ServiceContext: Sendable {
     public let cache: (any Cache)?
     /// The per-client rate limiter (in memory, or Redis when configured); nil: no limits (tools).
     public let rateLimiter: (any RateLimiter)?
-    /// The process's tokens: services that issue them (users) sign with it. nil for tools that
-    /// serve no requests.
-    public let tokens: TokenService?
+    /// What tokens must say (issuer, audience, lifetime): a service that signs them (users)
+    /// signs what every verifier checks.
+    public let tokenPolicy: TokenPolicy
     public let logger: Logger
 
     public init(
         postgres: PostgresClient, settings: EnvironmentSettings = EnvironmentSettings([:]), cache: (any Cache)? = nil,
-        rateLimiter: (any RateLimiter)? = nil, tokens: TokenService? = nil, logger: Logger
+        rateLimiter: (any RateLimiter)? = nil, tokenPolicy: TokenPolicy = TokenPolicy(), logger: Logger
     ) {
         self.postgres = postgres
         self.settings = settings
         self.cache = cache
         self.rateLimiter = rateLimiter
-        self.tokens = tokens
+        self.tokenPolicy = tokenPolicy
         self.logger = logger
     }
 }

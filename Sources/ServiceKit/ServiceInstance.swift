@@ -1,4 +1,5 @@
 import GraphQLSupport
+import Identity
 import Messaging
 import ServiceLifecycle
 
@@ -13,13 +14,17 @@ public struct ServiceInstance: Sendable {
     public var background: [any Service]
     /// HTTP routes of its own beside GraphQL.
     public var routes: [ServiceRoute]
+    /// The keys of the access tokens it signs, for every verifier in the process (users).
+    public var jwks: (any JWKSSource)?
 
     public init(
-        endpoint: any GraphQLExecutor, eventHandlers: EventHandlers? = nil, background: [any Service] = [], routes: [ServiceRoute] = []
+        endpoint: any GraphQLExecutor, eventHandlers: EventHandlers? = nil, background: [any Service] = [], routes: [ServiceRoute] = [],
+        jwks: (any JWKSSource)? = nil
     ) {
         self.endpoint = endpoint
         self.eventHandlers = eventHandlers
         self.background = background
         self.routes = routes
+        self.jwks = jwks
     }
 }

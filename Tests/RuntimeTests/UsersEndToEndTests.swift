@@ -1,5 +1,10 @@
+import EmporiumCore
 import EmporiumTesting
 import Foundation
+import Identity
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 import Mail
 import Testing
@@ -23,6 +28,20 @@ import Testing
         #expect(user["email"] is NSNull, "a mutation's answer is anonymous: the email is the user's own business")
         #expect(user["roles"] as? [String] == ["BUYER"] && user["language"] as? String == "EN")
         let access = try #require(session["accessToken"] as? String)
+
+        // The keys are public: an Ed25519 JWKS that names the token's kid.
+        var request = URLRequest(url: URL(string: node.baseURL + "/.well-known/jwks.json")!)
+        request.httpMethod = "GET"
+        let (jwksData, jwksResponse) = try await URLSession.shared.data(for: request)
+        #expect((jwksResponse as? HTTPURLResponse)?.statusCode == 200)
+        let jwks = try #require(try JSONSerialization.jsonObject(with: jwksData) as? [String: Any])
+        let keys = try #require(jwks["keys"] as? [[String: Any]])
+        #expect(keys.count == 1 && keys[0]["kty"] as? String == "OKP" && keys[0]["d"] == nil)
+        let headerSegment = String(access.split(separator: ".")[0])
+        let headerJSON = Data(base64Encoded: headerSegment.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            + String(repeating: "=", count: (4 - headerSegment.count % 4) % 4))!
+        let header = try #require(try JSONSerialization.jsonObject(with: headerJSON) as? [String: Any])
+        #expect(header["alg"] as? String == "EdDSA" && header["kid"] as? String == keys[0]["kid"] as? String)
 
         // The token the users service issued is a token every service accepts.
         let me = try await node.graphQL("/graphql", "{ me { id email displayName } }", token: access)
@@ -94,5 +113,40 @@ import Testing
         let weakError = try #require((weak["errors"] as? [[String: Any]])?.first, "\(weak)")
         #expect((weakError["extensions"] as? [String: Any])?["code"] as? String == "BAD_USER_INPUT")
         #expect((weakError["extensions"] as? [String: Any])?["field"] as? String == "input.password")
+    }
+}
+
+/// The distributed topology: users as its own process, the catalog in another verifying the
+/// users' tokens through `EMPORIUM_JWKS_URL` — no secret shared for them.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DistributedUsersTests {
+    @Test func anotherServiceAcceptsTheUsersTokensThroughItsJWKS() async throws {
+        let broker = try await TansuBroker.start()
+        defer { broker.stop() }
+        let databaseURL = try await TestPostgres.shared.freshDatabaseURL(named: "users_distributed")
+        let environment = ["EMPORIUM_DATABASE_URL": databaseURL, "EMPORIUM_KAFKA_BROKERS": broker.bootstrap, "EMPORIUM_KAFKA_TOPIC_PARTITIONS": "1"]
+        let users = try await EmporiumProcess.start(["serve", "users"], environment: environment)
+        var catalogEnvironment = environment
+        catalogEnvironment["EMPORIUM_JWKS_URL"] = users.baseURL + "/.well-known/jwks.json"
+        let catalog = try await EmporiumProcess.start(["serve", "catalog"], environment: catalogEnvironment)
+
+        let registered = try await users.graphQL("/graphql", """
+            mutation { register(input: {email: "ivan@example.com", password: "long enough secret", displayName: "Иван"}) { accessToken } }
+            """)
+        let buyer = try #require(((registered["data"] as? [String: Any])?["register"] as? [String: Any])?["accessToken"] as? String, "\(registered)")
+        let opened = try await users.graphQL("/graphql", "mutation { becomeSeller(input: {shopName: \"Лавка\"}) { auth { accessToken } } }", token: buyer)
+        let seller = try #require((((opened["data"] as? [String: Any])?["becomeSeller"] as? [String: Any])?["auth"] as? [String: Any])?["accessToken"] as? String, "\(opened)")
+
+        // The catalog process has never seen these keys: it reads them from the users' JWKS.
+        let id = try await Marketplace.createProduct(catalog, title: "Товар по JWKS", token: seller)
+        #expect(!id.isEmpty)
+        let refused = try await catalog.graphQL("/graphql", "mutation { createProduct(input: {title: \"x\", price: {amount: 1, currency: \"RUB\"}}) { id } }", token: buyer)
+        #expect(((refused["errors"] as? [[String: Any]])?.first?["extensions"] as? [String: Any])?["code"] as? String == "FORBIDDEN", "\(refused)")
+        // A token signed by a key the users service never published is refused.
+        let forged = try await AccessTokenSigner().sign(userID: UserID("mallory"), roles: [.admin], validFor: .seconds(60), with: try Ed25519SigningKey.generate(at: Date()))
+        let forgedAnswer = try await catalog.graphQL("/graphql", "{ products(first: 1) { edges { node { id } } } }", token: forged)
+        #expect(((forgedAnswer["errors"] as? [[String: Any]])?.first?["extensions"] as? [String: Any])?["code"] as? String == "UNAUTHENTICATED", "\(forgedAnswer)")
+
+        try await catalog.stop()
+        try await users.stop()
     }
 }

@@ -30,7 +30,7 @@ import Testing
         try await withAccounts { accounts in
             let registered = try await register(accounts, " Anna@Example.com ")
             #expect(registered.user.email.rawValue == "anna@example.com" && registered.user.roles == [.buyer] && registered.user.locale == .ru)
-            let principal = try await accounts.tokens.verify(registered.accessToken)
+            let principal = try await accounts.verify(registered.accessToken)
             #expect(principal.userID == registered.user.id && principal.roles == [.buyer])
             let login = try await accounts.login(email: "ANNA@example.com", password: Self.password)
             #expect(login.user == registered.user && login.refreshToken != registered.refreshToken)
@@ -99,7 +99,7 @@ import Testing
         try await withAccounts { accounts in
             let first = try await register(accounts)
             let phone = try await accounts.login(email: "anna@example.com", password: Self.password)
-            let principal = try await accounts.tokens.verify(first.accessToken)
+            let principal = try await accounts.verify(first.accessToken)
             await #expect { try await accounts.changePassword(current: "wrong password!", new: "another good one", by: principal) } throws: {
                 ($0 as? EmporiumError)?.field == "currentPassword"
             }
@@ -117,18 +117,18 @@ import Testing
         try await withAccounts { accounts in
             let anna = try await register(accounts)
             let bob = try await register(accounts, "bob@example.com")
-            let annaPrincipal = try await accounts.tokens.verify(anna.accessToken)
+            let annaPrincipal = try await accounts.verify(anna.accessToken)
             let (shop, auth) = try await accounts.becomeSeller(shopName: "  Книжная лавка ", by: annaPrincipal)
             #expect(shop.shopName == "Книжная лавка" && shop.slug.rawValue == "knizhnaya-lavka" && shop.id == anna.user.id)
-            #expect(try await accounts.tokens.verify(auth.accessToken).roles == [.buyer, .seller])
+            #expect(try await accounts.verify(auth.accessToken).roles == [.buyer, .seller])
             // The same name for another shop gets the next free slug; a second shop is refused.
-            let (bobShop, _) = try await accounts.becomeSeller(shopName: "Книжная Лавка", by: try await accounts.tokens.verify(bob.accessToken))
+            let (bobShop, _) = try await accounts.becomeSeller(shopName: "Книжная Лавка", by: try await accounts.verify(bob.accessToken))
             #expect(bobShop.slug.rawValue == "knizhnaya-lavka-2")
             await #expect { try await accounts.becomeSeller(shopName: "Ещё одна", by: annaPrincipal) } throws: { ($0 as? EmporiumError)?.code == .conflict }
             await #expect { try await accounts.becomeSeller(shopName: "  ", by: annaPrincipal) } throws: { ($0 as? EmporiumError)?.field == "input.shopName" }
             await #expect { try await accounts.becomeSeller(shopName: "Shop", by: nil) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
             // A refreshed session of the old login carries the role too: roles are read at refresh.
-            #expect(try await accounts.tokens.verify(try await accounts.refresh(anna.refreshToken).accessToken).roles.contains(.seller))
+            #expect(try await accounts.verify(try await accounts.refresh(anna.refreshToken).accessToken).roles.contains(.seller))
             #expect(try await accounts.sellers(ids: [anna.user.id, UserID("nobody")]).keys.sorted { $0.rawValue < $1.rawValue } == [anna.user.id])
         }
     }
@@ -141,7 +141,7 @@ import Testing
             try await accounts.logout(first.refreshToken)
             try await accounts.logout(first.refreshToken)  // twice is fine
             await #expect { try await accounts.refresh(first.refreshToken) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
-            let principal = try await accounts.tokens.verify(second.accessToken)
+            let principal = try await accounts.verify(second.accessToken)
             #expect(try await accounts.logoutEverywhere(by: principal) == 2)
             for ended in [second.refreshToken, third.refreshToken] {
                 await #expect { try await accounts.refresh(ended) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }

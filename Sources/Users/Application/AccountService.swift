@@ -30,14 +30,16 @@ public struct AccountService: Sendable {
     let mailer: any Mailer
     let mail: AccountMail
     let hasher: PasswordHasher
-    let tokens: TokenService
+    let signer: AccessTokenSigner
+    let keys: SigningKeyRing
     let admission: CredentialAdmission?
     let clock: any TimeSource
     let logger: Logger
 
     public init(
         users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, mailTokens: any MailTokenStore,
-        mailer: any Mailer, mail: AccountMail, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
+        mailer: any Mailer, mail: AccountMail, hasher: PasswordHasher, signer: AccessTokenSigner, keys: SigningKeyRing,
+        admission: CredentialAdmission? = nil,
         clock: any TimeSource = SystemTimeSource(), logger: Logger
     ) {
         self.users = users
@@ -47,7 +49,8 @@ public struct AccountService: Sendable {
         self.mailer = mailer
         self.mail = mail
         self.hasher = hasher
-        self.tokens = tokens
+        self.signer = signer
+        self.keys = keys
         self.admission = admission
         self.clock = clock
         self.logger = logger
@@ -244,7 +247,7 @@ public struct AccountService: Sendable {
 
     private func payload(for user: User, refreshToken: String) async throws -> AuthPayload {
         let now = clock.now()
-        let access = try await tokens.issue(userID: user.id, roles: user.roles, validFor: Self.accessTokenLifetime, now: now)
+        let access = try await signer.sign(userID: user.id, roles: user.roles, validFor: Self.accessTokenLifetime, now: now, with: try await keys.current())
         return AuthPayload(accessToken: access, accessTokenExpiresAt: now + Self.accessTokenLifetime, refreshToken: refreshToken, user: user)
     }
 }

@@ -4,17 +4,15 @@ import Mail
 import ServiceKit
 
 extension ServiceDescriptor {
-    /// The users: accounts and sessions (schema `users`). It issues access tokens, so the process
-    /// needs a signing key (the single node's development secret, or `EMPORIUM_JWT_PRIVATE_KEY`).
+    /// The users: accounts, sessions and shops (schema `users`). It signs access tokens with its
+    /// own Ed25519 keys and publishes them at `/.well-known/jwks.json`.
     public static let users = ServiceDescriptor(
         name: "users",
         schema: UsersService.schemaName,
         migrations: { try UsersService.migrationSet() },
         sdl: UsersSchema.sdl,
+        commands: [KeysCommand.self],
         start: { context in
-            guard let tokens = context.tokens else {
-                throw EmporiumError(.internalError, "the users service issues tokens: it needs the process's token service")
-            }
             let cost = try context.settings.integer("EMPORIUM_BCRYPT_COST", in: PasswordHasher.costs) ?? PasswordHasher.defaultCost
             let admission = try context.rateLimiter.map { limiter in
                 CredentialAdmission(
@@ -28,9 +26,10 @@ extension ServiceDescriptor {
             let mailer = FileMailer(directory: URL(fileURLWithPath: mailDirectory), logger: context.logger)
             let mail = AccountMail(publicURL: context.settings.string("EMPORIUM_PUBLIC_URL") ?? "http://127.0.0.1:8080")
             let service = try UsersService(
-                client: context.postgres, mailer: mailer, mail: mail, hasher: try PasswordHasher(cost: cost), tokens: tokens, admission: admission,
-                logger: context.logger)
-            return ServiceInstance(endpoint: service.endpoint)
+                client: context.postgres, mailer: mailer, mail: mail, hasher: try PasswordHasher(cost: cost), policy: context.tokenPolicy,
+                admission: admission, logger: context.logger)
+            // The keys load in the background, once migrations have run (``SigningKeyRing/run()``).
+            return ServiceInstance(endpoint: service.endpoint, background: [service.keys], routes: [JWKSRoute(keys: service.keys).route], jwks: service.keys)
         }
     )
 }

@@ -22,13 +22,22 @@ public struct UsersService: Sendable {
         try MigrationSet.load(schema: schemaName, directory: migrationsDirectory)
     }
 
+    /// The signing keys: load them (``SigningKeyRing/load()``) before serving, run them as a
+    /// background service to follow rotations.
+    public let keys: SigningKeyRing
+
     public init(
-        users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, mailTokens: any MailTokenStore, mailer: any Mailer,
-        mail: AccountMail, hasher: PasswordHasher, tokens: TokenService, admission: CredentialAdmission? = nil,
+        users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, mailTokens: any MailTokenStore, signingKeys: any SigningKeyStore,
+        mailer: any Mailer, mail: AccountMail, hasher: PasswordHasher, policy: TokenPolicy = TokenPolicy(), admission: CredentialAdmission? = nil,
         clock: any TimeSource = SystemTimeSource(), logger: Logger
     ) throws {
+        // A retired key verifies as long as a token it signed can live, plus the clock skew.
+        let keys = SigningKeyRing(
+            store: signingKeys, clock: clock, verifyingAfterRetirement: AccountService.accessTokenLifetime + policy.clockSkew, logger: logger)
+        self.keys = keys
         let accounts = AccountService(
-            users: users, sessions: sessions, sellers: sellers, mailTokens: mailTokens, mailer: mailer, mail: mail, hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
+            users: users, sessions: sessions, sellers: sellers, mailTokens: mailTokens, mailer: mailer, mail: mail, hasher: hasher,
+            signer: AccessTokenSigner(policy: policy), keys: keys, admission: admission, clock: clock, logger: logger)
         self.accounts = accounts
         endpoint = SchemaEndpoint(schema: try UsersSchema.build(), logger: logger) { info in
             UsersContext(principal: info.principal, accounts: accounts, clientKey: info.clientKey, responseHeaders: info.responseHeaders)
@@ -36,13 +45,13 @@ public struct UsersService: Sendable {
     }
 
     public init(
-        client: PostgresClient, mailer: any Mailer, mail: AccountMail, hasher: PasswordHasher, tokens: TokenService,
+        client: PostgresClient, mailer: any Mailer, mail: AccountMail, hasher: PasswordHasher, policy: TokenPolicy = TokenPolicy(),
         admission: CredentialAdmission? = nil, clock: any TimeSource = SystemTimeSource(), logger: Logger
     ) throws {
         try self.init(
             users: PostgresUserStore(client: client, logger: logger), sessions: PostgresSessionStore(client: client, logger: logger),
             sellers: PostgresSellerStore(client: client, logger: logger), mailTokens: PostgresMailTokenStore(client: client, logger: logger),
-            mailer: mailer, mail: mail,
-            hasher: hasher, tokens: tokens, admission: admission, clock: clock, logger: logger)
+            signingKeys: PostgresSigningKeyStore(client: client, logger: logger), mailer: mailer, mail: mail, hasher: hasher, policy: policy,
+            admission: admission, clock: clock, logger: logger)
     }
 }
