@@ -50,6 +50,7 @@ class Fuzzer:
         self.cursors = ["", "abc", "p", "====", "eyJ2IjoxLCJrIjpbXX0"]
         self.product_ids = ["00000000-0000-0000-0000-000000000000", "not-a-uuid", ""]
         self.refresh_tokens = []
+        self.admin_token = None
         self.created = 0
         self.shapes = set()
         self.statuses = {}
@@ -233,7 +234,7 @@ class Fuzzer:
             return self.pick(["long enough secret", "short", "", "\u0000" * 20, "я" * 128, "я" * 129, "x" * 10000, self.string()])
         def refresh():
             return self.pick(["A" * 43, "-" * 43, "", "\u00e9" * 43, "x" * 100000, self.string()] + self.refresh_tokens)
-        kind = self.pick(["register", "login", "refresh", "logout", "password", "everywhere", "request-reset", "reset", "verify", "seller"])
+        kind = self.pick(["register", "login", "refresh", "logout", "password", "everywhere", "request-reset", "reset", "verify", "seller", "admin", "admin"])
         fields = "accessToken refreshToken user { id email roles language }"
         if kind == "register":
             value = {"email": email(), "password": password(), "displayName": self.string()}
@@ -254,6 +255,22 @@ class Fuzzer:
             return self.graphql("mutation S($t: String!, $n: String!) { resetPassword(token: $t, newPassword: $n) }", {"t": refresh(), "n": password()}, None)
         if kind == "verify":
             return self.graphql("mutation V($t: String!) { verifyEmail(token: $t) { id emailVerified } }", {"t": refresh()}, None)
+        if kind == "admin":
+            admin = self.pick([self.admin_token, self.admin_token, token])
+            user = self.pick(self.product_ids + [self.string(), "00000000-0000-0000-0000-000000000000"])
+            action = self.pick(["users", "audit", "roles", "suspend", "reinstate"])
+            if action == "users":
+                return self.graphql("query U($f: Int, $a: String, $q: String) { users(first: $f, after: $a, query: $q) { users { id email suspended } nextCursor } }",
+                                    {"f": self.pick(EDGE_INTS + [None, 5]), "a": self.pick([None, self.cursor(), self.string()]), "q": self.pick([None, self.string(), "%", "_", "\\"])}, admin)
+            if action == "audit":
+                return self.graphql("query A($f: Int, $a: String) { auditLog(first: $f, after: $a) { entries { id action } nextCursor } }",
+                                    {"f": self.pick(EDGE_INTS + [None]), "a": self.pick([None, self.cursor(), self.string()])}, admin)
+            if action == "roles":
+                return self.graphql("mutation R($u: ID!, $r: [Role!]!) { setUserRoles(userId: $u, roles: $r) { id roles } }",
+                                    {"u": user, "r": self.pick([["BUYER"], ["SELLER", "ADMIN"], [], ["ROOT"], "ADMIN"])}, admin)
+            if action == "suspend":
+                return self.graphql("mutation S($u: ID!, $r: String!) { suspendUser(userId: $u, reason: $r) { id suspended } }", {"u": user, "r": self.string()}, admin)
+            return self.graphql("mutation I($u: ID!) { reinstateUser(userId: $u) { id } }", {"u": user}, admin)
         if kind == "seller":
             return self.graphql("mutation B($n: String!) { becomeSeller(input: {shopName: $n}) { seller { slug } auth { accessToken } } }", {"n": self.string()}, token)
         return self.graphql("mutation { logoutEverywhere }", None, token)
@@ -429,12 +446,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--seller-token", required=True)
+    parser.add_argument("--admin-token", default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=3000)
     arguments = parser.parse_args()
     if not arguments.url.startswith("http://127.0.0.1:"):
         sys.exit("the fuzzer only targets 127.0.0.1")
     fuzzer = Fuzzer(arguments.url, arguments.seller_token, arguments.seed)
+    fuzzer.admin_token = arguments.admin_token
     started = time.time()
     ok = fuzzer.run(arguments.requests, report_every=max(1000, arguments.requests // 20))
     elapsed = time.time() - started

@@ -93,6 +93,8 @@ public struct AccountService: Sendable {
         guard try await hasher.verify(password, against: found?.passwordHash), let user = found?.user else {
             throw Self.wrongCredentials
         }
+        // Told only to whoever knows the password.
+        guard !user.isSuspended else { throw EmporiumError(.forbidden, "this account is suspended; contact support") }
         return try await startSession(for: user)
     }
 
@@ -103,7 +105,7 @@ public struct AccountService: Sendable {
         let now = clock.now()
         switch try await sessions.rotate(tokenHash: hash, to: OpaqueToken.hash(presented: next)!, at: now, expiresAt: now + AccountService.refreshTokenLifetime) {
         case .rotated(let userID, _):
-            guard let user = try await users.credentials(id: userID)?.user else { throw Self.refusedRefresh }
+            guard let user = try await users.credentials(id: userID)?.user, !user.isSuspended else { throw Self.refusedRefresh }
             return try await payload(for: user, refreshToken: next)
         case .reused(let userID, let session):
             // Either the client raced itself or someone else holds a copy; the session is over.

@@ -23,8 +23,11 @@ public struct User: Sendable, Equatable {
     public var locale: UserLocale
     public let createdAt: Date
     public var emailVerifiedAt: Date? = nil
+    /// Set by an admin: the account cannot log in or refresh.
+    public var suspendedAt: Date? = nil
 
     public var isEmailVerified: Bool { emailVerifiedAt != nil }
+    public var isSuspended: Bool { suspendedAt != nil }
 }
 
 /// A display name: 1 to 64 characters after trimming, no control characters.

@@ -89,6 +89,42 @@ enum UsersResolver {
         visibleEmail(user, arguments, context: context) == nil ? nil : user.isEmailVerified
     }
 
+    // MARK: Admins
+
+    @Sendable static func users(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> UserPage {
+        let page = try await context.admin.users(first: arguments.int("first"), after: arguments.string("after"), query: arguments.string("query"), by: context.principal)
+        return UserPage(users: page.users, nextCursor: page.next)
+    }
+
+    @Sendable static func auditLog(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> AuditPage {
+        let page = try await context.admin.auditLog(first: arguments.int("first"), after: arguments.string("after"), by: context.principal)
+        return AuditPage(entries: page.entries, nextCursor: page.next)
+    }
+
+    @Sendable static func setUserRoles(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> User {
+        let names = try arguments.required("roles").array ?? []
+        var roles = Set<Role>()
+        for name in names {
+            guard let role = name.string.flatMap({ Role(rawValue: $0.lowercased()) }) else {
+                throw EmporiumError.badInput("roles are BUYER, SELLER and ADMIN", field: "roles")
+            }
+            roles.insert(role)
+        }
+        return try await context.admin.setRoles(roles, of: UserID(try arguments.requiredString("userId")), by: context.principal)
+    }
+
+    @Sendable static func suspendUser(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> User {
+        try await context.admin.suspend(UserID(try arguments.requiredString("userId")), reason: try arguments.requiredString("reason"), by: context.principal)
+    }
+
+    @Sendable static func reinstateUser(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> User {
+        try await context.admin.reinstate(UserID(try arguments.requiredString("userId")), by: context.principal)
+    }
+
+    @Sendable static func visibleSuspended(_ user: User, _ arguments: FieldArguments, context: UsersContext) -> Bool? {
+        visibleEmail(user, arguments, context: context) == nil ? nil : user.isSuspended
+    }
+
     /// The email to its owner and to admins; null for everyone else (a list of users must not
     /// leak addresses, and an error per item would be noise).
     @Sendable static func visibleEmail(_ user: User, _: FieldArguments, context: UsersContext) -> String? {

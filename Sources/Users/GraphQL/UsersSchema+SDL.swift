@@ -29,6 +29,8 @@ extension UsersSchema {
           createdAt: DateTime!
           "Whether the email was confirmed; shown like the email."
           emailVerified: Boolean
+          "Whether an admin suspended the account; shown like the email."
+          suspended: Boolean
           "The user's shop, when they sell."
           seller: Seller
         }
@@ -70,9 +72,37 @@ extension UsersSchema {
           language: Language
         }
 
+        "A page of users, newest first."
+        type UserPage {
+          users: [User!]!
+          "Pass as `after` for the next page; null on the last."
+          nextCursor: String
+        }
+
+        "An admin action."
+        type AuditEntry {
+          id: ID!
+          "The admin's user id, or `cli` for `emporium users …`."
+          actorId: String!
+          "set_roles, suspend or reinstate."
+          action: String!
+          subjectId: ID
+          detail: String!
+          at: DateTime!
+        }
+
+        type AuditPage {
+          entries: [AuditEntry!]!
+          nextCursor: String
+        }
+
         type Query {
           "The caller's account (needs an access token)."
           me: User!
+          "Admins: accounts, newest first; `query` matches the start of an email or display name."
+          users(first: Int = 20, after: String, query: String): UserPage!
+          "Admins: who changed whose roles, suspensions; newest first."
+          auditLog(first: Int = 20, after: String): AuditPage!
         }
 
         type Mutation {
@@ -95,6 +125,12 @@ extension UsersSchema {
           verifyEmail(token: String!): User!
           "Mails a new confirmation link to the caller."
           resendEmailVerification: Boolean!
+          "Admins: sets a user's roles exactly (everyone stays a buyer)."
+          setUserRoles(userId: ID!, roles: [Role!]!): User!
+          "Admins: the account cannot log in or refresh; its sessions end now, its access tokens within 15 minutes."
+          suspendUser(userId: ID!, reason: String!): User!
+          "Admins: lifts a suspension."
+          reinstateUser(userId: ID!): User!
           "Opens the caller's shop (one per user) and adds the seller role."
           becomeSeller(input: BecomeSellerInput!): BecomeSellerPayload!
         }

@@ -16,6 +16,7 @@ public enum UsersSchema {
             type.field("language") { LanguageValue(rawValue: $0.locale.rawValue.uppercased()) ?? .ru }
             type.field("createdAt") { DateTime($0.createdAt) }
             type.field("emailVerified", resolve: UsersResolver.visibleEmailVerified)
+            type.field("suspended", resolve: UsersResolver.visibleSuspended)
             type.field("seller", batch: UsersResolver.sellerOfUsers)
         }
         resolvers.object("Seller", Seller.self) { type in
@@ -34,8 +35,26 @@ public enum UsersSchema {
             type.field("refreshToken") { $0.refreshToken }
             type.field("user") { $0.user }
         }
+        resolvers.object("UserPage", UserPage.self) { type in
+            type.field("users") { $0.users }
+            type.field("nextCursor") { $0.nextCursor }
+        }
+        resolvers.object("AuditEntry", AuditEntry.self) { type in
+            type.field("id") { GraphID(String($0.id)) }
+            type.field("actorId") { $0.actor }
+            type.field("action") { $0.action }
+            type.field("subjectId") { $0.subject.map { GraphID($0.rawValue) } }
+            type.field("detail") { $0.detail }
+            type.field("at") { DateTime($0.at) }
+        }
+        resolvers.object("AuditPage", AuditPage.self) { type in
+            type.field("entries") { $0.entries }
+            type.field("nextCursor") { $0.nextCursor }
+        }
         resolvers.query { query in
             query.field("me", async: UsersResolver.me)
+            query.field("users", async: UsersResolver.users)
+            query.field("auditLog", async: UsersResolver.auditLog)
         }
         resolvers.mutation { mutation in
             mutation.field("register", async: UsersResolver.register)
@@ -45,6 +64,9 @@ public enum UsersSchema {
             mutation.field("logoutEverywhere", async: UsersResolver.logoutEverywhere)
             mutation.field("changePassword", async: UsersResolver.changePassword)
             mutation.field("becomeSeller", async: UsersResolver.becomeSeller)
+            mutation.field("setUserRoles", async: UsersResolver.setUserRoles)
+            mutation.field("suspendUser", async: UsersResolver.suspendUser)
+            mutation.field("reinstateUser", async: UsersResolver.reinstateUser)
             mutation.field("requestPasswordReset", async: UsersResolver.requestPasswordReset)
             mutation.field("resetPassword", async: UsersResolver.resetPassword)
             mutation.field("verifyEmail", async: UsersResolver.verifyEmail)
@@ -75,6 +97,18 @@ enum LanguageValue: String, GraphQLEnum {
 
 extension User: GraphQLObject {}
 extension Seller: GraphQLObject {}
+
+struct UserPage: Sendable, GraphQLObject {
+    let users: [User]
+    let nextCursor: String?
+}
+
+struct AuditPage: Sendable, GraphQLObject {
+    let entries: [AuditEntry]
+    let nextCursor: String?
+}
+
+extension AuditEntry: GraphQLObject {}
 
 struct BecomeSellerPayload: Sendable, GraphQLObject {
     let seller: Seller

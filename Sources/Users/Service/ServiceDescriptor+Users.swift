@@ -11,7 +11,7 @@ extension ServiceDescriptor {
         schema: UsersService.schemaName,
         migrations: { try UsersService.migrationSet() },
         sdl: UsersSchema.sdl,
-        commands: [KeysCommand.self],
+        commands: [KeysCommand.self, UsersCommand.self],
         start: { context in
             let cost = try context.settings.integer("EMPORIUM_BCRYPT_COST", in: PasswordHasher.costs) ?? PasswordHasher.defaultCost
             let admission = try context.rateLimiter.map { limiter in

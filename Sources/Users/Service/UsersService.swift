@@ -12,6 +12,7 @@ public struct UsersService: Sendable {
     public static let schemaName = "users"
 
     public let accounts: AccountService
+    public let admin: AdminService
     public let endpoint: SchemaEndpoint<UsersContext>
 
     public static var migrationsDirectory: URL {
@@ -28,7 +29,8 @@ public struct UsersService: Sendable {
 
     public init(
         users: any UserStore, sessions: any SessionStore, sellers: any SellerStore, mailTokens: any MailTokenStore, signingKeys: any SigningKeyStore,
-        mailer: any Mailer, mail: AccountMail, hasher: PasswordHasher, policy: TokenPolicy = TokenPolicy(), admission: CredentialAdmission? = nil,
+        adminStore: any AdminStore, mailer: any Mailer, mail: AccountMail, hasher: PasswordHasher, policy: TokenPolicy = TokenPolicy(),
+        admission: CredentialAdmission? = nil,
         clock: any TimeSource = SystemTimeSource(), logger: Logger
     ) throws {
         // A retired key verifies as long as a token it signed can live, plus the clock skew.
@@ -39,8 +41,10 @@ public struct UsersService: Sendable {
             users: users, sessions: sessions, sellers: sellers, mailTokens: mailTokens, mailer: mailer, mail: mail, hasher: hasher,
             signer: AccessTokenSigner(policy: policy), keys: keys, admission: admission, clock: clock, logger: logger)
         self.accounts = accounts
+        let admin = AdminService(store: adminStore, clock: clock, logger: logger)
+        self.admin = admin
         endpoint = SchemaEndpoint(schema: try UsersSchema.build(), logger: logger) { info in
-            UsersContext(principal: info.principal, accounts: accounts, clientKey: info.clientKey, responseHeaders: info.responseHeaders)
+            UsersContext(principal: info.principal, accounts: accounts, admin: admin, clientKey: info.clientKey, responseHeaders: info.responseHeaders)
         }
     }
 
@@ -51,7 +55,8 @@ public struct UsersService: Sendable {
         try self.init(
             users: PostgresUserStore(client: client, logger: logger), sessions: PostgresSessionStore(client: client, logger: logger),
             sellers: PostgresSellerStore(client: client, logger: logger), mailTokens: PostgresMailTokenStore(client: client, logger: logger),
-            signingKeys: PostgresSigningKeyStore(client: client, logger: logger), mailer: mailer, mail: mail, hasher: hasher, policy: policy,
+            signingKeys: PostgresSigningKeyStore(client: client, logger: logger), adminStore: PostgresAdminStore(client: client, logger: logger),
+            mailer: mailer, mail: mail, hasher: hasher, policy: policy,
             admission: admission, clock: clock, logger: logger)
     }
 }

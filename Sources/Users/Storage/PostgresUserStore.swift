@@ -15,8 +15,8 @@ public struct PostgresUserStore: UserStore {
         self.logger = logger
     }
 
-    static let columns = "id, email, display_name, roles, locale, created_at, password_hash, email_verified_at"
-    typealias Row = (UUID, String, String, [String], String, Date, String, Date?)
+    static let columns = "id, email, display_name, roles, locale, created_at, password_hash, email_verified_at, suspended_at"
+    typealias Row = (UUID, String, String, [String], String, Date, String, Date?, Date?)
 
     public func create(_ user: User, passwordHash: String) async throws -> User {
         guard let id = UUIDText.parse(user.id.rawValue) else { throw EmporiumError(.internalError, "user ids are UUIDs") }
@@ -73,6 +73,6 @@ public struct PostgresUserStore: UserStore {
         }
         return User(
             id: UserID(UUIDText.lowercase(row.0)), email: email, displayName: row.2, roles: roles, locale: locale, createdAt: row.5,
-            emailVerifiedAt: row.7)
+            emailVerifiedAt: row.7, suspendedAt: row.8)
     }
 }
