@@ -400,6 +400,17 @@ let package = Package(
             swiftSettings: settings
         ),
         .executableTarget(
+            name: "users-bench",
+            dependencies: [
+                "EmporiumCore", "Identity",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/users-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
             name: "redis-bench",
             dependencies: ["Redis", "RateLimiting", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/redis-bench",
