@@ -251,6 +251,8 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 "RateLimiting",
                 "Mail",
+                "Contracts",
+                "Messaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -452,6 +454,7 @@ let package = Package(
             name: "UsersTests",
             dependencies: [
                 "Users", "Mail", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution", "RateLimiting",
+                "Contracts", "Database",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

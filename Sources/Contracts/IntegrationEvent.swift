@@ -21,4 +21,5 @@ public protocol IntegrationEvent: Codable, Sendable, Equatable {
 public enum Topics {
     public static let catalogProduct = "catalog.product.v1"
     public static let inventoryStock = "inventory.stock.v1"
+    public static let usersAccount = "users.account.v1"
 }

@@ -1,3 +1,4 @@
+import Contracts
 import EmporiumCore
 import Foundation
 import Mail
@@ -11,6 +12,7 @@ extension ServiceDescriptor {
         schema: UsersService.schemaName,
         migrations: { try UsersService.migrationSet() },
         sdl: UsersSchema.sdl,
+        publishes: [Topics.usersAccount],
         commands: [KeysCommand.self, UsersCommand.self],
         start: { context in
             let cost = try context.settings.integer("EMPORIUM_BCRYPT_COST", in: PasswordHasher.costs) ?? PasswordHasher.defaultCost

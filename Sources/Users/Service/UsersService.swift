@@ -5,6 +5,7 @@ import GraphQLSupport
 import Identity
 import Logging
 import Mail
+import Messaging
 import PostgresNIO
 
 /// Wires the users: PostgreSQL stores, the account use cases and the GraphQL subgraph endpoint.
@@ -19,8 +20,10 @@ public struct UsersService: Sendable {
         Bundle.module.url(forResource: "Migrations", withExtension: nil)!
     }
 
+    /// The users' own migrations plus the messaging tables (the outbox of its events).
     public static func migrationSet() throws -> MigrationSet {
-        try MigrationSet.load(schema: schemaName, directory: migrationsDirectory)
+        let own = try MigrationSet.load(schema: schemaName, directory: migrationsDirectory)
+        return try MigrationSet(schema: schemaName, migrations: own.migrations + [MessagingSchema.migration()])
     }
 
     /// The signing keys: load them (``SigningKeyRing/load()``) before serving, run them as a

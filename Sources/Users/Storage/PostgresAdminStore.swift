@@ -1,8 +1,10 @@
+import Contracts
 import Database
 import EmporiumCore
 import Foundation
 import Identity
 import Logging
+import Messaging
 import PostgresNIO
 
 /// ``AdminStore`` on PostgreSQL (schema `users`).
@@ -27,6 +29,8 @@ public struct PostgresAdminStore: AdminStore {
             try await connection.query("UPDATE users.users SET suspended_at = \(date), suspension_reason = \(reason) WHERE id = \(id)", logger: logger)
             try await connection.query(
                 "UPDATE users.sessions SET ended_at = \(date), end_reason = 'suspended' WHERE user_id = \(id) AND ended_at IS NULL", logger: logger)
+            try await PostgresUserStore.outbox.append(
+                [try EventEnvelope(UserSuspended(userId: user.rawValue, reason: reason), occurredAt: date)], on: connection, logger: logger)
         }
     }
 

@@ -1,7 +1,9 @@
+import Contracts
 import Database
 import EmporiumCore
 import Foundation
 import Logging
+import Messaging
 import PostgresNIO
 
 /// ``SellerStore`` on PostgreSQL (schema `users`).
@@ -48,6 +50,8 @@ public struct PostgresSellerStore: SellerStore {
             if !current.contains("seller") {
                 try await connection.query("UPDATE users.users SET roles = array_append(roles, 'seller') WHERE id = \(id)", logger: logger)
             }
+            try await PostgresUserStore.outbox.append(
+                [try EventEnvelope(SellerActivated(userId: user.rawValue, shopName: shopName, slug: candidate), occurredAt: date)], on: connection, logger: logger)
             let stored = try await connection.query("SELECT since FROM users.sellers WHERE user_id = \(id)", logger: logger).decode(Date.self).collectAll()
             return Seller(id: user, shopName: shopName, slug: Slug(validating: candidate) ?? slug, since: stored.first ?? date)
         }

@@ -1,8 +1,10 @@
+import Contracts
 import Database
 import EmporiumCore
 import Foundation
 import Identity
 import Logging
+import Messaging
 import PostgresNIO
 
 /// ``UserStore`` on PostgreSQL (schema `users`).
@@ -15,6 +17,8 @@ public struct PostgresUserStore: UserStore {
         self.logger = logger
     }
 
+    static let outbox = Outbox(schema: "users")
+
     static let columns = "id, email, display_name, roles, locale, created_at, password_hash, email_verified_at, suspended_at"
     typealias Row = (UUID, String, String, [String], String, Date, String, Date?, Date?)
 
@@ -22,13 +26,21 @@ public struct PostgresUserStore: UserStore {
         guard let id = UUIDText.parse(user.id.rawValue) else { throw EmporiumError(.internalError, "user ids are UUIDs") }
         let roles = user.roles.map(\.rawValue).sorted()
         do {
-            let stored = try await fetch("""
-                INSERT INTO users.users (id, email, display_name, password_hash, roles, locale, password_changed_at, created_at)
-                VALUES (\(id), \(user.email.rawValue), \(user.displayName), \(passwordHash), \(roles), \(user.locale.rawValue), \(user.createdAt), \(user.createdAt))
-                RETURNING \(unescaped: Self.columns)
-                """)
-            guard let created = stored.first?.user else { throw EmporiumError(.internalError, "an inserted account was not returned") }
-            return created
+            let logger = logger
+            // The account and its UserRegistered event commit together (the outbox).
+            return try await client.transaction(logger: logger) { connection in
+                let rows = try await connection.query("""
+                    INSERT INTO users.users (id, email, display_name, password_hash, roles, locale, password_changed_at, created_at)
+                    VALUES (\(id), \(user.email.rawValue), \(user.displayName), \(passwordHash), \(roles), \(user.locale.rawValue), \(user.createdAt), \(user.createdAt))
+                    RETURNING \(unescaped: Self.columns)
+                    """, logger: logger).decode(Row.self).collectAll()
+                guard let row = rows.first else { throw EmporiumError(.internalError, "an inserted account was not returned") }
+                let created = try Self.user(row)
+                let event = UserRegistered(
+                    userId: created.id.rawValue, email: created.email.rawValue, displayName: created.displayName, language: created.locale.rawValue)
+                try await Self.outbox.append([try EventEnvelope(event, occurredAt: created.createdAt)], on: connection, logger: logger)
+                return created
+            }
         } catch let error where PostgresErrors.sqlState(of: error) == PostgresErrors.uniqueViolation {
             throw EmporiumError(.conflict, "an account with this email already exists; log in or reset the password", field: "input.email")
         }

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A new account. Notifications read the language of a user's messages from it.
+public struct UserRegistered: IntegrationEvent {
+    public static let eventType = "UserRegistered"
+    public static let schemaVersion = 1
+    public static let topic = Topics.usersAccount
+    public var userId: String
+    public var email: String
+    public var displayName: String
+    /// `ru` or `en`.
+    public var language: String
+    public var aggregateID: String { userId }
+
+    public init(userId: String, email: String, displayName: String, language: String) {
+        self.userId = userId
+        self.email = email
+        self.displayName = displayName
+        self.language = language
+    }
+    enum CodingKeys: String, CodingKey { case userId, email, displayName, language }
+}
+
+/// A user opened a shop and became a seller.
+public struct SellerActivated: IntegrationEvent {
+    public static let eventType = "SellerActivated"
+    public static let schemaVersion = 1
+    public static let topic = Topics.usersAccount
+    public var userId: String
+    public var shopName: String
+    public var slug: String
+    public var aggregateID: String { userId }
+
+    public init(userId: String, shopName: String, slug: String) {
+        self.userId = userId
+        self.shopName = shopName
+        self.slug = slug
+    }
+    enum CodingKeys: String, CodingKey { case userId, shopName, slug }
+}
+
+/// An admin suspended an account (its sessions ended with it).
+public struct UserSuspended: IntegrationEvent {
+    public static let eventType = "UserSuspended"
+    public static let schemaVersion = 1
+    public static let topic = Topics.usersAccount
+    public var userId: String
+    public var reason: String
+    public var aggregateID: String { userId }
+
+    public init(userId: String, reason: String) {
+        self.userId = userId
+        self.reason = reason
+    }
+    enum CodingKeys: String, CodingKey { case userId, reason }
+}

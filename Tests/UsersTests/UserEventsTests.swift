@@ -1,0 +1,36 @@
+import Contracts
+import Database
+import EmporiumCore
+import EmporiumTesting
+import Foundation
+import Identity
+import Logging
+import PostgresNIO
+import Testing
+@testable import Users
+
+/// The users' events go through the outbox in the same transaction as the change.
+@Suite struct UserEventsTests {
+    @Test func registrationShopsAndSuspensionsAreEvents() async throws {
+        let configuration = try await TestPostgres.shared.freshDatabase(named: "users_events", migrations: [try UsersService.migrationSet()])
+        let logger = Logger(label: "test")
+        try await withPostgresClient(configuration, logger: logger) { client in
+            let (service, _) = try await makeUsersService(client: client)
+            let anna = try await service.accounts.register(email: "anna@example.com", password: "correct horse battery", displayName: "Анна", locale: "en")
+            _ = try await service.accounts.becomeSeller(shopName: "Лавка", by: try await service.accounts.verify(anna.accessToken))
+            let admin = Identity.Principal(userID: UserID(UUIDText.lowercase(UUID())), roles: [.admin])
+            _ = try await service.admin.suspend(anna.user.id, reason: "spam", by: admin)
+            // A refused registration writes no event.
+            _ = try? await service.accounts.register(email: "anna@example.com", password: "correct horse battery", displayName: "Again", locale: nil)
+
+            let rows = try await client.query("SELECT event_type, topic, aggregate_id, payload FROM users.outbox ORDER BY id", logger: logger)
+                .decode((String, String, String, String).self).collectAll()
+            #expect(rows.map(\.0) == ["UserRegistered", "SellerActivated", "UserSuspended"])
+            #expect(rows.allSatisfy { $0.1 == Topics.usersAccount && $0.2 == anna.user.id.rawValue })
+            let registered = try EventEnvelope(
+                type: rows[0].0, schemaVersion: 1, topic: rows[0].1, aggregateID: rows[0].2, occurredAt: Date(), payload: Data(rows[0].3.utf8)
+            ).decode(UserRegistered.self)
+            #expect(registered == UserRegistered(userId: anna.user.id.rawValue, email: "anna@example.com", displayName: "Анна", language: "en"))
+        }
+    }
+}
