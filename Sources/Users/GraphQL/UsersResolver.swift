@@ -125,9 +125,16 @@ enum UsersResolver {
         visibleEmail(user, arguments, context: context) == nil ? nil : user.isSuspended
     }
 
+    /// The account of a session just started or renewed: its holder sees it in full.
+    @Sendable static func payloadUser(_ payload: AuthPayload, _: FieldArguments, context: UsersContext) -> User {
+        context.ownAccounts.add(payload.user.id)
+        return payload.user
+    }
+
     /// The email to its owner and to admins; null for everyone else (a list of users must not
     /// leak addresses, and an error per item would be noise).
     @Sendable static func visibleEmail(_ user: User, _: FieldArguments, context: UsersContext) -> String? {
+        if context.ownAccounts.contains(user.id) { return user.email.rawValue }
         guard let principal = context.principal, principal.isAdmin || principal.userID == user.id else { return nil }
         return user.email.rawValue
     }

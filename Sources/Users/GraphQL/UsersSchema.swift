@@ -33,7 +33,7 @@ public enum UsersSchema {
             type.field("accessToken") { $0.accessToken }
             type.field("accessTokenExpiresAt") { DateTime($0.accessTokenExpiresAt) }
             type.field("refreshToken") { $0.refreshToken }
-            type.field("user") { $0.user }
+            type.field("user", resolve: UsersResolver.payloadUser)
         }
         resolvers.object("UserPage", UserPage.self) { type in
             type.field("users") { $0.users }
