@@ -85,6 +85,10 @@ import Testing
         let productData = try #require((product["data"] as? [String: Any])?["product"] as? [String: Any], "\(product)")
         #expect(productData["sellerId"] as? String == user["id"] as? String)
         #expect((productData["seller"] as? [String: Any])?["shopName"] as? String == "Книжная лавка", "\(product)")
+        // And the other way: the shop (users) lists its products (catalog) in one query.
+        let shop = try await node.graphQL("/graphql", "{ me { seller { shopName products(first: 5) { edges { node { id title } } } } } }", token: sellerToken)
+        let shopProducts = ((((shop["data"] as? [String: Any])?["me"] as? [String: Any])?["seller"] as? [String: Any])?["products"] as? [String: Any])?["edges"] as? [[String: Any]]
+        #expect(shopProducts?.compactMap { ($0["node"] as? [String: Any])?["id"] as? String } == [productID], "\(shop)")
 
         // A forgotten password, reset through the mail written to disk: every session ends.
         let sellerRefresh = try #require(sellerAuth["refreshToken"] as? String)

@@ -38,6 +38,21 @@ enum CatalogResolver {
         return ProductConnection(page)
     }
 
+    /// `Seller.products`: the catalog's list filtered by the seller, with its visibility rules.
+    @Sendable static func sellerProducts(_ seller: SellerReference, arguments: FieldArguments, context: CatalogContext) async throws -> ProductConnection {
+        context.responseTags.add(CatalogCacheTags.products)
+        let page = try await context.catalog.list(
+            filter: ProductFilter(sellerID: seller.id.value), first: arguments.int("first"), after: arguments.string("after"), viewer: context.principal)
+        return ProductConnection(page)
+    }
+
+    /// `_entities` for shops: any id is a shop to the catalog (one without products has none).
+    @Sendable static func sellerEntities(_ representations: [Map], context _: CatalogContext) async throws -> [OutputValue] {
+        representations.map { representation in
+            representation["id"].string.map { SellerReference(id: GraphID($0)) }.outputValue
+        }
+    }
+
     @Sendable static func searchProducts(_: RootValue, arguments: FieldArguments, context: CatalogContext) async throws -> ProductConnection {
         if let admission = context.searchAdmission {
             try await admission.admit(clientKey: context.clientKey) { context.responseHeaders.set($0, $1) }

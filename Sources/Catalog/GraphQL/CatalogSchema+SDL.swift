@@ -35,9 +35,11 @@ extension CatalogSchema {
           children: [Category!]!
         }
 
-        "A shop; the users service resolves its fields."
-        type Seller @key(fields: "id", resolvable: false) {
+        "A shop; the users service resolves its name and the rest, the catalog its products."
+        type Seller @key(fields: "id") {
           id: ID!
+          "The shop's products, newest first; public ones only, unless the caller is the seller or an admin."
+          products(first: Int, after: String): ProductConnection!
         }
 
         type Product @key(fields: "id") {

@@ -27,6 +27,7 @@ public enum CatalogSchema {
         }
         resolvers.object("Seller", SellerReference.self) { type in
             type.field("id") { $0.id }
+            type.field("products", async: CatalogResolver.sellerProducts)
         }
         resolvers.object("Product", Product.self) { type in
             type.field("id") { $0.graphID }
@@ -76,6 +77,7 @@ public enum CatalogSchema {
         }
         let federation = Federation<CatalogContext>(entities: [
             "Product": CatalogResolver.productEntities, "Category": CatalogResolver.categoryEntities,
+            "Seller": CatalogResolver.sellerEntities,
         ])
         return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)
     }
