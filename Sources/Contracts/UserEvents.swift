@@ -39,6 +39,21 @@ public struct SellerActivated: IntegrationEvent {
     enum CodingKeys: String, CodingKey { case userId, shopName, slug }
 }
 
+/// An account was deleted: its personal data is gone; services that keep copies (notifications'
+/// addresses, say) drop theirs.
+public struct UserDeleted: IntegrationEvent {
+    public static let eventType = "UserDeleted"
+    public static let schemaVersion = 1
+    public static let topic = Topics.usersAccount
+    public var userId: String
+    public var aggregateID: String { userId }
+
+    public init(userId: String) {
+        self.userId = userId
+    }
+    enum CodingKeys: String, CodingKey { case userId }
+}
+
 /// An admin suspended an account (its sessions ended with it).
 public struct UserSuspended: IntegrationEvent {
     public static let eventType = "UserSuspended"

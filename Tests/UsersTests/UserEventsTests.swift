@@ -34,3 +34,33 @@ import Testing
         }
     }
 }
+
+/// Deleting an account erases its personal data at once and frees its email.
+@Suite struct AccountDeletionTests {
+    @Test func aDeletedAccountIsErasedAndItsEmailFree() async throws {
+        let configuration = try await TestPostgres.shared.freshDatabase(named: "users_delete", migrations: [try UsersService.migrationSet()])
+        let logger = Logger(label: "test")
+        try await withPostgresClient(configuration, logger: logger) { client in
+            let (service, _) = try await makeUsersService(client: client)
+            let accounts = service.accounts
+            let anna = try await accounts.register(email: "anna@example.com", password: "correct horse battery", displayName: "Анна", locale: nil)
+            let principal = try await accounts.verify(anna.accessToken)
+            _ = try await accounts.becomeSeller(shopName: "Лавка", by: principal)
+            await #expect { try await accounts.deleteAccount(password: "wrong password!", by: principal) } throws: { ($0 as? EmporiumError)?.field == "password" }
+            await #expect { try await accounts.deleteAccount(password: "correct horse battery", by: nil) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
+
+            try await accounts.deleteAccount(password: "correct horse battery", by: principal)
+            await #expect { try await accounts.refresh(anna.refreshToken) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
+            await #expect { try await accounts.login(email: "anna@example.com", password: "correct horse battery") } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
+            await #expect { try await accounts.deleteAccount(password: "correct horse battery", by: principal) } throws: { ($0 as? EmporiumError)?.code == .notFound }
+            let erased = try #require(try await accounts.users(ids: [anna.user.id])[anna.user.id])
+            #expect(erased.displayName == "Deleted user" && erased.roles.isEmpty && !erased.email.rawValue.contains("anna"))
+            #expect(try await accounts.sellers(ids: [anna.user.id]).isEmpty)
+            // The address can be used again, by a new account with a new id.
+            let again = try await accounts.register(email: "anna@example.com", password: "correct horse battery", displayName: "Anna", locale: nil)
+            #expect(again.user.id != anna.user.id)
+            let events = try await client.query("SELECT event_type FROM users.outbox ORDER BY id", logger: logger).decode(String.self).collectAll()
+            #expect(events == ["UserRegistered", "SellerActivated", "UserDeleted", "UserRegistered"])
+        }
+    }
+}

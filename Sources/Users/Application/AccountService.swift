@@ -228,6 +228,21 @@ public struct AccountService: Sendable {
         }
     }
 
+    /// Deletes the caller's account after checking the password: personal data is erased at once
+    /// (docs/users.md says what stays), sessions end, access tokens expire within 15 minutes.
+    public func deleteAccount(password: String, by principal: Principal?) async throws {
+        let principal = try Permissions.requireAuthenticated(principal)
+        // A live account is at least a buyer; an erased one has no roles left.
+        guard let found = try await users.credentials(id: principal.userID), !found.user.roles.isEmpty else {
+            throw EmporiumError(.notFound, "this account no longer exists")
+        }
+        guard try await hasher.verify(password, against: found.passwordHash) else {
+            throw EmporiumError(.unauthenticated, "the password is wrong", field: "password")
+        }
+        try await users.erase(principal.userID, at: clock.now())
+        logger.info("account deleted", metadata: ["user.id": "\(principal.userID)"])
+    }
+
     public func me(_ principal: Principal?) async throws -> User {
         let principal = try Permissions.requireAuthenticated(principal)
         guard let user = try await users.credentials(id: principal.userID)?.user else {

@@ -10,6 +10,10 @@ public protocol UserStore: Sendable {
     func credentials(id: UserID) async throws -> (user: User, passwordHash: String)?
     func users(ids: [UserID]) async throws -> [UserID: User]
     func setPasswordHash(_ hash: String, for id: UserID, at: Date) async throws
+    /// Erases the account's personal data in one transaction: email and name replaced, password
+    /// unusable, roles gone, sessions ended, shop and mailed tokens deleted, `UserDeleted` in the
+    /// outbox. The row stays (with its id) for what other services keep referring to.
+    func erase(_ id: UserID, at: Date) async throws
 }
 
 /// Sessions: one per login, each a family of refresh tokens of which only the newest is good.

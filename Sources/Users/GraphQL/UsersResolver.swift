@@ -89,6 +89,11 @@ enum UsersResolver {
         visibleEmail(user, arguments, context: context) == nil ? nil : user.isEmailVerified
     }
 
+    @Sendable static func deleteAccount(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> Bool {
+        try await context.accounts.deleteAccount(password: try arguments.requiredString("password"), by: context.principal)
+        return true
+    }
+
     // MARK: Admins
 
     @Sendable static func users(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> UserPage {

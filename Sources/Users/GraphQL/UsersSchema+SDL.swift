@@ -125,6 +125,8 @@ extension UsersSchema {
           verifyEmail(token: String!): User!
           "Mails a new confirmation link to the caller."
           resendEmailVerification: Boolean!
+          "Deletes the caller's account (the password again, to be sure): personal data is erased at once."
+          deleteAccount(password: String!): Boolean!
           "Admins: sets a user's roles exactly (everyone stays a buyer)."
           setUserRoles(userId: ID!, roles: [Role!]!): User!
           "Admins: the account cannot log in or refresh; its sessions end now, its access tokens within 15 minutes."

@@ -64,6 +64,7 @@ public enum UsersSchema {
             mutation.field("logoutEverywhere", async: UsersResolver.logoutEverywhere)
             mutation.field("changePassword", async: UsersResolver.changePassword)
             mutation.field("becomeSeller", async: UsersResolver.becomeSeller)
+            mutation.field("deleteAccount", async: UsersResolver.deleteAccount)
             mutation.field("setUserRoles", async: UsersResolver.setUserRoles)
             mutation.field("suspendUser", async: UsersResolver.suspendUser)
             mutation.field("reinstateUser", async: UsersResolver.reinstateUser)

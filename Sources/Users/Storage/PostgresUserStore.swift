@@ -67,6 +67,25 @@ public struct PostgresUserStore: UserStore {
         try await client.query("UPDATE users.users SET password_hash = \(hash), password_changed_at = \(date) WHERE id = \(uuid)", logger: logger)
     }
 
+    public func erase(_ id: UserID, at date: Date) async throws {
+        guard let uuid = UUIDText.parse(id.rawValue) else { return }
+        let logger = logger
+        // A unique address nobody can own (`.invalid` is reserved, RFC 2606).
+        let placeholder = "deleted-\(UUIDText.lowercase(uuid))@deleted.invalid"
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query("""
+                UPDATE users.users SET email = \(placeholder), display_name = 'Deleted user', password_hash = '!', roles = '{}',
+                    email_verified_at = NULL, suspended_at = \(date), suspension_reason = 'deleted'
+                WHERE id = \(uuid)
+                """, logger: logger)
+            try await connection.query(
+                "UPDATE users.sessions SET ended_at = \(date), end_reason = 'account deleted' WHERE user_id = \(uuid) AND ended_at IS NULL", logger: logger)
+            try await connection.query("DELETE FROM users.sellers WHERE user_id = \(uuid)", logger: logger)
+            try await connection.query("DELETE FROM users.mail_tokens WHERE user_id = \(uuid)", logger: logger)
+            try await Self.outbox.append([try EventEnvelope(UserDeleted(userId: id.rawValue), occurredAt: date)], on: connection, logger: logger)
+        }
+    }
+
     private func fetch(_ query: PostgresQuery) async throws -> [(user: User, passwordHash: String)] {
         var found: [(user: User, passwordHash: String)] = []
         for try await row in try await client.query(query, logger: logger).decode(Row.self) {
