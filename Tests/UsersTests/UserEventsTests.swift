@@ -64,3 +64,24 @@ import Testing
         }
     }
 }
+
+@Suite struct DataExportTests {
+    @Test func theExportHoldsTheAccountShopAndSessionsButNoCredentials() async throws {
+        let configuration = try await TestPostgres.shared.freshDatabase(named: "users_export", migrations: [try UsersService.migrationSet()])
+        try await withPostgresClient(configuration, logger: Logger(label: "test")) { client in
+            let (service, _) = try await makeUsersService(client: client)
+            let accounts = service.accounts
+            let anna = try await accounts.register(email: "anna@example.com", password: "correct horse battery", displayName: "Анна", locale: "en")
+            let principal = try await accounts.verify(anna.accessToken)
+            _ = try await accounts.becomeSeller(shopName: "Лавка", by: principal)
+            let text = try await accounts.exportMyData(by: principal)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let account = try #require(document["account"] as? [String: Any])
+            #expect(account["email"] as? String == "anna@example.com" && account["displayName"] as? String == "Анна" && account["language"] as? String == "en")
+            #expect((document["shop"] as? [String: Any])?["slug"] as? String == "lavka")
+            #expect((document["sessions"] as? [Any])?.count == 2)
+            #expect(!text.contains("password") && !text.contains("$2b$") && !text.contains("token"))
+            await #expect { try await accounts.exportMyData(by: nil) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
+        }
+    }
+}

@@ -243,6 +243,15 @@ public struct AccountService: Sendable {
         logger.info("account deleted", metadata: ["user.id": "\(principal.userID)"])
     }
 
+    /// Everything this service keeps about the caller, as a JSON document.
+    public func exportMyData(by principal: Principal?) async throws -> String {
+        _ = try await me(principal)
+        guard let document = try await users.export(try Permissions.requireAuthenticated(principal).userID) else {
+            throw EmporiumError(.notFound, "this account no longer exists")
+        }
+        return document
+    }
+
     public func me(_ principal: Principal?) async throws -> User {
         let principal = try Permissions.requireAuthenticated(principal)
         guard let user = try await users.credentials(id: principal.userID)?.user else {

@@ -14,6 +14,8 @@ public protocol UserStore: Sendable {
     /// unusable, roles gone, sessions ended, shop and mailed tokens deleted, `UserDeleted` in the
     /// outbox. The row stays (with its id) for what other services keep referring to.
     func erase(_ id: UserID, at: Date) async throws
+    /// Everything kept about the account besides the credentials, as JSON text (for the user).
+    func export(_ id: UserID) async throws -> String?
 }
 
 /// Sessions: one per login, each a family of refresh tokens of which only the newest is good.

@@ -94,6 +94,10 @@ enum UsersResolver {
         return true
     }
 
+    @Sendable static func exportMyData(_: RootValue, arguments _: FieldArguments, context: UsersContext) async throws -> String {
+        try await context.accounts.exportMyData(by: context.principal)
+    }
+
     // MARK: Admins
 
     @Sendable static func users(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> UserPage {

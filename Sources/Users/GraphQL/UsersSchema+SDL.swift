@@ -103,6 +103,8 @@ extension UsersSchema {
           users(first: Int = 20, after: String, query: String): UserPage!
           "Admins: who changed whose roles, suspensions; newest first."
           auditLog(first: Int = 20, after: String): AuditPage!
+          "Everything the users service keeps about the caller (account, shop, sessions, admin actions), as a JSON document."
+          exportMyData: String!
         }
 
         type Mutation {

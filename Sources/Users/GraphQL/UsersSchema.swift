@@ -55,6 +55,7 @@ public enum UsersSchema {
             query.field("me", async: UsersResolver.me)
             query.field("users", async: UsersResolver.users)
             query.field("auditLog", async: UsersResolver.auditLog)
+            query.field("exportMyData", async: UsersResolver.exportMyData)
         }
         resolvers.mutation { mutation in
             mutation.field("register", async: UsersResolver.register)

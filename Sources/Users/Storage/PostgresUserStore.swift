@@ -86,6 +86,25 @@ public struct PostgresUserStore: UserStore {
         }
     }
 
+    public func export(_ id: UserID) async throws -> String? {
+        guard let uuid = UUIDText.parse(id.rawValue) else { return nil }
+        // Built by PostgreSQL: every table that keeps something about the user, in one document.
+        // Credentials (the password hash, token hashes) are not the user's data to take away.
+        let rows = try await client.query("""
+            SELECT jsonb_build_object(
+                'account', (SELECT jsonb_build_object('id', id, 'email', email, 'displayName', display_name, 'roles', roles,
+                    'language', locale, 'createdAt', created_at, 'emailVerifiedAt', email_verified_at, 'suspendedAt', suspended_at,
+                    'suspensionReason', suspension_reason) FROM users.users WHERE id = \(uuid)),
+                'shop', (SELECT jsonb_build_object('shopName', shop_name, 'slug', slug, 'since', since) FROM users.sellers WHERE user_id = \(uuid)),
+                'sessions', COALESCE((SELECT jsonb_agg(jsonb_build_object('startedAt', started_at, 'endedAt', ended_at, 'endReason', end_reason)
+                    ORDER BY started_at) FROM users.sessions WHERE user_id = \(uuid)), '[]'::jsonb),
+                'adminActions', COALESCE((SELECT jsonb_agg(jsonb_build_object('action', action, 'detail', detail, 'at', at) ORDER BY id)
+                    FROM users.audit_log WHERE subject_id = \(uuid)), '[]'::jsonb)
+            )::text
+            """, logger: logger).decode(String.self).collectAll()
+        return rows.first
+    }
+
     private func fetch(_ query: PostgresQuery) async throws -> [(user: User, passwordHash: String)] {
         var found: [(user: User, passwordHash: String)] = []
         for try await row in try await client.query(query, logger: logger).decode(Row.self) {
