@@ -120,7 +120,7 @@ public enum EmporiumApplication {
         let services = try await RunningServices.start(descriptors, context: ServiceContext(
             postgres: client, settings: EnvironmentSettings(configuration.environment), cache: configuration.cacheEnabled ? cache : nil,
             rateLimiter: limiter, tokenPolicy: configuration.tokenPolicy, logger: logger))
-        // The users service, when this process runs it, is the JWKS of every token check here.
+        // A service here that signs access tokens is the JWKS of every token check here.
         jwks.bind(services.all.lazy.compactMap(\.instance.jwks).first)
         let invalidation = tagInvalidation(configuration, redis: redis, services: descriptors)
         let responseCache = invalidation.map {

@@ -37,7 +37,7 @@ public enum GatewayServer {
         let gateway = FederationGateway(
             supergraph: supergraph, transport: transport,
             configuration: GatewayAssembly.configuration(introspection: configuration.introspectionEnabled), logger: logger)
-        // The gateway runs no users service: the users' tokens are checked against EMPORIUM_JWKS_URL.
+        // The gateway runs no service: signed access tokens are checked against EMPORIUM_JWKS_URL.
         let tokens = try await configuration.tokenService(logger: logger, jwks: configuration.jwksURL.map(HTTPJWKSSource.init(url:)))
         // The response cache needs the services' invalidations, which only Redis carries here.
         var services: [any Service] = []

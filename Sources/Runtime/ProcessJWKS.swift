@@ -6,9 +6,9 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 
-/// The JWKS the process's token service accepts: the users service's own key ring when this
-/// process runs it (bound once the services have started), else the users service's
-/// `/.well-known/jwks.json` over HTTP (`EMPORIUM_JWKS_URL`).
+/// The JWKS the process's token service accepts: the key ring of the service that signs access
+/// tokens (its `ServiceInstance.jwks`) when this process runs it, bound once the services have
+/// started; else that service's `/.well-known/jwks.json` over HTTP (`EMPORIUM_JWKS_URL`).
 final class ProcessJWKS: JWKSSource {
     private let local = Mutex<(any JWKSSource)?>(nil)
     private let remote: HTTPJWKSSource?
@@ -17,7 +17,7 @@ final class ProcessJWKS: JWKSSource {
         remote = url.map(HTTPJWKSSource.init(url:))
     }
 
-    /// Whether tokens signed by the users service can be verified here at all.
+    /// Whether tokens signed by the token-signing service can be verified here at all.
     var isConfigured: Bool { remote != nil }
 
     func bind(_ source: (any JWKSSource)?) {
@@ -27,7 +27,7 @@ final class ProcessJWKS: JWKSSource {
     func jwksJSON() async throws -> String {
         if let local = local.withLock({ $0 }) { return try await local.jwksJSON() }
         if let remote { return try await remote.jwksJSON() }
-        throw EmporiumError(.unavailable, "no JWKS: this process runs no users service and EMPORIUM_JWKS_URL is not set")
+        throw EmporiumError(.unavailable, "no JWKS: this process runs no service that signs tokens and EMPORIUM_JWKS_URL is not set")
     }
 }
 

@@ -18,8 +18,8 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var jwtSecret: String?
     public var jwtPublicKey: String?
     public var jwtPrivateKey: String?
-    /// The users service's `/.well-known/jwks.json`, for processes that do not run it
-    /// (`EMPORIUM_JWKS_URL`): their tokens are verified against it.
+    /// The `/.well-known/jwks.json` of the service that signs access tokens, for processes that
+    /// do not run it (`EMPORIUM_JWKS_URL`): their tokens are verified against it.
     public var jwksURL: String?
     /// Required `iss`/`aud` and the longest token lifetime (`EMPORIUM_JWT_ISSUER`, `EMPORIUM_JWT_AUDIENCE`, `EMPORIUM_JWT_MAX_LIFETIME`).
     public var tokenPolicy = TokenPolicy()
@@ -143,7 +143,7 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         tokenPolicy = try Self.tokenPolicy(from: settings)
         jwksURL = settings.string("EMPORIUM_JWKS_URL")
         if let jwksURL, URL(string: jwksURL)?.scheme.map({ ["http", "https"].contains($0.lowercased()) }) != true {
-            throw ConfigurationError("EMPORIUM_JWKS_URL must be an http(s) URL, e.g. http://users:8080/.well-known/jwks.json (got '\(jwksURL)')")
+            throw ConfigurationError("EMPORIUM_JWKS_URL must be an http(s) URL, e.g. http://HOST:8080/.well-known/jwks.json (got '\(jwksURL)')")
         }
         internalToken = settings.string("EMPORIUM_INTERNAL_TOKEN")
         if let token = internalToken, token.utf8.count < InternalCredential.minimumTokenBytes {

@@ -51,8 +51,8 @@ extension RuntimeConfiguration {
 }
 
 extension RuntimeConfiguration {
-    /// The token service every process uses: configured keys and ``tokenPolicy``, and the users
-    /// service's keys (`jwks`) for the tokens it signs.
+    /// The token service every process uses: configured keys and ``tokenPolicy``, and the keys
+    /// of the service that signs access tokens (`jwks`).
     public func tokenService(logger: Logger, jwks: (any JWKSSource)? = nil) async throws -> TokenService {
         try await TokenService(keys: tokenKeys(logger: logger), jwks: jwks, policy: tokenPolicy)
     }
