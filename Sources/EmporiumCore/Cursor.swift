@@ -32,7 +32,7 @@ public struct Cursor: Sendable, Equatable {
             Self.appendJSONString(value, to: &json)
         }
         json.append(contentsOf: "]}".utf8)
-        return Self.base64URL(json)
+        return Base64URL.encode(json)
     }
 
     static func appendJSONString(_ value: String, to json: inout [UInt8]) {
@@ -54,27 +54,6 @@ public struct Cursor: Sendable, Equatable {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
-    private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            for shift in [18, 12, 6, 0] { output.append(base64URLAlphabet[Int(chunk >> UInt32(shift) & 0x3F)]) }
-            index += 3
-        }
-        let rest = bytes.count - index
-        if rest > 0 {
-            let chunk = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
-            output.append(base64URLAlphabet[Int(chunk >> 18 & 0x3F)])
-            output.append(base64URLAlphabet[Int(chunk >> 12 & 0x3F)])
-            if rest == 2 { output.append(base64URLAlphabet[Int(chunk >> 6 & 0x3F)]) }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
     private struct Payload: Codable {
         let v: Int
         let k: [String]

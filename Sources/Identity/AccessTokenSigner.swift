@@ -26,17 +26,12 @@ public struct Ed25519SigningKey: Sendable, Hashable {
     }
 
     var privateKey: EdDSA.PrivateKey {
-        get throws { try EdDSA.PrivateKey(d: Self.base64URL(seed), curve: .ed25519) }
+        get throws { try EdDSA.PrivateKey(d: Base64URL.encode(seed), curve: .ed25519) }
     }
 
     /// The public half as a JWK's `x` (base64url, no padding).
     public var publicKeyBase64URL: String {
-        get throws { Self.base64URL(Array(try privateKey.publicKey.rawRepresentation)) }
-    }
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        get throws { Base64URL.encode(try privateKey.publicKey.rawRepresentation) }
     }
 }
 

@@ -19,6 +19,8 @@ final class JWKSVerifier: Sendable {
         var keys: JWTKeyCollection?
         var kids: Set<String> = []
         var fetchedAt: ContinuousClock.Instant?
+        /// The last fetch failed: until the next may run, unknown kids are "cannot check", not "invalid".
+        var failed = false
     }
     private let state = Mutex(State())
 
@@ -29,23 +31,35 @@ final class JWKSVerifier: Sendable {
 
     /// The keys, refetched first when `kid` is unknown and the last fetch is old enough.
     func keys(for kid: String) async throws -> JWTKeyCollection? {
-        let (known, keys, mayFetch) = state.withLock { state in
+        let (known, keys, mayFetch, failed) = state.withLock { state in
             let mayFetch = state.fetchedAt.map { ContinuousClock.now - $0 >= refetchInterval } ?? true
-            return (state.kids.contains(kid), state.keys, mayFetch)
+            return (state.kids.contains(kid), state.keys, mayFetch, state.failed)
         }
         if known { return keys }
-        guard mayFetch else { return nil }
+        guard mayFetch else {
+            if failed { throw JWKSUnavailable() }
+            return nil
+        }
         state.withLock { $0.fetchedAt = .now }
-        let json = try await source.jwksJSON()
         let fresh = JWTKeyCollection()
-        try await fresh.add(jwksJSON: json)
-        let kids = Set(try Self.kids(in: json))
+        let kids: Set<String>
+        do {
+            let json = try await source.jwksJSON()
+            try await fresh.add(jwksJSON: json)
+            kids = Set(try Self.kids(in: json))
+        } catch {
+            state.withLock { $0.failed = true }
+            throw error
+        }
         state.withLock { state in
             state.keys = fresh
             state.kids = kids
+            state.failed = false
         }
         return kids.contains(kid) ? fresh : nil
     }
+
+    struct JWKSUnavailable: Error {}
 
     private struct KeySet: Decodable {
         struct Key: Decodable { var kid: String? }

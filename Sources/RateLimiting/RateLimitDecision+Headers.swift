@@ -8,10 +8,16 @@ extension RateLimitDecision {
             ("RateLimit-Remaining", String(self.remaining)),
             ("RateLimit-Reset", String(Self.wholeSeconds(self.resetAfter))),
         ]
-        if !self.isAllowed, let retryAfter = self.retryAfter {
-            headers.append(("Retry-After", String(max(1, Self.wholeSeconds(retryAfter)))))
+        if !self.isAllowed {
+            headers.append(("Retry-After", String(retryAfterSeconds)))
         }
         return headers
+    }
+
+    /// Whole seconds to wait before trying again, at least 1: what `Retry-After` and an error
+    /// message say.
+    public var retryAfterSeconds: Int64 {
+        max(1, retryAfter.map(Self.wholeSeconds) ?? 1)
     }
 
     static func wholeSeconds(_ duration: Duration) -> Int64 {

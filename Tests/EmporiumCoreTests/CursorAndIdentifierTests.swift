@@ -21,7 +21,7 @@ import Testing
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255) }
             let foundation = Data(bytes).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            #expect(Cursor.base64URL(bytes) == foundation)
+            #expect(Base64URL.encode(bytes) == foundation)
         }
     }
 

@@ -84,6 +84,9 @@ final class TestJWKS: JWKSSource {
         let tokens = try await service(jwks)
         let token = try await signer.sign(userID: UserID("x"), roles: [.buyer], validFor: .seconds(60), with: try Ed25519SigningKey.generate(at: Date()))
         await #expect { try await tokens.verify(token) } throws: { ($0 as? EmporiumError)?.code == .unavailable }
+        // Within the refetch interval the JWKS is not asked again, and the answer stays "cannot check".
+        await #expect { try await tokens.verify(token) } throws: { ($0 as? EmporiumError)?.code == .unavailable }
+        #expect(jwks.fetches == 1)
     }
 
     @Test func aRememberedTokenStillExpires() async throws {

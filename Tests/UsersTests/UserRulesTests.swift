@@ -31,9 +31,11 @@ import Testing
     }
 
     @Test func refreshTokensAre256RandomBitsAndOnlyTheirShapeIsHashed() {
-        let token = OpaqueToken.generate()
-        #expect(token.utf8.count == 43 && token != OpaqueToken.generate())
+        let token = OpaqueToken.generate().text
+        #expect(token.utf8.count == 43 && token != OpaqueToken.generate().text)
         #expect(OpaqueToken.hash(presented: token)?.count == 32)
+        let issued = OpaqueToken.generate()
+        #expect(OpaqueToken.hash(presented: issued.text) == issued.hash)
         #expect(OpaqueToken.hash(presented: "short") == nil)
         #expect(OpaqueToken.hash(presented: String(repeating: "+", count: 43)) == nil)
     }

@@ -19,7 +19,7 @@ public struct SearchAdmission: Sendable {
         let decision = try await limiter.acquire(key: "search:\(clientKey)", limit: limit)
         for (name, value) in decision.httpHeaders { headers(name, value) }
         guard decision.isAllowed else {
-            let retry = decision.retryAfter.map { max(1, $0.components.seconds + ($0.components.attoseconds > 0 ? 1 : 0)) } ?? 1
+            let retry = decision.retryAfterSeconds
             throw EmporiumError(
                 .rateLimited,
                 "too many searches: at most \(limit.limit) per \(limit.window.components.seconds) s; retry in \(retry) s",

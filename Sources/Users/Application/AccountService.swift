@@ -103,10 +103,10 @@ public struct AccountService: Sendable {
         guard let hash = OpaqueToken.hash(presented: refreshToken) else { throw Self.refusedRefresh }
         let next = OpaqueToken.generate()
         let now = clock.now()
-        switch try await sessions.rotate(tokenHash: hash, to: OpaqueToken.hash(presented: next)!, at: now, expiresAt: now + AccountService.refreshTokenLifetime) {
+        switch try await sessions.rotate(tokenHash: hash, to: next.hash, at: now, expiresAt: now + AccountService.refreshTokenLifetime) {
         case .rotated(let userID, _):
             guard let user = try await users.credentials(id: userID)?.user, !user.isSuspended else { throw Self.refusedRefresh }
-            return try await payload(for: user, refreshToken: next)
+            return try await payload(for: user, refreshToken: next.text)
         case .reused(let userID, let session):
             // Either the client raced itself or someone else holds a copy; the session is over.
             logger.warning("refresh token reused: session ended", metadata: ["security": "refresh_token_reuse", "user.id": "\(userID)", "session.id": "\(session)"])
@@ -167,6 +167,9 @@ public struct AccountService: Sendable {
     public func requestPasswordReset(email text: String, attempt: Attempt) async throws {
         let email = try Email(parsing: text)
         try await admit(attempt, account: email)
+        // Fire and forget, on purpose: the answer must not wait for the lookup, or its timing
+        // would tell whether the address has an account. The work is short (a read, an insert,
+        // a file); one lost at shutdown is a mail the user asks for again.
         Task { [self] in
             do {
                 guard let user = try await users.credentials(email: email)?.user else { return }
@@ -210,17 +213,19 @@ public struct AccountService: Sendable {
     private func send(_ purpose: MailTokenPurpose, to user: User) async throws {
         let token = OpaqueToken.generate()
         let now = clock.now()
-        try await mailTokens.issue(hash: OpaqueToken.hash(presented: token)!, user: user.id, email: user.email, purpose: purpose, at: now, expiresAt: now + Self.mailTokenLifetime)
+        try await mailTokens.issue(hash: token.hash, user: user.id, email: user.email, purpose: purpose, at: now, expiresAt: now + Self.mailTokenLifetime)
         let minutes = Int(Self.mailTokenLifetime.components.seconds / 60)
         let message = switch purpose {
-        case .passwordReset: mail.passwordReset(to: user, token: token, validFor: minutes)
-        case .emailVerification: mail.emailVerification(to: user, token: token, validFor: minutes)
+        case .passwordReset: mail.passwordReset(to: user, token: token.text, validFor: minutes)
+        case .emailVerification: mail.emailVerification(to: user, token: token.text, validFor: minutes)
         }
         try await mailer.send(message)
     }
 
     /// Sends without holding up the answer; a failure is logged (the user can ask again).
     private func mailInBackground(_ purpose: MailTokenPurpose, to user: User) {
+        // Fire and forget, on purpose: registration must not wait on the mailer. Short (an
+        // insert and a file); one lost at shutdown is a confirmation the user asks for again.
         Task { [self] in
             do { try await send(purpose, to: user) } catch {
                 logger.error("account mail failed; the user can ask again", metadata: ["mail.purpose": "\(purpose.rawValue)", "error": "\(error)"])
@@ -245,7 +250,6 @@ public struct AccountService: Sendable {
 
     /// Everything this service keeps about the caller, as a JSON document.
     public func exportMyData(by principal: Principal?) async throws -> String {
-        _ = try await me(principal)
         guard let document = try await users.export(try Permissions.requireAuthenticated(principal).userID) else {
             throw EmporiumError(.notFound, "this account no longer exists")
         }
@@ -267,8 +271,8 @@ public struct AccountService: Sendable {
     private func startSession(for user: User) async throws -> AuthPayload {
         let token = OpaqueToken.generate()
         let now = clock.now()
-        try await sessions.start(session: UUIDText.random(), user: user.id, tokenHash: OpaqueToken.hash(presented: token)!, at: now, expiresAt: now + AccountService.refreshTokenLifetime)
-        return try await payload(for: user, refreshToken: token)
+        try await sessions.start(session: UUIDText.random(), user: user.id, tokenHash: token.hash, at: now, expiresAt: now + AccountService.refreshTokenLifetime)
+        return try await payload(for: user, refreshToken: token.text)
     }
 
     private func payload(for user: User, refreshToken: String) async throws -> AuthPayload {

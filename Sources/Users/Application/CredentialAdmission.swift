@@ -36,7 +36,7 @@ public struct CredentialAdmission: Sendable {
     private func check(_ decision: RateLimitDecision, header: (String, String) -> Void, what: String) throws {
         guard !decision.isAllowed else { return }
         for (name, value) in decision.httpHeaders { header(name, value) }
-        let retry = decision.retryAfter.map { max(1, $0.components.seconds + ($0.components.attoseconds > 0 ? 1 : 0)) } ?? 1
+        let retry = decision.retryAfterSeconds
         throw EmporiumError(.rateLimited, "\(what); retry in \(retry) s")
     }
 }
