@@ -10,7 +10,7 @@
 /// - any `@skip`/`@include` (the shaper applies them with the request's variables);
 /// - a fragment on an interface or union (which object types satisfy it is the supergraph's
 ///   answer, not the subgraph's).
-/// Debug builds shape every passed-through answer as well and assert that the bytes agree.
+/// Debug builds shape every passed-through answer as well and assert that the two agree.
 enum VerbatimFetch {
     static func fetch(of root: PlanNode?, for operation: NormalizedOperation, in supergraph: Supergraph) -> FetchNode? {
         guard case .fetch(let fetch) = root, !fetch.isEntityFetch, fetch.conditions.isEmpty,
