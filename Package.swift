@@ -161,11 +161,23 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        .target(
+            name: "FanOut",
+            dependencies: [
+                "Redis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+
         // MARK: Services
         // What a service tells the runtime (`ServiceDescriptor`); every service module exports one.
         .target(
             name: "ServiceKit",
             dependencies: [
+                "FanOut",
+                "Mail",
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 "Contracts",
                 "Database",
@@ -234,6 +246,27 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(
+            name: "Notifications",
+            dependencies: [
+                "EmporiumCore",
+                "Database",
+                "Identity",
+                "GraphQLSupport",
+                "ServiceKit",
+                "GraphQLExecution",
+                "FanOut",
+                "Mail",
+                "Contracts",
+                "Messaging",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: settings
+        ),
+        .target(
             name: "Users",
             dependencies: [
                 "EmporiumCore",
@@ -295,6 +328,8 @@ let package = Package(
                 "Catalog",
                 "Inventory",
                 "Users",
+                "Notifications",
+                "FanOut",
                 "Gateway",
                 "Contracts",
                 "Messaging",
@@ -456,6 +491,18 @@ let package = Package(
                 "Users", "Mail", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution", "RateLimiting",
                 "Contracts", "Database",
                 .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: [
+                "Notifications", "FanOut", "Mail", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution",
+                "Contracts", "Database", "Messaging",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

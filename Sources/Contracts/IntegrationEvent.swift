@@ -22,4 +22,5 @@ public enum Topics {
     public static let catalogProduct = "catalog.product.v1"
     public static let inventoryStock = "inventory.stock.v1"
     public static let usersAccount = "users.account.v1"
+    public static let ordersOrder = "orders.order.v1"
 }

@@ -66,3 +66,42 @@ public struct StockReplenished: IntegrationEvent {
     }
     enum CodingKeys: String, CodingKey { case productId, totals }
 }
+
+/// Available units fell to the product's low-stock threshold or below it (from above). The
+/// seller is told, so they can restock before the product sells out.
+public struct LowStockReached: IntegrationEvent {
+    public static let eventType = "LowStockReached"
+    public static let schemaVersion = 1
+    public static let topic = Topics.inventoryStock
+    public var productId: String
+    public var sellerId: String
+    public var threshold: Int
+    public var totals: StockTotals
+    public var aggregateID: String { productId }
+    public init(productId: String, sellerId: String, threshold: Int, totals: StockTotals) {
+        self.productId = productId
+        self.sellerId = sellerId
+        self.threshold = threshold
+        self.totals = totals
+    }
+    enum CodingKeys: String, CodingKey { case productId, sellerId, threshold, totals }
+}
+
+/// Available units rose above the low-stock threshold again.
+public struct LowStockCleared: IntegrationEvent {
+    public static let eventType = "LowStockCleared"
+    public static let schemaVersion = 1
+    public static let topic = Topics.inventoryStock
+    public var productId: String
+    public var sellerId: String
+    public var threshold: Int
+    public var totals: StockTotals
+    public var aggregateID: String { productId }
+    public init(productId: String, sellerId: String, threshold: Int, totals: StockTotals) {
+        self.productId = productId
+        self.sellerId = sellerId
+        self.threshold = threshold
+        self.totals = totals
+    }
+    enum CodingKeys: String, CodingKey { case productId, sellerId, threshold, totals }
+}

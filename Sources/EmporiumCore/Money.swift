@@ -30,11 +30,12 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String {
         let digits = currency.minorUnitDigits
         guard digits > 0 else { return "\(amount) \(currency)" }
-        var divisor: Int64 = 1
+        var divisor: UInt64 = 1
         for _ in 0..<digits { divisor *= 10 }
         let sign = amount < 0 ? "-" : ""
-        let whole = abs(amount) / divisor
-        let fraction = String(abs(amount) % divisor)
+        // The magnitude, not abs(): abs(Int64.min) traps.
+        let whole = amount.magnitude / divisor
+        let fraction = String(amount.magnitude % divisor)
         return "\(sign)\(whole).\(String(repeating: "0", count: digits - fraction.count))\(fraction) \(currency)"
     }
 }

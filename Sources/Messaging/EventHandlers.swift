@@ -1,6 +1,7 @@
 import Contracts
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// What a handler gets besides the event: the envelope (id, time, correlation) and the
 /// connection of the transaction that also records the event as processed. Writes through
@@ -9,6 +10,33 @@ public struct EventContext: Sendable {
     public let envelope: EventEnvelope
     public let connection: PostgresConnection
     public let logger: Logger
+    let committed: CommitActions
+
+    init(envelope: EventEnvelope, connection: PostgresConnection, logger: Logger, committed: CommitActions = CommitActions()) {
+        self.envelope = envelope
+        self.connection = connection
+        self.logger = logger
+        self.committed = committed
+    }
+
+    /// Runs `action` once the handler's transaction has committed (never when it rolls back):
+    /// for effects outside the database that must not announce what might not be kept, such as
+    /// pushing a new notification to live clients. Best effort: a crash between the commit and
+    /// the action loses the action, so what it announces must also be readable from the database.
+    public func afterCommit(_ action: @escaping @Sendable () async -> Void) {
+        committed.append(action)
+    }
+}
+
+/// The actions a handler asked to run after its commit, in the order it asked.
+final class CommitActions: Sendable {
+    private let actions = Mutex<[@Sendable () async -> Void]>([])
+
+    func append(_ action: @escaping @Sendable () async -> Void) { actions.withLock { $0.append(action) } }
+
+    func run() async {
+        for action in actions.withLock({ $0 }) { await action() }
+    }
 }
 
 /// The handlers of one consumer (a service), by topic and event type.

@@ -104,7 +104,8 @@ public struct EventProcessor: Sendable {
         let consumer = configuration.consumer
         let logger = logger
         let schema = configuration.schema
-        return try await client.transaction(logger: logger) { connection in
+        let committed = CommitActions()
+        let outcome: Outcome = try await client.transaction(logger: logger) { connection in
             // A concurrent delivery of the same event blocks here until the first commits, then
             // sees the conflict: never handled twice.
             var binds = PostgresBindings(capacity: 2)
@@ -116,9 +117,11 @@ public struct EventProcessor: Sendable {
                 """, binds: binds)
             let claimed = try await connection.query(claim, logger: logger).collectAll().count == 1
             guard claimed else { return .duplicate }
-            try await handler(event, EventContext(envelope: event, connection: connection, logger: logger))
+            try await handler(event, EventContext(envelope: event, connection: connection, logger: logger, committed: committed))
             return .handled
         }
+        if outcome == .handled { await committed.run() }
+        return outcome
     }
 
     /// Parks an event that could not even be read (no handler can run), with the reason.

@@ -1,5 +1,6 @@
 import Catalog
 import Inventory
+import Notifications
 import ServiceKit
 import Users
 
@@ -11,6 +12,7 @@ public enum ServiceRegistry {
         .catalog,
         .inventory,
         .users,
+        .notifications,
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -52,6 +52,34 @@ import Testing
         #expect(steady.changes.map(\.totals.available) == [0, 1])
     }
 
+    @Test func eventsAnnounceLowStockCrossingsOfTheThreshold() throws {
+        let product = ProductID()
+        let seller = UserID("seller-1")
+        func move(_ before: Int, by delta: Int, threshold: Int) -> StockEvents {
+            var events = StockEvents(
+                productID: product, before: StockTotals(onHand: before, reserved: 0, available: before), seller: seller, lowStockThreshold: threshold)
+            events.record(StockMovement(productID: product, warehouseID: Warehouse.defaultID, onHandDelta: delta, reservedDelta: 0, reason: .adjusted, actor: nil))
+            return events
+        }
+        let reached = move(6, by: -1, threshold: 5)
+        #expect(reached.lowStockReached == LowStockReached(productId: product.description, sellerId: "seller-1", threshold: 5, totals: reached.totals))
+        #expect(reached.lowStockCleared == nil)
+        #expect(try reached.envelopes(occurredAt: Date()).map(\.type) == ["StockChanged", "LowStockReached"])
+        // Already low: a further sale says nothing new.
+        #expect(move(5, by: -1, threshold: 5).lowStockReached == nil)
+        let cleared = move(5, by: 1, threshold: 5)
+        #expect(cleared.lowStockCleared?.totals.available == 6)
+        #expect(cleared.lowStockReached == nil)
+        // Straight from plenty to none: both the depletion and the low stock.
+        #expect(try move(9, by: -9, threshold: 5).envelopes(occurredAt: Date()).map(\.type) == ["StockChanged", "StockDepleted", "LowStockReached"])
+        // A threshold of 0 is the depletion itself, already announced.
+        #expect(move(1, by: -1, threshold: 0).lowStockReached == nil)
+        // Without a known seller nobody can be told.
+        var anonymous = StockEvents(productID: product, before: StockTotals(onHand: 6, reserved: 0, available: 6), lowStockThreshold: 5)
+        anonymous.record(StockMovement(productID: product, warehouseID: Warehouse.defaultID, onHandDelta: -2, reservedDelta: 0, reason: .adjusted, actor: nil))
+        #expect(anonymous.lowStockReached == nil)
+    }
+
     @Test func reservationItemsAreMergedAndSortedByProduct() throws {
         let a = ProductID(), b = ProductID()
         let items = try StockRules.reservationItems([

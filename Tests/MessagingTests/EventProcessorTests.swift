@@ -47,6 +47,30 @@ import Testing
         }
     }
 
+    /// Actions a handler asks for after its commit run once, and only for the attempt that
+    /// committed: a failed attempt's actions are dropped with its transaction.
+    @Test func afterCommitActionsRunOnlyForTheCommittedAttempt() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let attempts = Atomic(0)
+            let ran = Mutex<[Int]>([])
+            var handlers = EventHandlers()
+            handlers.on(Ping.self) { ping, context in
+                let attempt = attempts.add(1, ordering: .relaxed).newValue
+                context.afterCommit { ran.withLock { $0.append(attempt) } }
+                if attempt < 3 { throw HandlerFailure(aggregate: ping.aggregate, sequence: ping.sequence) }
+            }
+            var configuration = EventProcessor.Configuration(consumer: "shop-consumer", schema: MessagingFixture.schema)
+            configuration.initialBackoff = .milliseconds(5)
+            let processor = EventProcessor(configuration: configuration, handlers: handlers, client: client, logger: fixture.logger)
+            let event = try EventEnvelope(Ping(aggregate: "a", sequence: 1))
+            #expect(try await processor.process(event) == .handled)
+            #expect(ran.withLock { $0 } == [3])
+            #expect(try await processor.process(event) == .duplicate)
+            #expect(ran.withLock { $0 } == [3])
+        }
+    }
+
     @Test func persistentFailuresAreParkedWithTheError() async throws {
         let fixture = try await MessagingFixture.make()
         try await fixture.run { client async throws in

@@ -198,13 +198,13 @@ enum InputCoercion {
             }
             return .string(enumNode.value)
         case let scalar as GraphQLScalarType:
-            return try scalarFromAST(node, scalar)
+            return try scalarFromAST(node, scalar, variables: variables)
         default:
             throw CoercionError("\(type) is not an input type.")
         }
     }
 
-    private static func scalarFromAST(_ node: any Value, _ scalar: GraphQLScalarType) throws -> Map {
+    private static func scalarFromAST(_ node: any Value, _ scalar: GraphQLScalarType, variables: [String: Map]) throws -> Map {
         switch (scalar.name, node) {
         case ("Int", let int as IntValue):
             guard let value = Int(int.value), value >= Int(Int32.min), value <= Int(Int32.max) else {
@@ -228,7 +228,42 @@ enum InputCoercion {
         case ("Int", _), ("Float", _), ("String", _), ("Boolean", _), ("ID", _):
             throw CoercionError("\(scalar.name) cannot represent \(print(ast: node)).")
         default:
+            // A custom scalar's literal may hold variables (`{id: $id}` for `_Any`): as
+            // graphql-js does, they are read untyped with the variables put in, then parsed as a
+            // value. GraphQLSwift's parseLiteral cannot see variables.
+            if usesVariables(node) { return try scalar.parseValue(value: try untypedValue(node, variables: variables)) }
             return try scalar.parseLiteral(valueAST: node)
+        }
+    }
+
+    /// A literal as a plain value, variables replaced (a variable the request did not give is null).
+    static func untypedValue(_ node: any Value, variables: [String: Map]) throws -> Map {
+        switch node {
+        case let variable as Variable:
+            let value = variables[variable.name.value] ?? .null
+            return value.isUndefined ? .null : value
+        case let list as ListValue:
+            return .array(try list.values.map { try untypedValue($0, variables: variables) })
+        case let object as ObjectValue:
+            var fields = OrderedDictionary<String, Map>()
+            for field in object.fields { fields[field.name.value] = try untypedValue(field.value, variables: variables) }
+            return .dictionary(fields)
+        case is NullValue:
+            return .null
+        case let string as StringValue:
+            return .string(string.value)
+        case let bool as BooleanValue:
+            return .bool(bool.value)
+        case let enumValue as EnumValue:
+            return .string(enumValue.value)
+        case let int as IntValue:
+            guard let value = Int(int.value) else { throw CoercionError("\(int.value.prefix(40)) is not a representable integer") }
+            return .int(value)
+        case let float as FloatValue:
+            guard let value = Double(float.value), value.isFinite else { throw CoercionError("\(float.value.prefix(40)) is not a representable number") }
+            return .double(value)
+        default:
+            throw CoercionError("\(print(ast: node)) is not a value")
         }
     }
 

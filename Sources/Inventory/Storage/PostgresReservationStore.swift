@@ -51,7 +51,7 @@ public struct PostgresReservationStore: ReservationStore {
                     )
                 }
                 try await StockSQL.apply(movements, at: request.createdAt, on: connection, logger: logger)
-                try await StockSQL.publish(movements, before: stock, at: request.createdAt, correlationID: request.correlationID, on: connection, logger: logger)
+                try await StockSQL.publish(movements, products: products, before: stock, at: request.createdAt, correlationID: request.correlationID, on: connection, logger: logger)
                 return reservation
             }
         } catch {

@@ -79,7 +79,7 @@ public struct PostgresStockStore: StockStore {
                     throw InventoryErrors.adjustmentBelowZero(delta: movement.onHandDelta, available: row.available, warehouse: row.warehouse.code)
                 }
                 try await StockSQL.apply([movement], at: at, on: connection, logger: logger)
-                try await StockSQL.publish([movement], before: stock, at: at, correlationID: nil, on: connection, logger: logger)
+                try await StockSQL.publish([movement], products: [id: product], before: stock, at: at, correlationID: nil, on: connection, logger: logger)
                 return StockSQL.level(product, rows.applying([movement]))
             }
         } catch {

@@ -71,10 +71,10 @@ enum ReservationSQL {
             }
         }
         let products = Set(movements.map(\.productID)).sorted()
-        _ = try await StockSQL.lockProducts(products, on: connection, logger: logger)
+        let productRows = try await StockSQL.lockProducts(products, on: connection, logger: logger)
         let stock = try await StockSQL.lockStock(products, on: connection, logger: logger)
         try await StockSQL.apply(movements, at: at, on: connection, logger: logger)
-        try await StockSQL.publish(movements, before: stock, at: at, correlationID: nil, on: connection, logger: logger)
+        try await StockSQL.publish(movements, products: productRows, before: stock, at: at, correlationID: nil, on: connection, logger: logger)
         try await connection.query("""
             UPDATE inventory.reservations SET status = \(status.rawValue), settled_at = \(at)
             WHERE id = ANY(\(reservations.map(\.id.uuid)))

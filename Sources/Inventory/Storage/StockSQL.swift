@@ -97,7 +97,7 @@ enum StockSQL {
 
     /// Plans the events of `movements` against the locked rows and appends them to the outbox.
     static func publish(
-        _ movements: [StockMovement], before stock: [ProductID: [StockRow]], at: Date, correlationID: String?,
+        _ movements: [StockMovement], products: [ProductID: ProductRow], before stock: [ProductID: [StockRow]], at: Date, correlationID: String?,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
         var plans: [ProductID: StockEvents] = [:]
@@ -107,7 +107,8 @@ enum StockSQL {
                 let totals = (stock[movement.productID] ?? []).totals
                 plans[movement.productID] = StockEvents(
                     productID: movement.productID,
-                    before: StockTotals(onHand: totals.onHand, reserved: totals.reserved, available: totals.available)
+                    before: StockTotals(onHand: totals.onHand, reserved: totals.reserved, available: totals.available),
+                    seller: products[movement.productID]?.sellerID, lowStockThreshold: products[movement.productID]?.lowStockThreshold ?? 0
                 )
                 order.append(movement.productID)
             }

@@ -1,7 +1,5 @@
 import Contracts
 import EmporiumCore
-import Foundation
-import Mail
 import ServiceKit
 
 extension ServiceDescriptor {
@@ -22,13 +20,9 @@ extension ServiceDescriptor {
                     perAccount: try context.settings.rateLimit("EMPORIUM_LOGIN_RATE_LIMIT_ACCOUNT") ?? CredentialAdmission.defaultPerAccount,
                     perClient: try context.settings.rateLimit("EMPORIUM_LOGIN_RATE_LIMIT_CLIENT") ?? CredentialAdmission.defaultPerClient)
             }
-            // Mail goes to files until an SMTP adapter exists (docs/users.md).
-            let dataDirectory = context.settings.string("EMPORIUM_DATA_DIR") ?? ".emporium"
-            let mailDirectory = context.settings.string("EMPORIUM_MAIL_DIR") ?? dataDirectory + "/mail"
-            let mailer = FileMailer(directory: URL(fileURLWithPath: mailDirectory), logger: context.logger)
             let mail = AccountMail(publicURL: context.settings.string("EMPORIUM_PUBLIC_URL") ?? "http://127.0.0.1:8080")
             let service = try UsersService(
-                client: context.postgres, mailer: mailer, mail: mail, hasher: try PasswordHasher(cost: cost), policy: context.tokenPolicy,
+                client: context.postgres, mailer: context.mailer, mail: mail, hasher: try PasswordHasher(cost: cost), policy: context.tokenPolicy,
                 admission: admission, logger: context.logger)
             // The keys load in the background, once migrations have run (``SigningKeyRing/run()``).
             return ServiceInstance(endpoint: service.endpoint, background: [service.keys], routes: [JWKSRoute(keys: service.keys).route], jwks: service.keys)
