@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // MARK: Shared building blocks
@@ -266,6 +267,29 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: settings
         ),
+        // The one WebSocket gateway: graphql-transport-ws on NIO handlers, subscriptions resolved
+        // through the federation gateway, fan-out in process or through Redis.
+        .target(
+            name: "Realtime",
+            dependencies: [
+                "EmporiumCore",
+                "FanOut",
+                "GraphQLSupport",
+                "Identity",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: settings
+        ),
         .target(
             name: "Users",
             dependencies: [
@@ -330,6 +354,7 @@ let package = Package(
                 "Users",
                 "Notifications",
                 "FanOut",
+                "Realtime",
                 "Gateway",
                 "Contracts",
                 "Messaging",
@@ -339,6 +364,7 @@ let package = Package(
                 "Caching",
                 "ServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -56,9 +56,15 @@ public struct TokenService: Sendable {
     /// `UNAUTHENTICATED` with a reason a client developer can act on; the token itself is never
     /// echoed. Claims are only looked at once the signature holds.
     public func verify(_ token: String, now: Date = Date()) async throws -> Principal {
+        try await verifiedToken(token, now: now).principal
+    }
+
+    /// A verified token's caller and the moment it stops verifying (its expiry plus the allowed
+    /// clock skew): a long-lived connection authenticated by it ends then.
+    public func verifiedToken(_ token: String, now: Date = Date()) async throws -> (principal: Principal, refusedFrom: Date) {
         let digest = TokenDigest(token)
         if let known = remembered.value(for: digest) {
-            if now < known.refusedFrom { return known.principal }
+            if now < known.refusedFrom { return (known.principal, known.refusedFrom) }
             remembered.removeValue(for: digest)
         }
         let header = try TokenHeader.decode(token)
@@ -74,7 +80,7 @@ public struct TokenService: Sendable {
         let principal = Principal(userID: UserID(claims.sub.value), roles: roles)
         let refusedFrom = claims.exp.value.addingTimeInterval(TokenPolicy.seconds(policy.clockSkew))
         remembered.store(Remembered(principal: principal, refusedFrom: refusedFrom), for: digest, bytes: 160 + claims.sub.value.utf8.count)
-        return principal
+        return (principal, refusedFrom)
     }
 
     /// The claims of a token whose signature holds: an EdDSA token naming a `kid` against the

@@ -1,12 +1,16 @@
 import Caching
 import Database
+import FanOut
+import Gateway
 import Foundation
 import GraphQLSupport
 import Hummingbird
+import HummingbirdCore
 import Identity
 import Logging
 import Messaging
 import PostgresNIO
+import Realtime
 import Prometheus
 import RateLimiting
 import Redis
@@ -37,19 +41,25 @@ public enum EmporiumApplication {
             postgres: postgres, settings: EnvironmentSettings(configuration.environment), cache: cache, rateLimiter: rateLimiter,
             tokenPolicy: tokens.policy, logger: logger)
         let services = try await RunningServices.start(descriptors, context: context)
-        return try router(
-            services, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients,
-            responseCache: responseCache, internalCredential: internalCredential, introspection: configuration.introspectionEnabled,
-            metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
+        let gateway = try gateway(of: services, introspection: configuration.introspectionEnabled, logger: logger)
+        return router(
+            services, gateway: gateway, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients,
+            responseCache: responseCache, internalCredential: internalCredential, metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
+    }
+
+    /// The single node's federation gateway over its in-process services; nil for a process of
+    /// one service (its /graphql is that service's subgraph).
+    static func gateway(of services: RunningServices, introspection: Bool, logger: Logger) throws -> FederationGateway? {
+        services.all.count > 1 ? try GatewayAssembly.inProcess(services, introspection: introspection, logger: logger) : nil
     }
 
     /// `responseCache` serves the public endpoint's anonymous answers when it is the gateway.
     /// Subgraph endpoints answer only requests with `internalCredential` (see `InternalCredential`).
     static func router(
-        _ services: RunningServices, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?, poolSize: Int,
-        clients: ClientIdentification, responseCache: ResponseCache?, internalCredential: InternalCredential, introspection: Bool,
+        _ services: RunningServices, gateway: FederationGateway?, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?,
+        poolSize: Int, clients: ClientIdentification, responseCache: ResponseCache?, internalCredential: InternalCredential,
         metricsOnMainPort: Bool, logger: Logger
-    ) throws -> Router<EmporiumRequestContext> {
+    ) -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(HTTPMetricsMiddleware())
         for service in services.all {
@@ -62,8 +72,7 @@ public enum EmporiumApplication {
             GraphQLHTTP(executor: service.instance.endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
                 .addRoutes(to: router, path: RouterPath("/subgraphs/\(service.descriptor.name)/graphql"))
         }
-        if services.all.count > 1 {
-            let gateway = try GatewayAssembly.inProcess(services, introspection: introspection, logger: logger)
+        if let gateway {
             GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, logger: logger).addRoutes(to: router)
         } else if let service = services.all.first {
             // One service's process: its /graphql is what `emporium serve gateway` calls.
@@ -74,16 +83,30 @@ public enum EmporiumApplication {
         return router
     }
 
-    /// Rate limiter and product cache: in memory on a single node; shared through Redis when
-    /// `EMPORIUM_REDIS_URL` is set (then the returned client must run as a service).
-    static func sharedState(_ configuration: RuntimeConfiguration, logger: Logger) throws -> (any RateLimiter, any Cache, RedisClient?) {
+    /// What the processes of a deployment share, or the single node keeps to itself.
+    struct SharedState {
+        let rateLimiter: any RateLimiter
+        let cache: any Cache
+        let fanOut: any FanOut
+        /// Redis connections to run as services (none in memory).
+        let redisServices: [any Service]
+        let redis: RedisClient?
+    }
+
+    /// Rate limiter, product cache and live fan-out: in memory on a single node; shared through
+    /// Redis when `EMPORIUM_REDIS_URL` is set.
+    static func sharedState(_ configuration: RuntimeConfiguration, logger: Logger) throws -> SharedState {
         guard let url = configuration.redisURL else {
             let cache = InMemoryCache(maximumEntries: configuration.cacheEntries, maximumBytes: configuration.cacheBytes, clock: ContinuousClock())
-            return (InMemoryRateLimiter(clock: ContinuousClock()), cache, nil)
+            return SharedState(rateLimiter: InMemoryRateLimiter(clock: ContinuousClock()), cache: cache, fanOut: InProcessFanOut(), redisServices: [], redis: nil)
         }
-        let redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
+        let redisConfiguration = try RedisConfiguration(url: url)
+        let redis = RedisClient(configuration: redisConfiguration, logger: logger)
+        let subscriber = RedisSubscriber(configuration: redisConfiguration, logger: logger)
         let mode: RateLimiterFailureMode = configuration.rateLimitFailClosed ? .closed(retryAfter: .seconds(1)) : .open
-        return (RedisRateLimiter(client: redis, failureMode: mode, logger: logger), RedisCache(client: redis, keyPrefix: "emporium:cache:"), redis)
+        return SharedState(
+            rateLimiter: RedisRateLimiter(client: redis, failureMode: mode, logger: logger), cache: RedisCache(client: redis, keyPrefix: "emporium:cache:"),
+            fanOut: RedisFanOut(client: redis, subscriber: subscriber), redisServices: [redis, subscriber], redis: redis)
     }
 
     /// Where this process invalidates response-cache tags and checks cached answers: Redis when
@@ -116,21 +139,22 @@ public enum EmporiumApplication {
         let client = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
         let jwks = ProcessJWKS(url: configuration.jwksURL)
         let tokens = try await configuration.tokenService(logger: logger, jwks: jwks)
-        let (limiter, cache, redis) = try sharedState(configuration, logger: logger)
+        let shared = try sharedState(configuration, logger: logger)
+        let redis = shared.redis
         let services = try await RunningServices.start(descriptors, context: ServiceContext(
-            postgres: client, settings: EnvironmentSettings(configuration.environment), cache: configuration.cacheEnabled ? cache : nil,
-            rateLimiter: limiter, tokenPolicy: configuration.tokenPolicy, logger: logger))
+            postgres: client, settings: EnvironmentSettings(configuration.environment), cache: configuration.cacheEnabled ? shared.cache : nil,
+            rateLimiter: shared.rateLimiter, tokenPolicy: configuration.tokenPolicy, fanOut: shared.fanOut, logger: logger))
         // A service here that signs access tokens is the JWKS of every token check here.
         jwks.bind(services.all.lazy.compactMap(\.instance.jwks).first)
         let invalidation = tagInvalidation(configuration, redis: redis, services: descriptors)
         let responseCache = invalidation.map {
             ResponseCache(invalidation: $0, maximumBytes: configuration.responseCacheBytes, logger: logger)
         }
-        let router = try router(
-            services, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
+        let gateway = try gateway(of: services, introspection: configuration.introspectionEnabled, logger: logger)
+        let router = router(
+            services, gateway: gateway, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
             clients: ClientIdentification(trustedProxies: configuration.trustedProxies), responseCache: responseCache,
-            internalCredential: try configuration.internalCredential(logger: logger), introspection: configuration.introspectionEnabled,
-            metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
+            internalCredential: try configuration.internalCredential(logger: logger), metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
         let events = try EventBusAssembly(
             configuration: configuration, services: descriptors, processors: services.processors(client: client, logger: logger),
             invalidation: invalidation, client: client, logger: logger)
@@ -140,14 +164,20 @@ public enum EmporiumApplication {
         let gate = StartGate()
         let background: [any Service] = events.services + services.all.flatMap(\.instance.background)
         var all: [any Service] = [client]
-        if let redis { all.append(redis) }
+        all += shared.redisServices
         if let metricsPort = configuration.metricsPort {
             all.append(OperationalRoutes(postgres: client, registry: registry, poolSize: configuration.databasePoolSize, logger: logger)
                 .metricsServer(host: configuration.host, port: metricsPort, logger: logger))
         }
         all += background.map { GatedService(gate: gate, inner: $0) }
+        // The single node upgrades /graphql to the realtime gateway's WebSocket; a process of one
+        // service has no gateway to resolve subscriptions with (`emporium serve realtime` does).
+        let server: HTTPServerBuilder = gateway.map { gateway in
+            .graphQLWebSocket(RealtimeGateway(tokens: tokens, hub: LiveHub(fanOut: shared.fanOut, executor: gateway, logger: logger), executor: gateway, logger: logger))
+        } ?? .http1()
         var app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "emporium"),
             services: all,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },

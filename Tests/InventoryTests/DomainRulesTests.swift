@@ -70,6 +70,8 @@ import Testing
         let cleared = move(5, by: 1, threshold: 5)
         #expect(cleared.lowStockCleared?.totals.available == 6)
         #expect(cleared.lowStockReached == nil)
+        // From sold out straight above the threshold: replenished, not "low stock cleared".
+        #expect(move(0, by: 9, threshold: 5).lowStockCleared == nil)
         // Straight from plenty to none: both the depletion and the low stock.
         #expect(try move(9, by: -9, threshold: 5).envelopes(occurredAt: Date()).map(\.type) == ["StockChanged", "StockDepleted", "LowStockReached"])
         // A threshold of 0 is the depletion itself, already announced.

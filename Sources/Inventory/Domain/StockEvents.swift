@@ -51,8 +51,12 @@ public struct StockEvents: Sendable {
         return LowStockReached(productId: productID.description, sellerId: seller.rawValue, threshold: lowStockThreshold, totals: totals)
     }
 
+    /// Available rose above the threshold from a low level. Not from zero: a first receipt, or a
+    /// product back from sold out, is `StockReplenished`, and a new product's first stock is no
+    /// news to its seller.
     public var lowStockCleared: LowStockCleared? {
-        guard let seller, lowStockThreshold > 0, before.available <= lowStockThreshold, totals.available > lowStockThreshold else { return nil }
+        guard let seller, lowStockThreshold > 0, before.available > 0, before.available <= lowStockThreshold, totals.available > lowStockThreshold
+        else { return nil }
         return LowStockCleared(productId: productID.description, sellerId: seller.rawValue, threshold: lowStockThreshold, totals: totals)
     }
 

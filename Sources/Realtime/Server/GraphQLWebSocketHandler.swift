@@ -1,0 +1,254 @@
+import Foundation
+import GraphQL
+import GraphQLSupport
+import Identity
+import CoreMetrics
+import Logging
+import NIOCore
+import NIOWebSocket
+import OrderedCollections
+
+/// One WebSocket connection speaking `graphql-transport-ws`: frames in, the state machine
+/// decides, frames out. A plain NIO handler, a few hundred bytes per connection; Swift tasks run
+/// only while something is being set up (authentication, a new subscription's check) or
+/// resolved, never per idle connection.
+///
+/// Back-pressure: each message written counts as pending until the socket has taken it; a
+/// client with more than `maximumPendingMessages` waiting is closed (4499), so one slow reader
+/// cannot grow the server's memory.
+final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let gateway: RealtimeGateway
+    private var machine: ConnectionStateMachine
+    private var subscribers: [String: LiveSubscriber] = [:]
+    private var context: ChannelHandlerContext?
+    private var sink: ConnectionSink?
+    private var initTimer: Scheduled<Void>?
+    private var expiryTimer: Scheduled<Void>?
+    private var pending = 0
+    /// A message arriving in several frames, until its last one.
+    private var fragments: ByteBuffer?
+    private var fragmentsAreText = true
+    private var isActive = false
+
+    init(gateway: RealtimeGateway) {
+        self.gateway = gateway
+        machine = ConnectionStateMachine(maximumOperations: gateway.configuration.maximumOperations)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        isActive = true
+        gateway.hub.metrics.connections.increment()
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        sink = ConnectionSink(eventLoop: context.eventLoop, handler: bound)
+        initTimer = context.eventLoop.scheduleTask(in: .nanoseconds(gateway.configuration.initTimeout.wholeNanoseconds)) {
+            bound.value.perform(bound.value.machine.initTimedOut())
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { finish() }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish()
+        context.fireChannelInactive()
+    }
+
+    private func finish() {
+        guard isActive else { return }
+        isActive = false
+        initTimer?.cancel()
+        expiryTimer?.cancel()
+        perform(machine.disconnected())
+        gateway.hub.metrics.connections.decrement()
+        context = nil
+        // The sink holds this handler: let both go.
+        sink = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text, .binary:
+            guard frame.fin else {
+                fragments = frame.unmaskedData
+                fragmentsAreText = frame.opcode == .text
+                return
+            }
+            message(frame.unmaskedData, isText: frame.opcode == .text)
+        case .continuation:
+            guard var buffer = fragments else { return perform(machine.receivedBinary()) }
+            var data = frame.unmaskedData
+            guard buffer.readableBytes + data.readableBytes <= gateway.configuration.maximumFrameBytes else {
+                fragments = nil
+                return perform([.close(.badRequest, reason: "Invalid message: longer than \(gateway.configuration.maximumFrameBytes) bytes")])
+            }
+            buffer.writeBuffer(&data)
+            if frame.fin {
+                fragments = nil
+                message(buffer, isText: fragmentsAreText)
+            } else {
+                fragments = buffer
+            }
+        case .ping:
+            write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
+        case .connectionClose:
+            // Answer the close and hang up.
+            var data = frame.unmaskedData
+            let code = data.readInteger(as: UInt16.self) ?? 1000
+            var reply = context.channel.allocator.buffer(capacity: 2)
+            reply.writeInteger(code)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        default:
+            break
+        }
+    }
+
+    private func message(_ buffer: ByteBuffer, isText: Bool) {
+        guard isText else { return perform(machine.receivedBinary()) }
+        perform(machine.received(text: buffer.readableBytesView))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        gateway.logger.debug("websocket connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: Actions
+
+    fileprivate func perform(_ actions: [ConnectionStateMachine.Action]) {
+        for action in actions { perform(action) }
+    }
+
+    private func perform(_ action: ConnectionStateMachine.Action) {
+        guard let context else { return }
+        switch action {
+        case .send(let message):
+            send(message)
+        case .close(let code, let reason):
+            var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+            data.writeInteger(code.rawValue)
+            data.writeString(reason)
+            if code == .tooSlow { gateway.hub.metrics.slowClientsClosed.increment() }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+            // A slow reader may never take the close frame: do not wait for it.
+            if code == .tooSlow { context.close(promise: nil) }
+        case .authenticate(let payload):
+            initTimer?.cancel()
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let gateway = gateway
+            let promise = context.eventLoop.makePromise(of: (principal: Principal, refusedFrom: Date)?.self)
+            promise.completeWithTask { try await gateway.authenticate(payload) }
+            promise.futureResult.whenComplete { result in
+                let handler = bound.value
+                switch result {
+                case .success(let verified):
+                    handler.perform(handler.machine.authenticated(verified?.principal, until: verified?.refusedFrom))
+                case .failure(let error):
+                    handler.perform(handler.machine.authenticationFailed(reason: String(describing: error)))
+                }
+            }
+        case .start(let id, let payload, let principal):
+            start(id, payload: payload, principal: principal, context: context)
+        case .stop(let id):
+            if let subscriber = subscribers.removeValue(forKey: id) { gateway.hub.remove(subscriber) }
+        case .expire(let date):
+            let delay = max(0, date.timeIntervalSinceNow)
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            expiryTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(min(delay, 86_400 * 365) * 1000))) {
+                bound.value.perform(bound.value.machine.tokenExpired())
+            }
+        }
+    }
+
+    private func start(_ id: String, payload: ClientMessage.SubscribePayload, principal: Principal?, context: ChannelHandlerContext) {
+        let planned: PlannedOperation
+        do {
+            planned = try gateway.planner.plan(payload, principal: principal)
+        } catch {
+            return perform(machine.operationFailed(id, errors: ConnectionStateMachine.errors(error.message, code: error.code)))
+        }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let gateway = gateway
+        switch planned {
+        case .single(let request):
+            let promise = context.eventLoop.makePromise(of: ByteBuffer.self)
+            promise.completeWithTask { await gateway.hub.resolve(request, as: principal) }
+            promise.futureResult.whenSuccess { result in
+                let handler = bound.value
+                guard handler.machine.operations.contains(id) else { return }
+                handler.send(.next(id: id, result: result))
+                handler.perform(handler.machine.operationCompleted(id))
+            }
+        case .live(let plan):
+            guard let sink else { return }
+            let promise = context.eventLoop.makePromise(of: ByteBuffer?.self)
+            promise.completeWithTask { await gateway.hub.check(plan, principal: principal) }
+            promise.futureResult.whenSuccess { errors in
+                let handler = bound.value
+                // The client may have completed it, or gone, while it was checked.
+                guard handler.machine.operations.contains(id) else { return }
+                if let errors { return handler.perform(handler.machine.operationFailed(id, errors: errors)) }
+                let subscriber = LiveSubscriber(id: id, plan: plan, principal: principal, sink: sink)
+                handler.subscribers[id] = subscriber
+                gateway.hub.add(subscriber)
+                // Reasoned: a replay reads the database once per connection that asks for it.
+                if plan.since != nil { Task { await gateway.hub.replay(subscriber) } }
+            }
+        }
+    }
+
+    // MARK: Writing
+
+    fileprivate func send(_ message: ServerMessage) {
+        guard let context else { return }
+        var data = context.channel.allocator.buffer(capacity: 64)
+        message.write(into: &data)
+        write(WebSocketFrame(fin: true, opcode: .text, data: data))
+    }
+
+    private func write(_ frame: WebSocketFrame) {
+        guard let context else { return }
+        pending += 1
+        guard pending <= gateway.configuration.maximumPendingMessages else {
+            return perform(machine.clientTooSlow(pending: pending))
+        }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { _ in bound.value.pending -= 1 }
+        context.writeAndFlush(wrapOutboundOut(frame), promise: written)
+    }
+}
+
+/// A connection as the hub sees it.
+final class ConnectionSink: LiveSink {
+    let eventLoop: any EventLoop
+    private let handler: NIOLoopBound<GraphQLWebSocketHandler>
+
+    init(eventLoop: any EventLoop, handler: NIOLoopBound<GraphQLWebSocketHandler>) {
+        self.eventLoop = eventLoop
+        self.handler = handler
+    }
+
+    func deliverOnLoop(_ message: ServerMessage) {
+        handler.value.send(message)
+    }
+}
+
+extension Duration {
+    /// The duration in nanoseconds, saturating at Int64's bounds.
+    var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return scaled.addingReportingOverflow(attoseconds / 1_000_000_000).overflow ? .max : scaled + attoseconds / 1_000_000_000
+    }
+}

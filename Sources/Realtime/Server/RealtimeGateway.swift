@@ -1,0 +1,56 @@
+import GraphQL
+import GraphQLSupport
+import Identity
+import Logging
+import Foundation
+
+/// What every connection of a realtime node shares: token checks, the planner, the hub and the
+/// gateway that resolves operations. Built once per process.
+public struct RealtimeGateway: Sendable {
+    public struct Configuration: Sendable {
+        /// How long a client has to send `connection_init`.
+        public var initTimeout: Duration = .seconds(10)
+        /// Messages waiting to be written to one client before it is closed as too slow (4499).
+        public var maximumPendingMessages = 256
+        /// Operations one connection may run at once.
+        public var maximumOperations = 100
+        /// Largest frame (and message) accepted from a client.
+        public var maximumFrameBytes = 64 * 1024
+
+        public init() {}
+    }
+
+    public let tokens: TokenService
+    public let hub: LiveHub
+    public let executor: any GraphQLExecutor
+    public let planner: LivePlanner
+    public let configuration: Configuration
+    public let logger: Logger
+
+    public init(tokens: TokenService, hub: LiveHub, executor: any GraphQLExecutor, configuration: Configuration = Configuration(), logger: Logger) {
+        self.tokens = tokens
+        self.hub = hub
+        self.executor = executor
+        self.planner = LivePlanner()
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The caller named by a `connection_init` payload: `{"authorization": "Bearer <jwt>"}`
+    /// (also `Authorization`, or `{"token": "<jwt>"}`); nobody (anonymous) without one.
+    public func authenticate(_ payload: Map?) async throws -> (principal: Principal, refusedFrom: Date)? {
+        let header = payload?["authorization"].string ?? payload?["Authorization"].string
+        let token: String?
+        if let header {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw ProtocolViolation("the authorization must be 'Bearer <jwt>'")
+            }
+            token = String(parts[1])
+        } else {
+            token = payload?["token"].string
+        }
+        guard let token, !token.isEmpty else { return nil }
+        return try await tokens.verifiedToken(token.trimmingCharacters(in: .whitespaces))
+    }
+}

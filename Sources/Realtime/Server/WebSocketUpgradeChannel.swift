@@ -1,0 +1,106 @@
+import HummingbirdCore
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+
+/// Hummingbird's HTTP/1.1 connection with one addition: `GET /graphql` asking to upgrade to a
+/// WebSocket with the `graphql-transport-ws` subprotocol becomes a realtime connection, handled
+/// by ``GraphQLWebSocketHandler`` from then on (no task stays behind for it). Everything else is
+/// ordinary HTTP for the router.
+public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
+    public static let subprotocol = "graphql-transport-ws"
+
+    enum Negotiated: Sendable {
+        case webSocket
+        case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+    }
+
+    public struct Value: ServerChildChannelValue {
+        let negotiated: EventLoopFuture<Negotiated>
+        public let channel: any Channel
+    }
+
+    public let responder: HTTPChannelHandler.Responder
+    let gateway: RealtimeGateway
+    let path: String
+    let idleTimeout: Duration?
+
+    public init(responder: @escaping HTTPChannelHandler.Responder, gateway: RealtimeGateway, path: String = "/graphql", idleTimeout: Duration? = nil) {
+        self.responder = responder
+        self.gateway = gateway
+        self.path = path
+        self.idleTimeout = idleTimeout
+    }
+
+    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let gateway = gateway
+            let path = path
+            let idleTimeout = idleTimeout
+            let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
+                maxFrameSize: gateway.configuration.maximumFrameBytes,
+                shouldUpgrade: { channel, head in
+                    // Only the GraphQL path, and only for a client that speaks the protocol.
+                    let requestPath = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+                    let offered = head.headers["Sec-WebSocket-Protocol"].flatMap { $0.split(separator: ",") }
+                        .map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard requestPath == path, offered.contains(Self.subprotocol) else {
+                        return channel.eventLoop.makeSucceededFuture(nil)
+                    }
+                    return channel.eventLoop.makeSucceededFuture(HTTPHeaders([("Sec-WebSocket-Protocol", Self.subprotocol)]))
+                },
+                upgradePipelineHandler: { channel, _ in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(GraphQLWebSocketHandler(gateway: gateway))
+                        return Negotiated.webSocket
+                    }
+                }
+            )
+            var configuration = NIOUpgradableHTTPServerPipelineConfiguration<Negotiated>(
+                upgradeConfiguration: NIOTypedHTTPServerUpgradeConfiguration(
+                    upgraders: [upgrader],
+                    notUpgradingCompletionHandler: { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                            try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger))
+                            return Negotiated.http(try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)))
+                        }
+                    }
+                )
+            )
+            // As Hummingbird's own HTTP/1 channel: the async channel pipelines, Hummingbird
+            // handles errors, HTTP types validate headers.
+            configuration.enablePipelining = false
+            configuration.enableErrorHandling = false
+            configuration.enableResponseHeaderValidation = false
+            let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            return Value(negotiated: negotiated, channel: channel)
+        }
+    }
+
+    public func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.negotiated.get() {
+            case .webSocket:
+                // The handler in the pipeline owns the connection now.
+                return
+            case .http(let http):
+                await handleHTTP(asyncChannel: http, logger: logger)
+            }
+        } catch {
+            logger.debug("connection ended before its protocol was settled", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1.1 with the GraphQL WebSocket upgrade on `path`.
+    public static func graphQLWebSocket(_ gateway: RealtimeGateway, path: String = "/graphql") -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in WebSocketUpgradeChannel(responder: responder, gateway: gateway, path: path) }
+    }
+}
