@@ -534,6 +534,17 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        .testTarget(
+            name: "RealtimeTests",
+            dependencies: [
+                "Realtime", "FanOut", "GraphQLSupport", "Identity", "EmporiumCore",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
         .testTarget(name: "MailTests", dependencies: ["Mail", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),
         .testTarget(

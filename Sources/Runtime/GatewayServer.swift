@@ -29,14 +29,19 @@ public enum GatewayServer {
         logger.info("emporium gateway stopped")
     }
 
-    static func serve(configuration: RuntimeConfiguration, client: HTTPClient, registry: PrometheusCollectorRegistry?, logger: Logger) async throws {
+    /// The gateway over the subgraphs reached by HTTP (also what a realtime node resolves with).
+    static func federation(configuration: RuntimeConfiguration, client: HTTPClient, logger: Logger) async throws -> FederationGateway {
         let transport = HTTPSubgraphTransport(
             client: client, urls: Dictionary(configuration.subgraphs.map { ($0.name, $0.url) }, uniquingKeysWith: { _, last in last }),
             credential: try configuration.internalCredential(logger: logger))
         let supergraph = try await GatewayAssembly.supergraph(configuration: configuration, transport: transport, logger: logger)
-        let gateway = FederationGateway(
+        return FederationGateway(
             supergraph: supergraph, transport: transport,
             configuration: GatewayAssembly.configuration(introspection: configuration.introspectionEnabled), logger: logger)
+    }
+
+    static func serve(configuration: RuntimeConfiguration, client: HTTPClient, registry: PrometheusCollectorRegistry?, logger: Logger) async throws {
+        let gateway = try await federation(configuration: configuration, client: client, logger: logger)
         // The gateway runs no service: signed access tokens are checked against EMPORIUM_JWKS_URL.
         let tokens = try await configuration.tokenService(logger: logger, jwks: configuration.jwksURL.map(HTTPJWKSSource.init(url:)))
         // The response cache needs the services' invalidations, which only Redis carries here.

@@ -9,7 +9,7 @@ struct Serve: AsyncParsableCommand {
         discussion: "`emporium serve` runs every service with in-process events. `emporium serve <service>` runs one; events then travel through Kafka (EMPORIUM_KAFKA_BROKERS)."
     )
 
-    @Argument(help: "The service to run alone: \(ServiceRegistry.names.joined(separator: ", ")), or gateway (the federation gateway over EMPORIUM_SUBGRAPHS). Default: all services.")
+    @Argument(help: "The service to run alone: \(ServiceRegistry.names.joined(separator: ", ")), gateway (the federation gateway over EMPORIUM_SUBGRAPHS) or realtime (a WebSocket gateway node, with EMPORIUM_REDIS_URL too). Default: all services.")
     var service: String?
 
     @OptionGroup var common: CommonOptions
@@ -21,14 +21,14 @@ struct Serve: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
-        if service == "gateway" {
-            return try await serveGateway()
+        if service == "gateway" || service == "realtime" {
+            return try await serveGateway(realtime: service == "realtime")
         }
         let services: [ServiceDescriptor]
         do {
             services = try ServiceRegistry.select(service)
         } catch {
-            throw ValidationError("\(error) (or gateway)")
+            throw ValidationError("\(error) (or gateway, or realtime)")
         }
         var configuration = try common.configuration()
         if let host { configuration.host = host }
@@ -43,16 +43,21 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    func serveGateway() async throws {
+    /// The processes without a database: the federation gateway, or a realtime node.
+    func serveGateway(realtime: Bool) async throws {
         var configuration = try common.configuration()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         let registry = Bootstrap.process(logLevel: configuration.logLevel)
-        let logger = Logger(label: "emporium.gateway")
+        let logger = Logger(label: realtime ? "emporium.realtime" : "emporium.gateway")
         do {
-            try await GatewayServer.serve(configuration: configuration, registry: registry, logger: logger)
+            if realtime {
+                try await RealtimeServer.serve(configuration: configuration, registry: registry, logger: logger)
+            } else {
+                try await GatewayServer.serve(configuration: configuration, registry: registry, logger: logger)
+            }
         } catch {
-            logger.critical("the gateway could not run: \(String(reflecting: error))")
+            logger.critical("the \(realtime ? "realtime node" : "gateway") could not run: \(String(reflecting: error))")
             throw ExitCode.failure
         }
     }
