@@ -172,8 +172,11 @@ public enum EmporiumApplication {
         all += background.map { GatedService(gate: gate, inner: $0) }
         // The single node upgrades /graphql to the realtime gateway's WebSocket; a process of one
         // service has no gateway to resolve subscriptions with (`emporium serve realtime` does).
+        let realtimeConfiguration = try RealtimeGateway.Configuration.from(EnvironmentSettings(configuration.environment))
         let server: HTTPServerBuilder = gateway.map { gateway in
-            .graphQLWebSocket(RealtimeGateway(tokens: tokens, hub: LiveHub(fanOut: shared.fanOut, executor: gateway, logger: logger), executor: gateway, logger: logger))
+            .graphQLWebSocket(RealtimeGateway(
+                tokens: tokens, hub: LiveHub(fanOut: shared.fanOut, executor: gateway, logger: logger), executor: gateway,
+                configuration: realtimeConfiguration, logger: logger))
         } ?? .http1()
         var app = Application(
             router: router,

@@ -30,7 +30,8 @@ public enum RealtimeServer {
             let redis = RedisClient(configuration: redisConfiguration, logger: logger)
             let subscriber = RedisSubscriber(configuration: redisConfiguration, logger: logger)
             let hub = LiveHub(fanOut: RedisFanOut(client: redis, subscriber: subscriber), executor: gateway, logger: logger)
-            let realtime = RealtimeGateway(tokens: tokens, hub: hub, executor: gateway, logger: logger)
+            let realtime = RealtimeGateway(
+                tokens: tokens, hub: hub, executor: gateway, configuration: try .from(EnvironmentSettings(configuration.environment)), logger: logger)
 
             let router = Router(context: EmporiumRequestContext.self)
             let operational = OperationalRoutes(postgres: nil, registry: registry, poolSize: 0, logger: logger)
@@ -47,7 +48,7 @@ public enum RealtimeServer {
                 services: services,
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
-                    print("Emporium realtime is running: ws://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/graphql (graphql-transport-ws)")
+                    print("Emporium realtime is running: http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/graphql (WebSocket upgrade, graphql-transport-ws)")
                     fflush(nil)
                 },
                 logger: logger
