@@ -176,7 +176,7 @@ public enum EmporiumApplication {
         let server: HTTPServerBuilder = gateway.map { gateway in
             .graphQLWebSocket(RealtimeGateway(
                 tokens: tokens, hub: LiveHub(fanOut: shared.fanOut, executor: gateway, logger: logger), executor: gateway,
-                configuration: realtimeConfiguration, logger: logger))
+                subscriptions: gateway.supergraph.subscriptionFields, configuration: realtimeConfiguration, logger: logger))
         } ?? .http1()
         var app = Application(
             router: router,

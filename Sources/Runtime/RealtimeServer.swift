@@ -31,7 +31,7 @@ public enum RealtimeServer {
             let subscriber = RedisSubscriber(configuration: redisConfiguration, logger: logger)
             let hub = LiveHub(fanOut: RedisFanOut(client: redis, subscriber: subscriber), executor: gateway, logger: logger)
             let realtime = RealtimeGateway(
-                tokens: tokens, hub: hub, executor: gateway, configuration: try .from(EnvironmentSettings(configuration.environment)), logger: logger)
+                tokens: tokens, hub: hub, executor: gateway, subscriptions: gateway.supergraph.subscriptionFields, configuration: try .from(EnvironmentSettings(configuration.environment)), logger: logger)
 
             let router = Router(context: EmporiumRequestContext.self)
             let operational = OperationalRoutes(postgres: nil, registry: registry, poolSize: 0, logger: logger)

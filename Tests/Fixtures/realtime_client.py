@@ -11,6 +11,7 @@ import asyncio
 import json
 import socket
 import sys
+import urllib.error
 import urllib.request
 
 from websockets.asyncio.client import connect
@@ -192,6 +193,15 @@ async def slow(base, token, rounds):
 async def protocol(base, token):
     url = ws_url(base)
     out = {}
+    schema = post(base, "{ __schema { subscriptionType { fields { name } } } }")
+    out["subscriptionFields"] = sorted(field["name"] for field in schema["__schema"]["subscriptionType"]["fields"])
+    try:
+        post(base, "subscription { productChanged(id: \"7f1c4c2e-3b6a-4c59-9a58-2d1f0a7e6b11\") { title } }")
+        out["overHTTP"] = "answered"
+    except urllib.error.HTTPError as error:
+        out["overHTTP"] = json.load(error)["errors"][0]["extensions"]["code"]
+    except RuntimeError as error:
+        out["overHTTP"] = str(error)
     socket_ = await connect(url, subprotocols=[PROTOCOL])
     await subscribe(socket_, "1", "subscription { productChanged(id: \"x\") { id } }")
     out["subscribeBeforeInit"] = await close_code(socket_)
@@ -219,7 +229,7 @@ async def protocol(base, token):
     socket_ = await connect(url, subprotocols=[PROTOCOL])
     out["initTimeout"] = await close_code(socket_, timeout=20)
     try:
-        async with connect(url) as no_protocol:
+        async with connect(url):
             out["withoutSubprotocol"] = "upgraded"
     except Exception as error:
         out["withoutSubprotocol"] = type(error).__name__

@@ -137,6 +137,12 @@ extension CatalogSchema {
           category(id: ID!): Category
         }
 
+        "Served over WebSocket (graphql-transport-ws) at /graphql."
+        type Subscription {
+          "The product after each change (null when the subscriber may no longer see it, e.g. archived)."
+          productChanged(id: ID!): Product
+        }
+
         type Mutation {
           createProduct(input: CreateProductInput!): Product!
           updateProduct(id: ID!, expectedVersion: Int!, input: UpdateProductInput!): Product!

@@ -73,6 +73,9 @@ public struct Supergraph: Sendable {
 
     public var mutationType: SupergraphType? { types["Mutation"] }
 
+    /// The names of the subscription root's fields (served by the realtime gateway).
+    public var subscriptionFields: Set<String> { Set(types["Subscription"]?.fields.keys.map { $0 } ?? []) }
+
     /// The object types a value of `typeName` can be at runtime.
     public func possibleTypes(of typeName: String) -> [String] {
         possibleTypesIndex[typeName] ?? []

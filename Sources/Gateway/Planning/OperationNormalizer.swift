@@ -42,7 +42,7 @@ struct OperationNormalizer {
         case .subscription: "Subscription"
         }
         guard operation.operation != .subscription else {
-            throw PlanningError(code: "SUBSCRIPTIONS_NOT_SUPPORTED", message: "subscriptions are not supported by the federation gateway; use the realtime endpoint")
+            throw PlanningError(code: "SUBSCRIPTIONS_NOT_SUPPORTED", message: "subscriptions are served over WebSocket: connect to /graphql with the graphql-transport-ws subprotocol")
         }
         guard supergraph.type(named: rootType) != nil else {
             throw .invalid("the schema has no \(rootType) type")

@@ -38,6 +38,9 @@ public final class ExecutableSchema<Context: Sendable>: Sendable {
         var ambiguous: Set<ObjectIdentifier> = []
         for (name, type) in schema.typeMap {
             guard let objectType = type as? GraphQLObjectType else { continue }
+            // Subscriptions are declared for the supergraph and served by the realtime gateway,
+            // which reads each event's answer with queries: a subgraph never resolves them.
+            if name == schema.subscriptionType?.name { continue }
             let fields = try objectType.fields()
             let entry = resolvers.objects[name]
             var resolved: [String: FieldResolution] = [:]

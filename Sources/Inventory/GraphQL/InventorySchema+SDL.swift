@@ -79,6 +79,12 @@ extension InventorySchema {
           stock(productId: ID!): StockLevel!
         }
 
+        "Served over WebSocket (graphql-transport-ws) at /graphql."
+        type Subscription {
+          "The product's stock after each movement; owner-only figures as in Query.stock."
+          stockChanged(productId: ID!): StockLevel!
+        }
+
         type Mutation {
           "Sellers for their own products, and admins. Without warehouseId: the default warehouse."
           receiveStock(productId: ID!, warehouseId: ID, quantity: Int!): StockLevel!

@@ -96,6 +96,12 @@ extension NotificationsSchema {
           notificationsSince(since: Int!, first: Int = 100): [Notification!]!
         }
 
+        "Served over WebSocket (graphql-transport-ws) at /graphql."
+        type Subscription {
+          "The caller's new notifications. since: the last offset seen, to receive what was missed first (no gap, no duplicate)."
+          notificationAdded(since: Int): Notification!
+        }
+
         type Mutation {
           "Marks the caller's notifications among ids (at most 100) as read; answers how many were unread."
           markNotificationsRead(ids: [ID!]!): Int!

@@ -27,11 +27,16 @@ public struct RealtimeGateway: Sendable {
     public let configuration: Configuration
     public let logger: Logger
 
-    public init(tokens: TokenService, hub: LiveHub, executor: any GraphQLExecutor, configuration: Configuration = Configuration(), logger: Logger) {
+    /// - Parameter subscriptions: the subscription fields the supergraph declares; only those of
+    ///   ``LiveField/all`` among them are served (a field whose service is not deployed is not).
+    public init(
+        tokens: TokenService, hub: LiveHub, executor: any GraphQLExecutor, subscriptions: Set<String>, configuration: Configuration = Configuration(),
+        logger: Logger
+    ) {
         self.tokens = tokens
         self.hub = hub
         self.executor = executor
-        self.planner = LivePlanner()
+        self.planner = LivePlanner(fields: LiveField.all.filter { subscriptions.contains($0.name) })
         self.configuration = configuration
         self.logger = logger
     }
