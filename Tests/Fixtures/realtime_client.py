@@ -87,9 +87,20 @@ async def cross_threshold(base, product, token, receive=10, sell=6):
     post(base, 'mutation($p: ID!) { adjustStock(productId: $p, delta: -%d, reason: "sold") { available } }' % sell, {"p": product}, token)
 
 
-async def interop(base, token):
+def registered_seller(base):
+    """A real account with a shop (so that `me` resolves), and its access token."""
+    import uuid
+    auth = post(base, "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
+                {"i": {"email": "seller-%s@example.com" % uuid.uuid4().hex[:12], "password": "a long enough passphrase", "displayName": "Анна"}})
+    token = auth["register"]["accessToken"]
+    shop = post(base, "mutation($n: String!) { becomeSeller(input: {shopName: $n}) { auth { accessToken } } }", {"n": "Лавка " + uuid.uuid4().hex[:6]}, token)
+    return shop["becomeSeller"]["auth"]["accessToken"]
+
+
+async def interop(base, _token):
     from gql import Client, gql
     from gql.transport.websockets import WebsocketsTransport
+    token = registered_seller(base)
     product = create_product(base, token)
     await wait_for_stock_record(base, product, token)
     transport = WebsocketsTransport(url=ws_url(base), init_payload={"authorization": "Bearer " + token}, subprotocols=[PROTOCOL])
@@ -106,7 +117,8 @@ async def interop(base, token):
         await cross_threshold(base, product, token)
         await asyncio.wait_for(task, 10)
         query = await session.execute(gql("{ notificationsSince(since: 0) { kind } }"))
-    return {"received": received, "product": product, "queryOverSocket": query}
+    me = post(base, "{ me { unreadNotificationCount notifications(first: 5) { notifications { kind read } } } }", token=token)
+    return {"received": received, "product": product, "queryOverSocket": query, "me": me["me"]}
 
 
 async def resume(base, token):

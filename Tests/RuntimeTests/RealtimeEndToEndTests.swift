@@ -52,6 +52,10 @@ import Testing
         #expect(notification["productId"] as? String == result["product"] as? String)
         #expect(notification["offset"] as? Int == 1)
         #expect(((result["queryOverSocket"] as? [String: Any])?["notificationsSince"] as? [Any])?.count == 1)
+        // Through the gateway, the users' `me` carries the notifications' fields.
+        let me = try #require(result["me"] as? [String: Any])
+        #expect(me["unreadNotificationCount"] as? Int == 1)
+        #expect(((me["notifications"] as? [String: Any])?["notifications"] as? [[String: Any]])?.first?["kind"] as? String == "LOW_STOCK")
         try await node.stop()
     }
 
