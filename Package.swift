@@ -464,6 +464,27 @@ let package = Package(
             swiftSettings: settings
         ),
         .executableTarget(
+            name: "notifications-bench",
+            dependencies: [
+                "Notifications", "Contracts", "Database", "EmporiumCore", "FanOut", "Mail", "Messaging",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/notifications-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "realtime-load",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Benchmarks/realtime-load",
+            swiftSettings: settings
+        ),
+        .executableTarget(
             name: "users-bench",
             dependencies: [
                 "EmporiumCore", "Identity",

@@ -2,12 +2,14 @@
 
 -- Everyone who has ever been notified or told us how to reach them. last_offset numbers the
 -- user's notifications 1, 2, 3, … with no gaps: the `since` a reconnecting client sends.
+-- Half-full pages: bumping last_offset (not indexed) is then a HOT update in place, which a price
+-- drop does for every watcher (measured 3.5× faster for 100,000 rows; docs/BENCHMARKS.md).
 CREATE TABLE notifications.recipients (
     user_id text PRIMARY KEY,
     email text,
     language text NOT NULL DEFAULT 'ru' CHECK (language IN ('ru', 'en')),
     last_offset bigint NOT NULL DEFAULT 0 CHECK (last_offset >= 0)
-);
+) WITH (fillfactor = 50);
 
 CREATE TABLE notifications.notifications (
     user_id text NOT NULL,

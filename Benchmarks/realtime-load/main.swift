@@ -1,0 +1,217 @@
+// realtime-load: holds many WebSocket subscribers cheaply (plain NIO handlers, one event loop) for
+// scripts/bench-realtime (docs/BENCHMARKS.md, #16). Two modes over the same sockets:
+//   graphql  graphql-transport-ws at /graphql: connection_init, then subscribe to
+//            productChanged(id) of one of the channels
+//   nchan    nginx's nchan module: a WebSocket subscriber of /sub/<channel>
+// Every received event is recorded as (channel index, arrival time in ns since the epoch) and
+// written to --report when the run ends, for the script to match against publication times.
+//   realtime-load --mode graphql|nchan --targets 127.0.0.1:8081,… --connections N --channels a,b,…
+//                 --source 127.0.3 --duration S --report FILE
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+struct Options {
+    var mode = "graphql"
+    var targets: [(String, Int)] = []
+    var connections = 1000
+    var channels: [String] = []
+    var source = "127.0.1"
+    var duration = 30
+    var report = "/dev/null"
+    var rate = 2000
+
+    init() {
+        var arguments = CommandLine.arguments.dropFirst()
+        while let name = arguments.popFirst() {
+            guard let value = arguments.popFirst() else { fail("\(name) needs a value") }
+            switch name {
+            case "--mode": mode = value
+            case "--targets":
+                targets = value.split(separator: ",").compactMap { item in
+                    let parts = item.split(separator: ":")
+                    guard parts.count == 2, let port = Int(parts[1]) else { return nil }
+                    return (String(parts[0]), port)
+                }
+            case "--connections": connections = Int(value) ?? 0
+            case "--channels": channels = value.split(separator: ",").map(String.init)
+            case "--source": source = value
+            case "--duration": duration = Int(value) ?? 0
+            case "--report": report = value
+            case "--rate": rate = Int(value) ?? 0
+            default: fail("unknown option \(name)")
+            }
+        }
+        guard ["graphql", "nchan"].contains(mode), !targets.isEmpty, (1...60_000).contains(connections), !channels.isEmpty,
+              (1...3600).contains(duration), (1...100_000).contains(rate) else {
+            fail("usage: realtime-load --mode graphql|nchan --targets host:port,… --connections 1…60000 --channels a,b,… [--source 127.0.1] [--duration S] [--report FILE] [--rate connects/s]")
+        }
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+}
+
+func nowNanoseconds() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_REALTIME, &spec)
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+}
+
+/// Everything happens on one event loop: plain state, no locks.
+final class Tally: @unchecked Sendable {
+    var established = 0
+    var subscribed = 0
+    var failed = 0
+    var closed = 0
+    var events: [(Int32, Int64)] = []
+    init() { events.reserveCapacity(1 << 20) }
+}
+
+final class SubscriberHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    let graphql: Bool
+    let channelIndex: Int32
+    let product: String
+    let tally: Tally
+
+    init(graphql: Bool, channelIndex: Int32, product: String, tally: Tally) {
+        self.graphql = graphql
+        self.channelIndex = channelIndex
+        self.product = product
+        self.tally = tally
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        tally.established += 1
+        if graphql {
+            send(#"{"type":"connection_init"}"#, context: context)
+        } else {
+            tally.subscribed += 1
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        tally.closed += 1
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            let arrival = nowNanoseconds()
+            let text = frame.unmaskedData.readableBytesView
+            if graphql, text.count < 64, String(decoding: text, as: UTF8.self).contains("connection_ack") {
+                send(#"{"type":"subscribe","id":"1","payload":{"query":"subscription($p: ID!) { productChanged(id: $p) { id } }","variables":{"p":"\#(product)"}}}"#, context: context)
+                tally.subscribed += 1
+            } else {
+                tally.events.append((channelIndex, arrival))
+            }
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose:
+            context.close(promise: nil)
+        default:
+            break
+        }
+    }
+
+    func send(_ text: String, context: ChannelHandlerContext) {
+        let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: context.channel.allocator.buffer(string: text))
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+    }
+}
+
+let options = Options()
+let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+let loop = group.next()
+let tally = Tally()
+let started = Date()
+
+/// One connection: from 127.x.y.z (spread so that no source address runs out of ports), through
+/// the HTTP upgrade, then the subscriber handler.
+func connect(_ index: Int) -> EventLoopFuture<Void> {
+    let (host, port) = options.targets[index % options.targets.count]
+    let channelIndex = index % options.channels.count
+    let product = options.channels[channelIndex]
+    let graphql = options.mode == "graphql"
+    let path = graphql ? "/graphql" : "/sub/\(product)"
+    let source: SocketAddress
+    do {
+        source = try SocketAddress(ipAddress: "\(options.source).\(1 + (index / 20_000) % 250)", port: 0)
+    } catch {
+        return loop.makeFailedFuture(error)
+    }
+    return ClientBootstrap(group: loop)
+        .bind(to: source)
+        .channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let upgrader = NIOTypedWebSocketClientUpgrader<Bool>(maxFrameSize: 1 << 16, upgradePipelineHandler: { channel, _ in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            SubscriberHandler(graphql: graphql, channelIndex: Int32(channelIndex), product: product, tally: tally))
+                        return true
+                    }
+                })
+                var headers = HTTPHeaders([("Host", "\(host):\(port)"), ("Content-Length", "0")])
+                if graphql { headers.add(name: "Sec-WebSocket-Protocol", value: "graphql-transport-ws") }
+                let configuration = NIOTypedHTTPClientUpgradeConfiguration<Bool>(
+                    upgradeRequestHead: HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers),
+                    upgraders: [upgrader],
+                    notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(false) })
+                _ = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: .init(upgradeConfiguration: configuration))
+            }
+        }
+        .connect(host: host, port: port)
+        .map { _ in }
+}
+
+/// Opens every connection at up to --rate per second, 200 in flight at most.
+func openAll() async {
+    let inFlight = 200
+    var next = 0
+    var pending: [EventLoopFuture<Void>] = []
+    let interval = 1.0 / Double(options.rate)
+    let begin = Date()
+    while next < options.connections {
+        while pending.count < inFlight, next < options.connections {
+            let due = begin.addingTimeInterval(Double(next) * interval)
+            let wait = due.timeIntervalSinceNow
+            if wait > 0 { try? await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+            pending.append(connect(next).flatMapErrorThrowing { _ in loop.execute { tally.failed += 1 } })
+            next += 1
+        }
+        _ = try? await pending.removeFirst().get()
+    }
+    for future in pending { _ = try? await future.get() }
+}
+
+await openAll()
+// Wait until every upgraded connection has subscribed (or a minute passed).
+for _ in 0..<600 {
+    let (subscribed, failed, established) = try! await loop.submit { (tally.subscribed, tally.failed, tally.established) }.get()
+    if subscribed + failed >= options.connections || (established + failed >= options.connections && subscribed >= established) { break }
+    try? await Task.sleep(for: .milliseconds(100))
+}
+let setup = Date().timeIntervalSince(started)
+let (subscribed, failed) = try! await loop.submit { (tally.subscribed, tally.failed) }.get()
+print(String(format: "READY subscribed=%d failed=%d seconds=%.2f rate=%.0f/s", subscribed, failed, setup, Double(subscribed) / setup))
+fflush(nil)
+
+try? await Task.sleep(for: .seconds(options.duration))
+let (events, closed) = try! await loop.submit { (tally.events, tally.closed) }.get()
+var text = ""
+text.reserveCapacity(events.count * 24)
+for (channel, arrival) in events { text += "\(channel) \(arrival)\n" }
+try? text.write(toFile: options.report, atomically: true, encoding: .utf8)
+print("DONE events=\(events.count) closed=\(closed)")
+fflush(nil)
+exit(0)
