@@ -243,7 +243,13 @@ let package = Package(
 
         .target(
             name: "Mail",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ],
             swiftSettings: settings
         ),
         .target(
@@ -363,6 +369,7 @@ let package = Package(
                 "Redis",
                 "RateLimiting",
                 "Caching",
+                "Mail",
                 "ServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -567,7 +574,7 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "MailTests", dependencies: ["Mail", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "EmporiumTesting", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),
         .testTarget(
             name: "MessagingTests",

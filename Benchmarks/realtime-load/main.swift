@@ -91,7 +91,9 @@ final class SubscriberHandler: ChannelInboundHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         tally.established += 1
         if graphql {
-            send(#"{"type":"connection_init"}"#, context: context)
+            // On the next tick: the upgrade is still removing the HTTP handlers now.
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.execute { bound.value.0.send(#"{"type":"connection_init"}"#, context: bound.value.1) }
         } else {
             tally.subscribed += 1
         }
@@ -198,6 +200,7 @@ await openAll()
 // Wait until every upgraded connection has subscribed (or a minute passed).
 for _ in 0..<600 {
     let (subscribed, failed, established) = try! await loop.submit { (tally.subscribed, tally.failed, tally.established) }.get()
+    if ProcessInfo.processInfo.environment["REALTIME_LOAD_DEBUG"] != nil { print("established=\(established) subscribed=\(subscribed) failed=\(failed)") }
     if subscribed + failed >= options.connections || (established + failed >= options.connections && subscribed >= established) { break }
     try? await Task.sleep(for: .milliseconds(100))
 }

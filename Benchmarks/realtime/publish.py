@@ -23,7 +23,7 @@ def resp(*parts):
 
 def main():
     mode, port, channels_file, rate, seconds, out = sys.argv[1:7]
-    port, rate, seconds = int(port), int(rate), float(seconds)
+    port, rate, seconds = int(port), float(rate), float(seconds)
     channels = open(channels_file).read().split()
     total = int(rate * seconds)
     records = []

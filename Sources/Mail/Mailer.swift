@@ -15,7 +15,7 @@ public struct MailMessage: Sendable, Equatable {
 }
 
 /// Sends mail. Adapters: ``FileMailer`` (each message an `.eml` file; the single node and
-/// tests); an SMTP adapter for production is not built yet (docs/users.md).
+/// tests) and ``SMTPMailer`` (a relay, plain or TLS; production).
 public protocol Mailer: Sendable {
     /// Delivered, or at least handed over, when it returns; throws when it could not be.
     func send(_ message: MailMessage) async throws

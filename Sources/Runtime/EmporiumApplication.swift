@@ -143,7 +143,8 @@ public enum EmporiumApplication {
         let redis = shared.redis
         let services = try await RunningServices.start(descriptors, context: ServiceContext(
             postgres: client, settings: EnvironmentSettings(configuration.environment), cache: configuration.cacheEnabled ? shared.cache : nil,
-            rateLimiter: shared.rateLimiter, tokenPolicy: configuration.tokenPolicy, fanOut: shared.fanOut, logger: logger))
+            rateLimiter: shared.rateLimiter, tokenPolicy: configuration.tokenPolicy, fanOut: shared.fanOut,
+            mailer: try MailerSettings.mailer(EnvironmentSettings(configuration.environment), logger: logger), logger: logger))
         // A service here that signs access tokens is the JWKS of every token check here.
         jwks.bind(services.all.lazy.compactMap(\.instance.jwks).first)
         let invalidation = tagInvalidation(configuration, redis: redis, services: descriptors)

@@ -42,8 +42,8 @@ public struct ServiceContext: Sendable {
         self.logger = logger
     }
 
-    /// Mail as files under `EMPORIUM_MAIL_DIR` (default `<EMPORIUM_DATA_DIR>/mail`), until an SMTP
-    /// adapter exists (docs/users.md).
+    /// Mail as files under `EMPORIUM_MAIL_DIR` (default `<EMPORIUM_DATA_DIR>/mail`), when the runtime
+    /// passes no other mailer (it passes SMTP when `EMPORIUM_SMTP_URL` is set).
     static func fileMailer(settings: EnvironmentSettings, logger: Logger) -> FileMailer {
         let dataDirectory = settings.string("EMPORIUM_DATA_DIR") ?? ".emporium"
         let mailDirectory = settings.string("EMPORIUM_MAIL_DIR") ?? dataDirectory + "/mail"
