@@ -9,6 +9,7 @@ extension RealtimeGateway.Configuration {
         if let timeout = try settings.seconds("EMPORIUM_REALTIME_INIT_TIMEOUT_SECONDS", in: 1...300) { configuration.initTimeout = timeout }
         if let pending = try settings.integer("EMPORIUM_REALTIME_MAX_PENDING", in: 1...100_000) { configuration.maximumPendingMessages = pending }
         if let operations = try settings.integer("EMPORIUM_REALTIME_MAX_OPERATIONS", in: 1...1_000) { configuration.maximumOperations = operations }
+        if let rate = try settings.integer("EMPORIUM_REALTIME_MAX_MESSAGES_PER_SECOND", in: 1...100_000) { configuration.maximumMessagesPerSecond = rate }
         return configuration
     }
 }

@@ -156,6 +156,13 @@ import Testing
         #expect(other.disconnected() == [.stop(id: "a"), .stop(id: "b")])
     }
 
+    @Test func aChattyClientIsAPolicyViolation() {
+        var machine = ready()
+        _ = machine.received(text: subscribe("1"))
+        #expect(machine.clientTooChatty(limit: 100) == [.stop(id: "1"), .close(.policyViolation, reason: "Too many messages: at most 100 per second")])
+        #expect(machine.clientTooChatty(limit: 100) == [])
+    }
+
     @Test func closeReasonsFitTheFrame() {
         let reason = ConnectionStateMachine.closeReason(String(repeating: "я", count: 100))
         #expect(reason.utf8.count <= 120)

@@ -21,6 +21,8 @@ public struct ConnectionStateMachine: Sendable {
         case subscriberExists = 4409
         case tooManyInitRequests = 4429
         case tooSlow = 4499
+        /// WebSocket's own "policy violation": more messages than a client needs.
+        case policyViolation = 1008
     }
 
     public enum Action: Sendable, Equatable {
@@ -128,6 +130,12 @@ public struct ConnectionStateMachine: Sendable {
     public mutating func operationFailed(_ id: String, errors: ByteBuffer) -> [Action] {
         guard !isClosed, operations.remove(id) != nil else { return [] }
         return [.send(.error(id: id, errors: errors))]
+    }
+
+    /// The client sends more messages per second than allowed.
+    public mutating func clientTooChatty(limit: Int) -> [Action] {
+        guard !isClosed else { return [] }
+        return close(.policyViolation, "Too many messages: at most \(limit) per second")
     }
 
     /// The client reads too slowly: its queue is full.

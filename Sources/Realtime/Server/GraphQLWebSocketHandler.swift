@@ -32,6 +32,9 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
     private var fragments: ByteBuffer?
     private var fragmentsAreText = true
     private var isActive = false
+    /// Messages received in the current one-second window.
+    private var windowStart = NIODeadline.now()
+    private var messagesInWindow = 0
 
     init(gateway: RealtimeGateway) {
         self.gateway = gateway
@@ -110,6 +113,15 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     private func message(_ buffer: ByteBuffer, isText: Bool) {
+        let now = NIODeadline.now()
+        if now - windowStart >= .seconds(1) {
+            windowStart = now
+            messagesInWindow = 0
+        }
+        messagesInWindow += 1
+        guard messagesInWindow <= gateway.configuration.maximumMessagesPerSecond else {
+            return perform(machine.clientTooChatty(limit: gateway.configuration.maximumMessagesPerSecond))
+        }
         guard isText else { return perform(machine.receivedBinary()) }
         perform(machine.received(text: buffer.readableBytesView))
     }
@@ -208,6 +220,13 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
 
     // MARK: Writing
 
+    /// A hub's message: sent only while its operation runs (a replay may still be finishing
+    /// after the client completed it).
+    fileprivate func deliver(_ message: ServerMessage) {
+        if case .next(let id, _) = message, !machine.operations.contains(id) { return }
+        send(message)
+    }
+
     fileprivate func send(_ message: ServerMessage) {
         guard let context else { return }
         var data = context.channel.allocator.buffer(capacity: 64)
@@ -239,7 +258,7 @@ final class ConnectionSink: LiveSink {
     }
 
     func deliverOnLoop(_ message: ServerMessage) {
-        handler.value.send(message)
+        handler.value.deliver(message)
     }
 }
 

@@ -16,6 +16,8 @@ public struct RealtimeGateway: Sendable {
         public var maximumOperations = 100
         /// Largest frame (and message) accepted from a client.
         public var maximumFrameBytes = 64 * 1024
+        /// Messages a client may send per second (each subscribe is parsed and planned).
+        public var maximumMessagesPerSecond = 100
 
         public init() {}
     }
