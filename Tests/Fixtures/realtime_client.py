@@ -238,6 +238,10 @@ async def protocol(base, token):
     await socket_.send(json.dumps({"type": "ping"}))
     out["ping"] = await next_message(socket_)
     await socket_.close()
+    socket_ = await open_session(url)
+    for _ in range(300):
+        await socket_.send(json.dumps({"type": "ping"}))
+    out["chatty"] = await close_code(socket_)
     socket_ = await connect(url, subprotocols=[PROTOCOL])
     out["initTimeout"] = await close_code(socket_, timeout=20)
     try:

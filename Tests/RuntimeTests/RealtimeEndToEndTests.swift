@@ -113,6 +113,7 @@ import Testing
         #expect(result["badToken"] as? Int == 4403)
         #expect(result["duplicateId"] as? Int == 4409)
         #expect(result["initTimeout"] as? Int == 4408)
+        #expect(result["chatty"] as? Int == 1008)
         let invalid = try #require(result["invalidSelection"] as? [String: Any])
         #expect(invalid["type"] as? String == "error")
         #expect(String(describing: invalid["payload"] ?? "").contains("noSuchField"))

@@ -13,9 +13,10 @@ import OrderedCollections
 /// only while something is being set up (authentication, a new subscription's check) or
 /// resolved, never per idle connection.
 ///
-/// Back-pressure: each message written counts as pending until the socket has taken it; a
-/// client with more than `maximumPendingMessages` waiting is closed (4499), so one slow reader
-/// cannot grow the server's memory.
+/// Back-pressure: while the socket does not take more (NIO's outbound buffer is above its high
+/// water mark, 64 KiB), each message written counts as waiting; a client with more than
+/// `maximumPendingMessages` waiting is closed (4499), so one slow reader cannot grow the server's
+/// memory. Counting at writability changes rather than per write keeps a write free of promises.
 final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -69,6 +70,12 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
         context = nil
         // The sink holds this handler: let both go.
         sink = nil
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // The socket took what was waiting (below the low water mark): nothing waits any more.
+        if context.channel.isWritable { pending = 0 }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -209,7 +216,7 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
                 // The client may have completed it, or gone, while it was checked.
                 guard handler.machine.operations.contains(id) else { return }
                 if let errors { return handler.perform(handler.machine.operationFailed(id, errors: errors)) }
-                let subscriber = LiveSubscriber(id: id, plan: plan, principal: principal, sink: sink)
+                let subscriber = LiveSubscriber(id: id, plan: gateway.hub.shared(plan), principal: principal, sink: sink)
                 handler.subscribers[id] = subscriber
                 gateway.hub.add(subscriber)
                 // Reasoned: a replay reads the database once per connection that asks for it.
@@ -236,14 +243,13 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
 
     private func write(_ frame: WebSocketFrame) {
         guard let context else { return }
-        pending += 1
-        guard pending <= gateway.configuration.maximumPendingMessages else {
-            return perform(machine.clientTooSlow(pending: pending))
+        if !context.channel.isWritable {
+            pending += 1
+            guard pending <= gateway.configuration.maximumPendingMessages else {
+                return perform(machine.clientTooSlow(pending: pending))
+            }
         }
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let written = context.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenComplete { _ in bound.value.pending -= 1 }
-        context.writeAndFlush(wrapOutboundOut(frame), promise: written)
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 }
 

@@ -17,7 +17,7 @@ public struct RealtimeGateway: Sendable {
         /// Largest frame (and message) accepted from a client.
         public var maximumFrameBytes = 64 * 1024
         /// Messages a client may send per second (each subscribe is parsed and planned).
-        public var maximumMessagesPerSecond = 100
+        public var maximumMessagesPerSecond = 250
 
         public init() {}
     }

@@ -28,6 +28,10 @@ public final class LiveHub: Sendable {
     private let channels = Mutex<[String: Channel]>([:])
     /// Queries the gateway accepted (probed once each, bounded).
     private let accepted = BoundedCache<String, Bool>(maximumEntries: 10_000, maximumBytes: 16 << 20)
+    /// One plan per distinct query: 100,000 subscribers of the same selection share its strings
+    /// instead of holding a copy each (bounded; past the bound a plan is simply not shared).
+    private let plans = Mutex<[String: LivePlan]>([:])
+    static let sharedPlans = 10_000
 
     public init(fanOut: any FanOut, executor: any GraphQLExecutor, logger: Logger) {
         self.fanOut = fanOut
@@ -55,6 +59,16 @@ public final class LiveHub: Sendable {
         // The outcome is {"errors":[…]}: the protocol's error message carries the array.
         let array = (try? JSONMap.parse(Data(errors)))?["errors"] ?? .array([])
         return ByteBuffer(bytes: JSONMap.encode(array))
+    }
+
+    /// The plan every subscriber of the same query, channel and `since` shares.
+    public func shared(_ plan: LivePlan) -> LivePlan {
+        let key = "\(plan.key)\u{0}\(plan.channel)\u{0}\(plan.since.map(String.init) ?? "")"
+        return plans.withLock { plans in
+            if let known = plans[key] { return known }
+            if plans.count < Self.sharedPlans { plans[key] = plan }
+            return plan
+        }
     }
 
     public func add(_ subscriber: LiveSubscriber) {
