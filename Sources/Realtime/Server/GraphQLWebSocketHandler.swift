@@ -72,6 +72,16 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
         sink = nil
     }
 
+    /// The server allows half-closed connections (HTTP needs them), so a client that goes away
+    /// only closes its input: close ours too, or the socket would stay open for ever.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // The socket took what was waiting (below the low water mark): nothing waits any more.
         if context.channel.isWritable { pending = 0 }
