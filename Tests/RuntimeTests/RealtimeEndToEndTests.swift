@@ -84,6 +84,11 @@ import Testing
         #expect(anonymous["reserved"] is NSNull)
         #expect(owner["onHand"] as? Int == 7)
         #expect(owner["reserved"] as? Int == 0)
+        // Both clients closed their sockets: the server closed its side too (no socket left
+        // half-closed in CLOSE_WAIT, which once exhausted a node's file descriptors).
+        try await eventually("the server's connections drop to zero") {
+            try await node.metrics().contains("emporium_realtime_connections 0.0")
+        }
         try await node.stop()
     }
 
