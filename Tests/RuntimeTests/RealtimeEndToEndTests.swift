@@ -22,15 +22,24 @@ import Testing
         check.waitUntilExit()
         try #require(check.terminationStatus == 0, "gql[websockets] is missing: python3 -m pip install 'gql[websockets]' (scripts/setup installs it)")
 
+        // Output to a file, not a pipe: a server another test starts meanwhile would inherit the
+        // pipe's write end and keep it open, and reading to its end would never return.
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-realtime-\(UUID()).json")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, scenario] + arguments
-        let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = FileHandle.standardError
         try process.run()
-        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        let deadline = ContinuousClock.now + .seconds(180)
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        let data = try Data(contentsOf: outputFile)
         try #require(process.terminationStatus == 0, "scenario \(scenario) failed; its output: \(String(decoding: data, as: UTF8.self).suffix(2000))")
         let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line.prefix(500))")
