@@ -25,7 +25,7 @@ import Testing
         // Output to a file, not a pipe: a server another test starts meanwhile would inherit the
         // pipe's write end and keep it open, and reading to its end would never return.
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-realtime-\(UUID()).json")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
