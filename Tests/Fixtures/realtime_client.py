@@ -212,6 +212,12 @@ async def slow(base, token, rounds):
 async def protocol(base, token):
     url = ws_url(base)
     out = {}
+    # A request that does not parse, on the connection that could have been upgraded: answered.
+    host, port = base.replace("http://", "").split(":")
+    raw = socket.create_connection((host, int(port)), timeout=5)
+    raw.sendall(b"POST /graphql HTTP/1.1\r\nHost: x\r\ncontent-type: \x7f\r\ncontent-length: 2\r\n\r\n{}")
+    out["unparsable"] = raw.recv(64).decode("latin-1").split("\r\n")[0]
+    raw.close()
     schema = post(base, "{ __schema { subscriptionType { fields { name } } } }")
     out["subscriptionFields"] = sorted(field["name"] for field in schema["__schema"]["subscriptionType"]["fields"])
     try:

@@ -73,10 +73,12 @@ public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                     }
                 )
             )
-            // As Hummingbird's own HTTP/1 channel: the async channel pipelines, Hummingbird
-            // handles errors, HTTP types validate headers.
+            // As Hummingbird's own HTTP/1 channel: the async channel pipelines, HTTP types
+            // validate headers. But NIO answers a request that does not parse (400, then close):
+            // one can fail while the upgrade is still being decided, before Hummingbird has the
+            // connection, and nobody would answer it (the fuzzer's header with a DEL byte hung).
             configuration.enablePipelining = false
-            configuration.enableErrorHandling = false
+            configuration.enableErrorHandling = true
             configuration.enableResponseHeaderValidation = false
             let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
             return Value(negotiated: negotiated, channel: channel)
@@ -94,6 +96,7 @@ public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             }
         } catch {
             logger.debug("connection ended before its protocol was settled", metadata: ["error": "\(error)"])
+            value.channel.close(promise: nil)
         }
     }
 }
