@@ -3,7 +3,7 @@
 -- Everyone who has ever been notified or told us how to reach them. last_offset numbers the
 -- user's notifications 1, 2, 3, … with no gaps: the `since` a reconnecting client sends.
 -- Half-full pages: bumping last_offset (not indexed) is then a HOT update in place, which a price
--- drop does for every watcher (measured 3.5× faster for 100,000 rows; docs/BENCHMARKS.md).
+-- drop does for every watcher (100,000 bumps: 491 → 138 ms in one psql measurement).
 CREATE TABLE notifications.recipients (
     user_id text PRIMARY KEY,
     email text,
