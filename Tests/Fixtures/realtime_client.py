@@ -252,9 +252,14 @@ async def protocol(base, token):
     out["ping"] = await next_message(socket_)
     await socket_.close()
     socket_ = await open_session(url)
-    for _ in range(300):
-        await socket_.send(json.dumps({"type": "ping"}))
-    out["chatty"] = await close_code(socket_)
+    # Well over the limit even when a loaded machine spreads the burst over several seconds.
+    # Closed while the client is still sending, the close frame can be lost: then "closed".
+    try:
+        for _ in range(2000):
+            await socket_.send(json.dumps({"type": "ping"}))
+        out["chatty"] = await close_code(socket_) or "closed"
+    except ConnectionClosed as closed:
+        out["chatty"] = closed.rcvd.code if closed.rcvd else "closed"
     socket_ = await connect(url, subprotocols=[PROTOCOL])
     out["initTimeout"] = await close_code(socket_, timeout=20)
     try:

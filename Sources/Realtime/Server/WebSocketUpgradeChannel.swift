@@ -96,7 +96,6 @@ public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             }
         } catch {
             logger.debug("connection ended before its protocol was settled", metadata: ["error": "\(error)"])
-            value.channel.close(promise: nil)
         }
     }
 }
