@@ -273,6 +273,28 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: settings
         ),
+        .target(
+            name: "Orders",
+            dependencies: [
+                "EmporiumCore",
+                "Database",
+                "Identity",
+                "GraphQLSupport",
+                "ServiceKit",
+                "GraphQLExecution",
+                "Contracts",
+                "Messaging",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: settings
+        ),
         // The one WebSocket gateway: graphql-transport-ws on NIO handlers, subscriptions resolved
         // through the federation gateway, fan-out in process or through Redis.
         .target(
@@ -360,6 +382,7 @@ let package = Package(
                 "Inventory",
                 "Users",
                 "Notifications",
+                "Orders",
                 "FanOut",
                 "Realtime",
                 "Gateway",
@@ -558,6 +581,17 @@ let package = Package(
                 "Contracts", "Database", "Messaging",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "OrdersTests",
+            dependencies: [
+                "Orders", "Inventory", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution",
+                "Contracts", "Database", "Messaging",
+                .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

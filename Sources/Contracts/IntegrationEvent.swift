@@ -21,6 +21,8 @@ public protocol IntegrationEvent: Codable, Sendable, Equatable {
 public enum Topics {
     public static let catalogProduct = "catalog.product.v1"
     public static let inventoryStock = "inventory.stock.v1"
+    /// Inventory's answers to orders: keyed by order id.
+    public static let inventoryReservation = "inventory.reservation.v1"
     public static let usersAccount = "users.account.v1"
     public static let ordersOrder = "orders.order.v1"
 }

@@ -105,3 +105,42 @@ public struct LowStockCleared: IntegrationEvent {
     }
     enum CodingKeys: String, CodingKey { case productId, sellerId, threshold, totals }
 }
+
+/// Every line of an order is reserved (answer to `OrderPlaced`); the units stay held until Orders
+/// settles the order (paid: committed; cancelled: released).
+public struct StockReserved: IntegrationEvent {
+    public static let eventType = "StockReserved"
+    public static let schemaVersion = 1
+    public static let topic = Topics.inventoryReservation
+    public var orderId: String
+    public var reservationId: String
+    public var aggregateID: String { orderId }
+    public init(orderId: String, reservationId: String) {
+        self.orderId = orderId
+        self.reservationId = reservationId
+    }
+    enum CodingKeys: String, CodingKey { case orderId, reservationId }
+}
+
+/// An order could not be reserved; nothing was held (answer to `OrderPlaced`).
+public struct StockReservationFailed: IntegrationEvent {
+    public static let eventType = "StockReservationFailed"
+    public static let schemaVersion = 1
+    public static let topic = Topics.inventoryReservation
+    public var orderId: String
+    /// `INSUFFICIENT_STOCK`, `PRODUCT_UNAVAILABLE` (archived or unknown to inventory) or `INVALID_ORDER`.
+    public var reason: String
+    /// The product at fault, when one is.
+    public var productId: String?
+    public var requested: Int?
+    public var available: Int?
+    public var aggregateID: String { orderId }
+    public init(orderId: String, reason: String, productId: String? = nil, requested: Int? = nil, available: Int? = nil) {
+        self.orderId = orderId
+        self.reason = reason
+        self.productId = productId
+        self.requested = requested
+        self.available = available
+    }
+    enum CodingKeys: String, CodingKey { case orderId, reason, productId, requested, available }
+}

@@ -52,3 +52,58 @@ public struct OrderStatusChanged: IntegrationEvent {
     }
     enum CodingKeys: String, CodingKey { case orderId, sellerOrderId, buyerId, sellerIds, lines, from, to, reason, occurredAt }
 }
+
+/// A buyer checked out: the order is `PENDING` until inventory reserves every line (or cannot).
+/// Inventory consumes it and answers with ``StockReserved`` or ``StockReservationFailed``.
+public struct OrderPlaced: IntegrationEvent {
+    public static let eventType = "OrderPlaced"
+    public static let schemaVersion = 1
+    public static let topic = Topics.ordersOrder
+    public var orderId: String
+    public var buyerId: String
+    public var lines: [OrderLineValue]
+    public var total: MoneyValue
+    public var aggregateID: String { orderId }
+
+    public init(orderId: String, buyerId: String, lines: [OrderLineValue], total: MoneyValue) {
+        self.orderId = orderId
+        self.buyerId = buyerId
+        self.lines = lines
+        self.total = total
+    }
+    enum CodingKeys: String, CodingKey { case orderId, buyerId, lines, total }
+}
+
+/// One seller's part of an order moved from one status to another (payment, shipping, delivery).
+public struct SellerOrderStatusChanged: IntegrationEvent {
+    public static let eventType = "SellerOrderStatusChanged"
+    public static let schemaVersion = 1
+    public static let topic = Topics.ordersOrder
+    public var sellerOrderId: String
+    public var orderId: String
+    public var sellerId: String
+    public var buyerId: String
+    public var lines: [OrderLineValue]
+    public var from: String?
+    public var to: String
+    public var reason: String?
+    public var occurredAt: Date
+    /// Keyed by the order, so an order's events stay in one partition and in order.
+    public var aggregateID: String { orderId }
+
+    public init(
+        sellerOrderId: String, orderId: String, sellerId: String, buyerId: String, lines: [OrderLineValue], from: String?, to: String,
+        reason: String?, occurredAt: Date
+    ) {
+        self.sellerOrderId = sellerOrderId
+        self.orderId = orderId
+        self.sellerId = sellerId
+        self.buyerId = buyerId
+        self.lines = lines
+        self.from = from
+        self.to = to
+        self.reason = reason
+        self.occurredAt = occurredAt
+    }
+    enum CodingKeys: String, CodingKey { case sellerOrderId, orderId, sellerId, buyerId, lines, from, to, reason, occurredAt }
+}

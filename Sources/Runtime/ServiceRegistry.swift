@@ -1,6 +1,7 @@
 import Catalog
 import Inventory
 import Notifications
+import Orders
 import ServiceKit
 import Users
 
@@ -12,6 +13,7 @@ public enum ServiceRegistry {
         .catalog,
         .inventory,
         .users,
+        .orders,
         .notifications,
     ]
 

@@ -16,6 +16,8 @@ public enum MovementReason: String, Sendable, CaseIterable {
     case committed
     /// A reservation ran out of time (reserved −).
     case expired
+    /// Committed units came back (on hand +): an order cancelled after payment, or a return.
+    case restocked
 }
 
 /// One change of one product's units in one warehouse.

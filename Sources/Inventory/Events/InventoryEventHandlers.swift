@@ -25,6 +25,8 @@ public enum InventoryEventHandlers {
         handlers.on(ProductPublished.self) { event, context in
             try await ProductRecords.apply(event.product, active: true, envelope: context.envelope, on: context.connection, logger: context.logger)
         }
+        // Orders: reserve when placed, commit when paid, release or restock when cancelled.
+        OrderReservations.register(in: &handlers)
         return handlers
     }
 }

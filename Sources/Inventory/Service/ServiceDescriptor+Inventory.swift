@@ -10,7 +10,7 @@ extension ServiceDescriptor {
         schema: InventoryService.schemaName,
         migrations: { try InventoryService.migrationSet() },
         sdl: InventorySchema.sdl,
-        publishes: [Topics.inventoryStock],
+        publishes: [Topics.inventoryStock, Topics.inventoryReservation],
         consumes: InventoryEventHandlers.make().topics,
         caching: CachePolicy(maxAges: InventoryCacheTags.maxAges, invalidatedTags: InventoryCacheTags.invalidated(by:)),
         start: { context in

@@ -23,36 +23,7 @@ public struct PostgresReservationStore: ReservationStore {
         let logger = logger
         do {
             return try await client.transaction(logger: logger) { connection in
-                // Items arrive sorted by product id; both lock statements order by it too.
-                let ids = request.items.map(\.productID)
-                let products = try await StockSQL.lockProducts(ids, on: connection, logger: logger)
-                for id in ids where products[id]?.isActive == false {
-                    throw InventoryErrors.inactiveProduct(id, action: "reserved")
-                }
-                let stock = try await StockSQL.lockStock(ids, on: connection, logger: logger)
-                var lines: [ReservationLine] = []
-                for item in request.items {
-                    let rows = stock[item.productID] ?? []
-                    let candidates = rows.map { Allocation.Candidate(warehouseID: $0.warehouse.id, available: $0.available) }
-                    guard let picks = Allocation.allocate(item.quantity, from: candidates) else {
-                        throw InventoryErrors.insufficientStock(item.productID, requested: item.quantity, available: rows.totals.available)
-                    }
-                    lines += picks.map { ReservationLine(productID: item.productID, warehouseID: $0.warehouseID, quantity: $0.quantity) }
-                }
-                lines.sort { ($0.productID, $0.warehouseID) < ($1.productID, $1.warehouseID) }
-                let reservation = Reservation(
-                    id: request.id, status: .held, lines: lines, createdAt: request.createdAt, expiresAt: request.expiresAt, settledAt: nil
-                )
-                try await ReservationSQL.insert(reservation, actor: request.actor, on: connection, logger: logger)
-                let movements = lines.map {
-                    StockMovement(
-                        productID: $0.productID, warehouseID: $0.warehouseID, onHandDelta: 0, reservedDelta: $0.quantity,
-                        reason: .reserved, actor: request.actor, reservationID: request.id
-                    )
-                }
-                try await StockSQL.apply(movements, at: request.createdAt, on: connection, logger: logger)
-                try await StockSQL.publish(movements, products: products, before: stock, at: request.createdAt, correlationID: request.correlationID, on: connection, logger: logger)
-                return reservation
+                try await ReservationSQL.reserve(request, on: connection, logger: logger)
             }
         } catch {
             throw StockStoreErrors.translate(error)

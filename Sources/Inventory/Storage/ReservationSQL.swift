@@ -35,6 +35,77 @@ enum ReservationSQL {
         return try await reservations(rows, on: connection, logger: logger)
     }
 
+    /// Why a reservation was refused; nothing was written.
+    enum Refusal: Error {
+        case inactive(ProductID)
+        case insufficient(ProductID, requested: Int, available: Int)
+
+        var error: EmporiumError {
+            switch self {
+            case .inactive(let id): InventoryErrors.inactiveProduct(id, action: "reserved")
+            case .insufficient(let id, let requested, let available): InventoryErrors.insufficientStock(id, requested: requested, available: available)
+            }
+        }
+    }
+
+    /// Holds every item of `request` or none, in the caller's transaction; throws the domain error
+    /// of a refusal.
+    static func reserve(_ request: ReservationRequest, on connection: PostgresConnection, logger: Logger) async throws -> Reservation {
+        switch try await attempt(request, on: connection, logger: logger) {
+        case .success(let reservation): return reservation
+        case .failure(let refusal): throw refusal.error
+        }
+    }
+
+    /// Holds every item of `request` or none. Every check runs before the first write, so a
+    /// refusal leaves the transaction clean for the caller to carry on in (the order saga answers
+    /// it with an event).
+    static func attempt(_ request: ReservationRequest, on connection: PostgresConnection, logger: Logger) async throws -> Result<Reservation, Refusal> {
+        // Items arrive sorted by product id; both lock statements order by it too.
+        let ids = request.items.map(\.productID)
+        let products = try await StockSQL.lockProducts(ids, on: connection, logger: logger)
+        if let inactive = ids.first(where: { products[$0]?.isActive == false }) {
+            return .failure(.inactive(inactive))
+        }
+        let stock = try await StockSQL.lockStock(ids, on: connection, logger: logger)
+        var lines: [ReservationLine] = []
+        for item in request.items {
+            let rows = stock[item.productID] ?? []
+            let candidates = rows.map { Allocation.Candidate(warehouseID: $0.warehouse.id, available: $0.available) }
+            guard let picks = Allocation.allocate(item.quantity, from: candidates) else {
+                return .failure(.insufficient(item.productID, requested: item.quantity, available: rows.totals.available))
+            }
+            lines += picks.map { ReservationLine(productID: item.productID, warehouseID: $0.warehouseID, quantity: $0.quantity) }
+        }
+        lines.sort { ($0.productID, $0.warehouseID) < ($1.productID, $1.warehouseID) }
+        let reservation = Reservation(id: request.id, status: .held, lines: lines, createdAt: request.createdAt, expiresAt: request.expiresAt, settledAt: nil)
+        try await insert(reservation, actor: request.actor, on: connection, logger: logger)
+        let movements = lines.map {
+            StockMovement(
+                productID: $0.productID, warehouseID: $0.warehouseID, onHandDelta: 0, reservedDelta: $0.quantity,
+                reason: .reserved, actor: request.actor, reservationID: request.id
+            )
+        }
+        try await StockSQL.apply(movements, at: request.createdAt, on: connection, logger: logger)
+        try await StockSQL.publish(movements, products: products, before: stock, at: request.createdAt, correlationID: request.correlationID, on: connection, logger: logger)
+        return .success(reservation)
+    }
+
+    /// Puts the units of a committed reservation back on hand (an order cancelled after payment),
+    /// in the warehouses they left from.
+    static func restock(_ reservation: Reservation, actor: String?, at: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        let movements = reservation.lines.map {
+            StockMovement(
+                productID: $0.productID, warehouseID: $0.warehouseID, onHandDelta: $0.quantity, reservedDelta: 0,
+                reason: .restocked, actor: actor, reservationID: reservation.id)
+        }
+        let products = Set(movements.map(\.productID)).sorted()
+        let productRows = try await StockSQL.lockProducts(products, on: connection, logger: logger)
+        let stock = try await StockSQL.lockStock(products, on: connection, logger: logger)
+        try await StockSQL.apply(movements, at: at, on: connection, logger: logger)
+        try await StockSQL.publish(movements, products: productRows, before: stock, at: at, correlationID: nil, on: connection, logger: logger)
+    }
+
     static func insert(_ reservation: Reservation, actor: String?, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
             INSERT INTO inventory.reservations (id, status, actor, created_at, expires_at)

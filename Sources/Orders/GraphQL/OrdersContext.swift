@@ -1,0 +1,13 @@
+import GraphQLSupport
+import Identity
+
+/// Per-request state for order resolvers: who asks, and the use cases.
+public struct OrdersContext: Sendable {
+    public let principal: Principal?
+    public let desk: OrderDesk
+
+    public init(principal: Principal?, desk: OrderDesk) {
+        self.principal = principal
+        self.desk = desk
+    }
+}

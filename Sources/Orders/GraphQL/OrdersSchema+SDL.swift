@@ -1,0 +1,220 @@
+extension OrdersSchema {
+    /// The orders' federation v2 subgraph SDL, as `_service { sdl }` returns it.
+    public static let sdl = #"""
+        extend schema
+          @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+
+        "An ISO 8601 date-time in UTC, e.g. 2026-11-25T09:00:00.000Z."
+        scalar DateTime
+
+        "An amount of an order, 64-bit: minorUnits is a decimal string of minor units (cents), exact in every JSON client; formatted is for display."
+        type Amount {
+          minorUnits: String!
+          currency: String!
+          formatted: String!
+        }
+
+        enum OrderStatus {
+          "Placed; inventory is reserving the lines."
+          PENDING
+          "Reserved; the buyer has until payment.deadline to pay."
+          AWAITING_PAYMENT
+          PAID
+          "Some sellers' parts have shipped, others not yet."
+          PARTIALLY_SHIPPED
+          "Every part has shipped; not all have arrived."
+          SHIPPED
+          DELIVERED
+          CANCELLED
+          "Inventory could not reserve every line; reason says which."
+          REJECTED
+        }
+
+        enum SellerOrderStatus {
+          PENDING
+          AWAITING_PAYMENT
+          PAID
+          SHIPPED
+          DELIVERED
+          CANCELLED
+          REJECTED
+        }
+
+        type Product @key(fields: "id") {
+          id: ID!
+        }
+
+        type CartLine {
+          productId: ID!
+          "The catalog's product (current price, stock) through the gateway."
+          product: Product!
+          quantity: Int!
+          "Null when the product is no longer for sale."
+          unitPrice: Amount
+          lineTotal: Amount
+          "Whether the product can be bought now (published); checkout refuses a cart with a line that cannot."
+          purchasable: Boolean!
+        }
+
+        "The caller's cart: one per buyer, in one currency."
+        type Cart {
+          lines: [CartLine!]!
+          "Null when empty."
+          total: Amount
+          itemCount: Int!
+        }
+
+        type ShippingAddress {
+          name: String!
+          line1: String!
+          line2: String
+          city: String!
+          postalCode: String!
+          country: String!
+          phone: String
+        }
+
+        input ShippingAddressInput {
+          "1 to 200 characters."
+          name: String!
+          line1: String!
+          line2: String
+          city: String!
+          postalCode: String!
+          "ISO 3166-1 alpha-2, e.g. RU."
+          country: String!
+          phone: String
+        }
+
+        input CheckoutInput {
+          shippingAddress: ShippingAddressInput!
+          "1 to 128 visible ASCII characters (a UUID). The same key answers the same order."
+          idempotencyKey: String!
+        }
+
+        type OrderLine {
+          productId: ID!
+          product: Product!
+          sellerId: ID!
+          "The title at checkout."
+          title: String!
+          quantity: Int!
+          "The price at checkout."
+          unitPrice: Amount!
+          lineTotal: Amount!
+        }
+
+        type Shipment {
+          id: ID!
+          trackingNumber: String!
+        }
+
+        type Payment {
+          "Where the buyer pays (the sandbox provider's page); null until the stock is reserved."
+          confirmationUrl: String
+          "Unpaid by then, the order is cancelled."
+          deadline: DateTime
+          paidAt: DateTime
+          refundedAt: DateTime
+        }
+
+        type OrderStatusChange {
+          "The seller order it concerns; null for the whole order."
+          sellerOrderId: ID
+          from: String
+          to: String!
+          reason: String
+          at: DateTime!
+        }
+
+        "One seller's part of an order, shipped on its own."
+        type SellerOrder @key(fields: "id") {
+          id: ID!
+          orderId: ID!
+          sellerId: ID!
+          buyerId: ID!
+          status: SellerOrderStatus!
+          lines: [OrderLine!]!
+          subtotal: Amount!
+          shipment: Shipment
+          shippingAddress: ShippingAddress!
+          createdAt: DateTime!
+          updatedAt: DateTime!
+        }
+
+        type Order @key(fields: "id") {
+          id: ID!
+          buyerId: ID!
+          status: OrderStatus!
+          "Why it was rejected or cancelled."
+          reason: String
+          total: Amount!
+          lines: [OrderLine!]!
+          sellerOrders: [SellerOrder!]!
+          shippingAddress: ShippingAddress!
+          payment: Payment!
+          "Every status change, oldest first."
+          history: [OrderStatusChange!]!
+          createdAt: DateTime!
+          updatedAt: DateTime!
+        }
+
+        type PageInfo @shareable {
+          hasNextPage: Boolean!
+          endCursor: String
+        }
+
+        type OrderConnection {
+          nodes: [Order!]!
+          pageInfo: PageInfo!
+        }
+
+        type SellerOrderConnection {
+          nodes: [SellerOrder!]!
+          pageInfo: PageInfo!
+        }
+
+        type User @key(fields: "id") {
+          id: ID!
+          "The user's orders, newest first. The user themself and admins only. first: 1 to 100."
+          orders(first: Int = 20, after: String): OrderConnection!
+        }
+
+        type Seller @key(fields: "id") {
+          id: ID!
+          "The shop's parts of orders, newest first. The seller themself and admins only. first: 1 to 100."
+          orders(status: SellerOrderStatus, first: Int = 20, after: String): SellerOrderConnection!
+        }
+
+        type Query {
+          "The caller's cart (signed-in callers)."
+          cart: Cart!
+          "The caller's order (admins: any); null when there is none with this id."
+          order(id: ID!): Order
+          "A seller order, for its seller, its buyer and admins."
+          sellerOrder(id: ID!): SellerOrder
+          "Every order, newest first: admins only."
+          orders(first: Int = 20, after: String): OrderConnection!
+        }
+
+        "Served over WebSocket (graphql-transport-ws) at /graphql."
+        type Subscription {
+          "The order after each status change: its buyer, its sellers and admins."
+          orderUpdated(id: ID!): Order!
+        }
+
+        type Mutation {
+          "Adds quantity units (1 to 1,000; at most 1,000 per product in the cart). A product in another currency than the cart's is refused."
+          addToCart(productId: ID!, quantity: Int! = 1): Cart!
+          "Sets the line's quantity; 0 removes it."
+          updateCartLine(productId: ID!, quantity: Int!): Cart!
+          removeFromCart(productId: ID!): Cart!
+          "Places the cart as one order (split per seller), PENDING until the stock is reserved; empties the cart."
+          checkout(input: CheckoutInput!): Order!
+          "The buyer, a seller in it or an admin, before anything ships: stock released, payment refunded."
+          cancelOrder(id: ID!, reason: String): Order!
+          "The seller of a paid part (or an admin) creates its shipment; the carrier's webhooks move it to SHIPPED and DELIVERED."
+          shipSellerOrder(id: ID!): SellerOrder!
+        }
+        """#
+}

@@ -1,0 +1,198 @@
+import Database
+import EmporiumCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Reading and writing orders on the caller's connection (inside its transaction).
+enum OrderSQL {
+    typealias OrderColumns = (UUID, String, String, String, Int64, String, String?, String?, String?, Date?, Date?, String?, Date?, Date, Date)
+
+    private static let orderColumns = """
+        o.id, o.buyer_id, o.status, o.currency, o.total_amount, o.shipping_address::text, o.reason, o.payment_id, o.payment_url,
+        o.payment_deadline, o.paid_at, o.refund_id, o.refunded_at, o.created_at, o.updated_at
+        """
+
+    /// The order, its row locked for the caller's transaction.
+    static func lock(_ id: OrderID, on connection: PostgresConnection, logger: Logger) async throws -> Order? {
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT \(orderColumns) FROM orders.orders o WHERE o.id = $1 FOR UPDATE", binds: try binds(id.uuid)), logger: logger
+        ).decode(OrderColumns.self).collectAll()
+        return try await assemble(rows, on: connection, logger: logger).first
+    }
+
+    static func orders(ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT \(orderColumns) FROM orders.orders o WHERE o.id = ANY($1)", binds: try binds(ids)), logger: logger
+        ).decode(OrderColumns.self).collectAll()
+        let orders = try await assemble(rows, on: connection, logger: logger)
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        return orders.sorted { position[$0.id.uuid, default: 0] < position[$1.id.uuid, default: 0] }
+    }
+
+    static func order(buyer: UserID, idempotencyKey: String, on connection: PostgresConnection, logger: Logger) async throws -> (Order, String)? {
+        let rows = try await connection.query(
+            "SELECT id, cart_fingerprint FROM orders.orders WHERE buyer_id = \(buyer.rawValue) AND idempotency_key = \(idempotencyKey)", logger: logger
+        ).decode((UUID, String).self).collectAll()
+        guard let row = rows.first, let order = try await orders(ids: [row.0], on: connection, logger: logger).first else { return nil }
+        return (order, row.1)
+    }
+
+    /// Ids of a page, newest first, after the keyset (created_at, id) of `after`.
+    static func page(
+        buyer: UserID?, seller: UserID?, sellerStatus: SellerOrderStatus?, after: (Date, UUID)?, limit: Int,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> [(UUID, Date)] {
+        var query = PostgresQuery(unsafeSQL: "")
+        var bindings = PostgresBindings()
+        var conditions: [String] = []
+        let table: String
+        if let seller {
+            table = "orders.seller_orders"
+            bindings.append(seller.rawValue)
+            conditions.append("seller_id = $\(bindings.count)")
+            if let sellerStatus {
+                bindings.append(sellerStatus.rawValue)
+                conditions.append("status = $\(bindings.count)")
+            }
+        } else {
+            table = "orders.orders"
+            if let buyer {
+                bindings.append(buyer.rawValue)
+                conditions.append("buyer_id = $\(bindings.count)")
+            }
+        }
+        if let after {
+            bindings.append(after.0)
+            bindings.append(after.1)
+            conditions.append("(created_at, id) < ($\(bindings.count - 1), $\(bindings.count))")
+        }
+        bindings.append(limit)
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        query = PostgresQuery(unsafeSQL: "SELECT id, created_at FROM \(table) \(filter) ORDER BY created_at DESC, id DESC LIMIT $\(bindings.count)", binds: bindings)
+        return try await connection.query(query, logger: logger).decode((UUID, Date).self).collectAll()
+    }
+
+    static func sellerOrders(ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [SellerOrder] {
+        guard !ids.isEmpty else { return [] }
+        let orderIDs = try await connection.query("SELECT DISTINCT order_id FROM orders.seller_orders WHERE id = ANY(\(ids))", logger: logger)
+            .decode(UUID.self).collectAll()
+        let parts = try await orders(ids: orderIDs, on: connection, logger: logger).flatMap(\.sellerOrders)
+        let byID = Dictionary(uniqueKeysWithValues: parts.map { ($0.id.uuid, $0) })
+        return ids.compactMap { byID[$0] }
+    }
+
+    static func history(_ id: OrderID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderStatusChange] {
+        try await connection.query("""
+            SELECT seller_order_id, from_status, to_status, reason, at FROM orders.order_history WHERE order_id = \(id.uuid) ORDER BY id
+            """, logger: logger).decode((UUID?, String?, String, String?, Date).self).collectAll().map {
+            OrderStatusChange(sellerOrderID: $0.0.map(SellerOrderID.init(uuid:)), from: $0.1, to: $0.2, reason: $0.3, at: $0.4)
+        }
+    }
+
+    // MARK: Writing
+
+    static func insert(_ order: Order, idempotencyKey: String, fingerprint: String, on connection: PostgresConnection, logger: Logger) async throws {
+        let address = String(decoding: try JSONEncoder().encode(order.shippingAddress), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO orders.orders (id, buyer_id, status, currency, total_amount, shipping_address, idempotency_key, cart_fingerprint, created_at, updated_at)
+            VALUES (\(order.id.uuid), \(order.buyerID.rawValue), \(order.status.rawValue), \(order.total.currency.code), \(order.total.amount),
+                    \(address)::jsonb, \(idempotencyKey), \(fingerprint), \(order.createdAt), \(order.updatedAt))
+            """, logger: logger)
+        let parts = order.sellerOrders
+        try await connection.query("""
+            INSERT INTO orders.seller_orders (id, order_id, seller_id, status, subtotal_amount, created_at, updated_at)
+            SELECT v.id, \(order.id.uuid), v.seller_id, \(order.status.rawValue), v.subtotal, \(order.createdAt), \(order.createdAt)
+            FROM unnest(\(parts.map(\.id.uuid))::uuid[], \(parts.map(\.sellerID.rawValue))::text[], \(parts.map(\.subtotal.amount))::bigint[])
+                AS v(id, seller_id, subtotal)
+            """, logger: logger)
+        let lines = order.lines
+        try await connection.query("""
+            INSERT INTO orders.order_lines (order_id, seller_order_id, product_id, seller_id, title, quantity, unit_amount, position)
+            SELECT \(order.id.uuid), v.seller_order_id, v.product_id, v.seller_id, v.title, v.quantity, v.unit_amount, v.position
+            FROM unnest(\(lines.map(\.sellerOrderID.uuid))::uuid[], \(lines.map(\.productID.uuid))::uuid[], \(lines.map(\.sellerID.rawValue))::text[],
+                        \(lines.map(\.title))::text[], \(lines.map(\.quantity))::integer[], \(lines.map(\.unitPrice.amount))::bigint[],
+                        \(Array(0..<lines.count))::integer[])
+                AS v(seller_order_id, product_id, seller_id, title, quantity, unit_amount, position)
+            """, logger: logger)
+        try await appendHistory(order.id, sellerOrder: nil, from: nil, to: order.status.rawValue, reason: nil, at: order.createdAt, on: connection, logger: logger)
+    }
+
+    static func updateStatuses(_ order: Order, at: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE orders.orders SET status = \(order.status.rawValue), reason = \(order.reason), payment_id = \(order.payment.paymentID),
+                payment_url = \(order.payment.confirmationURL), payment_deadline = \(order.payment.deadline), paid_at = \(order.payment.paidAt),
+                refund_id = \(order.payment.refundID), refunded_at = \(order.payment.refundedAt), updated_at = \(at)
+            WHERE id = \(order.id.uuid)
+            """, logger: logger)
+        let parts = order.sellerOrders
+        // Arrays cannot carry NULLs through the driver: empty text stands for "no shipment".
+        try await connection.query("""
+            UPDATE orders.seller_orders s SET status = v.status, shipment_id = NULLIF(v.shipment_id, ''),
+                tracking_number = NULLIF(v.tracking_number, ''), updated_at = \(at)
+            FROM unnest(\(parts.map(\.id.uuid))::uuid[], \(parts.map(\.status.rawValue))::text[],
+                        \(parts.map { $0.shipment?.id ?? "" })::text[], \(parts.map { $0.shipment?.trackingNumber ?? "" })::text[])
+                AS v(id, status, shipment_id, tracking_number)
+            WHERE s.id = v.id AND (s.status <> v.status OR s.shipment_id IS DISTINCT FROM NULLIF(v.shipment_id, ''))
+            """, logger: logger)
+    }
+
+    static func appendHistory(
+        _ order: OrderID, sellerOrder: SellerOrderID?, from: String?, to: String, reason: String?, at: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query("""
+            INSERT INTO orders.order_history (order_id, seller_order_id, from_status, to_status, reason, at)
+            VALUES (\(order.uuid), \(sellerOrder?.uuid), \(from), \(to), \(reason), \(at))
+            """, logger: logger)
+    }
+
+    // MARK: Assembly
+
+    private static func assemble(_ rows: [OrderColumns], on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.map(\.0)
+        let partRows = try await connection.query("""
+            SELECT id, order_id, seller_id, status, subtotal_amount, shipment_id, tracking_number, created_at, updated_at
+            FROM orders.seller_orders WHERE order_id = ANY(\(ids)) ORDER BY order_id, seller_id
+            """, logger: logger).decode((UUID, UUID, String, String, Int64, String?, String?, Date, Date).self).collectAll()
+        let lineRows = try await connection.query("""
+            SELECT order_id, seller_order_id, product_id, seller_id, title, quantity, unit_amount
+            FROM orders.order_lines WHERE order_id = ANY(\(ids)) ORDER BY order_id, position
+            """, logger: logger).decode((UUID, UUID, UUID, String, String, Int, Int64).self).collectAll()
+        var orders: [Order] = []
+        for row in rows {
+            let currency = try Currency(code: row.3)
+            guard let status = OrderStatus(rawValue: row.2) else { throw EmporiumError(.internalError, "stored order status '\(row.2)' is unknown") }
+            let buyer = UserID(row.1)
+            let address = try JSONDecoder().decode(ShippingAddress.self, from: Data(row.5.utf8))
+            let lines = lineRows.filter { $0.0 == row.0 }.map {
+                OrderLine(
+                    productID: ProductID(uuid: $0.2), sellerID: UserID($0.3), sellerOrderID: SellerOrderID(uuid: $0.1), title: $0.4, quantity: $0.5,
+                    unitPrice: Money(amount: $0.6, currency: currency))
+            }
+            let parts = try partRows.filter { $0.1 == row.0 }.map { part in
+                guard let partStatus = SellerOrderStatus(rawValue: part.3) else {
+                    throw EmporiumError(.internalError, "stored seller order status '\(part.3)' is unknown")
+                }
+                return SellerOrder(
+                    id: SellerOrderID(uuid: part.0), orderID: OrderID(uuid: part.1), sellerID: UserID(part.2), buyerID: buyer, status: partStatus,
+                    subtotal: Money(amount: part.4, currency: currency),
+                    shipment: part.5.map { Shipment(id: $0, trackingNumber: part.6 ?? "") }, shippingAddress: address, createdAt: part.7, updatedAt: part.8,
+                    lines: lines.filter { $0.sellerOrderID.uuid == part.0 })
+            }
+            orders.append(Order(
+                id: OrderID(uuid: row.0), buyerID: buyer, status: status, total: Money(amount: row.4, currency: currency), shippingAddress: address,
+                lines: lines, sellerOrders: parts,
+                payment: PaymentRecord(paymentID: row.7, confirmationURL: row.8, deadline: row.9, paidAt: row.10, refundID: row.11, refundedAt: row.12),
+                reason: row.6, createdAt: row.13, updatedAt: row.14))
+        }
+        return orders
+    }
+
+    private static func binds(_ value: some PostgresEncodable & Sendable) throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        try bindings.append(value)
+        return bindings
+    }
+}
