@@ -698,6 +698,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 "Mail", "Runtime", "ServiceKit", "EmporiumTesting", "CatalogTesting", "GraphQLSupport", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
