@@ -13,6 +13,9 @@ public struct OrderWebhooks: Sendable {
     let signature: WebhookSignature
     let logger: Logger
     static let maximumBody = 64 * 1024
+    /// The answer to an event id applied before (401 over HTTP; the in-process sandbox sender
+    /// takes it as "delivered": its earlier attempt got through before a crash lost the receipt).
+    public static let replayed = EmporiumError(.unauthenticated, "this webhook event was received before")
 
     public init(client: PostgresClient, workflow: OrderWorkflow, signature: WebhookSignature, logger: Logger) {
         self.client = client
@@ -93,7 +96,7 @@ public struct OrderWebhooks: Sendable {
         ).collectAll()
         guard !rows.isEmpty else {
             logger.warning("webhook replay refused", metadata: ["webhook.source": "\(source)", "event.id": "\(id.prefix(64))"])
-            throw EmporiumError(.unauthenticated, "this webhook event was received before")
+            throw replayed
         }
     }
 }

@@ -58,6 +58,8 @@ public struct OrdersService: Sendable {
                 case .delivery: try await webhooks.receiveDelivery(body: body, signature: header)
                 }
                 return true
+            } catch let error as EmporiumError where error == OrderWebhooks.replayed {
+                return true
             } catch {
                 logger.warning("sandbox webhook not accepted", metadata: ["webhook.target": "\(target.rawValue)", "error": "\(error)"])
                 return false
