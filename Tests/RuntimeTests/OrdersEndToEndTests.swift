@@ -22,9 +22,19 @@ import Testing
         let buyer = try await tokens.issue(userID: UserID("buyer-orders"), roles: [.buyer])
         let stranger = try await tokens.issue(userID: UserID("buyer-other"), roles: [.buyer])
 
-        let product = try await Marketplace.createProduct(node, title: "Самовар", token: seller)
+        let admin = try await tokens.issue(userID: UserID("admin-orders"), roles: [.admin])
+        let category = try await node.graphQL("/graphql", "mutation { createCategory(input: {name: \"Посуда\"}) { id } }", token: admin)
+        let categoryID = try #require(((category["data"] as? [String: Any])?["createCategory"] as? [String: Any])?["id"] as? String, "\(category)")
+        let created = try await node.graphQL("/graphql", """
+            mutation($c: ID!) { createProduct(input: { title: "Самовар", price: { amount: 1999, currency: "EUR" }, categoryId: $c }) { id } }
+            """, variables: ["c": categoryID], token: seller)
+        let product = try #require(((created["data"] as? [String: Any])?["createProduct"] as? [String: Any])?["id"] as? String, "\(created)")
         let published = try await node.graphQL("/graphql", "mutation($id: ID!) { publishProduct(id: $id) { status } }", variables: ["id": product], token: seller)
         #expect(((published["data"] as? [String: Any])?["publishProduct"] as? [String: Any])?["status"] as? String == "PUBLISHED", "\(published)")
+        try await eventually("the category counts its published product") {
+            let read = try await node.graphQL("/graphql", "query($id: ID!) { category(id: $id) { productCount } }", variables: ["id": categoryID])
+            return ((read["data"] as? [String: Any])?["category"] as? [String: Any])?["productCount"] as? Int == 1
+        }
         try await eventually("inventory knows the product") {
             try await Marketplace.receiveStock(node, productId: product, quantity: 5, token: seller, path: "/graphql") == 5
         }
@@ -84,6 +94,10 @@ import Testing
         let confirmed = try await Self.post(node, paymentURL + "/confirm", json: ["card": "4242424242424242"])
         #expect(confirmed.status == 200, "\(confirmed.body)")
         try await eventually("the order is paid") { try await Self.order(node, orderID, token: buyer)["status"] as? String == "PAID" }
+        try await eventually("the catalog counts the sale") {
+            let read = try await node.graphQL("/graphql", "query($id: ID!) { product(id: $id) { salesCount } }", variables: ["id": product], token: seller)
+            return ((read["data"] as? [String: Any])?["product"] as? [String: Any])?["salesCount"] as? Int == 2
+        }
 
         // Webhooks: unsigned, stale, forged and replayed ones change nothing.
         let paymentID = String(paymentURL.split(separator: "/").last!)

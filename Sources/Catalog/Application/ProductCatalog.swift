@@ -11,8 +11,11 @@ public struct ProductCatalog: Sendable {
     public let products: any ProductStore
     public let categories: any CategoryStore
     public let clock: any TimeSource
+    /// Sales, views and category counts, kept from events.
+    public let counters: any CounterStore
 
-    public init(products: any ProductStore, categories: any CategoryStore, clock: any TimeSource = SystemTimeSource()) {
+    public init(products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), clock: any TimeSource = SystemTimeSource()) {
+        self.counters = counters
         self.products = products
         self.categories = categories
         self.clock = clock

@@ -15,6 +15,8 @@ public struct CatalogContext: Sendable {
     let products: DataLoader<ProductID, Product>
     let categories: DataLoader<CategoryID, Category>
     let children: DataLoader<CategoryID, [Category]>
+    let counters: DataLoader<ProductID, ProductCounters>
+    let categoryCounts: DataLoader<CategoryID, Int64>
 
     public init(
         principal: Principal?, catalog: ProductCatalog, clientKey: String = "ip:unknown",
@@ -31,6 +33,9 @@ public struct CatalogContext: Sendable {
         let categoryStore = catalog.categories
         products = DataLoader { ids in try await productStore.products(ids: ids) }
         categories = DataLoader { ids in try await categoryStore.categories(ids: ids) }
+        let counterStore = catalog.counters
+        counters = DataLoader { ids in try await counterStore.productCounters(ids: ids) }
+        categoryCounts = DataLoader { ids in try await counterStore.categoryCounts(ids: ids) }
         children = DataLoader { ids in
             let found = try await categoryStore.children(of: ids)
             // Categories without children get an empty list, not a missing value.

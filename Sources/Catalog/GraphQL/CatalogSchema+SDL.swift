@@ -33,6 +33,8 @@ extension CatalogSchema {
           name: String!
           parent: Category
           children: [Category!]!
+          "Published products directly in this category (not its children); kept from events, a moment behind."
+          productCount: Int!
         }
 
         "A shop; the users service resolves its name and the rest, the catalog its products."
@@ -62,6 +64,10 @@ extension CatalogSchema {
           updatedAt: DateTime!
           "Incremented on every change; updateProduct names the version it expects."
           version: Int!
+          "Units sold in paid orders (a paid order cancelled before shipping is taken back); kept from events, a moment behind."
+          salesCount: Int!
+          "Times the product was read at the public edge (product, productBySlug), cached answers included; batched, a few seconds behind."
+          viewCount: Int!
         }
 
         type ProductEdge {

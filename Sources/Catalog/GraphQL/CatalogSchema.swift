@@ -24,6 +24,7 @@ public enum CatalogSchema {
             type.field("name") { $0.name }
             type.field("parent", batch: Category.parents)
             type.field("children", batch: Category.children)
+            type.field("productCount", batch: Category.productCounts)
         }
         resolvers.object("Seller", SellerReference.self) { type in
             type.field("id") { $0.id }
@@ -46,6 +47,8 @@ public enum CatalogSchema {
             type.field("createdAt") { $0.createdAtValue }
             type.field("updatedAt") { $0.updatedAtValue }
             type.field("version") { $0.version }
+            type.field("salesCount", batch: Product.salesCounts)
+            type.field("viewCount", batch: Product.viewCounts)
         }
         resolvers.object("ProductEdge", ProductEdge.self) { type in
             type.field("cursor") { $0.cursor }

@@ -20,6 +20,17 @@ extension Product: GraphQLObject {
         let found = try await context.categories.loadMany(products.compactMap(\.categoryID))
         return products.map { $0.categoryID.flatMap { found[$0] } }
     }
+
+    /// Counters of a level's products, one query (GraphQL's Int is 32-bit: clamped).
+    @Sendable static func salesCounts(_ products: [Product], _: FieldArguments, context: CatalogContext) async throws -> [Int] {
+        let found = try await context.counters.loadMany(products.map(\.id))
+        return products.map { Int(clamping: min(found[$0.id]?.sales ?? 0, Int64(Int32.max))) }
+    }
+
+    @Sendable static func viewCounts(_ products: [Product], _: FieldArguments, context: CatalogContext) async throws -> [Int] {
+        let found = try await context.counters.loadMany(products.map(\.id))
+        return products.map { Int(clamping: min(found[$0.id]?.views ?? 0, Int64(Int32.max))) }
+    }
 }
 
 extension Category: GraphQLObject {
@@ -35,6 +46,11 @@ extension Category: GraphQLObject {
     @Sendable static func children(_ categories: [Category], _: FieldArguments, context: CatalogContext) async throws -> [[Category]] {
         let found = try await context.children.loadMany(categories.map(\.id))
         return categories.map { found[$0.id] ?? [] }
+    }
+
+    @Sendable static func productCounts(_ categories: [Category], _: FieldArguments, context: CatalogContext) async throws -> [Int] {
+        let found = try await context.categoryCounts.loadMany(categories.map(\.id))
+        return categories.map { Int(clamping: min(found[$0.id] ?? 0, Int64(Int32.max))) }
     }
 }
 

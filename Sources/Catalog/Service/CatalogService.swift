@@ -29,11 +29,14 @@ public struct CatalogService: Sendable {
 
     public let searchAdmission: SearchAdmission?
 
+    /// The counter projections' handlers (units sold, products per category).
+    public let eventHandlers = CounterProjections.make()
+
     public init(
-        products: any ProductStore, categories: any CategoryStore, clock: any TimeSource = SystemTimeSource(),
+        products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), clock: any TimeSource = SystemTimeSource(),
         searchAdmission: SearchAdmission? = nil, logger: Logger
     ) throws {
-        let catalog = ProductCatalog(products: products, categories: categories, clock: clock)
+        let catalog = ProductCatalog(products: products, categories: categories, counters: counters, clock: clock)
         self.catalog = catalog
         self.searchAdmission = searchAdmission
         endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), logger: logger) { info in
@@ -50,6 +53,7 @@ public struct CatalogService: Sendable {
         try self.init(
             products: cache.map { CachedProductStore(inner: store, cache: $0, logger: logger) } ?? store,
             categories: MemoizedCategoryStore(inner: PostgresCategoryStore(client: client, logger: logger)),
+            counters: PostgresCounterStore(client: client, logger: logger),
             searchAdmission: searchAdmission,
             logger: logger
         )

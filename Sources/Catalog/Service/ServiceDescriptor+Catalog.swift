@@ -1,4 +1,5 @@
 import Contracts
+import Messaging
 import ServiceKit
 
 extension ServiceDescriptor {
@@ -9,6 +10,7 @@ extension ServiceDescriptor {
         migrations: { try CatalogService.migrationSet() },
         sdl: CatalogSchema.sdl,
         publishes: [Topics.catalogProduct],
+        consumes: CounterProjections.make().topics,
         caching: CachePolicy(maxAges: CatalogCacheTags.maxAges, invalidatedTags: CatalogCacheTags.invalidated(by:)),
         commands: [SeedCommand.self],
         start: { context in
@@ -16,7 +18,7 @@ extension ServiceDescriptor {
                 SearchAdmission(limiter: $0, limit: try SearchAdmission.limit(from: context.settings))
             }
             let service = try CatalogService(client: context.postgres, searchAdmission: admission, cache: context.cache, logger: context.logger)
-            return ServiceInstance(endpoint: service.endpoint, routes: [ProductSearchRoute(catalog: service.catalog, admission: admission).route])
+            return ServiceInstance(endpoint: service.endpoint, eventHandlers: service.eventHandlers, routes: [ProductSearchRoute(catalog: service.catalog, admission: admission).route])
         }
     )
 }
