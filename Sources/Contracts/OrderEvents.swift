@@ -107,3 +107,31 @@ public struct SellerOrderStatusChanged: IntegrationEvent {
     }
     enum CodingKeys: String, CodingKey { case sellerOrderId, orderId, sellerId, buyerId, lines, from, to, reason, occurredAt }
 }
+
+/// A seller approved a buyer's return: the money goes back (through the payment provider) and
+/// inventory puts the units back on hand.
+public struct ReturnApproved: IntegrationEvent {
+    public static let eventType = "ReturnApproved"
+    public static let schemaVersion = 1
+    public static let topic = Topics.ordersOrder
+    public var returnId: String
+    public var orderId: String
+    public var sellerOrderId: String
+    public var sellerId: String
+    public var buyerId: String
+    /// The returned units, at the prices paid.
+    public var lines: [OrderLineValue]
+    public var amount: MoneyValue
+    public var aggregateID: String { orderId }
+
+    public init(returnId: String, orderId: String, sellerOrderId: String, sellerId: String, buyerId: String, lines: [OrderLineValue], amount: MoneyValue) {
+        self.returnId = returnId
+        self.orderId = orderId
+        self.sellerOrderId = sellerOrderId
+        self.sellerId = sellerId
+        self.buyerId = buyerId
+        self.lines = lines
+        self.amount = amount
+    }
+    enum CodingKeys: String, CodingKey { case returnId, orderId, sellerOrderId, sellerId, buyerId, lines, amount }
+}

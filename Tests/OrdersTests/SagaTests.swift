@@ -143,6 +143,8 @@ import Testing
             #expect(try await harness.stock(product) == (4, 0), "the units came back once")
             #expect(try await harness.count("SELECT count(*)::integer FROM orders.sandbox_refunds") == 1)
             #expect(try await harness.count("SELECT count(*)::integer FROM inventory.stock_movements WHERE reason = 'restocked'") == 1)
+            let account = try await harness.orders.desk.account(of: UserID("seller-1"), viewer: SagaHarness.admin)
+            #expect(account.balances.map(\.amount) == [0] && account.units == 0, "the sale and its commission are taken back")
         }
     }
 

@@ -33,6 +33,35 @@ enum OrderReservations {
             default: return
             }
         }
+        handlers.on(ReturnApproved.self) { event, context in
+            try await restockReturn(event, context: context)
+        }
+    }
+
+    /// Returned units go back on hand in the default warehouse (where returns are received).
+    static func restockReturn(_ event: ReturnApproved, context: EventContext) async throws {
+        var units: [ProductID: Int] = [:]
+        for line in event.lines {
+            guard let product = try? ProductID(parsing: line.productId), (1...StockRules.maximumQuantity).contains(line.quantity) else { continue }
+            units[product, default: 0] += line.quantity
+        }
+        let ids = units.keys.sorted()
+        let products = try await StockSQL.lockProducts(ids, on: context.connection, logger: context.logger)
+        let known = ids.filter { products[$0] != nil }
+        for id in ids where products[id] == nil {
+            context.logger.warning("returned product unknown to inventory; not restocked", metadata: ["product.id": "\(id)", "return.id": "\(event.returnId)"])
+        }
+        guard !known.isEmpty else { return }
+        for id in known { _ = try await StockSQL.ensureStockRow(id, Warehouse.defaultID, on: context.connection, logger: context.logger) }
+        let stock = try await StockSQL.lockStock(known, on: context.connection, logger: context.logger)
+        let movements = known.map {
+            StockMovement(
+                productID: $0, warehouseID: Warehouse.defaultID, onHandDelta: units[$0]!, reservedDelta: 0, reason: .restocked,
+                note: "return \(event.returnId)", actor: actor)
+        }
+        let now = Date()
+        try await StockSQL.apply(movements, at: now, on: context.connection, logger: context.logger)
+        try await StockSQL.publish(movements, products: products, before: stock, at: now, correlationID: event.orderId, on: context.connection, logger: context.logger)
     }
 
     static func reserve(_ event: OrderPlaced, context: EventContext) async throws {

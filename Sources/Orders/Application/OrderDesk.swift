@@ -240,6 +240,29 @@ public struct OrderDesk: Sendable {
         Cursor([String(Int64((row.1.timeIntervalSince1970 * 1000).rounded(.down))), UUIDText.lowercase(row.0)]).encoded
     }
 
+    // MARK: Sellers' books
+
+    /// Balance per currency and units sold (net of refunds): the seller themself and admins.
+    public func account(of seller: UserID, viewer: Principal?) async throws -> (balances: [Money], units: Int64) {
+        let caller = try Permissions.requireAuthenticated(viewer)
+        guard caller.isAdmin || caller.userID == seller else { throw EmporiumError(.forbidden, "this is another seller's account") }
+        let logger = logger
+        return try await client.withConnection { try await LedgerSQL.balances(seller, on: $0, logger: logger) }
+    }
+
+    /// Ledger entries, newest first; `after` is the last entry id of the previous page.
+    public func ledger(of seller: UserID, first: Int, after: String?, viewer: Principal?) async throws -> [LedgerEntry] {
+        let caller = try Permissions.requireAuthenticated(viewer)
+        guard caller.isAdmin || caller.userID == seller else { throw EmporiumError(.forbidden, "this is another seller's ledger") }
+        guard (1...100).contains(first) else { throw EmporiumError.badInput("first must be 1 to 100 (got \(first))", field: "first") }
+        let before = try after.map { text in
+            guard let id = Int64(text), id > 0 else { throw EmporiumError.badInput("after is an entry id from a previous page", field: "after") }
+            return id
+        }
+        let logger = logger
+        return try await client.withConnection { try await LedgerSQL.entries(seller, before: before, limit: first, on: $0, logger: logger) }
+    }
+
     // MARK: Commands
 
     /// The buyer, a seller with a part in it, or an admin cancels the whole order: before

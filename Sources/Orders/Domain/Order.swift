@@ -62,6 +62,8 @@ public struct SellerOrder: Sendable, Equatable {
     public let shippingAddress: ShippingAddress
     public let createdAt: Date
     public var updatedAt: Date
+    /// When the carrier delivered it (returns are open for 14 days from then).
+    public var deliveredAt: Date? = nil
     public var lines: [OrderLine]
 }
 

@@ -4,11 +4,13 @@ import Foundation
 import Logging
 import Messaging
 
-/// What Orders does with other services' events: inventory's answers move the saga on; the
-/// catalog's product events keep the projection that prices carts and snapshots orders.
+/// What Orders does with events: inventory's answers move the saga on; the catalog's product
+/// events keep the projection that prices carts and snapshots orders; its own seller-order and
+/// return events keep the sellers' ledgers (``SellerLedger``).
 enum OrderEventHandlers {
-    static func make(workflow: OrderWorkflow) -> EventHandlers {
+    static func make(workflow: OrderWorkflow, ledger: SellerLedger) -> EventHandlers {
         var handlers = EventHandlers()
+        ledger.register(in: &handlers)
         handlers.on(StockReserved.self) { event, context in
             guard let id = orderID(event.orderId, context) else { return }
             try await workflow.apply(.stockReserved, to: id, on: context.connection, logger: context.logger)

@@ -5,9 +5,11 @@ import Identity
 public struct OrdersContext: Sendable {
     public let principal: Principal?
     public let desk: OrderDesk
+    public let returns: ReturnDesk
 
-    public init(principal: Principal?, desk: OrderDesk) {
+    public init(principal: Principal?, desk: OrderDesk, returns: ReturnDesk) {
         self.principal = principal
         self.desk = desk
+        self.returns = returns
     }
 }

@@ -72,6 +72,51 @@ enum OrdersResolver {
         try await context.desk.ship(sellerOrder: try SellerOrderID(parsing: try arguments.requiredString("id"), field: "id"), viewer: context.principal)
     }
 
+    // MARK: Returns and sellers' books
+
+    @Sendable static func orderReturns(_ order: Order, arguments _: FieldArguments, context: OrdersContext) async throws -> [ReturnRequest] {
+        try await context.returns.returns(order: order.id)
+    }
+
+    @Sendable static func sellerReturns(_ seller: SellerReference, arguments: FieldArguments, context: OrdersContext) async throws -> [ReturnRequest] {
+        let status = try arguments.string("status").map { raw in
+            guard let status = ReturnStatus(rawValue: raw) else { throw EmporiumError.badInput("unknown status \(raw.prefix(32))", field: "status") }
+            return status
+        }
+        return try await context.returns.returns(seller: seller.id, status: status, first: arguments.int("first") ?? 20, viewer: context.principal)
+    }
+
+    @Sendable static func sellerSalesCount(_ seller: SellerReference, arguments _: FieldArguments, context: OrdersContext) async throws -> Int {
+        Int(clamping: min(try await context.desk.account(of: seller.id, viewer: context.principal).units, Int64(Int32.max)))
+    }
+
+    @Sendable static func sellerBalance(_ seller: SellerReference, arguments _: FieldArguments, context: OrdersContext) async throws -> [AmountView] {
+        try await context.desk.account(of: seller.id, viewer: context.principal).balances.map(AmountView.init)
+    }
+
+    @Sendable static func sellerLedger(_ seller: SellerReference, arguments: FieldArguments, context: OrdersContext) async throws -> [LedgerEntry] {
+        try await context.desk.ledger(of: seller.id, first: arguments.int("first") ?? 20, after: arguments.string("after"), viewer: context.principal)
+    }
+
+    @Sendable static func requestReturn(_: RootValue, arguments: FieldArguments, context: OrdersContext) async throws -> ReturnRequest {
+        guard let lines = try arguments.decode([ReturnLineInput].self, "lines") else { throw FieldArgumentError(argument: "lines") }
+        let requested = try lines.enumerated().map { index, line in
+            (try ProductID(parsing: line.productId, field: "lines[\(index)].productId"), line.quantity)
+        }
+        return try await context.returns.request(
+            order: try OrderID(parsing: try arguments.requiredString("orderId"), field: "orderId"), lines: requested,
+            reason: try arguments.requiredString("reason"), viewer: context.principal)
+    }
+
+    @Sendable static func approveReturn(_: RootValue, arguments: FieldArguments, context: OrdersContext) async throws -> ReturnRequest {
+        try await context.returns.approve(try ReturnID(parsing: try arguments.requiredString("id"), field: "id"), viewer: context.principal)
+    }
+
+    @Sendable static func refuseReturn(_: RootValue, arguments: FieldArguments, context: OrdersContext) async throws -> ReturnRequest {
+        try await context.returns.refuse(
+            try ReturnID(parsing: try arguments.requiredString("id"), field: "id"), note: try arguments.requiredString("reason"), viewer: context.principal)
+    }
+
     // MARK: Federation
 
     @Sendable static func userEntities(_ representations: [Map], context _: OrdersContext) async throws -> [OutputValue] {
@@ -110,6 +155,11 @@ enum OrdersResolver {
     private static func productID(_ arguments: FieldArguments) throws -> ProductID {
         try ProductID(parsing: try arguments.requiredString("productId"), field: "productId")
     }
+}
+
+struct ReturnLineInput: Decodable, Sendable {
+    let productId: String
+    let quantity: Int
 }
 
 struct CheckoutInput: Decodable, Sendable {

@@ -155,8 +155,65 @@ extension OrdersSchema {
           payment: Payment!
           "Every status change, oldest first."
           history: [OrderStatusChange!]!
+          returns: [Return!]!
           createdAt: DateTime!
           updatedAt: DateTime!
+        }
+
+        enum ReturnStatus {
+          REQUESTED
+          "Refunded; the units go back to stock."
+          APPROVED
+          REFUSED
+        }
+
+        type ReturnLine {
+          productId: ID!
+          product: Product!
+          quantity: Int!
+          unitPrice: Amount!
+        }
+
+        "A buyer's request to send back part of one seller's delivery (within 14 days of it)."
+        type Return {
+          id: ID!
+          orderId: ID!
+          sellerOrderId: ID!
+          sellerId: ID!
+          status: ReturnStatus!
+          reason: String!
+          "The seller's note when refusing."
+          decisionNote: String
+          lines: [ReturnLine!]!
+          "Refunded when approved."
+          amount: Amount!
+          createdAt: DateTime!
+          decidedAt: DateTime
+        }
+
+        input ReturnLineInput {
+          productId: ID!
+          quantity: Int!
+        }
+
+        enum LedgerEntryKind {
+          SALE
+          "The marketplace's share of a sale (negative)."
+          COMMISSION
+          REFUND
+          "The commission of a refunded sale, given back."
+          COMMISSION_REFUND
+        }
+
+        type LedgerEntry {
+          "Pass as after for the next (older) page."
+          id: ID!
+          kind: LedgerEntryKind!
+          "Signed: what it adds to the balance."
+          amount: Amount!
+          orderId: ID!
+          returnId: ID
+          at: DateTime!
         }
 
         type PageInfo @shareable {
@@ -184,6 +241,14 @@ extension OrdersSchema {
           id: ID!
           "The shop's parts of orders, newest first. The seller themself and admins only. first: 1 to 100."
           orders(status: SellerOrderStatus, first: Int = 20, after: String): SellerOrderConnection!
+          "Units sold in paid orders, net of cancellations and returns. The seller themself and admins only."
+          salesCount: Int!
+          "What the marketplace owes the seller, per currency: sales minus commission and refunds. The seller themself and admins only."
+          balance: [Amount!]!
+          "Ledger entries, newest first. first: 1 to 100; after: the id of the last entry of the previous page."
+          ledger(first: Int = 20, after: ID): [LedgerEntry!]!
+          "Return requests for the shop's deliveries, newest first. first: 1 to 100."
+          returns(status: ReturnStatus, first: Int = 20): [Return!]!
         }
 
         type Query {
@@ -215,6 +280,11 @@ extension OrdersSchema {
           cancelOrder(id: ID!, reason: String): Order!
           "The seller of a paid part (or an admin) creates its shipment; the carrier's webhooks move it to SHIPPED and DELIVERED."
           shipSellerOrder(id: ID!): SellerOrder!
+          "The buyer, within 14 days of a part's delivery: lines of one seller's part; reason 1 to 500 characters."
+          requestReturn(orderId: ID!, lines: [ReturnLineInput!]!, reason: String!): Return!
+          "The seller (or an admin): refunds the return's amount and restocks the units."
+          approveReturn(id: ID!): Return!
+          refuseReturn(id: ID!, reason: String!): Return!
         }
         """#
 }

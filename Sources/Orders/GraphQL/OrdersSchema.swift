@@ -87,6 +87,7 @@ public enum OrdersSchema {
             type.field("shippingAddress") { $0.shippingAddress }
             type.field("payment") { $0.payment }
             type.field("history", async: OrdersResolver.history)
+            type.field("returns", async: OrdersResolver.orderReturns)
             type.field("createdAt") { DateTime($0.createdAt) }
             type.field("updatedAt") { DateTime($0.updatedAt) }
         }
@@ -109,6 +110,37 @@ public enum OrdersSchema {
         resolvers.object("Seller", SellerReference.self) { type in
             type.field("id") { GraphID($0.id.rawValue) }
             type.field("orders", async: OrdersResolver.sellerOrders)
+            type.field("salesCount", async: OrdersResolver.sellerSalesCount)
+            type.field("balance", async: OrdersResolver.sellerBalance)
+            type.field("ledger", async: OrdersResolver.sellerLedger)
+            type.field("returns", async: OrdersResolver.sellerReturns)
+        }
+        resolvers.object("ReturnLine", ReturnLine.self) { type in
+            type.field("productId") { GraphID($0.productID) }
+            type.field("product") { ProductReference(id: $0.productID) }
+            type.field("quantity") { $0.quantity }
+            type.field("unitPrice") { AmountView($0.unitPrice) }
+        }
+        resolvers.object("Return", ReturnRequest.self) { type in
+            type.field("id") { GraphID($0.id) }
+            type.field("orderId") { GraphID($0.orderID) }
+            type.field("sellerOrderId") { GraphID($0.sellerOrderID) }
+            type.field("sellerId") { GraphID($0.sellerID.rawValue) }
+            type.field("status") { ReturnStatusValue(rawValue: $0.status.rawValue) }
+            type.field("reason") { $0.reason }
+            type.field("decisionNote") { $0.decisionNote }
+            type.field("lines") { $0.lines }
+            type.field("amount") { AmountView($0.amount) }
+            type.field("createdAt") { DateTime($0.createdAt) }
+            type.field("decidedAt") { $0.decidedAt.map(DateTime.init) }
+        }
+        resolvers.object("LedgerEntry", LedgerEntry.self) { type in
+            type.field("id") { GraphID(String($0.id)) }
+            type.field("kind") { LedgerEntryKindValue(rawValue: $0.kind) }
+            type.field("amount") { AmountView($0.amount) }
+            type.field("orderId") { GraphID($0.orderID) }
+            type.field("returnId") { $0.returnID.map(GraphID.init) }
+            type.field("at") { DateTime($0.at) }
         }
         resolvers.query { query in
             query.field("cart", async: OrdersResolver.cart)
@@ -123,6 +155,9 @@ public enum OrdersSchema {
             mutation.field("checkout", async: OrdersResolver.checkout)
             mutation.field("cancelOrder", async: OrdersResolver.cancelOrder)
             mutation.field("shipSellerOrder", async: OrdersResolver.shipSellerOrder)
+            mutation.field("requestReturn", async: OrdersResolver.requestReturn)
+            mutation.field("approveReturn", async: OrdersResolver.approveReturn)
+            mutation.field("refuseReturn", async: OrdersResolver.refuseReturn)
         }
         let federation = Federation<OrdersContext>(entities: [
             "User": OrdersResolver.userEntities, "Seller": OrdersResolver.sellerEntities, "Product": OrdersResolver.productEntities,
@@ -134,6 +169,14 @@ public enum OrdersSchema {
 
 enum OrderStatusValue: String, GraphQLEnum {
     case PENDING, AWAITING_PAYMENT, PAID, PARTIALLY_SHIPPED, SHIPPED, DELIVERED, CANCELLED, REJECTED
+}
+
+enum ReturnStatusValue: String, GraphQLEnum {
+    case REQUESTED, APPROVED, REFUSED
+}
+
+enum LedgerEntryKindValue: String, GraphQLEnum {
+    case SALE, COMMISSION, REFUND, COMMISSION_REFUND
 }
 
 enum SellerOrderStatusValue: String, GraphQLEnum {
@@ -181,3 +224,6 @@ extension PaymentRecord: GraphQLObject {}
 extension OrderStatusChange: GraphQLObject {}
 extension Order: GraphQLObject {}
 extension SellerOrder: GraphQLObject {}
+extension ReturnRequest: GraphQLObject {}
+extension ReturnLine: GraphQLObject {}
+extension LedgerEntry: GraphQLObject {}

@@ -14,6 +14,7 @@ public struct OrdersService: Sendable {
     public static let schemaName = "orders"
 
     public let desk: OrderDesk
+    public let returns: ReturnDesk
     public let workflow: OrderWorkflow
     public let webhooks: OrderWebhooks
     public let endpoint: SchemaEndpoint<OrdersContext>
@@ -40,7 +41,7 @@ public struct OrdersService: Sendable {
     }
 
     public init(
-        client: PostgresClient, webhookSecret: String, paymentTimeout: Duration = .seconds(15 * 60), sandboxBaseURL: String = "",
+        client: PostgresClient, webhookSecret: String, paymentTimeout: Duration = .seconds(15 * 60), commissionPercent: Int = 10, sandboxBaseURL: String = "",
         clock: any TimeSource = SystemTimeSource(), deadlineInterval: Duration = .seconds(1), logger: Logger
     ) throws {
         let signature = WebhookSignature(secret: webhookSecret)
@@ -66,15 +67,17 @@ public struct OrdersService: Sendable {
             }
         }
         self.desk = desk
+        let returns = ReturnDesk(client: client, payments: payments, clock: clock, logger: logger)
+        self.returns = returns
         self.workflow = workflow
         self.webhooks = webhooks
         sandboxPayments = payments
         sandboxDelivery = delivery
         sandboxSender = sender
-        eventHandlers = OrderEventHandlers.make(workflow: workflow)
+        eventHandlers = OrderEventHandlers.make(workflow: workflow, ledger: SellerLedger(commissionPercent: commissionPercent))
         deadlines = PaymentDeadlines(client: client, workflow: workflow, clock: clock, interval: deadlineInterval, logger: logger)
         endpoint = SchemaEndpoint(schema: try OrdersSchema.build(), logger: logger) { info in
-            OrdersContext(principal: info.principal, desk: desk)
+            OrdersContext(principal: info.principal, desk: desk, returns: returns)
         }
         routes = OrderRoutes.webhooks(webhooks) + OrderRoutes.sandbox(payments: payments, delivery: delivery)
     }
@@ -91,6 +94,6 @@ private enum EventHandlersCatalog {
     }
 
     static var topics: [String] {
-        OrderEventHandlers.make(workflow: OrderWorkflow(payments: Inert(), delivery: Inert(), paymentTimeout: .seconds(1))).topics
+        OrderEventHandlers.make(workflow: OrderWorkflow(payments: Inert(), delivery: Inert(), paymentTimeout: .seconds(1)), ledger: SellerLedger(commissionPercent: 0)).topics
     }
 }

@@ -16,8 +16,10 @@ extension ServiceDescriptor {
             // which is enough while the sandbox providers run inside it.
             let secret = context.settings.string("EMPORIUM_WEBHOOK_SECRET") ?? WebhookSignature.randomSecret()
             let timeout = try context.settings.seconds("EMPORIUM_PAYMENT_TIMEOUT_SECONDS", in: 10...86_400) ?? .seconds(15 * 60)
+            // The marketplace's share of each sale, whole percent.
+            let commission = try context.settings.integer("EMPORIUM_COMMISSION_PERCENT", in: 0...50) ?? 10
             let service = try OrdersService(
-                client: context.postgres, webhookSecret: secret, paymentTimeout: timeout,
+                client: context.postgres, webhookSecret: secret, paymentTimeout: timeout, commissionPercent: commission,
                 sandboxBaseURL: context.settings.string("EMPORIUM_SANDBOX_BASE_URL") ?? "", logger: context.logger)
             return ServiceInstance(
                 endpoint: service.endpoint, eventHandlers: service.eventHandlers, background: [service.deadlines, service.sandboxSender],

@@ -130,7 +130,8 @@ enum OrderSQL {
         // Arrays cannot carry NULLs through the driver: empty text stands for "no shipment".
         try await connection.query("""
             UPDATE orders.seller_orders s SET status = v.status, shipment_id = NULLIF(v.shipment_id, ''),
-                tracking_number = NULLIF(v.tracking_number, ''), updated_at = \(at)
+                tracking_number = NULLIF(v.tracking_number, ''), updated_at = \(at),
+                delivered_at = CASE WHEN v.status = 'DELIVERED' THEN COALESCE(s.delivered_at, \(at)) ELSE s.delivered_at END
             FROM unnest(\(parts.map(\.id.uuid))::uuid[], \(parts.map(\.status.rawValue))::text[],
                         \(parts.map { $0.shipment?.id ?? "" })::text[], \(parts.map { $0.shipment?.trackingNumber ?? "" })::text[])
                 AS v(id, status, shipment_id, tracking_number)
@@ -153,9 +154,9 @@ enum OrderSQL {
         guard !rows.isEmpty else { return [] }
         let ids = rows.map(\.0)
         let partRows = try await connection.query("""
-            SELECT id, order_id, seller_id, status, subtotal_amount, shipment_id, tracking_number, created_at, updated_at
+            SELECT id, order_id, seller_id, status, subtotal_amount, shipment_id, tracking_number, created_at, updated_at, delivered_at
             FROM orders.seller_orders WHERE order_id = ANY(\(ids)) ORDER BY order_id, seller_id
-            """, logger: logger).decode((UUID, UUID, String, String, Int64, String?, String?, Date, Date).self).collectAll()
+            """, logger: logger).decode((UUID, UUID, String, String, Int64, String?, String?, Date, Date, Date?).self).collectAll()
         let lineRows = try await connection.query("""
             SELECT order_id, seller_order_id, product_id, seller_id, title, quantity, unit_amount
             FROM orders.order_lines WHERE order_id = ANY(\(ids)) ORDER BY order_id, position
@@ -178,7 +179,7 @@ enum OrderSQL {
                 return SellerOrder(
                     id: SellerOrderID(uuid: part.0), orderID: OrderID(uuid: part.1), sellerID: UserID(part.2), buyerID: buyer, status: partStatus,
                     subtotal: Money(amount: part.4, currency: currency),
-                    shipment: part.5.map { Shipment(id: $0, trackingNumber: part.6 ?? "") }, shippingAddress: address, createdAt: part.7, updatedAt: part.8,
+                    shipment: part.5.map { Shipment(id: $0, trackingNumber: part.6 ?? "") }, shippingAddress: address, createdAt: part.7, updatedAt: part.8, deliveredAt: part.9,
                     lines: lines.filter { $0.sellerOrderID.uuid == part.0 })
             }
             orders.append(Order(
