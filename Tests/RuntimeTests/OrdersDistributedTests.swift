@@ -81,6 +81,49 @@ import Testing
             let level = (stock["data"] as? [String: Any])?["stock"] as? [String: Any]
             return level?["onHand"] as? Int == 0 && level?["reserved"] as? Int == 0
         }
+
+        // The whole flow once more through the federation gateway's public /graphql.
+        let subgraphs = ["catalog=\(catalog.baseURL)/graphql", "inventory=\(inventory.baseURL)/graphql", "orders=\(orders.baseURL)/graphql"].joined(separator: ",")
+        let gateway = try await EmporiumProcess.start(["serve", "gateway"], environment: ["EMPORIUM_SUBGRAPHS": subgraphs])
+        let restocked = try await gateway.graphQL("/graphql", "mutation($id: ID!) { receiveStock(productId: $id, quantity: 1) { available } }", variables: ["id": product], token: seller)
+        #expect(((restocked["data"] as? [String: Any])?["receiveStock"] as? [String: Any])?["available"] as? Int == 1, "\(restocked)")
+        let buyer = try await tokens.issue(userID: UserID("buyer-gateway"), roles: [.buyer])
+        let cart = try await gateway.graphQL("/graphql", """
+            mutation($id: ID!) { addToCart(productId: $id) { total { minorUnits } lines { product { title stock { available } } } } }
+            """, variables: ["id": product], token: buyer)
+        let line = (((cart["data"] as? [String: Any])?["addToCart"] as? [String: Any])?["lines"] as? [[String: Any]])?.first
+        #expect((line?["product"] as? [String: Any])?["title"] as? String == "Редкий чайник", "\(cart)")
+        let checkout = try await gateway.graphQL("/graphql", """
+            mutation { checkout(input: { idempotencyKey: "gw", shippingAddress: { name: "Б", line1: "ул. Мира, 3", city: "Пермь", postalCode: "614000", country: "RU" } }) { id } }
+            """, token: buyer)
+        let orderID = try #require(((checkout["data"] as? [String: Any])?["checkout"] as? [String: Any])?["id"] as? String, "\(checkout)")
+        var paymentURL = ""
+        try await eventually("awaiting payment through the gateway", timeout: .seconds(60), interval: .milliseconds(100)) {
+            let order = try await OrdersEndToEndTests.order(gateway, orderID, token: buyer)
+            paymentURL = ((order["payment"] as? [String: Any])?["confirmationUrl"] as? String) ?? ""
+            return order["status"] as? String == "AWAITING_PAYMENT"
+        }
+        // The sandbox provider's page is served by the orders service (behind Kong in production).
+        #expect(try await OrdersEndToEndTests.post(orders, paymentURL + "/confirm", json: ["card": "4242424242424242"]).status == 200)
+        var part = ""
+        try await eventually("paid through the gateway", timeout: .seconds(60), interval: .milliseconds(100)) {
+            let order = try await OrdersEndToEndTests.order(gateway, orderID, token: buyer)
+            part = ((order["sellerOrders"] as? [[String: Any]])?.first?["id"] as? String) ?? ""
+            return order["status"] as? String == "PAID"
+        }
+        let shipped = try await gateway.graphQL("/graphql", "mutation($id: ID!) { shipSellerOrder(id: $id) { shipment { id } } }", variables: ["id": part], token: seller)
+        let shipment = try #require((((shipped["data"] as? [String: Any])?["shipSellerOrder"] as? [String: Any])?["shipment"] as? [String: Any])?["id"] as? String, "\(shipped)")
+        for expected in ["SHIPPED", "DELIVERED"] {
+            #expect(try await OrdersEndToEndTests.post(orders, "/sandbox/shipments/\(shipment)/advance", json: [:]).status == 200)
+            try await eventually("\(expected) through the gateway", timeout: .seconds(60), interval: .milliseconds(100)) {
+                try await OrdersEndToEndTests.order(gateway, orderID, token: buyer)["status"] as? String == expected
+            }
+        }
+        try await eventually("the catalog counted eleven sales", timeout: .seconds(60), interval: .milliseconds(250)) {
+            let read = try await gateway.graphQL("/graphql", "query($id: ID!) { product(id: $id) { salesCount } }", variables: ["id": product], token: seller)
+            return ((read["data"] as? [String: Any])?["product"] as? [String: Any])?["salesCount"] as? Int == 11
+        }
+        try await gateway.stop()
         try await orders.stop()
         try await inventory.stop()
         try await catalog.stop()
