@@ -103,3 +103,35 @@ public struct PriceChanged: IntegrationEvent {
     }
     enum CodingKeys: String, CodingKey { case productId, previousPrice, price, version }
 }
+
+/// Reads of products counted at the public edge, in a batch: `product(id:)` by id,
+/// `productBySlug(slug:)` by slug. Published directly (fire-and-forget, not through an outbox):
+/// a lost batch loses views, never a sale.
+public struct ProductViewsCounted: IntegrationEvent {
+    public static let eventType = "ProductViewsCounted"
+    public static let schemaVersion = 1
+    public static let topic = Topics.catalogViews
+
+    public struct Views: Codable, Sendable, Equatable {
+        public var productId: String?
+        public var slug: String?
+        public var count: Int
+
+        public init(productId: String? = nil, slug: String? = nil, count: Int) {
+            self.productId = productId
+            self.slug = slug
+            self.count = count
+        }
+    }
+
+    /// Names the batch; batches spread over partitions by it.
+    public var batchId: String
+    public var views: [Views]
+    public var aggregateID: String { batchId }
+
+    public init(batchId: String, views: [Views]) {
+        self.batchId = batchId
+        self.views = views
+    }
+    enum CodingKeys: String, CodingKey { case batchId, views }
+}

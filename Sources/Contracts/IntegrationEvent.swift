@@ -20,6 +20,8 @@ public protocol IntegrationEvent: Codable, Sendable, Equatable {
 /// Topic names, one per aggregate type; the suffix is the topic's contract version.
 public enum Topics {
     public static let catalogProduct = "catalog.product.v1"
+    /// Product views counted at the edge, batched.
+    public static let catalogViews = "catalog.views.v1"
     public static let inventoryStock = "inventory.stock.v1"
     /// Inventory's answers to orders: keyed by order id.
     public static let inventoryReservation = "inventory.reservation.v1"

@@ -30,16 +30,19 @@ public struct GraphQLHTTP: Sendable {
     /// credential, believes their forwarded client identity, and reports its answer's tags in the
     /// `Emporium-Cache-Tags` header for the gateway's cache. Nil on the public endpoint.
     let internalCredential: InternalCredential?
+    /// Told about each answered request (the public endpoint's view counters).
+    let observers: [any GraphQLRequestObserver]
 
     /// The response header that says whether the response cache answered (`hit`) or not (`miss`).
     public static let cacheStatusHeader = "Emporium-Cache"
 
     public init(
         executor: any GraphQLExecutor, tokens: TokenService?, clients: ClientIdentification = ClientIdentification(),
-        responseCache: ResponseCache? = nil, internalCredential: InternalCredential? = nil, logger: Logger,
-        explorerTitle: String = "Emporium GraphQL"
+        responseCache: ResponseCache? = nil, internalCredential: InternalCredential? = nil, observers: [any GraphQLRequestObserver] = [],
+        logger: Logger, explorerTitle: String = "Emporium GraphQL"
     ) {
         self.executor = executor
+        self.observers = observers
         self.responseCache = responseCache
         self.internalCredential = internalCredential
         self.tokens = tokens
@@ -65,18 +68,25 @@ public struct GraphQLHTTP: Sendable {
         let started = ContinuousClock.now
         let graphQLMediaType = Self.prefersGraphQLResponse(accept: request.headers[.accept] ?? "")
         var operationName: String?
+        var decoded: GraphQLRequest?
         do {
             try admit(request, graphQLMediaType: graphQLMediaType)
             let graphQLRequest = try await decode(request, graphQLMediaType: graphQLMediaType)
+            decoded = graphQLRequest
             operationName = graphQLRequest.operationName
             let cached = try await lookUpCache(graphQLRequest, request, graphQLMediaType: graphQLMediaType)
             let info = try await authenticate(request, peer: (context as? any PeerAddressProviding)?.peerAddress, graphQLMediaType: graphQLMediaType)
             let outcome = await executor.execute(graphQLRequest, info: info)
             OperationMetrics.shared.record(operation: operationName, status: OperationMetrics.status(of: outcome), duration: ContinuousClock.now - started)
+            if outcome.kind == .executed { for observer in observers { observer.answered(graphQLRequest) } }
             return await encode(outcome, info: info, cache: cached, graphQLMediaType: graphQLMediaType)
         } catch let answer as EarlyAnswer {
             if let status = answer.metricsStatus {
                 OperationMetrics.shared.record(operation: operationName, status: status, duration: ContinuousClock.now - started)
+            }
+            // A cached answer is a read like any other.
+            if answer.metricsStatus == OperationMetrics.cachedStatus, let decoded {
+                for observer in observers { observer.answered(decoded) }
             }
             return answer.response
         } catch {

@@ -47,6 +47,12 @@ public enum EmporiumApplication {
             responseCache: responseCache, internalCredential: internalCredential, metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
     }
 
+    /// The services' edge observers, publishing straight to `publisher` (never an outbox).
+    static func edgeObservers(of descriptors: [ServiceDescriptor], publisher: any EventPublisher, logger: Logger) -> [any EdgeObserver] {
+        let context = EdgeContext(publish: { try await publisher.publish($0) }, logger: logger)
+        return descriptors.compactMap { $0.edge?(context) }
+    }
+
     /// The single node's federation gateway over its in-process services; nil for a process of
     /// one service (its /graphql is that service's subgraph).
     static func gateway(of services: RunningServices, introspection: Bool, logger: Logger) throws -> FederationGateway? {
@@ -57,7 +63,7 @@ public enum EmporiumApplication {
     /// Subgraph endpoints answer only requests with `internalCredential` (see `InternalCredential`).
     static func router(
         _ services: RunningServices, gateway: FederationGateway?, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?,
-        poolSize: Int, clients: ClientIdentification, responseCache: ResponseCache?, internalCredential: InternalCredential,
+        poolSize: Int, clients: ClientIdentification, responseCache: ResponseCache?, edge: [any EdgeObserver] = [], internalCredential: InternalCredential,
         metricsOnMainPort: Bool, logger: Logger
     ) -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
@@ -73,7 +79,7 @@ public enum EmporiumApplication {
                 .addRoutes(to: router, path: RouterPath("/subgraphs/\(service.descriptor.name)/graphql"))
         }
         if let gateway {
-            GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, logger: logger).addRoutes(to: router)
+            GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, observers: edge, logger: logger).addRoutes(to: router)
         } else if let service = services.all.first {
             // One service's process: its /graphql is what `emporium serve gateway` calls.
             GraphQLHTTP(executor: service.instance.endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
@@ -152,18 +158,20 @@ public enum EmporiumApplication {
             ResponseCache(invalidation: $0, maximumBytes: configuration.responseCacheBytes, logger: logger)
         }
         let gateway = try gateway(of: services, introspection: configuration.introspectionEnabled, logger: logger)
-        let router = router(
-            services, gateway: gateway, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
-            clients: ClientIdentification(trustedProxies: configuration.trustedProxies), responseCache: responseCache,
-            internalCredential: try configuration.internalCredential(logger: logger), metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
         let events = try EventBusAssembly(
             configuration: configuration, services: descriptors, processors: services.processors(client: client, logger: logger),
             invalidation: invalidation, client: client, logger: logger)
+        // What services run at the public edge, when this process serves it (the single node).
+        let edge = gateway == nil ? [] : edgeObservers(of: descriptors, publisher: events.direct, logger: logger)
+        let router = router(
+            services, gateway: gateway, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
+            clients: ClientIdentification(trustedProxies: configuration.trustedProxies), responseCache: responseCache, edge: edge,
+            internalCredential: try configuration.internalCredential(logger: logger), metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
 
         // Services start in this order and stop in reverse: stores first, then the event flow
         // and jobs (held until the schema is current), the HTTP server last.
         let gate = StartGate()
-        let background: [any Service] = events.services + services.all.flatMap(\.instance.background)
+        let background: [any Service] = events.services + services.all.flatMap(\.instance.background) + edge.map { $0 as any Service }
         var all: [any Service] = [client]
         all += shared.redisServices
         if let metricsPort = configuration.metricsPort {

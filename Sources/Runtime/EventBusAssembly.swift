@@ -15,6 +15,8 @@ struct EventBusAssembly {
     var services: [any Service] = []
     /// Run before the relays and consumers start (after migrations): creates missing topics.
     var prepare: @Sendable () async throws -> Void = {}
+    /// Where events published directly (not through an outbox) go: the edge's view counts.
+    var direct: any EventPublisher
 
     /// - Parameters:
     ///   - services: the services whose outboxes this process relays.
@@ -35,12 +37,14 @@ struct EventBusAssembly {
             // their LISTENs hold two per schema. What is left is shared with HTTP requests.
             let bus = InProcessEventBus(concurrency: max(1, min(8, (configuration.databasePoolSize - 2 * schemas.count) / 2)))
             for processor in processors { bus.register(processor) }
+            direct = bus
             services = schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: relayed(bus), logger: logger) }
             return
         }
         let kafka = try KafkaConfiguration(bootstrapServers: brokers)
         let producer = KafkaProducer(configuration: kafka, logger: logger)
         let publisher = KafkaEventPublisher(producer: producer)
+        direct = publisher
         services = [producer]
         services += schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: relayed(publisher), logger: logger) }
         services += processors.map { KafkaEventConsumer(processor: $0, kafka: kafka, logger: logger) }

@@ -5,9 +5,12 @@ import Gateway
 import GraphQLSupport
 import Hummingbird
 import Identity
+import Kafka
+import Messaging
 import Logging
 import Prometheus
 import Redis
+import ServiceKit
 import ServiceLifecycle
 
 /// `emporium serve gateway`: the federation gateway of the distributed topology. It has no
@@ -54,11 +57,21 @@ public enum GatewayServer {
         } else if configuration.responseCacheEnabled {
             logger.info("response cache off: it needs EMPORIUM_REDIS_URL (shared with the services) in the distributed topology")
         }
+        // Edge observers (view counts) publish straight to Kafka; without it there is nowhere to send them.
+        var edge: [any EdgeObserver] = []
+        if let brokers = configuration.kafkaBrokers {
+            let producer = KafkaProducer(configuration: try KafkaConfiguration(bootstrapServers: brokers), logger: logger)
+            services.append(producer)
+            edge = EmporiumApplication.edgeObservers(of: ServiceRegistry.all, publisher: KafkaEventPublisher(producer: producer), logger: logger)
+            services += edge.map { $0 as any Service }
+        } else {
+            logger.info("product views are not counted: the gateway publishes them to Kafka (EMPORIUM_KAFKA_BROKERS)")
+        }
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(HTTPMetricsMiddleware())
         GraphQLHTTP(
             executor: gateway, tokens: tokens, clients: ClientIdentification(trustedProxies: configuration.trustedProxies),
-            responseCache: responseCache, logger: logger
+            responseCache: responseCache, observers: edge, logger: logger
         ).addRoutes(to: router)
         let operational = OperationalRoutes(postgres: nil, registry: registry, poolSize: 0, logger: logger)
         operational.add(to: router, metrics: configuration.metricsPort == nil)

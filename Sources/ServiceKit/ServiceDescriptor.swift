@@ -32,12 +32,16 @@ public struct ServiceDescriptor: Sendable {
     public let commands: [any ServiceCommand.Type]
     /// Builds what runs of the service in one process.
     public let start: @Sendable (ServiceContext) async throws -> ServiceInstance
+    /// What it runs at the public edge, in whichever process serves `/graphql` (nil: nothing).
+    public let edge: (@Sendable (EdgeContext) -> any EdgeObserver)?
 
     public init(
         name: String, schema: String, migrations: @escaping @Sendable () throws -> MigrationSet, sdl: String,
         publishes: [String] = [], consumes: [String] = [], caching: CachePolicy = CachePolicy(),
-        commands: [any ServiceCommand.Type] = [], start: @escaping @Sendable (ServiceContext) async throws -> ServiceInstance
+        commands: [any ServiceCommand.Type] = [], edge: (@Sendable (EdgeContext) -> any EdgeObserver)? = nil,
+        start: @escaping @Sendable (ServiceContext) async throws -> ServiceInstance
     ) {
+        self.edge = edge
         self.name = name
         self.schema = schema
         self.migrations = migrations

@@ -11,15 +11,13 @@ public struct ProductCounters: Sendable, Equatable {
     }
 }
 
-/// Where the counters are read. They are written by event consumers (``CounterProjections``)
-/// and by the edge's batched views, never in a request that reads them.
+/// Where the counters are read. They are written by event consumers (``CounterProjections``),
+/// never in a request that reads them.
 public protocol CounterStore: Sendable {
     /// Batched; products never counted are absent (zero).
     func productCounters(ids: [ProductID]) async throws -> [ProductID: ProductCounters]
     /// Published products directly in each category; absent: zero.
     func categoryCounts(ids: [CategoryID]) async throws -> [CategoryID: Int64]
-    /// Adds views (id → how many), one statement for the batch.
-    func addViews(_ views: [ProductID: Int64]) async throws
 }
 
 /// No counters (tests and benchmarks without a database): everything reads zero.
@@ -27,5 +25,4 @@ public struct ZeroCounterStore: CounterStore {
     public init() {}
     public func productCounters(ids _: [ProductID]) async throws -> [ProductID: ProductCounters] { [:] }
     public func categoryCounts(ids _: [CategoryID]) async throws -> [CategoryID: Int64] { [:] }
-    public func addViews(_: [ProductID: Int64]) async throws {}
 }

@@ -20,6 +20,7 @@ public enum CounterProjections {
             if event.to == "PAID" { sign = 1 } else if event.to == "CANCELLED" && event.from == "PAID" { sign = -1 } else { return }
             try await addSales(event.lines, sign: sign, context)
         }
+        handlers.on(ProductViewsCounted.self) { event, context in try await addViews(event.views, context) }
         handlers.on(ProductCreated.self) { event, context in try await member(event.product, context) }
         handlers.on(ProductUpdated.self) { event, context in try await member(event.product, context) }
         handlers.on(ProductPublished.self) { event, context in try await member(event.product, context) }
@@ -43,6 +44,35 @@ public enum CounterProjections {
         try await context.connection.query("""
             UPDATE catalog.product_counters c SET sales_count = GREATEST(c.sales_count + v.n, 0)
             FROM unnest(\(ids)::uuid[], \(entries.map(\.value))::bigint[]) AS v(id, n) WHERE c.product_id = v.id
+            """, logger: context.logger)
+    }
+
+    /// Views by id and by slug (a former slug counts for its product), only for products the
+    /// catalog has; one statement per batch.
+    static func addViews(_ views: [ProductViewsCounted.Views], _ context: EventContext) async throws {
+        var byID: [UUID: Int64] = [:]
+        var bySlug: [String: Int64] = [:]
+        for view in views where (1...1_000_000).contains(view.count) {
+            if let id = view.productId.flatMap(UUID.init(uuidString:)) {
+                byID[id, default: 0] += Int64(view.count)
+            } else if let slug = view.slug, (1...200).contains(slug.utf8.count), !slug.unicodeScalars.contains(where: { $0.value == 0 }) {
+                bySlug[slug, default: 0] += Int64(view.count)
+            }
+        }
+        if !bySlug.isEmpty {
+            let slugs = Array(bySlug.keys)
+            let rows = try await context.connection.query(
+                "SELECT slug, product_id FROM catalog.product_slugs WHERE slug = ANY(\(slugs))", logger: context.logger
+            ).decode((String, UUID).self).collectAll()
+            for row in rows { byID[row.1, default: 0] += bySlug[row.0] ?? 0 }
+        }
+        guard !byID.isEmpty else { return }
+        let entries = byID.sorted { $0.key.uuidString < $1.key.uuidString }
+        try await context.connection.query("""
+            INSERT INTO catalog.product_counters (product_id, view_count)
+            SELECT v.id, v.n FROM unnest(\(entries.map(\.key))::uuid[], \(entries.map(\.value))::bigint[]) AS v(id, n)
+            WHERE EXISTS (SELECT 1 FROM catalog.products p WHERE p.id = v.id)
+            ON CONFLICT (product_id) DO UPDATE SET view_count = catalog.product_counters.view_count + EXCLUDED.view_count
             """, logger: context.logger)
     }
 

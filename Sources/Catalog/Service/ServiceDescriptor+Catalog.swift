@@ -9,10 +9,11 @@ extension ServiceDescriptor {
         schema: CatalogService.schemaName,
         migrations: { try CatalogService.migrationSet() },
         sdl: CatalogSchema.sdl,
-        publishes: [Topics.catalogProduct],
+        publishes: [Topics.catalogProduct, Topics.catalogViews],
         consumes: CounterProjections.make().topics,
         caching: CachePolicy(maxAges: CatalogCacheTags.maxAges, invalidatedTags: CatalogCacheTags.invalidated(by:)),
         commands: [SeedCommand.self],
+        edge: { context in ProductViewCounter(logger: context.logger, publish: context.publish) },
         start: { context in
             let admission = try context.rateLimiter.map {
                 SearchAdmission(limiter: $0, limit: try SearchAdmission.limit(from: context.settings))

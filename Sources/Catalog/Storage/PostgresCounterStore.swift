@@ -29,17 +29,4 @@ public struct PostgresCounterStore: CounterStore {
         ).decode((UUID, Int64).self).collectAll()
         return Dictionary(rows.map { (CategoryID(uuid: $0.0), $0.1) }, uniquingKeysWith: { first, _ in first })
     }
-
-    public func addViews(_ views: [ProductID: Int64]) async throws {
-        guard !views.isEmpty else { return }
-        let entries = Array(views)
-        // Only products the catalog has: a view of an id that never existed counts nowhere.
-        try await client.query("""
-            INSERT INTO catalog.product_counters (product_id, view_count)
-            SELECT v.id, v.n FROM unnest(\(entries.map(\.key.uuid))::uuid[], \(entries.map(\.value))::bigint[]) AS v(id, n)
-            WHERE EXISTS (SELECT 1 FROM catalog.products p WHERE p.id = v.id)
-            ORDER BY v.id
-            ON CONFLICT (product_id) DO UPDATE SET view_count = catalog.product_counters.view_count + EXCLUDED.view_count
-            """, logger: logger)
-    }
 }
