@@ -88,7 +88,7 @@ public struct Order: Sendable, Equatable {
             paid: payment.paidAt != nil, refunded: payment.refundedAt != nil)
     }
 
-    /// Everyone with a part in it: the buyer, then the sellers.
+    /// The sellers with a part in it, in seller order.
     public var sellerIDs: [UserID] { sellerOrders.map(\.sellerID) }
 }
 
