@@ -275,6 +275,20 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: settings
         ),
+        // Durable jobs in each service's own database: enqueued in the business transaction,
+        // fetched with SKIP LOCKED, leases, retries, cron (docs/jobs.md).
+        .target(
+            name: "Jobs",
+            dependencies: [
+                "EmporiumCore",
+                "Database",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: librarySettings
+        ),
         .target(
             name: "Orders",
             dependencies: [
@@ -594,6 +608,15 @@ let package = Package(
                 "Contracts", "Database", "Messaging",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "JobsTests",
+            dependencies: [
+                "Jobs", "EmporiumCore", "EmporiumTesting", "Database",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
