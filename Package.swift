@@ -200,6 +200,7 @@ let package = Package(
             name: "Catalog",
             dependencies: [
                 "EmporiumCore",
+                "Jobs",
                 "Database",
                 "Identity",
                 "GraphQLSupport",
@@ -708,6 +709,7 @@ let package = Package(
         .testTarget(
             name: "CatalogTests",
             dependencies: [
+                "Jobs",
                 "Contracts",
                 "Database",
                 "EmporiumCore",

@@ -66,7 +66,23 @@ public struct ProductPublished: IntegrationEvent {
     public static let schemaVersion = 1
     public static let topic = Topics.catalogProduct
     public var product: ProductSnapshot
-    /// When it becomes visible: now, or the scheduled time (then the status is `SCHEDULED`).
+    /// When it became visible.
+    public var publishAt: Date
+    public var aggregateID: String { product.productId }
+    public init(product: ProductSnapshot, publishAt: Date) {
+        self.product = product
+        self.publishAt = publishAt
+    }
+    enum CodingKeys: String, CodingKey { case product, publishAt }
+}
+
+/// A product will be published at `publishAt` (a job publishes it then, and `ProductPublished`
+/// follows at that moment). Rescheduling announces the new time; cancelling returns it to draft.
+public struct ProductPublicationScheduled: IntegrationEvent {
+    public static let eventType = "ProductPublicationScheduled"
+    public static let schemaVersion = 1
+    public static let topic = Topics.catalogProduct
+    public var product: ProductSnapshot
     public var publishAt: Date
     public var aggregateID: String { product.productId }
     public init(product: ProductSnapshot, publishAt: Date) {

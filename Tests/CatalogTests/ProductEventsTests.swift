@@ -76,7 +76,7 @@ import Testing
         product.version = 2
         let events = ProductEvents.events(from: before, to: product)
         #expect(events.count == 1)
-        let scheduled = try #require(events.first as? ProductPublished)
+        let scheduled = try #require(events.first as? ProductPublicationScheduled)
         #expect(scheduled.publishAt == product.publishAt)
         #expect(scheduled.product.status == "SCHEDULED")
 

@@ -188,6 +188,18 @@ public struct ProductCatalog: Sendable {
         return try await products.update(product, expectedVersion: try Self.checkVersion(expectedVersion ?? product.version, product))
     }
 
+    /// A scheduled product goes back to draft; its publication job is cancelled with the change.
+    public func cancelScheduledPublication(id: ProductID, expectedVersion: Int?, by principal: Principal?) async throws -> Product {
+        var product = try await ownedProduct(id: id, by: principal)
+        guard product.status == .scheduled else {
+            throw EmporiumError(.conflict, "product \(id) is \(product.status.rawValue), not scheduled")
+        }
+        product.status = .draft
+        product.publishAt = nil
+        product.updatedAt = clock.now()
+        return try await products.update(product, expectedVersion: try Self.checkVersion(expectedVersion ?? product.version, product))
+    }
+
     public func archiveProduct(id: ProductID, expectedVersion: Int?, by principal: Principal?) async throws -> Product {
         var product = try await ownedProduct(id: id, by: principal)
         if product.status == .archived { return product }

@@ -8,8 +8,9 @@ import Foundation
 public enum ProductEvents {
     /// - `previous == nil`: `ProductCreated`.
     /// - Otherwise, in this order: `ProductUpdated` when any field changed (with their names),
-    ///   `PriceChanged` when the price did, `ProductPublished` on entering `published` or
-    ///   `scheduled`, `ProductArchived` on entering `archived`.
+    ///   `PriceChanged` when the price did, `ProductPublicationScheduled` on entering `scheduled`
+    ///   (or a new time while scheduled), `ProductPublished` on entering `published` (at once, or
+    ///   by the publication job at the scheduled time), `ProductArchived` on entering `archived`.
     public static func events(from previous: Product?, to product: Product) -> [any IntegrationEvent] {
         let snapshot = snapshot(of: product)
         guard let previous else { return [ProductCreated(product: snapshot)] }
@@ -19,9 +20,11 @@ public enum ProductEvents {
         if previous.price != product.price {
             events.append(PriceChanged(productId: snapshot.productId, previousPrice: money(previous.price), price: snapshot.price, version: product.version))
         }
-        if previous.status != product.status {
+        if previous.status != product.status || (product.status == .scheduled && previous.publishAt != product.publishAt) {
             switch product.status {
-            case .published, .scheduled:
+            case .scheduled:
+                events.append(ProductPublicationScheduled(product: snapshot, publishAt: product.publishAt ?? product.updatedAt))
+            case .published:
                 events.append(ProductPublished(product: snapshot, publishAt: product.publishAt ?? product.updatedAt))
             case .archived:
                 events.append(ProductArchived(product: snapshot))

@@ -11,7 +11,8 @@ public enum CatalogCacheTags {
     public static let products = "products"
 
     /// How long answers may be kept at most, by query root field. Lists and searches are short:
-    /// a scheduled product appears at its publish time without an event to invalidate them.
+    /// any product change reorders them (a scheduled product's publication job publishes
+    /// `ProductPublished` at its time, which invalidates like any change).
     public static let maxAges: [String: Duration] = [
         "product": .seconds(60), "productBySlug": .seconds(60),
         "products": .seconds(10), "searchProducts": .seconds(10),

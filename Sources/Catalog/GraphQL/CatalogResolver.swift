@@ -145,6 +145,11 @@ enum CatalogResolver {
             id: id, expectedVersion: arguments.int("expectedVersion"), publishAt: publishAt?.date, by: context.principal)
     }
 
+    @Sendable static func cancelScheduledPublication(_: RootValue, arguments: FieldArguments, context: CatalogContext) async throws -> Product {
+        let id = try ProductID(parsing: try arguments.requiredString("id"), field: "id")
+        return try await context.catalog.cancelScheduledPublication(id: id, expectedVersion: arguments.int("expectedVersion"), by: context.principal)
+    }
+
     @Sendable static func archiveProduct(_: RootValue, arguments: FieldArguments, context: CatalogContext) async throws -> Product {
         let id = try ProductID(parsing: try arguments.requiredString("id"), field: "id")
         return try await context.catalog.archiveProduct(id: id, expectedVersion: arguments.int("expectedVersion"), by: context.principal)

@@ -152,7 +152,10 @@ extension CatalogSchema {
         type Mutation {
           createProduct(input: CreateProductInput!): Product!
           updateProduct(id: ID!, expectedVersion: Int!, input: UpdateProductInput!): Product!
+          "Publishes now, or at publishAt (status SCHEDULED; a job publishes it then and ProductPublished goes out at that moment). Calling it again while scheduled reschedules."
           publishProduct(id: ID!, expectedVersion: Int, publishAt: DateTime): Product!
+          "A scheduled product goes back to DRAFT and its publication job is cancelled."
+          cancelScheduledPublication(id: ID!, expectedVersion: Int): Product!
           archiveProduct(id: ID!, expectedVersion: Int): Product!
           createCategory(input: CreateCategoryInput!): Category!
         }

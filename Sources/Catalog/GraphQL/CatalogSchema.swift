@@ -75,6 +75,7 @@ public enum CatalogSchema {
             mutation.field("createProduct", async: CatalogResolver.createProduct)
             mutation.field("updateProduct", async: CatalogResolver.updateProduct)
             mutation.field("publishProduct", async: CatalogResolver.publishProduct)
+            mutation.field("cancelScheduledPublication", async: CatalogResolver.cancelScheduledPublication)
             mutation.field("archiveProduct", async: CatalogResolver.archiveProduct)
             mutation.field("createCategory", async: CatalogResolver.createCategory)
         }

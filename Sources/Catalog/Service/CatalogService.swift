@@ -4,6 +4,7 @@ import EmporiumCore
 import Foundation
 import GraphQLSupport
 import Logging
+import Jobs
 import Messaging
 import PostgresNIO
 
@@ -24,7 +25,7 @@ public struct CatalogService: Sendable {
     /// The catalog's own migrations plus the messaging tables (outbox, inbox, dead letters).
     public static func migrationSet() throws -> MigrationSet {
         let own = try MigrationSet.load(schema: schemaName, directory: migrationsDirectory)
-        return try MigrationSet(schema: schemaName, migrations: own.migrations + [MessagingSchema.migration()])
+        return try MigrationSet(schema: schemaName, migrations: own.migrations + [MessagingSchema.migration(), JobsSchema.migration()])
     }
 
     public let searchAdmission: SearchAdmission?
@@ -47,15 +48,29 @@ public struct CatalogService: Sendable {
         }
     }
 
+    /// Runs the catalog's jobs (scheduled publications); set by ``init(client:searchAdmission:cache:clock:logger:)``.
+    public private(set) var jobs: JobWorker?
+
     /// With `cache`, single-product reads go through it (``CachedProductStore``).
-    public init(client: PostgresClient, searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, logger: Logger) throws {
-        let store = PostgresProductStore(client: client, logger: logger)
+    public init(client: PostgresClient, searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, clock: any TimeSource = SystemTimeSource(), logger: Logger) throws {
+        let queue = JobQueue(schema: Self.schemaName, client: client, clock: clock, logger: logger)
+        let store = PostgresProductStore(client: client, jobs: queue, logger: logger)
         try self.init(
             products: cache.map { CachedProductStore(inner: store, cache: $0, logger: logger) } ?? store,
             categories: MemoizedCategoryStore(inner: PostgresCategoryStore(client: client, logger: logger)),
             counters: PostgresCounterStore(client: client, logger: logger),
+            clock: clock,
             searchAdmission: searchAdmission,
             logger: logger
         )
+        var handlers = JobHandlers()
+        handlers.on(PublicationJobs.kind, PublicationJobs.Payload.self) { payload, context in
+            let id = try ProductID(parsing: payload.productId)
+            let published = try await store.publishScheduled(id: id, publishAt: payload.publishAt, at: clock.now())
+            context.logger.info(published ? "scheduled product published" : "scheduled publication no longer applies", metadata: ["product.id": "\(id)"])
+        }
+        jobs = JobWorker(
+            configuration: JobWorker.Configuration(schema: Self.schemaName, queues: [PublicationJobs.queue: 4]), handlers: handlers, client: client,
+            clock: clock, logger: logger)
     }
 }

@@ -19,7 +19,7 @@ extension ServiceDescriptor {
                 SearchAdmission(limiter: $0, limit: try SearchAdmission.limit(from: context.settings))
             }
             let service = try CatalogService(client: context.postgres, searchAdmission: admission, cache: context.cache, logger: context.logger)
-            return ServiceInstance(endpoint: service.endpoint, eventHandlers: service.eventHandlers, routes: [ProductSearchRoute(catalog: service.catalog, admission: admission).route])
+            return ServiceInstance(endpoint: service.endpoint, eventHandlers: service.eventHandlers, background: service.jobs.map { [$0] } ?? [], routes: [ProductSearchRoute(catalog: service.catalog, admission: admission).route])
         }
     )
 }

@@ -2,6 +2,7 @@ import EmporiumCore
 import Foundation
 import Logging
 import Database
+import Jobs
 import Messaging
 import PostgresNIO
 
@@ -13,9 +14,13 @@ public struct PostgresProductStore: ProductStore {
     let client: PostgresClient
     let logger: Logger
     let outbox = Outbox(schema: "catalog")
+    /// Where scheduled publications become jobs (nil: none are enqueued; reads still treat a
+    /// scheduled product as published from its time).
+    let jobs: JobQueue?
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, jobs: JobQueue? = nil, logger: Logger) {
         self.client = client
+        self.jobs = jobs
         self.logger = logger
     }
 
@@ -71,6 +76,7 @@ public struct PostgresProductStore: ProductStore {
                     throw EmporiumError(.conflict, "the product was changed meanwhile (expected version \(expectedVersion)); re-read it and retry")
                 }
                 try await outbox.append(try ProductEvents.envelopes(from: previous, to: updated), on: connection, logger: logger)
+                if let jobs { try await PublicationJobs.sync(from: previous, to: updated, queue: jobs, on: connection, logger: logger) }
                 return updated
             }
         } catch {
