@@ -390,6 +390,7 @@ let package = Package(
         .target(
             name: "Runtime",
             dependencies: [
+                "Jobs",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "EmporiumCore",
                 "Database",
@@ -428,6 +429,7 @@ let package = Package(
         .executableTarget(
             name: "emporium",
             dependencies: [
+                "Jobs",
                 "Messaging",
                 "Runtime",
                 "Gateway",
