@@ -5,6 +5,8 @@ import Database
 import EmporiumCore
 import EmporiumTesting
 import Foundation
+import GraphQL
+import GraphQLSupport
 import Identity
 import Jobs
 import Logging
@@ -74,6 +76,26 @@ import Testing
             await #expect(throws: EmporiumError.self, "another seller's product") {
                 try await catalog.publishProduct(id: product.id, expectedVersion: nil, publishAt: later, by: TestUsers.otherSeller)
             }
+
+            // Admins see and act on the catalog's jobs through GraphQL; nobody else does.
+            func graphQL(_ query: String, as principal: Identity.Principal?) async -> GraphQLResult {
+                await service.endpoint.execute(GraphQLRequest(query: query), info: GraphQLRequestInfo(principal: principal)).result
+            }
+            let listed = await graphQL("{ catalogJobs(first: 5) { id kind state lastError } }", as: TestUsers.admin)
+            let jobs = try #require(listed.data?["catalogJobs"].array, "\(listed)")
+            #expect(jobs.map { $0["state"].string } == ["CANCELLED", "CANCELLED"])
+            #expect(jobs.first?["kind"].string == "catalog.publish-product")
+            let refused = await graphQL("{ catalogJobs { id } }", as: TestUsers.seller)
+            #expect(refused.errors.first?.extensions["code"]?.string == "FORBIDDEN")
+            let id = try #require(jobs.first?["id"].string)
+            let retried = await graphQL("mutation { retryCatalogJob(id: \"\(id)\") { state attempts } }", as: TestUsers.admin)
+            #expect(retried.data?["retryCatalogJob"]["state"].string == "AVAILABLE", "\(retried)")
+            let cancelled = await graphQL("mutation { cancelCatalogJob(id: \"\(id)\") { state } }", as: TestUsers.admin)
+            #expect(cancelled.data?["cancelCatalogJob"]["state"].string == "CANCELLED", "\(cancelled)")
+            let missing = await graphQL("mutation { cancelCatalogJob(id: \"999999\") { state } }", as: TestUsers.admin)
+            #expect(missing.errors.first?.extensions["code"]?.string == "NOT_FOUND", "\(missing)")
+            let bad = await graphQL("{ catalogJobs(first: 1000) { id } }", as: TestUsers.admin)
+            #expect(bad.errors.first?.extensions["code"]?.string == "BAD_USER_INPUT")
         }
     }
 }

@@ -1,6 +1,7 @@
 import EmporiumCore
 import Foundation
 import Identity
+import Jobs
 import Logging
 
 /// The catalog's use cases: what a client may ask and change, with validation and permissions.
@@ -13,9 +14,15 @@ public struct ProductCatalog: Sendable {
     public let clock: any TimeSource
     /// Sales, views and category counts, kept from events.
     public let counters: any CounterStore
+    /// The catalog's job queue (scheduled publications), for admins; nil without a database.
+    public let jobs: JobQueue?
 
-    public init(products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), clock: any TimeSource = SystemTimeSource()) {
+    public init(
+        products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
+        clock: any TimeSource = SystemTimeSource()
+    ) {
         self.counters = counters
+        self.jobs = jobs
         self.products = products
         self.categories = categories
         self.clock = clock

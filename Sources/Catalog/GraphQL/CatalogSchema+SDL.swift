@@ -135,6 +135,8 @@ extension CatalogSchema {
         }
 
         type Query {
+          "Admins: the catalog's jobs, newest first. state and kind filter; first: 1 to 100; after: the id of the last job of the previous page."
+          catalogJobs(state: JobState, kind: String, first: Int = 20, after: ID): [CatalogJob!]!
           product(id: ID!): Product
           productBySlug(slug: String!): Product
           products(filter: ProductFilter, first: Int, after: String): ProductConnection!
@@ -149,6 +151,36 @@ extension CatalogSchema {
           productChanged(id: ID!): Product
         }
 
+        enum JobState {
+          AVAILABLE
+          RUNNING
+          "Failed; runs again at runAt."
+          RETRYABLE
+          COMPLETED
+          "Out of attempts; kept with its last error, retryable by an admin."
+          DISCARDED
+          CANCELLED
+        }
+
+        "A background job of the catalog (scheduled publications)."
+        type CatalogJob {
+          "Pass as after for the next (older) page."
+          id: ID!
+          kind: String!
+          queue: String!
+          state: JobState!
+          attempts: Int!
+          maxAttempts: Int!
+          runAt: DateTime!
+          progress: Int!
+          progressMessage: String
+          lastError: String
+          "The job's arguments as JSON text."
+          payload: String!
+          createdAt: DateTime!
+          finishedAt: DateTime
+        }
+
         type Mutation {
           createProduct(input: CreateProductInput!): Product!
           updateProduct(id: ID!, expectedVersion: Int!, input: UpdateProductInput!): Product!
@@ -156,6 +188,10 @@ extension CatalogSchema {
           publishProduct(id: ID!, expectedVersion: Int, publishAt: DateTime): Product!
           "A scheduled product goes back to DRAFT and its publication job is cancelled."
           cancelScheduledPublication(id: ID!, expectedVersion: Int): Product!
+          "Admins: run a discarded, cancelled or failed catalog job again now."
+          retryCatalogJob(id: ID!): CatalogJob!
+          "Admins: cancel a waiting catalog job, or ask a running one to stop."
+          cancelCatalogJob(id: ID!): CatalogJob!
           archiveProduct(id: ID!, expectedVersion: Int): Product!
           createCategory(input: CreateCategoryInput!): Category!
         }

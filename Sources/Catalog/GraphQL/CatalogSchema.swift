@@ -1,5 +1,6 @@
 import GraphQLExecution
 import GraphQLSupport
+import Jobs
 
 /// The catalog subgraph: its SDL (``sdl``, the one description of its shape) and the resolvers
 /// of every field, executed by our engine. Fields read from a value at hand resolve at once;
@@ -63,7 +64,23 @@ public enum CatalogSchema {
             type.field("nodes") { $0.nodes }
             type.field("pageInfo") { $0.pageInfo }
         }
+        resolvers.object("CatalogJob", JobRecord.self) { type in
+            type.field("id") { GraphID(String($0.id)) }
+            type.field("kind") { $0.kind }
+            type.field("queue") { $0.queue }
+            type.field("state") { JobStateValue(rawValue: $0.state.rawValue.uppercased()) }
+            type.field("attempts") { $0.attempts }
+            type.field("maxAttempts") { $0.maxAttempts }
+            type.field("runAt") { DateTime($0.runAt) }
+            type.field("progress") { $0.progress }
+            type.field("progressMessage") { $0.progressMessage }
+            type.field("lastError") { $0.lastError }
+            type.field("payload") { $0.payload }
+            type.field("createdAt") { DateTime($0.createdAt) }
+            type.field("finishedAt") { $0.finishedAt.map(DateTime.init) }
+        }
         resolvers.query { query in
+            query.field("catalogJobs", async: CatalogJobsResolver.jobs)
             query.field("product", async: CatalogResolver.product)
             query.field("productBySlug", async: CatalogResolver.productBySlug)
             query.field("products", async: CatalogResolver.products)
@@ -76,6 +93,8 @@ public enum CatalogSchema {
             mutation.field("updateProduct", async: CatalogResolver.updateProduct)
             mutation.field("publishProduct", async: CatalogResolver.publishProduct)
             mutation.field("cancelScheduledPublication", async: CatalogResolver.cancelScheduledPublication)
+            mutation.field("retryCatalogJob", async: CatalogJobsResolver.retry)
+            mutation.field("cancelCatalogJob", async: CatalogJobsResolver.cancel)
             mutation.field("archiveProduct", async: CatalogResolver.archiveProduct)
             mutation.field("createCategory", async: CatalogResolver.createCategory)
         }

@@ -34,10 +34,10 @@ public struct CatalogService: Sendable {
     public let eventHandlers = CounterProjections.make()
 
     public init(
-        products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), clock: any TimeSource = SystemTimeSource(),
-        searchAdmission: SearchAdmission? = nil, logger: Logger
+        products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
+        clock: any TimeSource = SystemTimeSource(), searchAdmission: SearchAdmission? = nil, logger: Logger
     ) throws {
-        let catalog = ProductCatalog(products: products, categories: categories, counters: counters, clock: clock)
+        let catalog = ProductCatalog(products: products, categories: categories, counters: counters, jobs: jobs, clock: clock)
         self.catalog = catalog
         self.searchAdmission = searchAdmission
         endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), logger: logger) { info in
@@ -59,6 +59,7 @@ public struct CatalogService: Sendable {
             products: cache.map { CachedProductStore(inner: store, cache: $0, logger: logger) } ?? store,
             categories: MemoizedCategoryStore(inner: PostgresCategoryStore(client: client, logger: logger)),
             counters: PostgresCounterStore(client: client, logger: logger),
+            jobs: queue,
             clock: clock,
             searchAdmission: searchAdmission,
             logger: logger
