@@ -281,6 +281,7 @@ let package = Package(
         .target(
             name: "Jobs",
             dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "EmporiumCore",
                 "Database",
                 .product(name: "PostgresNIO", package: "postgres-nio"),

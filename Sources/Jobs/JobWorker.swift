@@ -5,7 +5,7 @@ public import ServiceLifecycle
 public import EmporiumCore
 import Database
 import Metrics
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Runs a service's jobs: fetches due jobs with `FOR UPDATE SKIP LOCKED` (any number of
 /// processes side by side, never the same job twice), woken by the LISTEN of the schema's
@@ -42,10 +42,12 @@ public final class JobWorker: Service, Sendable {
     let clock: any TimeSource
     let logger: Logger
     let sql: JobSQL
-    /// Running jobs: the task running each, to cancel on request.
-    private let running = Mutex<[Int64: (queue: String, cancel: @Sendable () -> Void)]>([:])
-    private let cancelRequested = Mutex<Set<Int64>>([])
-    private let lastCronCheck = Mutex<Date?>(nil)
+    /// Running jobs: the task running each, to cancel on request. Locks from NIO (pthread
+    /// mutexes): the stdlib `Mutex`'s priority-inheritance futex aborted this process once under
+    /// heavy load ("Unknown error occurred while attempting to acquire a Mutex").
+    private let running = NIOLockedValueBox<[Int64: (queue: String, cancel: @Sendable () -> Void)]>([:])
+    private let cancelRequested = NIOLockedValueBox<Set<Int64>>([])
+    private let lastCronCheck = NIOLockedValueBox<Date?>(nil)
 
     public init(configuration: Configuration, handlers: JobHandlers, client: PostgresClient, clock: any TimeSource = SystemTimeSource(), logger: Logger) {
         self.configuration = configuration
@@ -138,7 +140,7 @@ public final class JobWorker: Service, Sendable {
 
     /// Takes due jobs of every queue up to its free slots, leased to this worker.
     public func fetch() async throws -> [JobRecord] {
-        let busy = running.withLock { running in Dictionary(grouping: running.values, by: \.queue).mapValues(\.count) }
+        let busy = running.withLockedValue { running in Dictionary(grouping: running.values, by: \.queue).mapValues(\.count) }
         let now = clock.now()
         let leaseEnd = now.addingTimeInterval(Self.seconds(configuration.lease))
         var fetched: [JobRecord] = []
@@ -160,7 +162,7 @@ public final class JobWorker: Service, Sendable {
                     """, on: connection, logger: logger)
             }
             // Counted as running from here, so the next fetch leaves their slots alone.
-            running.withLock { running in for job in jobs { running[job.id] = (job.queue, {}) } }
+            running.withLockedValue { running in for job in jobs { running[job.id] = (job.queue, {}) } }
             fetched += jobs
         }
         return fetched
@@ -211,19 +213,19 @@ public final class JobWorker: Service, Sendable {
                 return Task.isCancelled ? .cancelled : .failed(String(describing: error))
             }
         }
-        running.withLock { $0[job.id] = (job.queue, { run.cancel() }) }
-        if cancelRequested.withLock({ $0.contains(job.id) }) { run.cancel() }
-        let timedOut = Atomic<Bool>(false)
+        running.withLockedValue { $0[job.id] = (job.queue, { run.cancel() }) }
+        if cancelRequested.withLockedValue({ $0.contains(job.id) }) { run.cancel() }
+        let timedOut = NIOLockedValueBox(false)
         let timer = Task {
             guard (try? await Task.sleep(for: job.timeout)) != nil else { return }
-            timedOut.store(true, ordering: .relaxed)
+            timedOut.withLockedValue { $0 = true }
             run.cancel()
         }
         var outcome = await withTaskCancellationHandler { await run.value } onCancel: { run.cancel() }
         timer.cancel()
-        running.withLock { _ = $0.removeValue(forKey: job.id) }
-        let requested = cancelRequested.withLock { $0.remove(job.id) != nil }
-        if timedOut.load(ordering: .relaxed) {
+        running.withLockedValue { _ = $0.removeValue(forKey: job.id) }
+        let requested = cancelRequested.withLockedValue { $0.remove(job.id) != nil }
+        if timedOut.withLockedValue({ $0 }) {
             outcome = .timedOut
         } else if outcome == .cancelled && !requested {
             outcome = .failed("interrupted: the worker was stopping")
@@ -294,7 +296,7 @@ public final class JobWorker: Service, Sendable {
 
     /// Renews the leases of this worker's running jobs and cancels those an operator asked to stop.
     public func heartbeat() async throws {
-        let ids = running.withLock { Array($0.keys) }
+        let ids = running.withLockedValue { Array($0.keys) }
         guard !ids.isEmpty else { return }
         let leaseEnd = clock.now().addingTimeInterval(Self.seconds(configuration.lease))
         let sql = sql
@@ -307,8 +309,8 @@ public final class JobWorker: Service, Sendable {
                 """, logger: logger).decode((Int64, Bool).self).collectAll().filter(\.1).map(\.0)
         }
         guard !stop.isEmpty else { return }
-        cancelRequested.withLock { $0.formUnion(stop) }
-        let cancels = running.withLock { running in stop.compactMap { running[$0]?.cancel } }
+        cancelRequested.withLockedValue { $0.formUnion(stop) }
+        let cancels = running.withLockedValue { running in stop.compactMap { running[$0]?.cancel } }
         for cancel in cancels { cancel() }
     }
 
@@ -337,7 +339,7 @@ public final class JobWorker: Service, Sendable {
     public func tickCron() async throws -> Int {
         guard !configuration.cron.isEmpty else { return 0 }
         let now = clock.now()
-        let since = lastCronCheck.withLock { last in
+        let since = lastCronCheck.withLockedValue { last in
             defer { last = now }
             return last ?? now.addingTimeInterval(-now.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) - 1)
         }

@@ -52,6 +52,8 @@ public struct EventHandlers: Sendable {
     }
 
     var handlers: [Route: Handler] = [:]
+    /// Per route, which events the handler acts on at all (absent: every one).
+    var filters: [Route: @Sendable (EventEnvelope) -> Bool] = [:]
 
     public init() {}
 
@@ -62,6 +64,22 @@ public struct EventHandlers: Sendable {
         handlers[Route(topic: Event.topic, type: Event.eventType)] = { envelope, context in
             try await handle(try envelope.decode(Event.self), context)
         }
+    }
+
+    /// Registers the handler for only the `Event`s `relevant` accepts. The others are acknowledged
+    /// without a transaction or an inbox record — they would change nothing, and a redelivery is
+    /// filtered the same way — so a consumer that cares about two statuses of ten pays for two.
+    public mutating func on<Event: IntegrationEvent>(
+        _: Event.Type, when relevant: @escaping @Sendable (Event) -> Bool, _ handle: @escaping @Sendable (Event, EventContext) async throws -> Void
+    ) {
+        on(Event.self, handle)
+        // An event that does not decode goes to the handler's path, which parks it.
+        filters[Route(topic: Event.topic, type: Event.eventType)] = { envelope in (try? envelope.decode(Event.self)).map(relevant) ?? true }
+    }
+
+    /// Whether the handler of `event` would act on it (false: acknowledge it as ignored).
+    func isRelevant(_ event: EventEnvelope) -> Bool {
+        filters[Route(topic: event.topic, type: event.type)]?(event) ?? true
     }
 
     /// The topics this consumer must subscribe to.

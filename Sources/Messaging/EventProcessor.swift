@@ -56,14 +56,14 @@ public struct EventProcessor: Sendable {
 
     public var topics: [String] { handlers.topics }
 
-    public func wants(_ event: EventEnvelope) -> Bool { handlers.handles(event) }
+    public func wants(_ event: EventEnvelope) -> Bool { handlers.handles(event) && handlers.isRelevant(event) }
 
     /// Handles `event`, retrying as configured. Throws only when the event could be neither
     /// handled nor parked (the database is unreachable): the caller must then not acknowledge
     /// it, so that it is delivered again.
     @discardableResult
     public func process(_ event: EventEnvelope) async throws -> Outcome {
-        guard let handler = handlers.handler(for: event) else { return .ignored }
+        guard let handler = handlers.handler(for: event), handlers.isRelevant(event) else { return .ignored }
         var attempt = 0
         while true {
             attempt += 1

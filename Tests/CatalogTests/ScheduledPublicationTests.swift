@@ -15,7 +15,7 @@ import Testing
 
 /// Scheduled publication on the job queue: the job is enqueued with the change, publishes at its
 /// time (a test clock, never a wall-clock wait), and follows rescheduling and cancellation.
-@Suite(.serialized) struct ScheduledPublicationTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ScheduledPublicationTests {
     func outbox(_ client: PostgresClient) async throws -> [String] {
         try await client.query("SELECT event_type FROM catalog.outbox ORDER BY id", logger: Logger(label: "test")).decode(String.self).collectAll()
     }

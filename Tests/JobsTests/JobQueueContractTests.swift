@@ -23,7 +23,7 @@ struct Broken: Error, CustomStringConvertible {
 }
 
 /// The queue's contract on real PostgreSQL.
-@Suite(.serialized) struct JobQueueContractTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct JobQueueContractTests {
     static let logger: Logger = { var logger = Logger(label: "emporium.test.jobs"); logger.logLevel = .warning; return logger }()
 
     struct Payload: Codable, Sendable { var n: Int }

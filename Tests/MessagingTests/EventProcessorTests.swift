@@ -71,6 +71,28 @@ import Testing
         }
     }
 
+    /// A handler registered for some events only: the others cost no transaction and leave no
+    /// inbox record, and a redelivery is filtered the same way.
+    @Test func eventsAHandlerDoesNotWantAreAcknowledgedWithoutATransaction() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let handled = Mutex<[Int]>([])
+            var handlers = EventHandlers()
+            handlers.on(Ping.self, when: { $0.sequence.isMultiple(of: 2) }) { ping, _ in handled.withLock { $0.append(ping.sequence) } }
+            let processor = EventProcessor(
+                configuration: .init(consumer: "shop-consumer", schema: MessagingFixture.schema), handlers: handlers, client: client, logger: fixture.logger)
+            let odd = try EventEnvelope(Ping(aggregate: "a", sequence: 1))
+            let even = try EventEnvelope(Ping(aggregate: "a", sequence: 2))
+            #expect(!processor.wants(odd) && processor.wants(even))
+            #expect(try await processor.process(odd) == .ignored)
+            #expect(try await processor.process(odd) == .ignored)
+            #expect(try await processor.process(even) == .handled)
+            #expect(try await processor.process(even) == .duplicate)
+            #expect(handled.withLock { $0 } == [2])
+            #expect(try await fixture.count(client, "SELECT count(*) FROM shop.processed_events") == 1)
+        }
+    }
+
     @Test func persistentFailuresAreParkedWithTheError() async throws {
         let fixture = try await MessagingFixture.make()
         try await fixture.run { client async throws in

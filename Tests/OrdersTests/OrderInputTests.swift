@@ -6,7 +6,7 @@ import Identity
 import Testing
 
 /// Bad input gets a coded error on its field and writes nothing.
-@Suite(.serialized) struct OrderInputTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct OrderInputTests {
     func code(_ body: () async throws -> Any) async -> (String?, String?) {
         do {
             _ = try await body()

@@ -6,7 +6,7 @@ import Testing
 
 /// After delivery: returns within 14 days, refunds through the provider, restocking, and the
 /// seller's ledger (sale, commission, refund) with its balance.
-@Suite(.serialized) struct ReturnsAndLedgerTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ReturnsAndLedgerTests {
     /// A delivered order of `quantity` kettles at 25.00 from seller-1.
     func delivered(_ harness: SagaHarness, quantity: Int = 2) async throws -> (Order, ProductID) {
         let kettle = try await harness.product(seller: "seller-1", amount: 2_500, units: 10)

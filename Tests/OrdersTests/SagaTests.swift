@@ -8,7 +8,7 @@ import Testing
 
 /// The order saga on real PostgreSQL: orders, inventory and the sandbox providers, joined by the
 /// in-process bus.
-@Suite(.serialized) struct SagaTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct SagaTests {
     @Test func anOrderGoesFromCartToDeliveredAcrossTwoSellers() async throws {
         try await SagaHarness.run { harness in
             let kettle = try await harness.product(seller: "seller-1", title: "Чайник", amount: 2_500, units: 5)

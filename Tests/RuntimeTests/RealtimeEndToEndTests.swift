@@ -118,8 +118,8 @@ import Testing
         let node = try await Self.singleNode(["EMPORIUM_REALTIME_INIT_TIMEOUT_SECONDS": "1"])
         let token = try await Marketplace.sellerToken("seller-protocol")
         let result = try await Self.run("protocol", [node.baseURL, token])
-        // The supergraph declares what the realtime gateway serves (orderUpdated waits for Orders).
-        #expect(result["subscriptionFields"] as? [String] == ["notificationAdded", "productChanged", "stockChanged"])
+        // The supergraph declares what the realtime gateway serves.
+        #expect(result["subscriptionFields"] as? [String] == ["notificationAdded", "orderUpdated", "productChanged", "stockChanged"])
         #expect((result["overHTTP"] as? String)?.contains("SUBSCRIPTIONS_NOT_SUPPORTED") == true, "\(result["overHTTP"] ?? "")")
         #expect(result["subscribeBeforeInit"] as? Int == 4401)
         #expect(result["secondInit"] as? Int == 4429)

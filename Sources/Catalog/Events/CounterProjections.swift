@@ -12,13 +12,10 @@ import PostgresNIO
 public enum CounterProjections {
     public static func make() -> EventHandlers {
         var handlers = EventHandlers()
-        handlers.on(OrderStatusChanged.self) { event, context in
-            // Order-wide changes only: a sale counts when the order is paid, and is taken back if
-            // a paid order is cancelled (refunded) before shipping.
-            guard event.sellerOrderId == nil else { return }
-            let sign: Int64
-            if event.to == "PAID" { sign = 1 } else if event.to == "CANCELLED" && event.from == "PAID" { sign = -1 } else { return }
-            try await addSales(event.lines, sign: sign, context)
+        // Order-wide changes only: a sale counts when the order is paid, and is taken back if a
+        // paid order is cancelled (refunded) before shipping.
+        handlers.on(OrderStatusChanged.self, when: { $0.sellerOrderId == nil && ($0.to == "PAID" || ($0.to == "CANCELLED" && $0.from == "PAID")) }) { event, context in
+            try await addSales(event.lines, sign: event.to == "PAID" ? 1 : -1, context)
         }
         handlers.on(ProductViewsCounted.self) { event, context in try await addViews(event.views, context) }
         handlers.on(ProductCreated.self) { event, context in try await member(event.product, context) }

@@ -24,9 +24,8 @@ enum OrderReservations {
         handlers.on(OrderPlaced.self) { event, context in
             try await reserve(event, context: context)
         }
-        handlers.on(OrderStatusChanged.self) { event, context in
-            // One seller's part changing (shipping) leaves the order's units where they are.
-            guard event.sellerOrderId == nil else { return }
+        // Only order-wide payment and cancellation move units (a seller's part shipping does not).
+        handlers.on(OrderStatusChanged.self, when: { $0.sellerOrderId == nil && ($0.to == "PAID" || $0.to == "CANCELLED") }) { event, context in
             switch event.to {
             case "PAID": try await commit(orderID: event.orderId, context: context)
             case "CANCELLED": try await cancel(orderID: event.orderId, context: context)

@@ -20,9 +20,8 @@ public struct SellerLedger: Sendable {
 
     func register(in handlers: inout EventHandlers) {
         let ledger = self
-        handlers.on(SellerOrderStatusChanged.self) { event, context in
-            let sign: Int64
-            if event.to == "PAID" { sign = 1 } else if event.to == "CANCELLED" && event.from == "PAID" { sign = -1 } else { return }
+        handlers.on(SellerOrderStatusChanged.self, when: { $0.to == "PAID" || ($0.to == "CANCELLED" && $0.from == "PAID") }) { event, context in
+            let sign: Int64 = event.to == "PAID" ? 1 : -1
             try await ledger.record(
                 seller: event.sellerId, order: event.orderId, part: event.sellerOrderId, returnID: nil, lines: event.lines, sign: sign, context)
         }

@@ -264,7 +264,7 @@ extension OrdersSchema {
 
         "Served over WebSocket (graphql-transport-ws) at /graphql."
         type Subscription {
-          "The order after each status change: its buyer, its sellers and admins."
+          "The order after each status change: its buyer and admins (a seller reads their part with sellerOrder)."
           orderUpdated(id: ID!): Order!
         }
 

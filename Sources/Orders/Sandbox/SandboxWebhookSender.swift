@@ -52,15 +52,21 @@ public final class SandboxWebhookSender: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            var failures = 0
             while !Task.isCancelled {
                 do {
                     _ = try await self.sendDue()
+                    failures = 0
                 } catch {
                     if Task.isCancelled { return }
-                    self.logger.error("sandbox webhooks failed", metadata: ["error": "\(String(reflecting: error))"])
+                    failures += 1
+                    // Once per outage step, not four times a second while the database is away.
+                    if failures == 1 || failures.isMultiple(of: 20) {
+                        self.logger.error("sandbox webhooks failed", metadata: ["error": "\(String(reflecting: error))", "failures": "\(failures)"])
+                    }
                 }
-                // Retries that came due; new webhooks are sent at once by ``wake()``.
-                do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
+                // Retries that came due; new webhooks are sent at once by ``wake()``. Slower while failing.
+                do { try await Task.sleep(for: failures == 0 ? .milliseconds(250) : .seconds(2)) } catch { return }
             }
         }
     }
