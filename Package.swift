@@ -546,6 +546,17 @@ let package = Package(
             swiftSettings: settings
         ),
         .executableTarget(
+            name: "jobs-bench",
+            dependencies: [
+                "Jobs", "Database", "EmporiumCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/jobs-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
             name: "orders-bench",
             dependencies: [
                 "EmporiumCore", "Identity",
