@@ -38,9 +38,19 @@ public struct SellerLedger: Sendable {
         seller: String, order: String, part: String, returnID: String?, lines: [OrderLineValue], sign: Int64, _ context: EventContext
     ) async throws {
         guard let orderID = UUID(uuidString: order), let partID = UUID(uuidString: part), let currency = lines.first?.unitPrice.currency else { return }
-        // Bounded as checkout bounds them: 1,000 units of at most 2^31 − 1 per line, at most 100 lines.
-        let amount = lines.reduce(Int64(0)) { $0 + Int64(clamping: $1.quantity) * $1.unitPrice.amount }
-        let units = lines.reduce(Int64(0)) { $0 + Int64($1.quantity) }
+        // Checkout bounds them (1,000 units of at most 2^31 − 1 per line, at most 100 lines); an
+        // event from elsewhere that would overflow is refused (parked), never a trap.
+        var amount: Int64 = 0
+        var units: Int64 = 0
+        for line in lines {
+            let (lineTotal, overflow) = Int64(clamping: line.quantity).multipliedReportingOverflow(by: line.unitPrice.amount)
+            let (sum, overflowSum) = amount.addingReportingOverflow(lineTotal)
+            guard !overflow, !overflowSum, (1...1_000_000).contains(line.quantity), line.unitPrice.amount >= 0 else {
+                throw EventDecodingError("order \(order) has a line no checkout could make (quantity \(line.quantity), price \(line.unitPrice.amount))")
+            }
+            amount = sum
+            units += Int64(line.quantity)
+        }
         let fee = commission(of: amount)
         let entries: [(String, Int64)] = sign > 0 ? [("SALE", amount), ("COMMISSION", -fee)] : [("REFUND", -amount), ("COMMISSION_REFUND", fee)]
         let at = context.envelope.occurredAt
