@@ -66,6 +66,20 @@ public struct JobQueue: Sendable {
         }
     }
 
+    /// The pending job (waiting, running or to be retried) of each of `keys` that has one.
+    public func pending(uniqueKeys keys: [String]) async throws -> [String: JobRecord] {
+        guard !keys.isEmpty else { return [:] }
+        let sql = sql
+        let logger = logger
+        let jobs = try await client.withConnection { connection in
+            try await sql.records("""
+                SELECT \(unescaped: JobSQL.columns) FROM \(unescaped: sql.table)
+                WHERE unique_key = ANY(\(keys)) AND state IN ('available', 'running', 'retryable')
+                """, on: connection, logger: logger)
+        }
+        return Dictionary(jobs.compactMap { job in job.uniqueKey.map { ($0, job) } }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Newest first; `before`: the last id of the previous page.
     public func list(state: JobState? = nil, kind: String? = nil, before: Int64? = nil, limit: Int = 50) async throws -> [JobRecord] {
         let sql = sql

@@ -38,6 +38,17 @@ import Testing
             #expect(try await outbox(client).last == "ProductPublicationScheduled")
             #expect(try await jobs(client).map(\.0) == ["available"])
             #expect(try await worker.runDue() == 0, "not yet")
+            // The seller sees the job that will publish it; the public does not.
+            func publication(as principal: Identity.Principal?) async -> GraphQLResult {
+                await service.endpoint.execute(
+                    GraphQLRequest(query: "{ product(id: \"\(product.id)\") { scheduledPublication { publishAt job { state kind } } } }"),
+                    info: GraphQLRequestInfo(principal: principal)).result
+            }
+            let seen = await publication(as: TestUsers.seller)
+            #expect(seen.data?["product"]["scheduledPublication"]["job"]["state"].string == "AVAILABLE", "\(seen)")
+            #expect(seen.data?["product"]["scheduledPublication"]["job"]["kind"].string == "catalog.publish-product")
+            let stranger = await publication(as: TestUsers.otherSeller)
+            #expect(stranger.data?["product"] == .null || stranger.data?["product"]["scheduledPublication"] == .null, "\(stranger)")
             clock.advance(by: 3600)
             #expect(try await worker.runDue() == 1)
             let published = try #require(try await catalog.products.product(id: product.id))

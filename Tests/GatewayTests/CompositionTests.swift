@@ -82,7 +82,7 @@ struct CompositionTests {
             """#)
         let supergraph = try Supergraph.compose(EmporiumSubgraphs.subgraphs + [orders])
         #expect(supergraph.type(named: "Product")?.keys.count == 3)
-        #expect(supergraph.type(named: "Product")?.fields.count == 20)
+        #expect(supergraph.type(named: "Product")?.fields.count == 21)
         let plan = try QueryPlanner(supergraph: supergraph).plan(query: #"{ order(id: "1") { product { title inStock } } }"#)
         #expect(plan.root?.fetches.map(\.subgraph) == ["orders", "catalog", "inventory"])
         #expect(!supergraph.apiSDL.contains("@tag"))

@@ -1,4 +1,5 @@
 import EmporiumCore
+import Foundation
 import GraphQLExecution
 import GraphQLSupport
 import Identity
@@ -46,6 +47,35 @@ enum CatalogJobsResolver {
 }
 
 extension JobRecord: GraphQLObject {}
+
+/// A scheduled product's publication job, as its seller and admins see it.
+struct ScheduledPublicationView: Sendable, GraphQLObject {
+    let publishAt: Date
+    let job: JobRecord
+}
+
+extension Product {
+    /// The pending publication job of a level's scheduled products, for their seller and admins;
+    /// null for everyone else and for products with none. One query for the level.
+    @Sendable static func scheduledPublications(_ products: [Product], _: FieldArguments, context: CatalogContext) async throws -> [ScheduledPublicationView?] {
+        let visibility = ProductVisibility(principal: context.principal)
+        let mine = products.filter { product in
+            guard product.status == .scheduled, product.publishAt != nil else { return false }
+            switch visibility {
+            case .all: return true
+            case .publicOrOwnedBy(let seller): return product.sellerID == seller
+            case .publicOnly: return false
+            }
+        }
+        guard let queue = context.catalog.jobs, !mine.isEmpty else { return products.map { _ in nil } }
+        let jobs = try await queue.pending(uniqueKeys: mine.map { PublicationJobs.key($0.id) })
+        return products.map { product in
+            guard mine.contains(where: { $0.id == product.id }), let publishAt = product.publishAt,
+                  let job = jobs[PublicationJobs.key(product.id)] else { return nil }
+            return ScheduledPublicationView(publishAt: publishAt, job: job)
+        }
+    }
+}
 
 enum JobStateValue: String, GraphQLEnum {
     case AVAILABLE, RUNNING, RETRYABLE, COMPLETED, DISCARDED, CANCELLED

@@ -68,6 +68,8 @@ extension CatalogSchema {
           salesCount: Int!
           "Times the product was read at the public edge (product, productBySlug), cached answers included; batched, a few seconds behind."
           viewCount: Int!
+          "A scheduled product's publication job, for its seller and admins; null otherwise."
+          scheduledPublication: ScheduledPublication
         }
 
         type ProductEdge {
@@ -160,6 +162,12 @@ extension CatalogSchema {
           "Out of attempts; kept with its last error, retryable by an admin."
           DISCARDED
           CANCELLED
+        }
+
+        "When a scheduled product goes public, and the job that will publish it."
+        type ScheduledPublication {
+          publishAt: DateTime!
+          job: CatalogJob!
         }
 
         "A background job of the catalog (scheduled publications)."

@@ -50,6 +50,7 @@ public enum CatalogSchema {
             type.field("version") { $0.version }
             type.field("salesCount", batch: Product.salesCounts)
             type.field("viewCount", batch: Product.viewCounts)
+            type.field("scheduledPublication", batch: Product.scheduledPublications)
         }
         resolvers.object("ProductEdge", ProductEdge.self) { type in
             type.field("cursor") { $0.cursor }
@@ -63,6 +64,10 @@ public enum CatalogSchema {
             type.field("edges") { $0.edges }
             type.field("nodes") { $0.nodes }
             type.field("pageInfo") { $0.pageInfo }
+        }
+        resolvers.object("ScheduledPublication", ScheduledPublicationView.self) { type in
+            type.field("publishAt") { DateTime($0.publishAt) }
+            type.field("job") { $0.job }
         }
         resolvers.object("CatalogJob", JobRecord.self) { type in
             type.field("id") { GraphID(String($0.id)) }
