@@ -203,31 +203,34 @@ public final class JobWorker: Service, Sendable {
                     """, logger: logger)
             }
         }
-        // The handler in a task of its own, so that a cancellation request, the timeout and
-        // shutdown can all cancel it.
-        let run = Task { () -> Outcome in
-            do {
-                try await handler(job, context)
-                return .completed
-            } catch {
-                return Task.isCancelled ? .cancelled : .failed(String(describing: error))
+        // Three children race, structured: the handler, its timeout, and a stop request (the
+        // heartbeat finishes `stop` when an operator cancels the job). The first to end decides;
+        // the others are cancelled, and the group waits for the handler to wind down.
+        let (stopped, stop) = AsyncStream.makeStream(of: Void.self)
+        running.withLockedValue { $0[job.id] = (job.queue, { stop.finish() }) }
+        if cancelRequested.withLockedValue({ $0.contains(job.id) }) { stop.finish() }
+        var outcome: Outcome = await withTaskGroup(of: Outcome.self) { group in
+            group.addTask {
+                do {
+                    try await handler(job, context)
+                    return .completed
+                } catch {
+                    return Task.isCancelled ? .cancelled : .failed(String(describing: error))
+                }
             }
+            group.addTask { (try? await Task.sleep(for: job.timeout)) == nil ? .cancelled : .timedOut }
+            group.addTask {
+                for await _ in stopped {}
+                return .cancelled
+            }
+            let first = await group.next() ?? .cancelled
+            group.cancelAll()
+            return first
         }
-        running.withLockedValue { $0[job.id] = (job.queue, { run.cancel() }) }
-        if cancelRequested.withLockedValue({ $0.contains(job.id) }) { run.cancel() }
-        let timedOut = NIOLockedValueBox(false)
-        let timer = Task {
-            guard (try? await Task.sleep(for: job.timeout)) != nil else { return }
-            timedOut.withLockedValue { $0 = true }
-            run.cancel()
-        }
-        var outcome = await withTaskCancellationHandler { await run.value } onCancel: { run.cancel() }
-        timer.cancel()
+        stop.finish()
         running.withLockedValue { _ = $0.removeValue(forKey: job.id) }
         let requested = cancelRequested.withLockedValue { $0.remove(job.id) != nil }
-        if timedOut.withLockedValue({ $0 }) {
-            outcome = .timedOut
-        } else if outcome == .cancelled && !requested {
+        if outcome == .cancelled && !requested {
             outcome = .failed("interrupted: the worker was stopping")
         }
         await record(job, outcome: outcome)

@@ -49,37 +49,37 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run a discarded, cancelled or failed job again now.")
-        @OptionGroup var common: CommonOptions
-        @Option(help: "The service whose job it is.") var service: String
-        @Argument(help: "The job's id.") var id: Int64
+        @OptionGroup var target: JobTarget
 
         func run() async throws {
-            let services = try ServiceSelection.parse(["--service", service]).services()
-            let id = id
-            try await withDatabase(common, label: "emporium.jobs") { client, _, logger in
-                guard let (name, queue) = try JobAdministration.queues(services, client: client, logger: logger).first else {
-                    throw ValidationError("the \(services[0].name) service keeps no jobs")
-                }
-                print(JobAdministration.describe(name, try await explainingMissingTables { try await queue.retry(id: id) }))
-            }
+            try await target.act { queue, id in try await queue.retry(id: id) }
         }
     }
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a waiting job, or ask a running one to stop.")
-        @OptionGroup var common: CommonOptions
-        @Option(help: "The service whose job it is.") var service: String
-        @Argument(help: "The job's id.") var id: Int64
+        @OptionGroup var target: JobTarget
 
         func run() async throws {
-            let services = try ServiceSelection.parse(["--service", service]).services()
-            let id = id
-            try await withDatabase(common, label: "emporium.jobs") { client, _, logger in
-                guard let (name, queue) = try JobAdministration.queues(services, client: client, logger: logger).first else {
-                    throw ValidationError("the \(services[0].name) service keeps no jobs")
-                }
-                print(JobAdministration.describe(name, try await explainingMissingTables { try await queue.cancel(id: id) }))
+            try await target.act { queue, id in try await queue.cancel(id: id) }
+        }
+    }
+}
+
+/// One job of one service, and the action on it that `retry` and `cancel` share.
+struct JobTarget: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The service whose job it is.") var service: String
+    @Argument(help: "The job's id.") var id: Int64
+
+    func act(_ action: @escaping @Sendable (JobQueue, Int64) async throws -> JobRecord) async throws {
+        let services = try ServiceSelection.parse(["--service", service]).services()
+        let id = id
+        try await withDatabase(common, label: "emporium.jobs") { client, _, logger in
+            guard let (name, queue) = try JobAdministration.queues(services, client: client, logger: logger).first else {
+                throw ValidationError("the \(services[0].name) service keeps no jobs")
             }
+            print(JobAdministration.describe(name, try await explainingMissingTables { try await action(queue, id) }))
         }
     }
 }
