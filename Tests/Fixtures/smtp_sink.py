@@ -1,9 +1,11 @@
 """A mail relay for MailTests (aiosmtpd, PyPI): accepts messages on 127.0.0.1:PORT and writes each
 as DIR/<n>.json {"from", "to", "data"}; prints "listening" once bound.
 
-  smtp_sink.py PORT DIR [--auth USER:PASSWORD] [--refuse-recipients] [--tls CERT KEY] [--silent]
+  smtp_sink.py PORT DIR [--auth USER:PASSWORD] [--refuse-recipients] [--tls CERT KEY]
+               [--starttls CERT KEY] [--silent]
 
 --refuse-recipients answers 550 to RCPT; --tls speaks TLS from the first byte (smtps);
+--starttls offers STARTTLS and requires it before anything else (credentials only over TLS);
 --silent accepts connections and never answers (for timeouts).
 """
 import json
@@ -70,6 +72,11 @@ if "--tls" in options:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(options[index + 1], options[index + 2])
     kwargs.update(ssl_context=context)
+if "--starttls" in options:
+    index = options.index("--starttls")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(options[index + 1], options[index + 2])
+    kwargs.update(tls_context=context, require_starttls=True, auth_require_tls=True)
 controller = Controller(Sink(), hostname="127.0.0.1", port=port, **kwargs)
 controller.start()
 print("listening", flush=True)

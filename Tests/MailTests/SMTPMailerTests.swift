@@ -113,10 +113,8 @@ import Testing
         }
     }
 
-    @Test func implicitTLSVerifiesTheRelaysCertificate() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-smtp-tls-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// A throwaway certificate for `localhost` (and its key), valid for a day.
+    static func makeCertificate(in directory: URL) throws -> (cert: String, key: String) {
         let (cert, key) = (directory.appendingPathComponent("cert.pem").path, directory.appendingPathComponent("key.pem").path)
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -128,12 +126,51 @@ import Testing
         try openssl.run()
         openssl.waitUntilExit()
         try #require(openssl.terminationStatus == 0, "openssl could not make a test certificate (apt-get install openssl)")
+        return (cert, key)
+    }
+
+    @Test func implicitTLSVerifiesTheRelaysCertificate() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-smtp-tls-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (cert, key) = try Self.makeCertificate(in: directory)
         try await withSink(["--tls", cert, key]) { sink in
             try await mailer(sink, "smtps://localhost:\(sink.port)", trustRoots: cert).send(message)
             #expect(try sink.messages().count == 1)
             // Without the relay's CA among the trusted roots, nothing is sent.
             await #expect(throws: (any Error).self) { try await mailer(sink, "smtps://localhost:\(sink.port)").send(message) }
             #expect(try sink.messages().count == 1)
+        }
+    }
+
+    /// Submission on 587: the credentials and the message travel only after STARTTLS (the relay
+    /// refuses AUTH before it), the certificate is verified, and a relay that does not offer
+    /// STARTTLS gets nothing — no fallback to plain text.
+    @Test func startTLSProtectsTheCredentialsAndNeverFallsBack() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-smtp-starttls-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (cert, key) = try Self.makeCertificate(in: directory)
+        try await withSink(["--auth", "relay:s3cret", "--starttls", cert, key]) { sink in
+            let url = "smtp+starttls://relay:s3cret@localhost:\(sink.port)"
+            try await mailer(sink, url, trustRoots: cert).send(message)
+            let stored = try sink.messages()
+            #expect(stored.count == 1)
+            #expect(stored.first?["to"] as? [String] == ["anna@example.com"])
+            // An untrusted certificate ends the conversation before the credentials.
+            await #expect(throws: (any Error).self) { try await mailer(sink, url).send(message) }
+            // Plain SMTP to the same relay: it requires STARTTLS first and refuses.
+            await #expect(throws: SMTPError.self) { try await mailer(sink, "smtp://relay:s3cret@localhost:\(sink.port)").send(message) }
+            #expect(try sink.messages().count == 1)
+        }
+        try await withSink(["--auth", "relay:s3cret"]) { plainOnly in
+            do {
+                try await mailer(plainOnly, "smtp+starttls://relay:s3cret@localhost:\(plainOnly.port)", trustRoots: cert).send(message)
+                Issue.record("sent without TLS to a relay that does not offer STARTTLS")
+            } catch let error as SMTPError {
+                #expect(error == .rejected(step: "STARTTLS", code: 0, text: "the relay does not offer STARTTLS"))
+            }
+            #expect(try plainOnly.messages().isEmpty)
         }
     }
 
@@ -162,7 +199,9 @@ import Testing
 
     @Test func configurationIsCheckedAndLinesAreDotStuffed() throws {
         let plain = try SMTPConfiguration(url: "smtp://mailer:p%40ss@relay.internal", fromAddress: "shop@example.com")
-        #expect((plain.host, plain.port, plain.implicitTLS, plain.username, plain.password) == ("relay.internal", 25, false, "mailer", "p@ss"))
+        #expect((plain.host, plain.port, plain.security, plain.username, plain.password) == ("relay.internal", 25, .plain, "mailer", "p@ss"))
+        let submission = try SMTPConfiguration(url: "smtp+starttls://relay.internal", fromAddress: "a@b")
+        #expect((submission.port, submission.security) == (587, .startTLS))
         #expect(try SMTPConfiguration(url: "smtps://relay.internal", fromAddress: "a@b").port == 465)
         #expect(throws: SMTPError.self) { try SMTPConfiguration(url: "http://relay", fromAddress: "a@b") }
         #expect(throws: SMTPError.self) { try SMTPConfiguration(url: "smtp://relay:99999", fromAddress: "a@b") }
