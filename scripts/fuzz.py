@@ -234,7 +234,7 @@ class Fuzzer:
             return self.pick(["long enough secret", "short", "", "\u0000" * 20, "я" * 128, "я" * 129, "x" * 10000, self.string()])
         def refresh():
             return self.pick(["A" * 43, "-" * 43, "", "\u00e9" * 43, "x" * 100000, self.string()] + self.refresh_tokens)
-        kind = self.pick(["register", "login", "refresh", "logout", "password", "everywhere", "request-reset", "reset", "verify", "seller", "admin", "admin", "delete", "export"])
+        kind = self.pick(["register", "login", "refresh", "logout", "password", "everywhere", "request-reset", "reset", "verify", "seller", "admin", "admin", "delete", "export", "email-change", "email-confirm", "language"])
         fields = "accessToken refreshToken user { id email roles language }"
         if kind == "register":
             value = {"email": email(), "password": password(), "displayName": self.string()}
@@ -251,6 +251,12 @@ class Fuzzer:
             return self.graphql("mutation P($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { accessToken } }", {"c": password(), "n": password()}, token)
         if kind == "export":
             return self.graphql("{ exportMyData }", None, token)
+        if kind == "email-change":
+            return self.graphql("mutation E($e: String!, $p: String!) { requestEmailChange(newEmail: $e, password: $p) }", {"e": email(), "p": password()}, token)
+        if kind == "email-confirm":
+            return self.graphql("mutation C($t: String!) { confirmEmailChange(token: $t) { id email } }", {"t": refresh()}, None)
+        if kind == "language":
+            return self.graphql("mutation G($l: Language!) { setLanguage(language: $l) { id language } }", {"l": self.pick(["RU", "EN", "DE", "", "ru", 1, None])}, token)
         if kind == "delete":
             return self.graphql("mutation D($p: String!) { deleteAccount(password: $p) }", {"p": password()}, token)
         if kind == "request-reset":

@@ -69,3 +69,36 @@ public struct UserSuspended: IntegrationEvent {
     }
     enum CodingKeys: String, CodingKey { case userId, reason }
 }
+
+/// An account's address changed (confirmed from the new address). Services that mail the user
+/// (notifications) write to the new one from now on.
+public struct UserEmailChanged: IntegrationEvent {
+    public static let eventType = "UserEmailChanged"
+    public static let schemaVersion = 1
+    public static let topic = Topics.usersAccount
+    public var userId: String
+    public var email: String
+    public var aggregateID: String { userId }
+
+    public init(userId: String, email: String) {
+        self.userId = userId
+        self.email = email
+    }
+    enum CodingKeys: String, CodingKey { case userId, email }
+}
+
+/// A user chose another language for notifications and mail (`ru` or `en`).
+public struct UserLocaleChanged: IntegrationEvent {
+    public static let eventType = "UserLocaleChanged"
+    public static let schemaVersion = 1
+    public static let topic = Topics.usersAccount
+    public var userId: String
+    public var language: String
+    public var aggregateID: String { userId }
+
+    public init(userId: String, language: String) {
+        self.userId = userId
+        self.language = language
+    }
+    enum CodingKeys: String, CodingKey { case userId, language }
+}

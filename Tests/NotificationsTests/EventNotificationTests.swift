@@ -54,6 +54,25 @@ import Testing
         }
     }
 
+    /// A changed address and language take effect for what is written and mailed next; a user
+    /// first heard of through such a change is kept too.
+    @Test func aNewAddressAndLanguageAreUsedFromThenOn() async throws {
+        try await Harness.run { harness in
+            try await harness.register("seller-1", language: "ru", email: "old@example.com")
+            try await harness.handle(UserEmailChanged(userId: "seller-1", email: "new@example.com"))
+            try await harness.handle(UserLocaleChanged(userId: "seller-1", language: "en"))
+            let product = try await harness.product(title: "Kettle")
+            try await harness.handle(LowStockReached(productId: product, sellerId: "seller-1", threshold: 3, totals: StockTotals(onHand: 3, reserved: 1, available: 2)))
+            #expect(try await harness.notifications(of: "seller-1").map(\.title) == ["Running low"])
+            #expect(try await harness.service.mail.sendDue() == 1)
+            #expect(harness.mailer.messages.map(\.to) == ["new@example.com"])
+
+            try await harness.handle(UserLocaleChanged(userId: "newcomer", language: "en"))
+            try await harness.handle(UserEmailChanged(userId: "newcomer", email: "newcomer@example.com"))
+            #expect(try await harness.count("SELECT count(*)::integer FROM notifications.recipients WHERE user_id = 'newcomer' AND language = 'en' AND email = 'newcomer@example.com'") == 1)
+        }
+    }
+
     @Test func aPriceDropTellsItsWatchersWhoKeepInAppOnAndNothingElseDoes() async throws {
         try await Harness.run { harness in
             let product = try await harness.product(amount: 2000)

@@ -83,6 +83,12 @@ enum NotificationEventHandlers {
         handlers.on(UserRegistered.self) { event, context in
             try await NotificationProjections.recordRecipient(event, on: context.connection, logger: context.logger)
         }
+        handlers.on(UserEmailChanged.self) { event, context in
+            try await NotificationProjections.recordAddress(of: event.userId, email: event.email, on: context.connection, logger: context.logger)
+        }
+        handlers.on(UserLocaleChanged.self) { event, context in
+            try await NotificationProjections.recordLanguage(of: event.userId, language: event.language, on: context.connection, logger: context.logger)
+        }
         handlers.on(UserDeleted.self) { event, context in
             try await NotificationProjections.forget(event.userId, on: context.connection, logger: context.logger)
         }

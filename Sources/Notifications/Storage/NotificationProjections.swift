@@ -52,6 +52,24 @@ enum NotificationProjections {
             """, logger: logger)
     }
 
+    /// A confirmed new address. A user this service never heard of is kept with it (in Russian
+    /// until told otherwise).
+    static func recordAddress(of user: String, email: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO notifications.recipients (user_id, email) VALUES (\(user), \(email))
+            ON CONFLICT (user_id) DO UPDATE SET email = excluded.email
+            """, logger: logger)
+    }
+
+    /// The language of the user's notifications and mail from now on (`ru` unless `en`).
+    static func recordLanguage(of user: String, language: String, on connection: PostgresConnection, logger: Logger) async throws {
+        let language = language == "en" ? "en" : "ru"
+        try await connection.query("""
+            INSERT INTO notifications.recipients (user_id, language) VALUES (\(user), \(language))
+            ON CONFLICT (user_id) DO UPDATE SET language = excluded.language
+            """, logger: logger)
+    }
+
     /// Erases what is kept about a deleted account: its notifications, watches, choices, unsent
     /// mail and address.
     static func forget(_ user: String, on connection: PostgresConnection, logger: Logger) async throws {

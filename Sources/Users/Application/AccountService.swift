@@ -210,14 +210,65 @@ public struct AccountService: Sendable {
         try await send(.emailVerification, to: user)
     }
 
-    private func send(_ purpose: MailTokenPurpose, to user: User) async throws {
+    /// Starts moving the caller's account to `newEmail` (the password confirms it is them): a
+    /// link goes to the new address, and nothing changes until it is followed.
+    public func requestEmailChange(newEmail text: String, password: String, by principal: Principal?) async throws {
+        let principal = try Permissions.requireAuthenticated(principal)
+        let newEmail = try Email(parsing: text, field: "newEmail")
+        guard let found = try await users.credentials(id: principal.userID), !found.user.roles.isEmpty else {
+            throw EmporiumError(.notFound, "this account no longer exists")
+        }
+        guard try await hasher.verify(password, against: found.passwordHash) else {
+            throw EmporiumError(.unauthenticated, "the password is wrong", field: "password")
+        }
+        guard newEmail != found.user.email else {
+            throw EmporiumError.badInput("this is already the account's address", field: "newEmail")
+        }
+        // Told at once, as registration tells: the caller proved who they are.
+        guard try await users.credentials(email: newEmail) == nil else {
+            throw EmporiumError(.conflict, "another account has this address", field: "newEmail")
+        }
+        try await send(.emailChange, to: found.user, newEmail: newEmail)
+    }
+
+    /// Follows an email-change link: the account moves to the new address (confirmed by the link
+    /// itself), `UserEmailChanged` is announced, and the old address is told.
+    public func confirmEmailChange(token: String) async throws -> User {
+        guard let hash = OpaqueToken.hash(presented: token), let change = try await mailTokens.changeEmail(hash: hash, at: clock.now()) else {
+            throw EmporiumError(.unauthenticated, "this link has expired or was already used; ask for a new one")
+        }
+        guard let user = try await users.credentials(id: change.user)?.user else { throw EmporiumError(.notFound, "this account no longer exists") }
+        logger.info("email changed", metadata: ["user.id": "\(user.id)"])
+        // Fire and forget, like the confirmation at registration: the move has committed; a
+        // notice lost at shutdown is logged, not retried.
+        Task { [self] in
+            do { try await mailer.send(mail.emailChanged(to: user, oldEmail: change.previousEmail)) } catch {
+                logger.error("the notice to the old address failed", metadata: ["user.id": "\(user.id)", "error": "\(error)"])
+            }
+        }
+        return user
+    }
+
+    /// Sets the language of the caller's notifications and mail.
+    public func setLanguage(_ text: String, by principal: Principal?) async throws -> User {
+        let principal = try Permissions.requireAuthenticated(principal)
+        let locale = try UserLocale(parsing: text, field: "language")
+        guard let user = try await users.setLocale(locale, for: principal.userID, at: clock.now()) else {
+            throw EmporiumError(.notFound, "this account no longer exists")
+        }
+        return user
+    }
+
+    private func send(_ purpose: MailTokenPurpose, to user: User, newEmail: Email? = nil) async throws {
         let token = OpaqueToken.generate()
         let now = clock.now()
-        try await mailTokens.issue(hash: token.hash, user: user.id, email: user.email, purpose: purpose, at: now, expiresAt: now + Self.mailTokenLifetime)
+        try await mailTokens.issue(
+            hash: token.hash, user: user.id, email: user.email, purpose: purpose, newEmail: newEmail, at: now, expiresAt: now + Self.mailTokenLifetime)
         let minutes = Int(Self.mailTokenLifetime.components.seconds / 60)
         let message = switch purpose {
         case .passwordReset: mail.passwordReset(to: user, token: token.text, validFor: minutes)
         case .emailVerification: mail.emailVerification(to: user, token: token.text, validFor: minutes)
+        case .emailChange: mail.emailChange(to: user, newEmail: newEmail ?? user.email, token: token.text, validFor: minutes)
         }
         try await mailer.send(message)
     }

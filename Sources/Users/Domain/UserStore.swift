@@ -10,6 +10,9 @@ public protocol UserStore: Sendable {
     func credentials(id: UserID) async throws -> (user: User, passwordHash: String)?
     func users(ids: [UserID]) async throws -> [UserID: User]
     func setPasswordHash(_ hash: String, for id: UserID, at: Date) async throws
+    /// Sets the language of notifications and mail, with `UserLocaleChanged` in the same
+    /// transaction when it changed; answers the account as stored.
+    func setLocale(_ locale: UserLocale, for id: UserID, at: Date) async throws -> User?
     /// Erases the account's personal data in one transaction: email and name replaced, password
     /// unusable, roles gone, sessions ended, shop and mailed tokens deleted, `UserDeleted` in the
     /// outbox. The row stays (with its id) for what other services keep referring to.

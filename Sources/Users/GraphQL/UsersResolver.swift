@@ -80,6 +80,20 @@ enum UsersResolver {
         try await context.accounts.verifyEmail(token: try arguments.requiredString("token"))
     }
 
+    @Sendable static func requestEmailChange(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> Bool {
+        try await context.accounts.requestEmailChange(
+            newEmail: try arguments.requiredString("newEmail"), password: try arguments.requiredString("password"), by: context.principal)
+        return true
+    }
+
+    @Sendable static func confirmEmailChange(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> User {
+        try await context.accounts.confirmEmailChange(token: try arguments.requiredString("token"))
+    }
+
+    @Sendable static func setLanguage(_: RootValue, arguments: FieldArguments, context: UsersContext) async throws -> User {
+        try await context.accounts.setLanguage(try arguments.requiredString("language"), by: context.principal)
+    }
+
     @Sendable static func resendEmailVerification(_: RootValue, arguments _: FieldArguments, context: UsersContext) async throws -> Bool {
         try await context.accounts.resendEmailVerification(by: context.principal)
         return true

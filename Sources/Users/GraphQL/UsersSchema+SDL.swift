@@ -127,6 +127,12 @@ extension UsersSchema {
           verifyEmail(token: String!): User!
           "Mails a new confirmation link to the caller."
           resendEmailVerification: Boolean!
+          "Mails a link to the new address (the password again, to be sure); nothing changes until it is followed."
+          requestEmailChange(newEmail: String!, password: String!): Boolean!
+          "Follows the link mailed by requestEmailChange (30 minutes, single use): the account moves to the new address, confirmed, and the old one is told."
+          confirmEmailChange(token: String!): User!
+          "The language of the caller's notifications and mail."
+          setLanguage(language: Language!): User!
           "Deletes the caller's account (the password again, to be sure): personal data is erased at once."
           deleteAccount(password: String!): Boolean!
           "Admins: sets a user's roles exactly (everyone stays a buyer)."

@@ -73,6 +73,9 @@ public enum UsersSchema {
             mutation.field("resetPassword", async: UsersResolver.resetPassword)
             mutation.field("verifyEmail", async: UsersResolver.verifyEmail)
             mutation.field("resendEmailVerification", async: UsersResolver.resendEmailVerification)
+            mutation.field("requestEmailChange", async: UsersResolver.requestEmailChange)
+            mutation.field("confirmEmailChange", async: UsersResolver.confirmEmailChange)
+            mutation.field("setLanguage", async: UsersResolver.setLanguage)
         }
         let federation = Federation<UsersContext>(entities: ["User": UsersResolver.userEntities, "Seller": UsersResolver.sellerEntities])
         return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)

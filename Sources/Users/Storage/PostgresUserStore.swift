@@ -67,6 +67,27 @@ public struct PostgresUserStore: UserStore {
         try await client.query("UPDATE users.users SET password_hash = \(hash), password_changed_at = \(date) WHERE id = \(uuid)", logger: logger)
     }
 
+    public func setLocale(_ locale: UserLocale, for id: UserID, at date: Date) async throws -> User? {
+        guard let uuid = UUIDText.parse(id.rawValue) else { return nil }
+        let logger = logger
+        return try await client.transaction(logger: logger) { connection in
+            // Locked, so that two racing changes each announce a change from what they saw.
+            let before = try await connection.query(
+                "SELECT locale FROM users.users WHERE id = \(uuid) AND cardinality(roles) > 0 FOR UPDATE", logger: logger
+            ).decode(String.self).collectAll()
+            guard let previous = before.first else { return nil }
+            let rows = try await connection.query(
+                "UPDATE users.users SET locale = \(locale.rawValue) WHERE id = \(uuid) RETURNING \(unescaped: Self.columns)", logger: logger
+            ).decode(Row.self).collectAll()
+            guard let row = rows.first else { return nil }
+            if previous != locale.rawValue {
+                try await Self.outbox.append(
+                    [try EventEnvelope(UserLocaleChanged(userId: id.rawValue, language: locale.rawValue), occurredAt: date)], on: connection, logger: logger)
+            }
+            return try Self.user(row)
+        }
+    }
+
     public func erase(_ id: UserID, at date: Date) async throws {
         guard let uuid = UUIDText.parse(id.rawValue) else { return }
         let logger = logger
