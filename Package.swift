@@ -363,7 +363,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Migrations")],
+            resources: [.copy("Migrations"), .copy("Resources/common-passwords.txt")],
             swiftSettings: settings
         ),
 

@@ -16,7 +16,8 @@ import Testing
 
     @Test func passwordsAreTwelveToOneHundredTwentyEightCharacters() throws {
         try PasswordPolicy.check("twelve chars", field: "p")
-        try PasswordPolicy.check(String(repeating: "я", count: 128), field: "p")
+        let long = String((0..<128).map { Character(UnicodeScalar(0x430 + ($0 * 7) % 32)!) })
+        try PasswordPolicy.check(long, field: "p")
         #expect(throws: EmporiumError.self) { try PasswordPolicy.check("eleven char", field: "p") }
         #expect(throws: EmporiumError.self) { try PasswordPolicy.check(String(repeating: "я", count: 129), field: "p") }
         #expect(throws: EmporiumError.self) { try PasswordPolicy.check("twelve\u{0}chars!", field: "p") }
@@ -38,6 +39,39 @@ import Testing
         #expect(OpaqueToken.hash(presented: issued.text) == issued.hash)
         #expect(OpaqueToken.hash(presented: "short") == nil)
         #expect(OpaqueToken.hash(presented: String(repeating: "+", count: 43)) == nil)
+    }
+
+    /// The 30,000 most common passwords are shipped and refused, also padded, repeated, typed in
+    /// the Russian layout, or as a run of keys; passphrases pass.
+    @Test(arguments: [
+        ("baseballbaseball", "repeats"),
+        ("qwertyuiop123", "most common"),
+        ("PASSWORD2024!!", "common password with digits"),
+        ("!!!monkey123456", "common password with digits"),
+        ("1q2w3e4r5t6y", "most common"),
+        ("йцукенгшщзхъ", "common password"),
+        ("123456789012", "run of consecutive"),
+        ("987654321098", "run of consecutive"),
+        ("abcdefghijklm", "run of consecutive"),
+        ("aaaaaaaaaaaaaaaa", "repeats"),
+        ("ababababababab", "repeats"),
+    ])
+    func guessablePasswordsAreRefusedSayingWhy(password: String, reason: String) throws {
+        #expect(CommonPasswords.all.count >= 29_000, "the list ships with the module")
+        do {
+            try PasswordPolicy.check(password, field: "input.password")
+            Issue.record("\(password) was accepted")
+        } catch let error as EmporiumError {
+            #expect(error.code == .badUserInput)
+            #expect(error.field == "input.password")
+            #expect(error.message.contains(reason), "\(error.message)")
+        }
+    }
+
+    @Test func passphrasesAndRandomPasswordsPass() throws {
+        for password in ["correct horse battery", "Чайник для бабушки 2024", "x7#Kq9!vLm2@pR", "twelve chars", "password manager output: 8f3Kd9"] {
+            try PasswordPolicy.check(password, field: "p")
+        }
     }
 
     @Test func passwordsLongerThanBcryptReadsStillCountEveryCharacter() async throws {

@@ -65,7 +65,7 @@ extension UsersSchema {
 
         input RegisterInput {
           email: String!
-          "12 to 128 characters."
+          "12 to 128 characters, not a common password (docs/users.md)."
           password: String!
           displayName: String!
           "Russian when not given."

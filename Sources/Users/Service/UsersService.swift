@@ -46,6 +46,10 @@ public struct UsersService: Sendable {
         self.accounts = accounts
         let admin = AdminService(store: adminStore, clock: clock, logger: logger)
         self.admin = admin
+        // Loads the list now rather than on the first registration; says so when it is missing.
+        if CommonPasswords.all.isEmpty {
+            logger.error("the list of common passwords is missing from the users module's resources; passwords are checked for length only — rebuild the binary")
+        }
         endpoint = SchemaEndpoint(schema: try UsersSchema.build(), logger: logger) { info in
             UsersContext(principal: info.principal, accounts: accounts, admin: admin, clientKey: info.clientKey, responseHeaders: info.responseHeaders)
         }
