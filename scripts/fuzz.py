@@ -250,6 +250,8 @@ class Fuzzer:
         if kind == "password":
             return self.graphql("mutation P($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { accessToken } }", {"c": password(), "n": password()}, token)
         if kind == "export":
+            if self.random.random() < 0.5:
+                return self.graphql("{ myPersonalData { userId account orders notifications } }", None, token)
             return self.graphql("{ exportMyData }", None, token)
         if kind == "email-change":
             return self.graphql("mutation E($e: String!, $p: String!) { requestEmailChange(newEmail: $e, password: $p) }", {"e": email(), "p": password()}, token)

@@ -36,6 +36,15 @@ public enum Permissions {
         return principal
     }
 
+    /// A user's own records (their orders, their data): the user themself and admins.
+    public static func requireSelfOrAdmin(_ principal: Principal?, user: UserID, what: String) throws -> Principal {
+        let principal = try requireAuthenticated(principal)
+        guard principal.isAdmin || principal.userID == user else {
+            throw EmporiumError(.forbidden, "only the user themself and admins may read their \(what)")
+        }
+        return principal
+    }
+
     /// Sellers may change only what they own; admins may change anything.
     public static func requireOwner(_ principal: Principal?, owner: UserID, what: String) throws -> Principal {
         let principal = try require(principal, anyOf: [.seller])

@@ -32,6 +32,30 @@ import Testing
         #expect(try NotificationsSchema.build().sdl == NotificationsSchema.sdl)
     }
 
+    /// The notifications' part of `PersonalData`: everything kept about the user, for them and
+    /// admins only.
+    @Test func personalDataHoldsEverythingKeptAndOnlyForTheUserAndAdmins() async throws {
+        try await Harness.run { harness in
+            try await harness.register(Self.seller.userID.rawValue, language: "en", email: "shop@example.com")
+            let product = try await Self.fiveNotifications(harness)
+            _ = try await harness.service.center.watch(product: product, kinds: [.priceDrop], viewer: Self.seller)
+            let query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on PersonalData { userId notifications } } }"
+            let representation: Map = [["__typename": "PersonalData", "userId": .string(Self.seller.userID.rawValue)]]
+            for reader in [Self.seller, TestUsers.admin] {
+                let result = await harness.graphQL(query, ["r": representation], as: reader)
+                #expect(result.errors.isEmpty, "\(result.errors)")
+                let text = try #require(result.data?["_entities"][0]["notifications"].string)
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+                #expect((document["recipient"] as? [String: Any])?["email"] as? String == "shop@example.com")
+                #expect((document["notifications"] as? [[String: Any]])?.count == 5)
+                #expect((document["watches"] as? [[String: Any]])?.first?["productId"] as? String == product)
+                #expect(document["mail"] is [[String: Any]])
+            }
+            #expect(code(await harness.graphQL(query, ["r": representation], as: Self.stranger)) == "FORBIDDEN")
+            #expect(code(await harness.graphQL(query, ["r": representation])) == "UNAUTHENTICATED")
+        }
+    }
+
     /// Five low-stock notifications for the test seller, offsets 1…5.
     static func fiveNotifications(_ harness: Harness) async throws -> String {
         let product = try await harness.product()

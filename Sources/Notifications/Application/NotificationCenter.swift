@@ -47,6 +47,12 @@ public struct NotificationCenter: Sendable {
         return found
     }
 
+    /// Everything kept about `user`, as JSON: the user themself and admins.
+    public func personalData(of user: UserID, viewer: Principal?) async throws -> String {
+        try Self.requireSelfOrAdmin(viewer, user)
+        return try await store.personalData(of: user)
+    }
+
     public func unreadCount(of user: UserID, viewer: Principal?) async throws -> Int {
         try Self.requireSelfOrAdmin(viewer, user)
         return try await store.unreadCount(of: user)
@@ -119,10 +125,7 @@ public struct NotificationCenter: Sendable {
     }
 
     static func requireSelfOrAdmin(_ viewer: Principal?, _ user: UserID) throws {
-        let principal = try Permissions.requireAuthenticated(viewer)
-        guard principal.userID == user || principal.isAdmin else {
-            throw EmporiumError(.forbidden, "only the user themself (or an admin) reads their notifications")
-        }
+        _ = try Permissions.requireSelfOrAdmin(viewer, user: user, what: "notifications")
     }
 
     static func pageSize(_ first: Int) throws -> Int {

@@ -26,5 +26,8 @@ public protocol NotificationStore: Sendable {
 
     /// Only what the user changed; defaults are the caller's.
     func preferences(of user: UserID) async throws -> [NotificationPreference]
+    /// Everything kept about `user` (address, language, notifications, watches, choices, mail),
+    /// as one JSON document.
+    func personalData(of user: UserID) async throws -> String
     func setPreference(_ preference: NotificationPreference, of user: UserID) async throws
 }

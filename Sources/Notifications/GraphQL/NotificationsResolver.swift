@@ -6,6 +6,10 @@ import GraphQLSupport
 /// Fields of the notifications subgraph: arguments into ``NotificationCenter``, errors left as
 /// `EmporiumError` for the edge to map.
 enum NotificationsResolver {
+    @Sendable static func personalNotifications(_ reference: PersonalDataReference, arguments _: FieldArguments, context: NotificationsContext) async throws -> String {
+        try await context.center.personalData(of: reference.userID, viewer: context.principal)
+    }
+
     @Sendable static func notifications(_ user: UserReference, arguments: FieldArguments, context: NotificationsContext) async throws -> NotificationPage {
         let page = try await context.center.notifications(
             of: user.id, viewer: context.principal, unreadOnly: arguments.bool("unreadOnly") ?? false, first: arguments.int("first") ?? 20,

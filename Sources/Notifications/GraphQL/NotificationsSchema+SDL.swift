@@ -71,6 +71,12 @@ extension NotificationsSchema {
           since: DateTime!
         }
 
+        type PersonalData @key(fields: "userId") {
+          userId: ID!
+          "What the notifications service keeps about the user: address and language, notifications, watched products, choices, mail sent or waiting. The user themself and admins only."
+          notifications: String!
+        }
+
         type User @key(fields: "id") {
           id: ID!
           "The user's notifications, newest first. The user themself and admins only. first: 1 to 100."

@@ -34,6 +34,10 @@ public enum NotificationsSchema {
             type.field("kinds") { $0.kinds.compactMap { NotificationKindValue(rawValue: $0.rawValue) } }
             type.field("since") { DateTime($0.since) }
         }
+        resolvers.object("PersonalData", PersonalDataReference.self) { type in
+            type.field("userId") { GraphID($0.userID.rawValue) }
+            type.field("notifications", async: NotificationsResolver.personalNotifications)
+        }
         resolvers.object("User", UserReference.self) { type in
             type.field("id") { GraphID($0.id.rawValue) }
             type.field("notifications", async: NotificationsResolver.notifications)
@@ -59,6 +63,7 @@ public enum NotificationsSchema {
         let federation = Federation<NotificationsContext>(entities: [
             "User": NotificationsResolver.userEntities, "Product": NotificationsResolver.productEntities,
             "Notification": NotificationsResolver.notificationEntities,
+            "PersonalData": { representations, _ in PersonalDataReference.entities(representations) },
         ])
         return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)
     }

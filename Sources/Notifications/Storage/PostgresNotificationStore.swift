@@ -14,6 +14,24 @@ public struct PostgresNotificationStore: NotificationStore {
         self.logger = logger
     }
 
+    public func personalData(of user: UserID) async throws -> String {
+        let rows = try await client.query("""
+            SELECT jsonb_build_object(
+                'recipient', (SELECT jsonb_build_object('email', email, 'language', language) FROM notifications.recipients WHERE user_id = \(user.rawValue)),
+                'notifications', COALESCE((SELECT jsonb_agg(jsonb_build_object('id', id, 'kind', kind, 'title', title, 'body', body,
+                    'productId', product_id, 'orderId', order_id, 'createdAt', created_at, 'readAt', read_at) ORDER BY "offset")
+                    FROM notifications.notifications WHERE user_id = \(user.rawValue)), '[]'::jsonb),
+                'watches', COALESCE((SELECT jsonb_agg(jsonb_build_object('productId', product_id, 'kind', kind, 'since', created_at)
+                    ORDER BY created_at) FROM notifications.watches WHERE user_id = \(user.rawValue)), '[]'::jsonb),
+                'preferences', COALESCE((SELECT jsonb_agg(jsonb_build_object('kind', kind, 'channel', channel, 'enabled', enabled)
+                    ORDER BY kind, channel) FROM notifications.preferences WHERE user_id = \(user.rawValue)), '[]'::jsonb),
+                'mail', COALESCE((SELECT jsonb_agg(jsonb_build_object('to', to_address, 'subject', subject, 'createdAt', created_at,
+                    'sentAt', sent_at) ORDER BY id) FROM notifications.mail_queue WHERE user_id = \(user.rawValue)), '[]'::jsonb)
+            )::text
+            """, logger: logger).decode(String.self).collectAll()
+        return rows.first ?? "{}"
+    }
+
     private typealias Row = (UUID, String, Int64, String, String, String, String?, String?, Date, Date?)
     private static let columns = #"id, user_id, "offset", kind, title, body, product_id, order_id, created_at, read_at"#
 

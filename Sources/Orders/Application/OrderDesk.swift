@@ -23,6 +23,14 @@ public struct OrderDesk: Sendable {
         self.logger = logger
     }
 
+    // MARK: Personal data
+
+    /// Everything kept about `buyer` as a buyer, as JSON (the caller checked who may read it).
+    public func personalData(of buyer: UserID) async throws -> String {
+        let logger = logger
+        return try await client.withConnection { try await PersonalDataSQL.document(of: buyer, on: $0, logger: logger) }
+    }
+
     // MARK: Cart
 
     public func cart(viewer: Principal?) async throws -> Cart {

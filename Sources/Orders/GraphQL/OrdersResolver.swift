@@ -119,6 +119,11 @@ enum OrdersResolver {
 
     // MARK: Federation
 
+    @Sendable static func personalOrders(_ reference: PersonalDataReference, arguments _: FieldArguments, context: OrdersContext) async throws -> String {
+        try reference.authorize(context.principal)
+        return try await context.desk.personalData(of: reference.userID)
+    }
+
     @Sendable static func userEntities(_ representations: [Map], context _: OrdersContext) async throws -> [OutputValue] {
         representations.map { $0["id"].string.map { UserReference(id: UserID($0)) }.outputValue }
     }

@@ -231,6 +231,12 @@ extension OrdersSchema {
           pageInfo: PageInfo!
         }
 
+        type PersonalData @key(fields: "userId") {
+          userId: ID!
+          "What the orders service keeps about the user as a buyer: the cart, every order (shipping address, each shop's part, lines, history) and returns. The user themself and admins only."
+          orders: String!
+        }
+
         type User @key(fields: "id") {
           id: ID!
           "The user's orders, newest first. The user themself and admins only. first: 1 to 100."

@@ -107,6 +107,10 @@ public enum OrdersSchema {
             type.field("id") { GraphID($0.id.rawValue) }
             type.field("orders", async: OrdersResolver.userOrders)
         }
+        resolvers.object("PersonalData", PersonalDataReference.self) { type in
+            type.field("userId") { GraphID($0.userID.rawValue) }
+            type.field("orders", async: OrdersResolver.personalOrders)
+        }
         resolvers.object("Seller", SellerReference.self) { type in
             type.field("id") { GraphID($0.id.rawValue) }
             type.field("orders", async: OrdersResolver.sellerOrders)
@@ -162,6 +166,7 @@ public enum OrdersSchema {
         let federation = Federation<OrdersContext>(entities: [
             "User": OrdersResolver.userEntities, "Seller": OrdersResolver.sellerEntities, "Product": OrdersResolver.productEntities,
             "Order": OrdersResolver.orderEntities, "SellerOrder": OrdersResolver.sellerOrderEntities,
+            "PersonalData": { representations, _ in PersonalDataReference.entities(representations) },
         ])
         return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)
     }

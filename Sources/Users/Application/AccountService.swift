@@ -301,7 +301,12 @@ public struct AccountService: Sendable {
 
     /// Everything this service keeps about the caller, as a JSON document.
     public func exportMyData(by principal: Principal?) async throws -> String {
-        guard let document = try await users.export(try Permissions.requireAuthenticated(principal).userID) else {
+        try await export(of: try Permissions.requireAuthenticated(principal).userID)
+    }
+
+    /// Everything this service keeps about `user` (the caller checked who may read it).
+    public func export(of user: UserID) async throws -> String {
+        guard let document = try await users.export(user) else {
             throw EmporiumError(.notFound, "this account no longer exists")
         }
         return document

@@ -108,6 +108,15 @@ enum UsersResolver {
         return true
     }
 
+    @Sendable static func myPersonalData(_: RootValue, arguments _: FieldArguments, context: UsersContext) async throws -> PersonalDataReference {
+        PersonalDataReference(userID: try Permissions.requireAuthenticated(context.principal).userID)
+    }
+
+    @Sendable static func personalAccount(_ reference: PersonalDataReference, arguments _: FieldArguments, context: UsersContext) async throws -> String {
+        try reference.authorize(context.principal)
+        return try await context.accounts.export(of: reference.userID)
+    }
+
     @Sendable static func exportMyData(_: RootValue, arguments _: FieldArguments, context: UsersContext) async throws -> String {
         try await context.accounts.exportMyData(by: context.principal)
     }

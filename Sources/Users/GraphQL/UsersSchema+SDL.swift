@@ -79,6 +79,13 @@ extension UsersSchema {
           nextCursor: String
         }
 
+        "Everything Emporium keeps about a user: one JSON document per service that keeps any. Ask for every field to have it all."
+        type PersonalData @key(fields: "userId") {
+          userId: ID!
+          "What the users service keeps: account, shop, sessions (times and how they ended), admin actions about the user; no password or token hashes."
+          account: String!
+        }
+
         "An admin action."
         type AuditEntry {
           id: ID!
@@ -105,6 +112,8 @@ extension UsersSchema {
           auditLog(first: Int = 20, after: String): AuditPage!
           "Everything the users service keeps about the caller (account, shop, sessions, admin actions), as a JSON document."
           exportMyData: String!
+          "Everything Emporium keeps about the caller, each service's part a field: { myPersonalData { account orders notifications } }."
+          myPersonalData: PersonalData!
         }
 
         type Mutation {

@@ -56,6 +56,11 @@ public enum UsersSchema {
             query.field("users", async: UsersResolver.users)
             query.field("auditLog", async: UsersResolver.auditLog)
             query.field("exportMyData", async: UsersResolver.exportMyData)
+            query.field("myPersonalData", async: UsersResolver.myPersonalData)
+        }
+        resolvers.object("PersonalData", PersonalDataReference.self) { type in
+            type.field("userId") { GraphID($0.userID.rawValue) }
+            type.field("account", async: UsersResolver.personalAccount)
         }
         resolvers.mutation { mutation in
             mutation.field("register", async: UsersResolver.register)
@@ -77,7 +82,10 @@ public enum UsersSchema {
             mutation.field("confirmEmailChange", async: UsersResolver.confirmEmailChange)
             mutation.field("setLanguage", async: UsersResolver.setLanguage)
         }
-        let federation = Federation<UsersContext>(entities: ["User": UsersResolver.userEntities, "Seller": UsersResolver.sellerEntities])
+        let federation = Federation<UsersContext>(entities: [
+            "User": UsersResolver.userEntities, "Seller": UsersResolver.sellerEntities,
+            "PersonalData": { representations, _ in PersonalDataReference.entities(representations) },
+        ])
         return try ExecutableSchema(sdl: sdl, federation: federation, resolvers: resolvers)
     }
 }
