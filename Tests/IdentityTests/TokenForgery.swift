@@ -1,5 +1,7 @@
 import Foundation
 import JWTKit
+@testable import Identity
+import Testing
 
 /// Builds tokens an attacker or a foreign issuer could present: any claims, any key, any `alg`.
 enum TokenForgery {
@@ -53,5 +55,51 @@ enum TokenForgery {
         data.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// The three ways a verifier knows its keys — the HS256 secret, an Ed25519 public key in PEM,
+/// and the users' JWKS (Ed25519 keys named by `kid`) — each with a signer an issuer holding the
+/// private half would use. The policy tests run against all three.
+struct VerifierKeys: Sendable, CustomTestStringConvertible {
+    let name: String
+    let service: @Sendable (TokenPolicy) async throws -> TokenService
+    let sign: @Sendable (TokenForgery.Claims) async throws -> String
+
+    var testDescription: String { name }
+
+    static let all: [VerifierKeys] = [secret, publicKeyPEM, jwks]
+
+    static let secret = VerifierKeys(
+        name: "HS256 secret",
+        service: { try await TokenService(keys: .hmacSHA256(secret: TokenForgery.secret), policy: $0) },
+        sign: { try await TokenForgery.hs256($0) })
+
+    static let publicKeyPEM = VerifierKeys(
+        name: "Ed25519 public key (PEM)",
+        service: { try await TokenService(keys: .publicKeyPEM(TokenForgery.publicPEM, privateKeyPEM: nil), policy: $0) },
+        sign: { claims in
+            let keys = JWTKeyCollection()
+            await keys.add(eddsa: try EdDSA.PrivateKey(pem: TokenForgery.privatePEM))
+            return try await keys.sign(claims)
+        })
+
+    /// One key published under its kid; the verifier's own key is an unrelated HS256 secret.
+    static let jwks = VerifierKeys(
+        name: "JWKS (EdDSA, kid)",
+        service: { policy in
+            let source = TestJWKS()
+            source.publish([try publishedKey()])
+            return try await TokenService(keys: .hmacSHA256(secret: String(repeating: "j", count: 32)), jwks: source, policy: policy)
+        },
+        sign: { claims in
+            let published = try publishedKey()
+            let keys = JWTKeyCollection()
+            await keys.add(eddsa: try published.privateKey, kid: JWKIdentifier(string: published.kid))
+            return try await keys.sign(claims, kid: JWKIdentifier(string: published.kid))
+        })
+
+    static func publishedKey() throws -> Ed25519SigningKey {
+        try Ed25519SigningKey(kid: "policy-test-key", seed: Array(repeating: 7, count: 32))
     }
 }
