@@ -179,7 +179,7 @@ class Fuzzer:
         return query, {"n": value, "after": after}
 
     def mutation(self):
-        kind = self.pick(["create", "create", "update", "publish", "stock", "adjust", "reserve", "category", "account", "account"])
+        kind = self.pick(["create", "create", "update", "publish", "discount", "stock", "adjust", "reserve", "category", "account", "account"])
         token = self.seller_token if self.random.random() < 0.8 else self.pick([None, self.forged_token()])
         if kind == "create":
             # Half of the creations are valid but for (at most) one field, so that the write path
@@ -211,6 +211,17 @@ class Fuzzer:
         if kind == "publish":
             query = 'mutation { publishProduct(id: %s, publishAt: %s) { id status } }' % (self.gql_string(self.pick(self.product_ids)), self.gql_string(self.pick(["2026-13-45T99:00:00Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "-1", self.string()])))
             return ("publish", self.graphql(query, None, token))
+        if kind == "discount":
+            dates = ["2026-13-45T99:00:00Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "2030-01-01T00:00:00Z", "2030-01-02T00:00:00Z", "-1", self.string()]
+            value = {"startsAt": self.pick(dates), "endsAt": self.pick(dates)}
+            if self.random.random() < 0.6:
+                value["percent"] = self.pick(EDGE_INTS + [10, 50])
+            if self.random.random() < 0.6:
+                value["price"] = {"amount": self.pick(EDGE_INTS), "currency": self.pick(["RUB", "EUR", "", "XXX"])}
+            if self.random.random() < 0.2:
+                return ("discount", self.graphql("mutation { cancelDiscount(id: %s) { id state } }" % self.gql_string(self.pick(self.product_ids + [self.string()])), None, token))
+            query = "mutation D($id: ID!, $input: DiscountInput!) { scheduleDiscount(productId: $id, input: $input) { id state price { amount } } }"
+            return ("discount", self.graphql(query, {"id": self.pick(self.product_ids + [self.string()]), "input": value}, token))
         if kind == "stock":
             query = "mutation { receiveStock(productId: %s, quantity: %s) { available } }" % (self.gql_string(self.pick(self.product_ids)), self.int_literal())
             return ("stock", self.graphql(query, None, token))

@@ -16,13 +16,16 @@ public struct ProductCatalog: Sendable {
     public let counters: any CounterStore
     /// The catalog's job queue (scheduled publications), for admins; nil without a database.
     public let jobs: JobQueue?
+    /// Scheduled discounts (their jobs change the price); nil where none can run.
+    public let discounts: (any DiscountStore)?
 
     public init(
         products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
-        clock: any TimeSource = SystemTimeSource()
+        discounts: (any DiscountStore)? = nil, clock: any TimeSource = SystemTimeSource()
     ) {
         self.counters = counters
         self.jobs = jobs
+        self.discounts = discounts
         self.products = products
         self.categories = categories
         self.clock = clock
@@ -214,6 +217,52 @@ public struct ProductCatalog: Sendable {
         product.status = .archived
         product.updatedAt = clock.now()
         return try await products.update(product, expectedVersion: try Self.checkVersion(expectedVersion ?? product.version, product))
+    }
+
+    // MARK: Discounts
+
+    /// Schedules a discount of the caller's product: its price changes at `startsAt` (now when
+    /// past) and returns at `endsAt`.
+    public func scheduleDiscount(
+        productID: ProductID, percent: Int?, price: (amount: Int64, currency: String)?, startsAt: Date, endsAt: Date, by principal: Principal?
+    ) async throws -> Discount {
+        let discounts = try requireDiscounts()
+        let product = try await ownedProduct(id: productID, by: principal)
+        guard product.status != .archived else { throw EmporiumError(.conflict, "product \(productID) is archived") }
+        let terms = try DiscountRules.terms(percent: percent, price: price, current: product.price)
+        let now = clock.now()
+        let (start, end) = try DiscountRules.window(startsAt: Self.millisecondPrecision(startsAt), endsAt: Self.millisecondPrecision(endsAt), now: Self.millisecondPrecision(now))
+        return try await discounts.schedule(Discount(id: UUID(), productID: productID, terms: terms, startsAt: start, endsAt: end, state: .scheduled), at: now)
+    }
+
+    /// Cancels a scheduled discount, or ends a running one now (the regular price returns).
+    public func cancelDiscount(id: UUID, by principal: Principal?) async throws -> Discount {
+        let discounts = try requireDiscounts()
+        _ = try Permissions.require(principal, anyOf: [.seller])
+        guard let discount = try await discounts.discount(id: id) else { throw EmporiumError.notFound("no discount with id \(id)") }
+        _ = try await ownedProduct(id: discount.productID, by: principal)
+        return try await discounts.cancel(id, at: clock.now())
+    }
+
+    /// Each product's discounts: all of them for its seller and admins, the running one for
+    /// everyone else. One query for all the products.
+    public func discounts(of products: [Product], viewer: Principal?) async throws -> [[Discount]] {
+        guard let discounts, !products.isEmpty else { return products.map { _ in [] } }
+        let found = try await discounts.discounts(of: products.map(\.id))
+        let visibility = ProductVisibility(principal: viewer)
+        return products.map { product in
+            let all = found[product.id] ?? []
+            switch visibility {
+            case .all: return all
+            case .publicOrOwnedBy(let seller) where seller == product.sellerID: return all
+            default: return all.filter { $0.state == .active }
+            }
+        }
+    }
+
+    private func requireDiscounts() throws -> any DiscountStore {
+        guard let discounts else { throw EmporiumError(.unavailable, "discounts are not available in this deployment") }
+        return discounts
     }
 
     public func createCategory(name rawName: String, slug rawSlug: String?, parentID: String?, by principal: Principal?) async throws -> Category {

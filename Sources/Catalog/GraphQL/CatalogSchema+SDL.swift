@@ -70,6 +70,38 @@ extension CatalogSchema {
           viewCount: Int!
           "A scheduled product's publication job, for its seller and admins; null otherwise."
           scheduledPublication: ScheduledPublication
+          "Discounts: every one (newest start first, 20 at most) for the seller and admins; the running one for everyone else. While one runs, price is the discounted price and compareAtPrice the regular one."
+          discounts: [Discount!]!
+        }
+
+        "A price reduction for a time: the price changes when it starts and returns when it ends."
+        type Discount {
+          id: ID!
+          productId: ID!
+          "Percent off the regular price; null for a fixed price."
+          percent: Int
+          "The price while it runs; null for a percentage."
+          price: Money
+          startsAt: DateTime!
+          endsAt: DateTime!
+          state: DiscountState!
+          "Why it ended without running, or early."
+          note: String
+        }
+
+        enum DiscountState {
+          SCHEDULED
+          ACTIVE
+          ENDED
+          CANCELLED
+        }
+
+        "Exactly one of percent (1-99) and price (below the current price, in its currency). A start in the past means now; at most 366 days long."
+        input DiscountInput {
+          percent: Int
+          price: MoneyInput
+          startsAt: DateTime!
+          endsAt: DateTime!
         }
 
         type ProductEdge {
@@ -196,6 +228,10 @@ extension CatalogSchema {
           publishProduct(id: ID!, expectedVersion: Int, publishAt: DateTime): Product!
           "A scheduled product goes back to DRAFT and its publication job is cancelled."
           cancelScheduledPublication(id: ID!, expectedVersion: Int): Product!
+          "The product's seller or an admin: the price changes at startsAt and returns at endsAt. Overlapping another discount of the product is a CONFLICT; while it runs, changing the price or compareAtPrice is a CONFLICT."
+          scheduleDiscount(productId: ID!, input: DiscountInput!): Discount!
+          "Cancels a scheduled discount, or ends a running one now (the regular price returns)."
+          cancelDiscount(id: ID!): Discount!
           "Admins: run a discarded, cancelled or failed catalog job again now."
           retryCatalogJob(id: ID!): CatalogJob!
           "Admins: cancel a waiting catalog job, or ask a running one to stop."

@@ -51,6 +51,7 @@ public enum CatalogSchema {
             type.field("salesCount", batch: Product.salesCounts)
             type.field("viewCount", batch: Product.viewCounts)
             type.field("scheduledPublication", batch: Product.scheduledPublications)
+            type.field("discounts", batch: Product.discounts)
         }
         resolvers.object("ProductEdge", ProductEdge.self) { type in
             type.field("cursor") { $0.cursor }
@@ -64,6 +65,16 @@ public enum CatalogSchema {
             type.field("edges") { $0.edges }
             type.field("nodes") { $0.nodes }
             type.field("pageInfo") { $0.pageInfo }
+        }
+        resolvers.object("Discount", Discount.self) { type in
+            type.field("id") { GraphID($0.idText) }
+            type.field("productId") { GraphID($0.productIDText) }
+            type.field("percent") { $0.percentOff }
+            type.field("price") { $0.fixedPrice.map(MoneyView.init) }
+            type.field("startsAt") { DateTime($0.startsAt) }
+            type.field("endsAt") { DateTime($0.endsAt) }
+            type.field("state") { DiscountStateValue(rawValue: $0.state.rawValue.uppercased()) }
+            type.field("note") { $0.note }
         }
         resolvers.object("ScheduledPublication", ScheduledPublicationView.self) { type in
             type.field("publishAt") { DateTime($0.publishAt) }
@@ -98,6 +109,8 @@ public enum CatalogSchema {
             mutation.field("updateProduct", async: CatalogResolver.updateProduct)
             mutation.field("publishProduct", async: CatalogResolver.publishProduct)
             mutation.field("cancelScheduledPublication", async: CatalogResolver.cancelScheduledPublication)
+            mutation.field("scheduleDiscount", async: CatalogResolver.scheduleDiscount)
+            mutation.field("cancelDiscount", async: CatalogResolver.cancelDiscount)
             mutation.field("retryCatalogJob", async: CatalogJobsResolver.retry)
             mutation.field("cancelCatalogJob", async: CatalogJobsResolver.cancel)
             mutation.field("archiveProduct", async: CatalogResolver.archiveProduct)

@@ -35,9 +35,9 @@ public struct CatalogService: Sendable {
 
     public init(
         products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
-        clock: any TimeSource = SystemTimeSource(), searchAdmission: SearchAdmission? = nil, logger: Logger
+        discounts: (any DiscountStore)? = nil, clock: any TimeSource = SystemTimeSource(), searchAdmission: SearchAdmission? = nil, logger: Logger
     ) throws {
-        let catalog = ProductCatalog(products: products, categories: categories, counters: counters, jobs: jobs, clock: clock)
+        let catalog = ProductCatalog(products: products, categories: categories, counters: counters, jobs: jobs, discounts: discounts, clock: clock)
         self.catalog = catalog
         self.searchAdmission = searchAdmission
         endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), logger: logger) { info in
@@ -48,7 +48,7 @@ public struct CatalogService: Sendable {
         }
     }
 
-    /// Runs the catalog's jobs (scheduled publications); set by ``init(client:searchAdmission:cache:clock:logger:)``.
+    /// Runs the catalog's jobs (scheduled publications, discounts); set by ``init(client:searchAdmission:cache:clock:logger:)``.
     public private(set) var jobs: JobWorker?
 
     /// With `cache`, single-product reads go through it (``CachedProductStore``).
@@ -60,6 +60,7 @@ public struct CatalogService: Sendable {
             categories: MemoizedCategoryStore(inner: PostgresCategoryStore(client: client, logger: logger)),
             counters: PostgresCounterStore(client: client, logger: logger),
             jobs: queue,
+            discounts: store,
             clock: clock,
             searchAdmission: searchAdmission,
             logger: logger
@@ -69,6 +70,16 @@ public struct CatalogService: Sendable {
             let id = try ProductID(parsing: payload.productId)
             let published = try await store.publishScheduled(id: id, publishAt: payload.publishAt, at: clock.now())
             context.logger.info(published ? "scheduled product published" : "scheduled publication no longer applies", metadata: ["product.id": "\(id)"])
+        }
+        handlers.on(DiscountJobs.start, DiscountJobs.Payload.self) { payload, context in
+            guard let id = UUID(uuidString: payload.discountId) else { throw EmporiumError.badInput("not a discount id", field: "discountId") }
+            let started = try await store.startDiscount(id: id, at: clock.now())
+            context.logger.info(started ? "discount started" : "discount no longer applies", metadata: ["discount.id": "\(id)"])
+        }
+        handlers.on(DiscountJobs.end, DiscountJobs.Payload.self) { payload, context in
+            guard let id = UUID(uuidString: payload.discountId) else { throw EmporiumError.badInput("not a discount id", field: "discountId") }
+            let ended = try await store.endDiscount(id: id, at: clock.now())
+            context.logger.info(ended ? "discount ended, regular price back" : "discount was not running", metadata: ["discount.id": "\(id)"])
         }
         jobs = JobWorker(
             configuration: JobWorker.Configuration(schema: Self.schemaName, queues: [PublicationJobs.queue: 4]), handlers: handlers, client: client,

@@ -58,6 +58,14 @@ public struct PostgresProductStore: ProductStore {
                 var previous: Product?
                 for try await row in try await connection.query(lock.query, logger: logger) { previous = try ProductRow.decode(row) }
                 guard let previous else { throw EmporiumError.notFound("no product with id \(product.id)") }
+                // While a discount runs, its prices are the discount's: the seller's change would be
+                // undone at its end, so it is refused instead.
+                if product.price != previous.price || product.compareAtPrice != previous.compareAtPrice,
+                   let ends = try await runningDiscountEnd(product.id, on: connection) {
+                    throw EmporiumError(
+                        .conflict, "a discount runs on this product until \(ends); cancel it (cancelDiscount) before changing the price or the compare-at price",
+                        field: "input.price")
+                }
                 var slug = product.slug
                 if slug != previous.slug {
                     slug = try await allocateSlug(product.slug, for: product.id, on: connection)
