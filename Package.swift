@@ -115,6 +115,16 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // MARK: Files
+        .target(
+            name: "Spreadsheets",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: librarySettings
+        ),
         // MARK: Protocol clients (no Emporium dependencies: publishable on their own)
         .target(
             name: "Kafka",
@@ -660,6 +670,7 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "MailTests", dependencies: ["Mail", "EmporiumTesting", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: settings),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),
         .testTarget(
             name: "MessagingTests",
