@@ -125,6 +125,16 @@ let package = Package(
             ],
             swiftSettings: librarySettings
         ),
+        .target(
+            name: "Blobs",
+            dependencies: [
+                "Database",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: librarySettings
+        ),
         // MARK: Protocol clients (no Emporium dependencies: publishable on their own)
         .target(
             name: "Kafka",
@@ -670,6 +680,10 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "MailTests", dependencies: ["Mail", "EmporiumTesting", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(
+            name: "BlobsTests",
+            dependencies: ["Blobs", "Database", "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: settings),
         .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: settings),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),
         .testTarget(
