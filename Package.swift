@@ -240,6 +240,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                "Blobs",
+                "Spreadsheets",
             ],
             resources: [.copy("Migrations")],
             swiftSettings: settings

@@ -18,14 +18,17 @@ public struct ProductCatalog: Sendable {
     public let jobs: JobQueue?
     /// Scheduled discounts (their jobs change the price); nil where none can run.
     public let discounts: (any DiscountStore)?
+    /// Spreadsheet exports (a job writes each); nil where none can run.
+    public let exports: (any ExportStore)?
 
     public init(
         products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
-        discounts: (any DiscountStore)? = nil, clock: any TimeSource = SystemTimeSource()
+        discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, clock: any TimeSource = SystemTimeSource()
     ) {
         self.counters = counters
         self.jobs = jobs
         self.discounts = discounts
+        self.exports = exports
         self.products = products
         self.categories = categories
         self.clock = clock

@@ -168,7 +168,45 @@ extension CatalogSchema {
           parentId: ID
         }
 
+        enum ExportFormat {
+          XLSX
+          "RFC 4180 with a UTF-8 byte order mark."
+          CSV
+        }
+
+        enum ExportState {
+          PENDING
+          RUNNING
+          COMPLETED
+          FAILED
+        }
+
+        "Which products to export. Sellers export their own (sellerId, when given, must be theirs); admins any seller's, or everyone's without sellerId."
+        input ProductExportFilter {
+          sellerId: ID
+          status: ProductStatus
+        }
+
+        "An export of products to a spreadsheet, written by a job."
+        type ExportJob {
+          id: ID!
+          format: ExportFormat!
+          state: ExportState!
+          "0 to 100."
+          progress: Int!
+          "Products written, once COMPLETED."
+          rowCount: Int!
+          "Once COMPLETED: a link to the file, valid for 15 minutes (read exportJob again for a new one). A path on this endpoint's host."
+          downloadUrl: String
+          "Why it FAILED."
+          error: String
+          createdAt: DateTime!
+          finishedAt: DateTime
+        }
+
         type Query {
+          "An export the caller asked for (admins: any)."
+          exportJob(id: ID!): ExportJob!
           "Admins: the catalog's jobs, newest first. state and kind filter; first: 1 to 100; after: the id of the last job of the previous page."
           catalogJobs(state: JobState, kind: String, first: Int = 20, after: ID): [CatalogJob!]!
           product(id: ID!): Product
@@ -230,6 +268,8 @@ extension CatalogSchema {
           cancelScheduledPublication(id: ID!, expectedVersion: Int): Product!
           "The product's seller or an admin: the price changes at startsAt and returns at endsAt. Overlapping another discount of the product is a CONFLICT; while it runs, changing the price or compareAtPrice is a CONFLICT."
           scheduleDiscount(productId: ID!, input: DiscountInput!): Discount!
+          "Sellers and admins: exports products to XLSX or CSV; follow it with exportJob."
+          exportProducts(filter: ProductExportFilter, format: ExportFormat!): ExportJob!
           "Cancels a scheduled discount, or ends a running one now (the regular price returns)."
           cancelDiscount(id: ID!): Discount!
           "Admins: run a discarded, cancelled or failed catalog job again now."

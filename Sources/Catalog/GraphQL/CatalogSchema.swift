@@ -66,6 +66,17 @@ public enum CatalogSchema {
             type.field("nodes") { $0.nodes }
             type.field("pageInfo") { $0.pageInfo }
         }
+        resolvers.object("ExportJob", ExportJobView.self) { type in
+            type.field("id") { GraphID($0.idText) }
+            type.field("format") { $0.formatValue }
+            type.field("state") { $0.stateValue }
+            type.field("progress") { $0.export.progress }
+            type.field("rowCount") { $0.export.rowCount }
+            type.field("downloadUrl") { $0.downloadPath }
+            type.field("error") { $0.export.error }
+            type.field("createdAt") { DateTime($0.export.createdAt) }
+            type.field("finishedAt") { $0.export.finishedAt.map(DateTime.init) }
+        }
         resolvers.object("Discount", Discount.self) { type in
             type.field("id") { GraphID($0.idText) }
             type.field("productId") { GraphID($0.productIDText) }
@@ -97,6 +108,7 @@ public enum CatalogSchema {
         }
         resolvers.query { query in
             query.field("catalogJobs", async: CatalogJobsResolver.jobs)
+            query.field("exportJob", async: CatalogResolver.exportJob)
             query.field("product", async: CatalogResolver.product)
             query.field("productBySlug", async: CatalogResolver.productBySlug)
             query.field("products", async: CatalogResolver.products)
@@ -110,6 +122,7 @@ public enum CatalogSchema {
             mutation.field("publishProduct", async: CatalogResolver.publishProduct)
             mutation.field("cancelScheduledPublication", async: CatalogResolver.cancelScheduledPublication)
             mutation.field("scheduleDiscount", async: CatalogResolver.scheduleDiscount)
+            mutation.field("exportProducts", async: CatalogResolver.exportProducts)
             mutation.field("cancelDiscount", async: CatalogResolver.cancelDiscount)
             mutation.field("retryCatalogJob", async: CatalogJobsResolver.retry)
             mutation.field("cancelCatalogJob", async: CatalogJobsResolver.cancel)

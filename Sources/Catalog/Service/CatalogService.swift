@@ -1,3 +1,4 @@
+import Blobs
 import Caching
 import Database
 import EmporiumCore
@@ -25,7 +26,8 @@ public struct CatalogService: Sendable {
     /// The catalog's own migrations plus the messaging tables (outbox, inbox, dead letters).
     public static func migrationSet() throws -> MigrationSet {
         let own = try MigrationSet.load(schema: schemaName, directory: migrationsDirectory)
-        return try MigrationSet(schema: schemaName, migrations: own.migrations + [MessagingSchema.migration(), JobsSchema.migration()])
+        return try MigrationSet(
+            schema: schemaName, migrations: own.migrations + [MessagingSchema.migration(), JobsSchema.migration(), PostgresBlobStore.migration()])
     }
 
     public let searchAdmission: SearchAdmission?
@@ -35,9 +37,11 @@ public struct CatalogService: Sendable {
 
     public init(
         products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
-        discounts: (any DiscountStore)? = nil, clock: any TimeSource = SystemTimeSource(), searchAdmission: SearchAdmission? = nil, logger: Logger
+        discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, clock: any TimeSource = SystemTimeSource(),
+        searchAdmission: SearchAdmission? = nil, logger: Logger
     ) throws {
-        let catalog = ProductCatalog(products: products, categories: categories, counters: counters, jobs: jobs, discounts: discounts, clock: clock)
+        let catalog = ProductCatalog(
+            products: products, categories: categories, counters: counters, jobs: jobs, discounts: discounts, exports: exports, clock: clock)
         self.catalog = catalog
         self.searchAdmission = searchAdmission
         endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), logger: logger) { info in
@@ -48,23 +52,32 @@ public struct CatalogService: Sendable {
         }
     }
 
-    /// Runs the catalog's jobs (scheduled publications, discounts); set by ``init(client:searchAdmission:cache:clock:logger:)``.
+    /// The exports' files and download links, for the download route; set by
+    /// ``init(client:searchAdmission:cache:clock:logger:)``.
+    public private(set) var exportFiles: PostgresExportStore?
+
+    /// Runs the catalog's jobs (scheduled publications, discounts, exports); set by ``init(client:searchAdmission:cache:clock:logger:)``.
     public private(set) var jobs: JobWorker?
 
     /// With `cache`, single-product reads go through it (``CachedProductStore``).
     public init(client: PostgresClient, searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, clock: any TimeSource = SystemTimeSource(), logger: Logger) throws {
         let queue = JobQueue(schema: Self.schemaName, client: client, clock: clock, logger: logger)
         let store = PostgresProductStore(client: client, jobs: queue, logger: logger)
+        // Export files live in the catalog's own PostgreSQL in both topologies: every catalog
+        // process can serve every download.
+        let exports = PostgresExportStore(client: client, jobs: queue, blobs: try PostgresBlobStore(client: client, schema: Self.schemaName, logger: logger), logger: logger)
         try self.init(
             products: cache.map { CachedProductStore(inner: store, cache: $0, logger: logger) } ?? store,
             categories: MemoizedCategoryStore(inner: PostgresCategoryStore(client: client, logger: logger)),
             counters: PostgresCounterStore(client: client, logger: logger),
             jobs: queue,
             discounts: store,
+            exports: exports,
             clock: clock,
             searchAdmission: searchAdmission,
             logger: logger
         )
+        exportFiles = exports
         var handlers = JobHandlers()
         handlers.on(PublicationJobs.kind, PublicationJobs.Payload.self) { payload, context in
             let id = try ProductID(parsing: payload.productId)
@@ -81,8 +94,15 @@ public struct CatalogService: Sendable {
             let ended = try await store.endDiscount(id: id, at: clock.now())
             context.logger.info(ended ? "discount ended, regular price back" : "discount was not running", metadata: ["discount.id": "\(id)"])
         }
+        handlers.on(PostgresExportStore.kind, PostgresExportStore.Payload.self) { payload, context in
+            guard let id = UUID(uuidString: payload.exportId) else { throw EmporiumError.badInput("not an export id", field: "exportId") }
+            try await exports.run(id: id, at: { clock.now() })
+            context.logger.info("products exported", metadata: ["export.id": "\(id)"])
+        }
+        // Exports one at a time: a 100k-row file is a minute of one core, publications must not wait.
         jobs = JobWorker(
-            configuration: JobWorker.Configuration(schema: Self.schemaName, queues: [PublicationJobs.queue: 4]), handlers: handlers, client: client,
+            configuration: JobWorker.Configuration(schema: Self.schemaName, queues: [PublicationJobs.queue: 4, PostgresExportStore.queue: 1]),
+            handlers: handlers, client: client,
             clock: clock, logger: logger)
     }
 }

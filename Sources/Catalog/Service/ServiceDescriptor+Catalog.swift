@@ -19,7 +19,9 @@ extension ServiceDescriptor {
                 SearchAdmission(limiter: $0, limit: try SearchAdmission.limit(from: context.settings))
             }
             let service = try CatalogService(client: context.postgres, searchAdmission: admission, cache: context.cache, logger: context.logger)
-            return ServiceInstance(endpoint: service.endpoint, eventHandlers: service.eventHandlers, background: service.jobs.map { [$0] } ?? [], routes: [ProductSearchRoute(catalog: service.catalog, admission: admission).route])
+            var routes = [ProductSearchRoute(catalog: service.catalog, admission: admission).route]
+            if let exports = service.exportFiles { routes.append(ExportDownloadRoute(exports: exports, clock: service.catalog.clock).route) }
+            return ServiceInstance(endpoint: service.endpoint, eventHandlers: service.eventHandlers, background: service.jobs.map { [$0] } ?? [], routes: routes)
         }
     )
 }
