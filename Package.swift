@@ -752,6 +752,7 @@ let package = Package(
             name: "CatalogTests",
             dependencies: [
                 "Jobs",
+                .product(name: "NIOCore", package: "swift-nio"),
                 "Contracts",
                 "Database",
                 "EmporiumCore",
