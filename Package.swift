@@ -580,6 +580,16 @@ let package = Package(
             swiftSettings: settings
         ),
         .executableTarget(
+            name: "export-bench",
+            dependencies: [
+                "Catalog", "Jobs", "Database", "EmporiumCore", "Identity",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/export-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
             name: "orders-bench",
             dependencies: [
                 "EmporiumCore", "Identity",

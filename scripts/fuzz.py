@@ -179,7 +179,7 @@ class Fuzzer:
         return query, {"n": value, "after": after}
 
     def mutation(self):
-        kind = self.pick(["create", "create", "update", "publish", "discount", "stock", "adjust", "reserve", "category", "account", "account"])
+        kind = self.pick(["create", "create", "update", "publish", "discount", "export", "stock", "adjust", "reserve", "category", "account", "account"])
         token = self.seller_token if self.random.random() < 0.8 else self.pick([None, self.forged_token()])
         if kind == "create":
             # Half of the creations are valid but for (at most) one field, so that the write path
@@ -211,6 +211,13 @@ class Fuzzer:
         if kind == "publish":
             query = 'mutation { publishProduct(id: %s, publishAt: %s) { id status } }' % (self.gql_string(self.pick(self.product_ids)), self.gql_string(self.pick(["2026-13-45T99:00:00Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "-1", self.string()])))
             return ("publish", self.graphql(query, None, token))
+        if kind == "export":
+            if self.random.random() < 0.4:
+                return ("export", self.graphql("query E($id: ID!) { exportJob(id: $id) { state downloadUrl } }", {"id": self.pick(self.product_ids + [self.string(), ""])}, token))
+            value = {"format": self.pick(["XLSX", "CSV", "PDF", "", 1])}
+            if self.random.random() < 0.5:
+                value["filter"] = {"sellerId": self.pick(["fuzz-seller", "other", "", self.string()]), "status": self.pick(["PUBLISHED", "DRAFT", "SOLD", None])}
+            return ("export", self.graphql("mutation X($format: ExportFormat!, $filter: ProductExportFilter) { exportProducts(format: $format, filter: $filter) { id state } }", value, token))
         if kind == "discount":
             dates = ["2026-13-45T99:00:00Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "2030-01-01T00:00:00Z", "2030-01-02T00:00:00Z", "-1", self.string()]
             value = {"startsAt": self.pick(dates), "endsAt": self.pick(dates)}
@@ -335,7 +342,7 @@ class Fuzzer:
         return self.pick([unsigned + ".", unsigned + "." + signature, "garbage", "a.b.c", "x" * 9000, "", unsigned + "." + "A" * 5000])
 
     def raw_request(self):
-        kind = self.pick(["json", "content-type", "get", "headers", "internal", "rest", "big", "method"])
+        kind = self.pick(["json", "content-type", "get", "headers", "internal", "rest", "download", "big", "method"])
         if kind == "json":
             body = self.pick([b"{", b"[]", b"null", b'{"query": 5}', b'{"query": ""}', b'{"query": "{ categories { id } }", "variables": []}',
                               b'{"query": "{ categories { id } }", "variables": ' + b"[" * 600 + b"]" * 600 + b"}",
@@ -363,6 +370,11 @@ class Fuzzer:
             from urllib.parse import quote
             params = "q=" + quote(self.string()) + "&first=" + quote(self.int_literal()) + "&after=" + quote(self.cursor())
             return ("GET", "/api/products/search?" + params, None, {})
+        if kind == "download":
+            from urllib.parse import quote
+            ident = self.pick(["00000000-0000-0000-0000-000000000000", "..%2F..%2Fetc", "x" * 300, self.string()] + self.product_ids)
+            params = "expires=" + quote(self.pick(["9999999999", "-1", "99999999999999999999", "", self.int_literal()])) + "&signature=" + quote(self.pick(["0" * 64, "g" * 64, "", "a" * 10000, self.string()]))
+            return ("GET", "/exports/" + quote(ident, safe="") + "/download?" + params, None, {})
         if kind == "big":
             return ("POST", "/graphql", b'{"query": "' + b"a" * (1 << 20) + b'"}', {"content-type": "application/json"})
         return (self.pick(["PUT", "DELETE", "PATCH", "OPTIONS"]), "/graphql", b"{}", {"content-type": "application/json"})

@@ -184,13 +184,15 @@ enum ProductSheet {
         "id", "slug", "title", "status", "price", "compare_at_price", "currency", "category_id", "seller_id", "created_at", "updated_at", "description",
     ].map { .text($0) }
 
+    /// One value, made once: building a date formatter per row cost more than the row.
+    static let dates = Date.ISO8601FormatStyle()
+
     static func row(_ product: Product) -> [TableCell] {
-        let dates = ISO8601DateFormatter()
-        return [
+        [
             .text(product.id.description), .text(product.slug.rawValue), .text(product.title), .text(product.status.rawValue),
             .number(decimal(product.price)), product.compareAtPrice.map { .number(decimal($0)) } ?? .empty, .text(product.price.currency.code),
             product.categoryID.map { .text($0.description) } ?? .empty, .text(product.sellerID.rawValue),
-            .text(dates.string(from: product.createdAt)), .text(dates.string(from: product.updatedAt)), .text(product.description),
+            .text(product.createdAt.formatted(dates)), .text(product.updatedAt.formatted(dates)), .text(product.description),
         ]
     }
 
