@@ -151,3 +151,25 @@ public struct ProductViewsCounted: IntegrationEvent {
     }
     enum CodingKeys: String, CodingKey { case batchId, views }
 }
+
+/// A product export was written and can be downloaded (`exportJob(id)` hands out the link).
+public struct ProductExportCompleted: IntegrationEvent {
+    public static let eventType = "ProductExportCompleted"
+    public static let schemaVersion = 1
+    public static let topic = Topics.catalogExport
+    public var exportId: String
+    /// Who asked for it: they are told.
+    public var requestedBy: String
+    /// `xlsx` or `csv`.
+    public var format: String
+    public var rowCount: Int
+    public var aggregateID: String { exportId }
+
+    public init(exportId: String, requestedBy: String, format: String, rowCount: Int) {
+        self.exportId = exportId
+        self.requestedBy = requestedBy
+        self.format = format
+        self.rowCount = rowCount
+    }
+    enum CodingKeys: String, CodingKey { case exportId, requestedBy, format, rowCount }
+}

@@ -22,6 +22,8 @@ public enum Topics {
     public static let catalogProduct = "catalog.product.v1"
     /// Product views counted at the edge, batched.
     public static let catalogViews = "catalog.views.v1"
+    /// Exports the catalog finished: keyed by export id.
+    public static let catalogExport = "catalog.export.v1"
     public static let inventoryStock = "inventory.stock.v1"
     /// Inventory's answers to orders: keyed by order id.
     public static let inventoryReservation = "inventory.reservation.v1"

@@ -1,5 +1,6 @@
 @testable import Catalog
 import CatalogTesting
+import Database
 import EmporiumCore
 import EmporiumTesting
 import Foundation
@@ -56,6 +57,10 @@ import Testing
                 #expect(try await worker.runDue() == 1)
                 let (done, path) = try await catalog.exportJob(id: started.id, by: TestUsers.seller)
                 #expect(done.state == .completed && done.progress == 100 && done.rowCount == 2_345, "\(done)")
+                let announced = try await client.query(
+                    "SELECT count(*)::int FROM catalog.outbox WHERE event_type = 'ProductExportCompleted' AND aggregate_id = \(UUIDText.lowercase(started.id))",
+                    logger: Logger(label: "test")).decode(Int.self).collectAll()
+                #expect(announced == [1], "the requester is told once")
                 let link = try #require(path)
                 let table = try await download(link, store, suffix: format.rawValue, now: clock.now())
                 let rows = try #require(table["rows"] as? [[Any]])

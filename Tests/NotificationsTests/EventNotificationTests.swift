@@ -73,6 +73,19 @@ import Testing
         }
     }
 
+    /// An export the catalog finished tells whoever asked for it, in their language, in the app only.
+    @Test func aFinishedExportTellsItsRequester() async throws {
+        try await Harness.run { harness in
+            try await harness.register("seller-1", language: "en")
+            try await harness.handle(ProductExportCompleted(exportId: "e-1", requestedBy: "seller-1", format: "xlsx", rowCount: 2345))
+            let told = try await harness.notifications(of: "seller-1")
+            #expect(told.map(\.kind) == [.exportReady])
+            #expect(told.first?.title == "Export ready")
+            #expect(told.first?.body.contains("e-1") == true && told.first?.body.contains("2345 rows") == true)
+            #expect(try await harness.service.mail.sendDue() == 0, "not mailed unless the user asks for it")
+        }
+    }
+
     @Test func aPriceDropTellsItsWatchersWhoKeepInAppOnAndNothingElseDoes() async throws {
         try await Harness.run { harness in
             let product = try await harness.product(amount: 2000)

@@ -9,7 +9,7 @@ extension ServiceDescriptor {
         schema: CatalogService.schemaName,
         migrations: { try CatalogService.migrationSet() },
         sdl: CatalogSchema.sdl,
-        publishes: [Topics.catalogProduct, Topics.catalogViews],
+        publishes: [Topics.catalogProduct, Topics.catalogViews, Topics.catalogExport],
         consumes: CounterProjections.make().topics,
         caching: CachePolicy(maxAges: CatalogCacheTags.maxAges, invalidatedTags: CatalogCacheTags.invalidated(by:)),
         commands: [SeedCommand.self],

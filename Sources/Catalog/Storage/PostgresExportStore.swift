@@ -1,10 +1,12 @@
 import Blobs
+import Contracts
 import Crypto
 import Database
 import EmporiumCore
 import Foundation
 import Jobs
 import Logging
+import Messaging
 import PostgresNIO
 import Spreadsheets
 
@@ -94,10 +96,17 @@ public struct PostgresExportStore: ExportStore {
             try writer.finish()
             guard let key = BlobKey(export.fileName) else { throw EmporiumError(.internalError, "an export's file name is not a blob key") }
             try await blobs.put(key, fromFile: path, contentType: export.format.contentType)
-            try await client.query("""
-                UPDATE catalog.exports SET state = 'completed', progress = 100, row_count = \(Int32(clamping: written)), finished_at = \(now())
-                WHERE id = \(id)
-                """, logger: logger)
+            // Completed and announced together: the requester is told exactly when it is ready.
+            let (logger, finished) = (logger, now())
+            let event = ProductExportCompleted(
+                exportId: UUIDText.lowercase(id), requestedBy: export.requestedBy.rawValue, format: export.format.rawValue, rowCount: written)
+            try await client.transaction(logger: logger) { connection in
+                try await connection.query("""
+                    UPDATE catalog.exports SET state = 'completed', progress = 100, row_count = \(Int32(clamping: written)), finished_at = \(finished)
+                    WHERE id = \(id)
+                    """, logger: logger)
+                try await Outbox(schema: "catalog").append([try EventEnvelope(event, occurredAt: finished)], on: connection, logger: logger)
+            }
         } catch {
             _ = try? await client.query(
                 "UPDATE catalog.exports SET state = 'failed', error = \(String(describing: error).prefix(500).description), finished_at = \(now()) WHERE id = \(id)",

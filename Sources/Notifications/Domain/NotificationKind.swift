@@ -12,13 +12,15 @@ public enum NotificationKind: String, CaseIterable, Sendable {
     case backInStock = "BACK_IN_STOCK"
     /// Watcher: a product they watch got cheaper.
     case priceDrop = "PRICE_DROP"
+    /// Seller or admin: an export they asked for is ready to download.
+    case exportReady = "EXPORT_READY"
 
     /// Whether mail goes out for this kind when the user has not said otherwise: yes for what
     /// concerns their own orders and shop, no for watched products (which can be many).
     public var emailByDefault: Bool {
         switch self {
         case .lowStock, .newOrder, .orderStatus: true
-        case .lowStockCleared, .backInStock, .priceDrop: false
+        case .lowStockCleared, .backInStock, .priceDrop, .exportReady: false
         }
     }
 

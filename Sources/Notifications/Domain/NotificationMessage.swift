@@ -62,6 +62,14 @@ public struct NotificationMessage: Sendable, Equatable {
             productID: nil, orderID: orderID)
     }
 
+    public static func exportReady(exportID: String, format: String, rows: Int) -> NotificationMessage {
+        NotificationMessage(
+            kind: .exportReady,
+            russian: Text(title: "Выгрузка готова", body: "Выгрузка товаров \(exportID) (\(format.uppercased())): \(rows) строк. Ссылка для скачивания — в exportJob."),
+            english: Text(title: "Export ready", body: "Product export \(exportID) (\(format.uppercased())): \(rows) rows. The download link is on exportJob."),
+            productID: nil, orderID: nil)
+    }
+
     public static func orderStatus(orderID: String, status: String, reason: String?) -> NotificationMessage {
         let russianStatus = Self.russianStatus[status] ?? status
         let why = reason.map { ": \($0)" } ?? ""

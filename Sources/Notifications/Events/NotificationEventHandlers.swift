@@ -39,6 +39,10 @@ enum NotificationEventHandlers {
             let signal = LiveSignal(subject: .stock, id: event.productId, owners: facts.map { [$0.sellerID] } ?? [])
             context.afterCommit { await feed.announce([(FanOutChannel.product(event.productId), signal)]) }
         }
+        handlers.on(ProductExportCompleted.self) { event, context in
+            let message = NotificationMessage.exportReady(exportID: event.exportId, format: event.format, rows: event.rowCount)
+            try await deliver(message, to: .users([UserID(event.requestedBy)]), context: context, feed: feed)
+        }
         handlers.on(LowStockReached.self) { event, context in
             let facts = try await NotificationProjections.product(event.productId, on: context.connection, logger: context.logger)
             let message = NotificationMessage.lowStock(

@@ -20,6 +20,8 @@ extension NotificationsSchema {
           BACK_IN_STOCK
           "Watcher: a watched product got cheaper."
           PRICE_DROP
+          "Seller or admin: an export they asked for is ready (exportJob has the link)."
+          EXPORT_READY
         }
 
         "What a product can be watched for."

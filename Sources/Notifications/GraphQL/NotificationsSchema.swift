@@ -72,7 +72,7 @@ public enum NotificationsSchema {
 /// `NotificationKind` and `WatchKind` as the schema spells them (the same names).
 enum NotificationKindValue: String, GraphQLEnum {
     case lowStock = "LOW_STOCK", lowStockCleared = "LOW_STOCK_CLEARED", newOrder = "NEW_ORDER", orderStatus = "ORDER_STATUS"
-    case backInStock = "BACK_IN_STOCK", priceDrop = "PRICE_DROP"
+    case backInStock = "BACK_IN_STOCK", priceDrop = "PRICE_DROP", exportReady = "EXPORT_READY"
 }
 
 enum ChannelValue: String, GraphQLEnum {
