@@ -32,6 +32,14 @@ import Testing
         #expect(try NotificationsSchema.build().sdl == NotificationsSchema.sdl)
     }
 
+    /// A kind the GraphQL enum does not list would vanish from answers (a preference list came
+    /// back empty once): every kind has its value.
+    @Test func everyKindHasItsGraphQLValue() {
+        for kind in NotificationKind.allCases {
+            #expect(NotificationKindValue(rawValue: kind.rawValue) != nil, "\(kind) is missing from NotificationKindValue")
+        }
+    }
+
     /// The notifications' part of `PersonalData`: everything kept about the user, for them and
     /// admins only.
     @Test func personalDataHoldsEverythingKeptAndOnlyForTheUserAndAdmins() async throws {
