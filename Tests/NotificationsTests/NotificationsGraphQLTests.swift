@@ -32,8 +32,8 @@ import Testing
         #expect(try NotificationsSchema.build().sdl == NotificationsSchema.sdl)
     }
 
-    /// A kind the GraphQL enum does not list would vanish from answers (a preference list came
-    /// back empty once): every kind has its value.
+    /// A kind the GraphQL enum does not list would be null in a non-null field, nulling the whole
+    /// user in the answer (it happened once): every kind has its value.
     @Test func everyKindHasItsGraphQLValue() {
         for kind in NotificationKind.allCases {
             #expect(NotificationKindValue(rawValue: kind.rawValue) != nil, "\(kind) is missing from NotificationKindValue")
