@@ -697,7 +697,7 @@ let package = Package(
             name: "BlobsTests",
             dependencies: ["Blobs", "Database", "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: settings),
-        .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: settings),
+        .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "EmporiumTesting", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: settings),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),
         .testTarget(
             name: "MessagingTests",

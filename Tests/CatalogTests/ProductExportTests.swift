@@ -110,22 +110,3 @@ import Testing
         }
     }
 }
-
-/// Tests/Fixtures/read_table.py: openpyxl for .xlsx, Python's csv for .csv.
-enum TableReader {
-    static func read(_ path: String) throws -> [String: Any] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/read_table.py")
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-table-\(UUID()).json")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, path]
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        try process.run()
-        process.waitUntilExit()
-        let data = try Data(contentsOf: output)
-        try #require(process.terminationStatus == 0, "the reader failed (python3 -m pip install openpyxl): \(String(decoding: data, as: UTF8.self).prefix(500))")
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    }
-}

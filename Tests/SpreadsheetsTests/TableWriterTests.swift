@@ -1,3 +1,4 @@
+import EmporiumTesting
 import Foundation
 import NIOCore
 @testable import Spreadsheets
@@ -11,23 +12,6 @@ import Testing
         [.text("a2"), .text("=HYPERLINK(\"http://evil\")"), .number("0.01"), .empty],
         [.text("a3"), .text("<b>not markup</b>\u{1}"), .number("12"), .text("ёЁ ЙЦУКЕН 中文 😀")],
     ]
-
-    /// Runs Tests/Fixtures/read_table.py on `path`; its JSON answer.
-    static func read(_ path: String) throws -> [String: Any] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/read_table.py")
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-table-\(UUID()).json")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, path]
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        try process.run()
-        process.waitUntilExit()
-        let data = try Data(contentsOf: output)
-        try #require(process.terminationStatus == 0, "the reader failed (openpyxl missing? python3 -m pip install openpyxl; scripts/setup installs it): \(String(decoding: data, as: UTF8.self))")
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    }
 
     /// The cell at `row`, `column` as text; nil when empty or absent (readers trim trailing empties).
     static func cell(_ rows: [[Any]], _ row: Int, _ column: Int) -> String? {
@@ -45,7 +29,7 @@ import Testing
         let writer = try XLSXWriter(path: path, sheetName: "Товары")
         for row in Self.rows { try writer.writeRow(row) }
         try writer.finish()
-        let read = try Self.read(path)
+        let read = try TableReader.read(path)
         #expect(read["sheet"] as? String == "Товары")
         let rows = try #require(read["rows"] as? [[Any]])
         #expect(rows.count == 4)
@@ -64,7 +48,7 @@ import Testing
         let writer = try XLSXWriter(path: path)
         for index in 0..<20_000 { try writer.writeRow([.text("товар \(index)"), .number(String(index))]) }
         try writer.finish()
-        let rows = try #require(try Self.read(path)["rows"] as? [[Any]])
+        let rows = try #require(try TableReader.read(path)["rows"] as? [[Any]])
         #expect(rows.count == 20_000)
         #expect(Self.cell(rows, 19_999, 0) == "товар 19999")
         #expect(Self.cell(rows, 19_999, 1) == "19999")
@@ -76,7 +60,7 @@ import Testing
         let writer = try CSVWriter(path: path)
         for row in Self.rows { try writer.writeRow(row) }
         try writer.finish()
-        let read = try Self.read(path)
+        let read = try TableReader.read(path)
         #expect(read["bom"] as? Bool == true)
         let rows = try #require(read["rows"] as? [[String]])
         try #require(rows.count == 4 && rows.allSatisfy { $0.count == 4 }, "\(rows)")

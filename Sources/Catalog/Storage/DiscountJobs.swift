@@ -195,12 +195,4 @@ extension PostgresProductStore: DiscountStore {
             WHERE d.id = \(id) FOR UPDATE OF d
             """, logger: logger).decode(DiscountJobs.Row.self).collectAll().map(DiscountJobs.decode).first
     }
-
-    func lockProduct(_ id: ProductID, on connection: PostgresConnection) async throws -> Product? {
-        var lock = SQLBuilder("SELECT \(ProductRow.columns) FROM catalog.products p WHERE p.id = ")
-        lock.append("\(lock.bind(id.uuid)) FOR UPDATE")
-        var product: Product?
-        for try await row in try await connection.query(lock.query, logger: logger) { product = try ProductRow.decode(row) }
-        return product
-    }
 }

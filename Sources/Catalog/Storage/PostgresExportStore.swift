@@ -9,6 +9,7 @@ import Logging
 import Messaging
 import PostgresNIO
 import Spreadsheets
+import Synchronization
 
 /// Exports on PostgreSQL: the row, its job (`catalog.export-products`, queue `exports`), the
 /// file as a blob, and download paths signed with a key kept in `catalog.url_keys`.
@@ -26,6 +27,14 @@ public struct PostgresExportStore: ExportStore {
     let jobs: JobQueue
     let blobs: any BlobStore
     let logger: Logger
+    /// The signing key once read: it never changes, so a link costs no database round trip.
+    private let signingKey = KeyCache()
+
+    /// A class: a struct cannot hold the (non-copyable) mutex itself.
+    private final class KeyCache: Sendable {
+        private let key = Mutex<[UInt8]?>(nil)
+        func withLock<T>(_ body: (inout [UInt8]?) -> T) -> T { key.withLock { body(&$0) } }
+    }
 
     public init(client: PostgresClient, jobs: JobQueue, blobs: any BlobStore, logger: Logger) {
         self.client = client
@@ -175,15 +184,19 @@ public struct PostgresExportStore: ExportStore {
         return mac.map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The signing secret, made by the first process that needs it (all agree on the stored one).
+    /// The signing secret, made by the first process that needs it (all agree on the stored one),
+    /// then kept in memory.
     private func urlKey() async throws -> [UInt8] {
+        if let known = signingKey.withLock({ $0 }) { return known }
         var generator = SystemRandomNumberGenerator()
         let fresh = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         try await client.query(
             "INSERT INTO catalog.url_keys (name, secret) VALUES ('exports', \(ByteBuffer(bytes: fresh))) ON CONFLICT (name) DO NOTHING", logger: logger)
         let rows = try await client.query("SELECT secret FROM catalog.url_keys WHERE name = 'exports'", logger: logger).decode(ByteBuffer.self).collectAll()
         guard let stored = rows.first, stored.readableBytes == 32 else { throw EmporiumError(.internalError, "the download signing key is missing") }
-        return Array(stored.readableBytesView)
+        let key = Array(stored.readableBytesView)
+        signingKey.withLock { $0 = key }
+        return key
     }
 }
 

@@ -53,11 +53,7 @@ public struct PostgresProductStore: ProductStore {
     public func update(_ product: Product, expectedVersion: Int) async throws -> Product {
         do {
             return try await client.transaction(logger: logger) { connection in
-                var lock = SQLBuilder("SELECT \(ProductRow.columns) FROM catalog.products p WHERE p.id = ")
-                lock.append("\(lock.bind(product.id.uuid)) FOR UPDATE")
-                var previous: Product?
-                for try await row in try await connection.query(lock.query, logger: logger) { previous = try ProductRow.decode(row) }
-                guard let previous else { throw EmporiumError.notFound("no product with id \(product.id)") }
+                guard let previous = try await lockProduct(product.id, on: connection) else { throw EmporiumError.notFound("no product with id \(product.id)") }
                 // While a discount runs, its prices are the discount's: the seller's change would be
                 // undone at its end, so it is refused instead.
                 if product.price != previous.price || product.compareAtPrice != previous.compareAtPrice,
@@ -90,6 +86,16 @@ public struct PostgresProductStore: ProductStore {
         } catch {
             throw translate(error)
         }
+    }
+
+    /// The product, its row locked for the caller's transaction: every change of a product (an
+    /// edit, a publication, a discount's start or end) takes this lock first.
+    func lockProduct(_ id: ProductID, on connection: PostgresConnection) async throws -> Product? {
+        var lock = SQLBuilder("SELECT \(ProductRow.columns) FROM catalog.products p WHERE p.id = ")
+        lock.append("\(lock.bind(id.uuid)) FOR UPDATE")
+        var product: Product?
+        for try await row in try await connection.query(lock.query, logger: logger) { product = try ProductRow.decode(row) }
+        return product
     }
 
     public func product(id: ProductID) async throws -> Product? {

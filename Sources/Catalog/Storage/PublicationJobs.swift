@@ -50,11 +50,7 @@ extension PostgresProductStore {
         let logger = logger
         let outbox = outbox
         return try await client.transaction(logger: logger) { connection in
-            var lock = SQLBuilder("SELECT \(ProductRow.columns) FROM catalog.products p WHERE p.id = ")
-            lock.append("\(lock.bind(id.uuid)) FOR UPDATE")
-            var previous: Product?
-            for try await row in try await connection.query(lock.query, logger: logger) { previous = try ProductRow.decode(row) }
-            guard let previous, previous.status == .scheduled, let scheduled = previous.publishAt,
+            guard let previous = try await lockProduct(id, on: connection), previous.status == .scheduled, let scheduled = previous.publishAt,
                   abs(scheduled.timeIntervalSince(publishAt)) < 0.001 else { return false }
             var sql = SQLBuilder("UPDATE catalog.products AS p SET status = 'published', ")
             sql.append("updated_at = \(sql.bind(max(now, previous.updatedAt))), version = p.version + 1 WHERE p.id = \(sql.bind(id.uuid)) RETURNING \(ProductRow.columns)")
