@@ -135,6 +135,24 @@ let package = Package(
             ],
             swiftSettings: librarySettings
         ),
+        // libvips (Debian libvips-dev) behind a C shim over its variadic calls. Its header needs
+        // GLib's, whose configuration header lives under the machine's multiarch directory;
+        // named here rather than through pkg-config, whose `-pthread` SwiftPM drops with a warning.
+        .target(
+            name: "CVips",
+            cSettings: [.unsafeFlags([
+                "-I/usr/include/glib-2.0", "-I/usr/lib/x86_64-linux-gnu/glib-2.0/include", "-I/usr/lib/aarch64-linux-gnu/glib-2.0/include",
+            ])],
+            linkerSettings: [.linkedLibrary("vips"), .linkedLibrary("gobject-2.0"), .linkedLibrary("glib-2.0")]
+        ),
+        .target(
+            name: "Imaging",
+            dependencies: [
+                "CVips",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: librarySettings
+        ),
         // MARK: Protocol clients (no Emporium dependencies: publishable on their own)
         .target(
             name: "Kafka",
@@ -697,6 +715,7 @@ let package = Package(
             name: "BlobsTests",
             dependencies: ["Blobs", "Database", "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: settings),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "EmporiumTesting"], swiftSettings: settings),
         .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "EmporiumTesting", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: settings),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),
         .testTarget(
