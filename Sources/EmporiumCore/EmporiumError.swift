@@ -18,6 +18,10 @@ public struct EmporiumError: Error, Sendable, Equatable, CustomStringConvertible
         public static let unauthenticated = Code("UNAUTHENTICATED")
         public static let forbidden = Code("FORBIDDEN")
         public static let rateLimited = Code("RATE_LIMITED")
+        /// A request body larger than the endpoint takes (HTTP 413).
+        public static let payloadTooLarge = Code("PAYLOAD_TOO_LARGE")
+        /// A body of a kind the endpoint does not take (HTTP 415).
+        public static let unsupportedMediaType = Code("UNSUPPORTED_MEDIA_TYPE")
         /// A dependency (database, broker) is unavailable; retrying later may succeed.
         public static let unavailable = Code("SERVICE_UNAVAILABLE")
         public static let internalError = Code("INTERNAL_SERVER_ERROR")

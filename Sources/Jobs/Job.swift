@@ -71,3 +71,16 @@ public struct EnqueuedJob: Sendable, Equatable {
     public let id: Int64
     public let isNew: Bool
 }
+
+/// Thrown by a handler for a failure that another attempt cannot mend (a damaged upload, an
+/// impossible request): the job is discarded at once with `reason`, kept for an operator, who may
+/// still retry it.
+public struct UnretryableJobError: Error, Sendable, CustomStringConvertible {
+    public let reason: String
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { reason }
+}

@@ -214,6 +214,8 @@ public final class JobWorker: Service, Sendable {
                 do {
                     try await handler(job, context)
                     return .completed
+                } catch let error as UnretryableJobError {
+                    return .failedForGood(error.reason)
                 } catch {
                     return Task.isCancelled ? .cancelled : .failed(String(describing: error))
                 }
@@ -242,6 +244,8 @@ public final class JobWorker: Service, Sendable {
     enum Outcome: Equatable {
         case completed, cancelled, timedOut
         case failed(String)
+        /// A failure retrying cannot mend (``UnretryableJobError``): discarded at once.
+        case failedForGood(String)
     }
 
     private func record(_ job: JobRecord, outcome: Outcome) async {
@@ -266,9 +270,12 @@ public final class JobWorker: Service, Sendable {
                         WHERE id = \(job.id) AND leased_by = \(workerID) AND state = 'running'
                         """, logger: logger)
                 }
-            case .timedOut, .failed:
-                let message = if case .failed(let text) = outcome { text } else { "timed out after \(job.timeout)" }
-                let discard = job.attempts >= job.maxAttempts
+            case .timedOut, .failed, .failedForGood:
+                let message = switch outcome {
+                case .failed(let text), .failedForGood(let text): text
+                default: "timed out after \(job.timeout)"
+                }
+                let discard = job.attempts >= job.maxAttempts || outcome == .failedForGood(message)
                 let retryAt = now.addingTimeInterval(backoff(attempt: job.attempts))
                 let entry = String(decoding: try JSONEncoder().encode([["attempt": "\(job.attempts)", "at": "\(now.timeIntervalSince1970)", "error": String(message.prefix(2_000))]]), as: UTF8.self)
                 try await client.withConnection { connection in

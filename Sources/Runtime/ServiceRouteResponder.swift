@@ -72,6 +72,8 @@ struct ServiceRouteResponder: Sendable {
         case .notFound: .notFound
         case .conflict: .conflict
         case .unavailable: .serviceUnavailable
+        case .payloadTooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
         default: nil
         }
     }

@@ -174,6 +174,21 @@ struct Broken: Error, CustomStringConvertible {
         }
     }
 
+    @Test func aFailureRetryingCannotMendIsDiscardedAtOnce() async throws {
+        try await Self.run { _, client, clock in
+            let queue = JobQueue(schema: "svc", client: client, clock: clock, logger: Self.logger)
+            let job = try await queue.enqueue(Self.effect(attempts: 5))
+            let worker = Self.worker(client, clock: clock) { _, _, _ in throw UnretryableJobError("the upload is not an image") }
+            #expect(try await worker.runDue() == 1)
+            let record = try #require(try await queue.job(id: job.id))
+            #expect(record.state == .discarded && record.attempts == 1 && record.lastError == "the upload is not an image")
+            clock.advance(by: 3600)
+            #expect(try await worker.runDue() == 0)
+            // Still the operator's to retry.
+            #expect(try await queue.retry(id: job.id).state == .available)
+        }
+    }
+
     @Test func aRunPastItsTimeoutIsCancelledAndCountsAsAFailure() async throws {
         try await Self.run { _, client, clock in
             let queue = JobQueue(schema: "svc", client: client, clock: clock, logger: Self.logger)

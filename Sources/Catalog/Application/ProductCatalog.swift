@@ -20,11 +20,15 @@ public struct ProductCatalog: Sendable {
     public let discounts: (any DiscountStore)?
     /// Spreadsheet exports (a job writes each); nil where none can run.
     public let exports: (any ExportStore)?
+    /// Uploaded product images (a job makes their sizes); nil where none can be kept.
+    public let images: (any ImageStore)?
 
     public init(
         products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
-        discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, clock: any TimeSource = SystemTimeSource()
+        discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, images: (any ImageStore)? = nil,
+        clock: any TimeSource = SystemTimeSource()
     ) {
+        self.images = images
         self.counters = counters
         self.jobs = jobs
         self.discounts = discounts

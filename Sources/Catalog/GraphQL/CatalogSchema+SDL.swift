@@ -57,7 +57,10 @@ extension CatalogSchema {
           compareAtPrice: Money
           category: Category
           attributes: [ProductAttribute!]!
-          imageUrls: [String!]!
+          "Links given as imageUrls, then the uploaded images' XLARGE JPEGs."
+          imageUrls: [String!]! @deprecated(reason: "Use images { url(size: …, format: …) }: uploaded images in five sizes and two formats.")
+          "Images uploaded with POST /uploads/images, in order: the READY ones for everyone; for the seller and admins also those PENDING or FAILED."
+          images: [ProductImage!]!
           status: ProductStatus!
           publishAt: DateTime
           createdAt: DateTime!
@@ -168,6 +171,46 @@ extension CatalogSchema {
           parentId: ID
         }
 
+        "An image of a product; its sizes are made by a job after the upload."
+        type ProductImage {
+          id: ID!
+          state: ProductImageState!
+          "The uploaded image's size in pixels, once READY."
+          width: Int
+          height: Int
+          "Why it FAILED (not an image, damaged, too large), for the seller."
+          error: String
+          "Once READY: the path of one size (a path on this endpoint's host; the same path always serves the same bytes)."
+          url(size: ImageSize! = LARGE, format: ImageFileFormat! = WEBP): String
+          createdAt: DateTime!
+        }
+
+        enum ProductImageState {
+          "Uploaded; its sizes are being made."
+          PENDING
+          READY
+          FAILED
+        }
+
+        "Each size fits a square box (never enlarged)."
+        enum ImageSize {
+          "64 px"
+          THUMBNAIL
+          "160 px"
+          SMALL
+          "320 px"
+          MEDIUM
+          "640 px"
+          LARGE
+          "1280 px"
+          XLARGE
+        }
+
+        enum ImageFileFormat {
+          WEBP
+          JPEG
+        }
+
         enum ExportFormat {
           XLSX
           "RFC 4180 with a UTF-8 byte order mark."
@@ -276,6 +319,8 @@ extension CatalogSchema {
           retryCatalogJob(id: ID!): CatalogJob!
           "Admins: cancel a waiting catalog job, or ask a running one to stop."
           cancelCatalogJob(id: ID!): CatalogJob!
+          "The product's seller or an admin: removes an uploaded image and its files (false when it was gone already)."
+          removeProductImage(id: ID!): Boolean!
           archiveProduct(id: ID!, expectedVersion: Int): Product!
           createCategory(input: CreateCategoryInput!): Category!
         }

@@ -42,7 +42,8 @@ public enum CatalogSchema {
             type.field("compareAtPrice") { $0.compareAtPriceView }
             type.field("category", batch: Product.categories)
             type.field("attributes") { $0.attributes }
-            type.field("imageUrls") { $0.imageURLs }
+            type.field("imageUrls", batch: Product.imageURLList)
+            type.field("images", batch: Product.images)
             type.field("status") { $0.statusValue }
             type.field("publishAt") { $0.publishAtValue }
             type.field("createdAt") { $0.createdAtValue }
@@ -76,6 +77,15 @@ public enum CatalogSchema {
             type.field("error") { $0.export.error }
             type.field("createdAt") { DateTime($0.export.createdAt) }
             type.field("finishedAt") { $0.export.finishedAt.map(DateTime.init) }
+        }
+        resolvers.object("ProductImage", ProductImage.self) { type in
+            type.field("id") { GraphID($0.idText) }
+            type.field("state") { $0.stateValue }
+            type.field("width") { $0.width }
+            type.field("height") { $0.height }
+            type.field("error") { $0.error }
+            type.field("url") { image, arguments, _ in image.url(arguments) }
+            type.field("createdAt") { DateTime($0.createdAt) }
         }
         resolvers.object("Discount", Discount.self) { type in
             type.field("id") { GraphID($0.idText) }
@@ -126,6 +136,7 @@ public enum CatalogSchema {
             mutation.field("cancelDiscount", async: CatalogResolver.cancelDiscount)
             mutation.field("retryCatalogJob", async: CatalogJobsResolver.retry)
             mutation.field("cancelCatalogJob", async: CatalogJobsResolver.cancel)
+            mutation.field("removeProductImage", async: CatalogResolver.removeProductImage)
             mutation.field("archiveProduct", async: CatalogResolver.archiveProduct)
             mutation.field("createCategory", async: CatalogResolver.createCategory)
         }

@@ -4,6 +4,7 @@ import Database
 import EmporiumCore
 import Foundation
 import GraphQLSupport
+import Imaging
 import Logging
 import Jobs
 import Messaging
@@ -37,11 +38,12 @@ public struct CatalogService: Sendable {
 
     public init(
         products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
-        discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, clock: any TimeSource = SystemTimeSource(),
-        searchAdmission: SearchAdmission? = nil, logger: Logger
+        discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, images: (any ImageStore)? = nil,
+        clock: any TimeSource = SystemTimeSource(), searchAdmission: SearchAdmission? = nil, logger: Logger
     ) throws {
         let catalog = ProductCatalog(
-            products: products, categories: categories, counters: counters, jobs: jobs, discounts: discounts, exports: exports, clock: clock)
+            products: products, categories: categories, counters: counters, jobs: jobs, discounts: discounts, exports: exports, images: images,
+            clock: clock)
         self.catalog = catalog
         self.searchAdmission = searchAdmission
         endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), logger: logger) { info in
@@ -56,16 +58,27 @@ public struct CatalogService: Sendable {
     /// ``init(client:searchAdmission:cache:clock:logger:)``.
     public private(set) var exportFiles: PostgresExportStore?
 
+    /// Product images' files, for the routes that take uploads and serve sizes; set by
+    /// ``init(client:searchAdmission:cache:clock:logger:)``.
+    public private(set) var imageFiles: PostgresImageStore?
+
     /// Runs the catalog's jobs (scheduled publications, discounts, exports); set by ``init(client:searchAdmission:cache:clock:logger:)``.
     public private(set) var jobs: JobWorker?
 
-    /// With `cache`, single-product reads go through it (``CachedProductStore``).
-    public init(client: PostgresClient, searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, clock: any TimeSource = SystemTimeSource(), logger: Logger) throws {
+    /// With `cache`, single-product reads go through it (``CachedProductStore``). Images are
+    /// made by `thumbnailer` (libvips when nil).
+    public init(
+        client: PostgresClient, searchAdmission: SearchAdmission? = nil, cache: (any Cache)? = nil, clock: any TimeSource = SystemTimeSource(),
+        thumbnailer: (any Thumbnailer)? = nil, logger: Logger
+    ) throws {
         let queue = JobQueue(schema: Self.schemaName, client: client, clock: clock, logger: logger)
         let store = PostgresProductStore(client: client, jobs: queue, logger: logger)
-        // Export files live in the catalog's own PostgreSQL in both topologies: every catalog
-        // process can serve every download.
-        let exports = PostgresExportStore(client: client, jobs: queue, blobs: try PostgresBlobStore(client: client, schema: Self.schemaName, logger: logger), logger: logger)
+        // Files (exports, images) live in the catalog's own PostgreSQL in both topologies:
+        // every catalog process can serve every one.
+        let blobs = try PostgresBlobStore(client: client, schema: Self.schemaName, logger: logger)
+        let exports = PostgresExportStore(client: client, jobs: queue, blobs: blobs, logger: logger)
+        let images = PostgresImageStore(client: client, jobs: queue, blobs: blobs, products: store, logger: logger)
+        let thumbnailer = try thumbnailer ?? VipsThumbnailer()
         try self.init(
             products: cache.map { CachedProductStore(inner: store, cache: $0, logger: logger) } ?? store,
             categories: MemoizedCategoryStore(inner: PostgresCategoryStore(client: client, logger: logger)),
@@ -73,11 +86,13 @@ public struct CatalogService: Sendable {
             jobs: queue,
             discounts: store,
             exports: exports,
+            images: images,
             clock: clock,
             searchAdmission: searchAdmission,
             logger: logger
         )
         exportFiles = exports
+        imageFiles = images
         var handlers = JobHandlers()
         handlers.on(PublicationJobs.kind, PublicationJobs.Payload.self) { payload, context in
             let id = try ProductID(parsing: payload.productId)
@@ -99,9 +114,16 @@ public struct CatalogService: Sendable {
             try await exports.run(id: id, at: { clock.now() })
             context.logger.info("products exported", metadata: ["export.id": "\(id)"])
         }
-        // Exports one at a time: a 100k-row file is a minute of one core, publications must not wait.
+        handlers.on(PostgresImageStore.kind, PostgresImageStore.Payload.self) { payload, context in
+            guard let id = UUID(uuidString: payload.imageId) else { throw EmporiumError.badInput("not an image id", field: "imageId") }
+            try await images.process(id: id, thumbnailer: thumbnailer, at: { clock.now() })
+            context.logger.info("product image sizes made", metadata: ["image.id": "\(id)"])
+        }
+        // Exports and images one at a time each: a 100k-row file is seconds of one core, and
+        // libvips uses every core for one image; publications must not wait behind either.
         jobs = JobWorker(
-            configuration: JobWorker.Configuration(schema: Self.schemaName, queues: [PublicationJobs.queue: 4, PostgresExportStore.queue: 1]),
+            configuration: JobWorker.Configuration(
+                schema: Self.schemaName, queues: [PublicationJobs.queue: 4, PostgresExportStore.queue: 1, PostgresImageStore.queue: 1]),
             handlers: handlers, client: client,
             clock: clock, logger: logger)
     }

@@ -21,6 +21,9 @@ extension ServiceDescriptor {
             let service = try CatalogService(client: context.postgres, searchAdmission: admission, cache: context.cache, logger: context.logger)
             var routes = [ProductSearchRoute(catalog: service.catalog, admission: admission).route]
             if let exports = service.exportFiles { routes.append(ExportDownloadRoute(exports: exports, clock: service.catalog.clock).route) }
+            if let images = service.imageFiles {
+                routes += [ImageUploadRoute(catalog: service.catalog).route, ImageFileRoute(images: images).route]
+            }
             return ServiceInstance(endpoint: service.endpoint, eventHandlers: service.eventHandlers, background: service.jobs.map { [$0] } ?? [], routes: routes)
         }
     )
