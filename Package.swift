@@ -611,6 +611,16 @@ let package = Package(
             swiftSettings: settings
         ),
         .executableTarget(
+            name: "thumbnail-bench",
+            dependencies: [
+                "Catalog", "Database", "EmporiumCore", "EmporiumTesting", "Identity", "Imaging", "Jobs",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/thumbnail-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
             name: "orders-bench",
             dependencies: [
                 "EmporiumCore", "Identity",
@@ -793,7 +803,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "Catalog", "CatalogTesting", "EmporiumTesting", "Caching", "Redis",
-                "GraphQLExecution",
+                "GraphQLExecution", "Imaging",
                 .product(name: "GraphQL", package: "GraphQL"),
             ],
             swiftSettings: settings

@@ -342,7 +342,7 @@ class Fuzzer:
         return self.pick([unsigned + ".", unsigned + "." + signature, "garbage", "a.b.c", "x" * 9000, "", unsigned + "." + "A" * 5000])
 
     def raw_request(self):
-        kind = self.pick(["json", "content-type", "get", "headers", "internal", "rest", "download", "big", "method"])
+        kind = self.pick(["json", "content-type", "get", "headers", "internal", "rest", "download", "big", "method", "upload", "image"])
         if kind == "json":
             body = self.pick([b"{", b"[]", b"null", b'{"query": 5}', b'{"query": ""}', b'{"query": "{ categories { id } }", "variables": []}',
                               b'{"query": "{ categories { id } }", "variables": ' + b"[" * 600 + b"]" * 600 + b"}",
@@ -377,7 +377,36 @@ class Fuzzer:
             return ("GET", "/exports/" + quote(ident, safe="") + "/download?" + params, None, {})
         if kind == "big":
             return ("POST", "/graphql", b'{"query": "' + b"a" * (1 << 20) + b'"}', {"content-type": "application/json"})
+        if kind == "upload":
+            return self.upload_request()
+        if kind == "image":
+            from urllib.parse import quote
+            ident = self.pick(["00000000-0000-0000-0000-000000000000", "..%2F..%2Fetc", "x" * 300, self.string()] + self.product_ids)
+            name = self.pick(["64.jpg", "1280.webp", "original", "99999999999999999999.jpg", "64.gif", "..", "64.jpg.webp", self.string()])
+            return ("GET", "/images/" + quote(ident, safe="") + "/" + quote(name, safe=""), None, {})
         return (self.pick(["PUT", "DELETE", "PATCH", "OPTIONS"]), "/graphql", b"{}", {"content-type": "application/json"})
+
+    def upload_request(self):
+        """A hostile image upload: forms broken in every part, files that lie about what they are."""
+        boundary = self.pick(["b0undary", "x" * 70, "a b", "--", "\u00e9"])
+        files = [b"\xff\xd8\xff" + bytes(self.random.getrandbits(8) for _ in range(64)), b"\x89PNG\r\n\x1a\n" + b"\x00" * 30,
+                 b"RIFF\x00\x00\x00\x00WEBPVP8 ", b"GIF89a", b"<svg/>", b"", b"\xff\xd8\xff" + b"\r\n--" + boundary.encode("utf-8", "replace")]
+        product = self.pick(self.product_ids + ["", "x" * 200, self.string()])
+        parts = []
+        if self.random.random() < 0.8:
+            parts.append(b"--" + boundary.encode("utf-8", "replace") + b'\r\nContent-Disposition: form-data; name="productId"\r\n\r\n' + product.encode("utf-8", "replace") + b"\r\n")
+        for _ in range(self.pick([0, 1, 1, 1, 2, 12])):
+            name = self.pick([b"file", b"file", b"other", b'"', b""])
+            parts.append(b"--" + boundary.encode("utf-8", "replace") + b'\r\nContent-Disposition: form-data; name="' + name + b'"; filename="a.jpg"\r\n\r\n' + self.pick(files) + b"\r\n")
+        body = b"".join(parts) + (b"--" + boundary.encode("utf-8", "replace") + b"--\r\n" if self.random.random() < 0.8 else b"")
+        if self.random.random() < 0.2:
+            body = body[: self.random.randrange(len(body) + 1)]
+        content_type = self.pick(["multipart/form-data; boundary=" + boundary, "multipart/form-data", "image/jpeg", "multipart/form-data; boundary=\"" + boundary + "\""])
+        headers = {"content-type": content_type}
+        token = self.pick([None, self.seller_token, self.seller_token, "Bearer " + self.forged_token()])
+        if token:
+            headers["authorization"] = token if token.startswith("Bearer ") else "Bearer " + token
+        return ("POST", "/uploads/images", body, headers)
 
     # MARK: checks
 
