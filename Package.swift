@@ -41,7 +41,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
-        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // MARK: Shared building blocks
@@ -150,6 +149,7 @@ let package = Package(
             name: "Imaging",
             dependencies: [
                 "CVips",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: librarySettings
@@ -263,7 +263,6 @@ let package = Package(
                 "Blobs",
                 "Spreadsheets",
                 "Imaging",
-                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             resources: [.copy("Migrations")],
             swiftSettings: settings

@@ -88,6 +88,18 @@ import Testing
         // Not multipart at all, and garbage in a part's headers.
         #expect(Self.code { try Self.parse(Array("just some bytes".utf8)) } == "BAD_USER_INPUT")
         #expect(Self.code { try Self.parse(Array("--\(Self.boundary)\r\nBad Header\u{1}: x\r\n\r\n".utf8)) } == "BAD_USER_INPUT")
+        // A byte above 0x7F in a header's name: multipart-kit 4.7.1 trapped on exactly this.
+        #expect(Self.code { try Self.parse(Array("--\(Self.boundary)\r\n".utf8) + [0xC3, 0xA9] + Array(": x\r\n\r\nbody\r\n--\(Self.boundary)--".utf8)) } == "BAD_USER_INPUT")
+        // Headers that never end.
+        #expect(Self.code { try Self.parse(Array("--\(Self.boundary)\r\nX: ".utf8) + Array(repeating: 0x61, count: 20_000)) } == "BAD_USER_INPUT")
+    }
+
+    @Test func aDelimiterSplitAcrossPiecesIsStillFound() throws {
+        // Content that nearly matches the delimiter, then the real one, fed one byte at a time.
+        let near = Array("\r\n--\(Self.boundary.dropLast())".utf8)
+        let file = Self.jpeg + near + [0x42]
+        let (upload, written) = try Self.parse(Self.body(file: file), chunk: 1)
+        #expect(written == file && upload.byteSize == file.count)
     }
 
     @Test func randomBodiesNeverCrashTheParser() {

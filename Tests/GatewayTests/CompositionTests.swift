@@ -23,7 +23,7 @@ struct CompositionTests {
         #expect(supergraph.apiSchema.getType(name: "Product") != nil)
         #expect(supergraph.apiSDL.contains("scalar DateTime"))
         #expect(supergraph.summary.contains(#"Product — catalog: "id", inventory: "id""#))
-        #expect(supergraph.summary.contains("catalog (http://catalog.local/graphql): 19 root fields"))
+        #expect(supergraph.summary.contains("catalog (http://catalog.local/graphql): 20 root fields"))
     }
 
     @Test("the supergraph survives encoding and decoding")
@@ -82,7 +82,7 @@ struct CompositionTests {
             """#)
         let supergraph = try Supergraph.compose(EmporiumSubgraphs.subgraphs + [orders])
         #expect(supergraph.type(named: "Product")?.keys.count == 3)
-        #expect(supergraph.type(named: "Product")?.fields.count == 22)
+        #expect(supergraph.type(named: "Product")?.fields.count == 23)
         let plan = try QueryPlanner(supergraph: supergraph).plan(query: #"{ order(id: "1") { product { title inStock } } }"#)
         #expect(plan.root?.fetches.map(\.subgraph) == ["orders", "catalog", "inventory"])
         #expect(!supergraph.apiSDL.contains("@tag"))

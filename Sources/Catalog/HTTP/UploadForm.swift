@@ -1,11 +1,10 @@
 import EmporiumCore
 import Foundation
 import Imaging
-import MultipartKit
 import NIOCore
 
 /// The form of an image upload (`multipart/form-data` with the fields `productId` and `file`),
-/// read as it arrives: the file goes to disk in large writes and is never held whole, every
+/// read as it arrives (``MultipartStream``): the file goes to disk in large writes and is never held whole, every
 /// field and count is bounded, and whatever is wrong becomes an `EmporiumError` saying what.
 /// One per request, used by one task.
 final class UploadForm {
@@ -24,7 +23,7 @@ final class UploadForm {
     static let flushBytes = 256 * 1024
 
     let maximumFileBytes: Int
-    private let parser: MultipartParser
+    private var stream: MultipartStream
     private let file: FileHandle
     private var field = Field.ignored
     private var parts = 0
@@ -46,10 +45,7 @@ final class UploadForm {
         else { throw EmporiumError(.internalError, "cannot write the upload's temporary file") }
         self.file = file
         self.maximumFileBytes = maximumFileBytes
-        parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { [unowned self] name, value in self.header(name, value) }
-        parser.onBody = { [unowned self] body in self.body(body) }
-        parser.onPartComplete = { [unowned self] in self.partComplete() }
+        stream = MultipartStream(boundary: boundary)
     }
 
     deinit {
@@ -75,9 +71,17 @@ final class UploadForm {
     /// Feeds the next piece of the body.
     func consume(_ chunk: ByteBuffer) throws {
         do {
-            try parser.execute(chunk)
-        } catch {
-            throw EmporiumError.badInput("the body is not well-formed multipart/form-data")
+            try stream.feed(chunk.readableBytesView) { event in
+                switch event {
+                case .part(let headers): for (name, value) in headers { header(name, value) }
+                case .content(let bytes): content(bytes)
+                case .partEnd: partComplete()
+                case .end: break
+                }
+                if let failure { throw failure }
+            }
+        } catch let error as MultipartStream.Malformed {
+            throw EmporiumError.badInput("the body is not well-formed multipart/form-data: \(error)")
         }
         if let failure { throw failure }
     }
@@ -90,7 +94,9 @@ final class UploadForm {
             throw EmporiumError.badInput("the form has no productId field", field: "productId")
         }
         guard sawFile else { throw EmporiumError.badInput("the form has no file field", field: "file") }
-        guard fileComplete else { throw EmporiumError.badInput("the upload ended before its form did (the connection was cut?)", field: "file") }
+        guard fileComplete, stream.isComplete else {
+            throw EmporiumError.badInput("the upload ended before its form did (the connection was cut?)", field: "file")
+        }
         guard fileBytes > 0 else { throw EmporiumError.badInput("the file is empty", field: "file") }
         guard let format = ImageFormat.detect(signature) else {
             throw EmporiumError(.unsupportedMediaType, "the file is not a JPEG, PNG or WebP image (judged by its content, not its name)", field: "file")
@@ -120,22 +126,22 @@ final class UploadForm {
         return nil
     }
 
-    private func body(_ body: ByteBuffer) {
+    private func content(_ body: ArraySlice<UInt8>) {
         guard failure == nil else { return }
         switch field {
         case .productID:
-            productID.append(contentsOf: body.readableBytesView)
+            productID.append(contentsOf: body)
             if productID.count > Self.maximumProductIDBytes { failure = .badInput("productId is too long", field: "productId") }
         case .file:
-            fileBytes += body.readableBytes
+            fileBytes += body.count
             guard fileBytes <= maximumFileBytes else {
                 failure = EmporiumError(.payloadTooLarge, "the image is larger than \(maximumFileBytes / (1024 * 1024)) MB", field: "file")
                 return
             }
             if signature.count < ImageFormat.signatureLength {
-                signature.append(contentsOf: body.readableBytesView.prefix(ImageFormat.signatureLength - signature.count))
+                signature.append(contentsOf: body.prefix(ImageFormat.signatureLength - signature.count))
             }
-            pending.writeImmutableBuffer(body)
+            pending.writeBytes(body)
             if pending.readableBytes >= Self.flushBytes {
                 do { try flush() } catch { failure = EmporiumError(.internalError, "the upload could not be written to disk", detail: "\(error)") }
             }
