@@ -21,6 +21,13 @@ import Testing
         _ node: EmporiumProcess, productID: String?, file: Data?, fileName: String = "photo.jpg", token: String?,
         contentType: String? = nil
     ) async throws -> (status: Int, body: [String: Any]) {
+        try await upload(baseURL: node.baseURL, productID: productID, file: file, fileName: fileName, token: token, contentType: contentType)
+    }
+
+    /// ``upload(_:productID:file:fileName:token:contentType:)`` to any `http://host:port`.
+    static func upload(
+        baseURL: String, productID: String?, file: Data?, fileName: String = "photo.jpg", token: String?, contentType: String? = nil
+    ) async throws -> (status: Int, body: [String: Any]) {
         let boundary = "emporium-test-\(UUID().uuidString)"
         var body = Data()
         if let productID {
@@ -32,7 +39,7 @@ import Testing
             body.append(Data("\r\n".utf8))
         }
         body.append(Data("--\(boundary)--\r\n".utf8))
-        var request = URLRequest(url: URL(string: node.baseURL + "/uploads/images")!)
+        var request = URLRequest(url: URL(string: baseURL + "/uploads/images")!)
         request.httpMethod = "POST"
         request.setValue(contentType ?? "multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
