@@ -683,7 +683,9 @@ def check_sources(root, builtin_list):
     with open(builtin_list, "w", encoding="utf-8") as out:
         out.write("\n".join(builtin_files) + "\n")
     with open(builtin_list + ".roots", "w", encoding="utf-8") as out:
-        out.write("\n".join(rel(root, k) for k in sorted(tree.kustomizations) if tree.kustomizations[k].get("kind") == "Kustomization") + "\n")
+        for kdir in sorted(tree.kustomizations):
+            if tree.kustomizations[kdir].get("kind") == "Kustomization":
+                out.write(f"{rel(root, kdir)} {'deployable' if kdir in roots else 'part'}\n")
     print(f"{len(tree.kustomizations)} kustomizations ({len(roots)} deployable), {counts['files']} manifest files "
           f"({counts['resources']} built-in resources, {counts['crds']} Kong CRDs), {len(tree.patch_files)} patch files")
 
@@ -768,14 +770,14 @@ if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&
     cp -r "$here" "$work/tree"
     "$py" "$work/check.py" prepare-render "$work/tree"
     count=0 objects=0
-    for root in "${kustomization_roots[@]}"; do
+    for line in "${kustomization_roots[@]}"; do
+        read -r root role <<<"$line"
         out="$work/rendered-$count.yaml"
         kubectl kustomize "$work/tree/$root" > "$out" 2> "$work/kustomize.err" \
             || { cat "$work/kustomize.err" >&2; fail "kubectl kustomize $root"; }
-        kind="part"
-        case "$root" in overlays/*) kind="deployable" ;; esac
-        read -r n_builtin n_crd < <("$py" "$work/check.py" rendered "$out" "$out.builtin" "$root" "$kind") \
-            || fail "checks of the rendered $root"
+        counts="$("$py" "$work/check.py" rendered "$out" "$out.builtin" "$root" "$role")" \
+            || fail "checks of the rendered $root (above)"
+        read -r n_builtin n_crd <<<"$counts"
         if [ "$n_builtin" -gt 0 ]; then
             kube_validate "$out.builtin" || fail "kubernetes-validate --strict on the rendered $root"
         fi
