@@ -5,6 +5,10 @@ import Foundation
 public enum FixtureScript {
     public struct Failed: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// `Tests/Fixtures/<name>`, found from this file's place in the package.

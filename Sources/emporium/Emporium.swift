@@ -7,7 +7,7 @@ struct Emporium: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emporium",
         abstract: "Emporium, a real-time marketplace backend.",
-        subcommands: [Serve.self, Migrate.self, Token.self, Events.self, JobsCommand.self, Compose.self, Plan.self]
+        subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, Token.self, Events.self, JobsCommand.self, Compose.self, Plan.self]
             + ServiceRegistry.all.flatMap(\.commands).map { $0.command },
         defaultSubcommand: Serve.self
     )
