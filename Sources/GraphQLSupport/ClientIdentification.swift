@@ -7,9 +7,16 @@ import Identity
 /// right-most address that is not itself a trusted proxy is the client.
 public struct ClientIdentification: Sendable {
     public let trustedProxies: Set<String>
+    /// The entries that are addresses or CIDR ranges (``AddressRange``); others match exactly.
+    let ranges: [AddressRange]
 
     public init(trustedProxies: Set<String> = []) {
         self.trustedProxies = trustedProxies
+        ranges = trustedProxies.compactMap(AddressRange.init)
+    }
+
+    func isTrusted(_ address: String) -> Bool {
+        trustedProxies.contains(address) || ranges.contains { $0.contains(address) }
     }
 
     public func key(principal: Principal?, headers: HTTPFields, peer: String?) -> String {
@@ -18,11 +25,11 @@ public struct ClientIdentification: Sendable {
     }
 
     public func clientAddress(headers: HTTPFields, peer: String?) -> String? {
-        guard let peer, trustedProxies.contains(peer), let forwarded = headers[HTTPField.Name("X-Forwarded-For")!] else {
+        guard let peer, isTrusted(peer), let forwarded = headers[HTTPField.Name("X-Forwarded-For")!] else {
             return peer
         }
         let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return hops.last { !trustedProxies.contains($0) } ?? peer
+        return hops.last { !isTrusted($0) } ?? peer
     }
 }
 

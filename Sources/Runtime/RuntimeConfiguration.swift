@@ -119,6 +119,9 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         metricsPort = try settings.integer("EMPORIUM_METRICS_PORT", in: 0...65_535)
         if let proxies = settings.string("EMPORIUM_TRUSTED_PROXIES") {
             trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            if let wrong = trustedProxies.first(where: { AddressRange($0) == nil }) {
+                throw ConfigurationError("EMPORIUM_TRUSTED_PROXIES takes IP addresses and CIDR ranges (10.0.0.0/8); '\(wrong.prefix(64))' is neither")
+            }
         }
     }
 
