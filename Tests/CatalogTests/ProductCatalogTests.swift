@@ -163,7 +163,7 @@ import Testing
 
     @Test func searchMatchesWordFormsInBothLanguagesAndForgivesTypos() async throws {
         try await withCatalog { catalog in
-            let phone = try await newProduct(catalog, title: "Смартфон Галактика S24", description: "Яркий экран и быстрая зарядка")
+            let phone = try await newProduct(catalog, title: "Смартфон Галактика S24 Ультра", description: "Яркий экран и быстрая зарядка")
             let kettle = try await newProduct(catalog, title: "Electric kettle", description: "Boils water quickly for running teams")
             for product in [phone, kettle] {
                 _ = try await catalog.publishProduct(id: product.id, expectedVersion: nil, publishAt: nil, by: TestUsers.seller)
@@ -177,6 +177,13 @@ import Testing
             // A typo: no word matches, trigram similarity does.
             #expect(try await catalog.search(text: "ketle", first: 10, after: nil, viewer: nil).items.map(\.id) == [kettle.id])
             await #expect { try await catalog.search(text: "  ", first: 10, after: nil, viewer: nil) } throws: { ($0 as? EmporiumError)?.code == .badUserInput }
+            // Russian typed in Latin letters, or with the keyboard in the wrong layout, word by word.
+            for query in ["Galaktika", "smartfon", "cvfhnajy", "ufkfrnbrf s24", "smartfon galaktika", "ultra", "cvfhnajys"] {
+                #expect(try await catalog.search(text: query, first: 10, after: nil, viewer: nil).items.map(\.id) == [phone.id], "\(query)")
+            }
+            // The other way round: English typed on a Russian layout.
+            #expect(try await catalog.search(text: "луеедуы", first: 10, after: nil, viewer: nil).items.map(\.id) == [kettle.id])
+            #expect(try await catalog.search(text: "qwzxv", first: 10, after: nil, viewer: nil).items.isEmpty, "no reading matches: nothing")
         }
     }
 }

@@ -93,7 +93,7 @@ import Testing
             }
         } catch {
             Issue.record("container log: \((try? Self.podman(["logs", name])) ?? "")")
-            try? Self.podman(["rm", "--force", name])
+            _ = try? Self.podman(["rm", "--force", name])
             throw error
         }
         // SIGTERM: a clean stop within the grace period (podman stop waits 30 s, then kills).

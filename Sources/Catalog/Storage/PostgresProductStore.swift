@@ -141,24 +141,48 @@ public struct PostgresProductStore: ProductStore {
     public func search(_ search: ProductSearch) async throws -> [Product] {
         let found = try await fullTextSearch(search.text, search)
         guard found.isEmpty else { return found }
-        // Nothing matched as words: correct each word against the known title words (trigram
-        // similarity, which forgives typos like "ketle") and search again.
-        let corrected = try await correctedQuery(search.text)
+        // Nothing matched as written: read each word in the other keyboard layout and as Russian
+        // in Latin letters ("cvfhnajy", "smartfon" for "смартфон") and search for any reading.
+        let readings = QueryVariants.readings(of: search.text)
+        if QueryVariants.hasOtherReadings(readings) {
+            let read = try await readingsSearch(readings, search)
+            guard read.isEmpty else { return read }
+        }
+        // Still nothing: correct each word (or its best reading) against the known title words
+        // (trigram similarity, which forgives typos like "ketle") and search again.
+        let corrected = try await correctedQuery(readings)
         guard let corrected, corrected != search.text.lowercased() else { return [] }
         return try await fullTextSearch(corrected, search)
     }
 
     private func fullTextSearch(_ text: String, _ search: ProductSearch) async throws -> [Product] {
         var sql = SQLBuilder()
-        let visible = ProductRow.visibilityClause(search.visibility, now: search.now, into: &sql)
         let query = sql.bind(text)
+        return try await rankedSearch("websearch_to_tsquery('russian', \(query)) || websearch_to_tsquery('english', \(query))", search, &sql)
+    }
+
+    /// Every word in any of its readings (words AND-ed, readings OR-ed).
+    private func readingsSearch(_ readings: [[String]], _ search: ProductSearch) async throws -> [Product] {
+        var sql = SQLBuilder()
+        let words = readings.map { word in
+            "(" + word.map { reading in
+                let text = sql.bind(reading)
+                return "plainto_tsquery('russian', \(text)) || plainto_tsquery('english', \(text))"
+            }.joined(separator: " || ") + ")"
+        }
+        return try await rankedSearch(words.joined(separator: " && "), search, &sql)
+    }
+
+    /// The visible products matching `tsquery` (SQL with its binds in `sql`), ranked.
+    private func rankedSearch(_ tsquery: String, _ search: ProductSearch, _ sql: inout SQLBuilder) async throws -> [Product] {
+        let visible = ProductRow.visibilityClause(search.visibility, now: search.now, into: &sql)
         let candidates = sql.bind(Int64(search.offset + search.limit + Self.rankingCandidates))
         let limit = sql.bind(Int64(search.limit))
         let offset = sql.bind(Int64(search.offset))
         // The candidates are read with their columns in the same scan (joining them back by id
         // cost a primary-key lookup each), then ranked.
         sql.append("""
-            WITH q AS (SELECT websearch_to_tsquery('russian', \(query)) || websearch_to_tsquery('english', \(query)) AS query)
+            WITH q AS (SELECT \(tsquery) AS query)
             SELECT \(ProductRow.columns) FROM (
                 SELECT p.*, ts_rank(p.search_vector, q.query) AS rank
                 FROM catalog.products p, q
@@ -171,16 +195,29 @@ public struct PostgresProductStore: ProductStore {
         return try await fetch(sql.query)
     }
 
-    /// Replaces each query word by the most similar known title word; nil when none is close.
-    private func correctedQuery(_ text: String) async throws -> String? {
-        let words = text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 3 }.prefix(8)
-        guard !words.isEmpty else { return nil }
+    /// Replaces each query word by the known title word most similar to any of its readings;
+    /// nil when no word is close. One statement for every reading of every word.
+    private func correctedQuery(_ readings: [[String]]) async throws -> String? {
+        var inputs: [String] = []
+        var owners: [Int64] = []
+        for (index, word) in readings.enumerated() {
+            for reading in word where reading.count >= 3 && reading.count <= 64 {
+                inputs.append(reading)
+                owners.append(Int64(index))
+            }
+        }
+        guard !inputs.isEmpty else { return nil }
         let rows = try await client.query("""
-            SELECT input, (SELECT word FROM catalog.search_words WHERE word OPERATOR(public.%) input
-                           ORDER BY word OPERATOR(public.<->) input LIMIT 1)
-            FROM unnest(\(Array(words))::text[]) WITH ORDINALITY AS w(input, position) ORDER BY position
-            """, logger: logger).decode((String, String?).self).collectAll()
-        let corrected = rows.compactMap { $0.1 }
+            SELECT w.owner, best.word, best.score
+            FROM unnest(\(inputs)::text[], \(owners)::bigint[]) AS w(input, owner)
+            JOIN LATERAL (
+                SELECT word, public.similarity(word, w.input) AS score FROM catalog.search_words
+                WHERE word OPERATOR(public.%) w.input ORDER BY word OPERATOR(public.<->) w.input LIMIT 1
+            ) best ON true
+            """, logger: logger).decode((Int64, String, Float).self).collectAll()
+        var best: [Int64: (word: String, score: Float)] = [:]
+        for (owner, word, score) in rows where score > (best[owner]?.score ?? -1) { best[owner] = (word, score) }
+        let corrected = (0..<Int64(readings.count)).compactMap { best[$0]?.word }
         return corrected.isEmpty ? nil : corrected.joined(separator: " ")
     }
 
