@@ -53,12 +53,24 @@ import Testing
         let database = try await TestPostgres.shared.freshDatabaseURL(named: "image")
         let port = try LocalPort.free()
         let name = "emporium-image-test-\(UUID().uuidString.prefix(8).lowercased())"
-        try Self.podman([
-            "run", "--detach", "--rm", "--network", "host", "--name", name,
+        // Attached, not --detach: Foundation's Process learns that a child ended when every
+        // process that inherited its monitoring socket has, and `podman run --detach` leaves
+        // conmon (which inherits it) running with the container — waitUntilExit would never return.
+        let container = Process()
+        container.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        container.arguments = [
+            "podman", "run", "--rm", "--network", "host", "--name", name,
             "--env", "EMPORIUM_DATABASE_URL=\(database)", "--env", "EMPORIUM_PORT=\(port)", "--env", "EMPORIUM_JWT_SECRET=\(testJWTSecret)",
             "--env", "EMPORIUM_INTERNAL_TOKEN=\(EmporiumProcess.internalToken)", "--env", "EMPORIUM_LOG_LEVEL=warning",
             Self.image, "serve",
-        ])
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["CONTAINERS_CONF"] = Self.configuration
+        container.environment = environment
+        container.standardOutput = FileHandle.nullDevice
+        container.standardError = FileHandle.standardError
+        try container.run()
+        defer { if container.isRunning { container.terminate() } }
         let base = "http://127.0.0.1:\(port)"
         do {
             try await eventually("the container answers /health/ready", timeout: .seconds(90), interval: .milliseconds(250)) {
@@ -100,5 +112,7 @@ import Testing
         let stopping = ContinuousClock.now
         try Self.podman(["stop", "--time", "30", name])
         #expect(ContinuousClock.now - stopping < .seconds(25), "the container did not stop on SIGTERM in time")
+        while container.isRunning && ContinuousClock.now - stopping < .seconds(40) { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!container.isRunning, "podman run did not end with its container")
     }
 }
