@@ -61,11 +61,13 @@ public final class RedisConnection: Sendable {
         let handshakePromise = eventLoop.makePromise(of: RedisConnectionStateMachine<EventLoopPromise<[RESPValue]>>.HandshakeResult.self)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            // Lets the kernel notice a peer that vanished without closing (half-open connections).
-            .channelOption(.socketOption(.so_keepalive), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Best effort: some sandboxed network stacks (gVisor's, behind a container
+                    // bridge) refuse these options, and a connection without them still works.
+                    try? channel.syncOptions?.setOption(.socketOption(.tcp_nodelay), value: 1)
+                    // Lets the kernel notice a peer that vanished without closing (half-open connections).
+                    try? channel.syncOptions?.setOption(.socketOption(.so_keepalive), value: 1)
                     if let sslContext {
                         let hostname = serverName.isIPAddress ? nil : serverName
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: hostname))

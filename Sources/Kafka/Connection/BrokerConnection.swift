@@ -37,9 +37,11 @@ final class BrokerConnection: Sendable {
         }
         let bootstrap = ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Best effort: some sandboxed network stacks (gVisor's, behind a container
+                    // bridge) refuse these options, and a connection without them still works.
+                    try? channel.syncOptions?.setOption(.socketOption(.tcp_nodelay), value: 1)
                     if let sslContext {
                         let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: address.host.isIPAddress ? nil : address.host)
                         try channel.pipeline.syncOperations.addHandler(tls)
