@@ -55,14 +55,14 @@ public struct CatalogService: Sendable {
     }
 
     /// The exports' files and download links, for the download route; set by
-    /// ``init(client:searchAdmission:cache:clock:logger:)``.
+    /// ``init(client:searchAdmission:cache:clock:thumbnailer:logger:)``.
     public private(set) var exportFiles: PostgresExportStore?
 
     /// Product images' files, for the routes that take uploads and serve sizes; set by
-    /// ``init(client:searchAdmission:cache:clock:logger:)``.
+    /// ``init(client:searchAdmission:cache:clock:thumbnailer:logger:)``.
     public private(set) var imageFiles: PostgresImageStore?
 
-    /// Runs the catalog's jobs (scheduled publications, discounts, exports); set by ``init(client:searchAdmission:cache:clock:logger:)``.
+    /// Runs the catalog's jobs (scheduled publications, discounts, exports, image sizes); set by ``init(client:searchAdmission:cache:clock:thumbnailer:logger:)``.
     public private(set) var jobs: JobWorker?
 
     /// With `cache`, single-product reads go through it (``CachedProductStore``). Images are
