@@ -1,5 +1,5 @@
-public import Foundation
-public import NIOCore
+import Foundation
+import NIOCore
 
 /// One cell of an exported table.
 public enum TableCell: Sendable, Equatable {
