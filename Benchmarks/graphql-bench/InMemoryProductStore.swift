@@ -6,7 +6,7 @@ import Foundation
 /// reads and a list walks a precomputed newest-first order, so that a scenario's time is the
 /// GraphQL path's, not storage's. Immutable after `init`, hence no lock that concurrent tasks
 /// would contend on. Writes throw: the scenarios only read.
-struct InMemoryProductStore: ProductStore {
+struct InMemoryProductStore: ProductStore, SearchIndex {
     private let byID: [ProductID: Product]
     private let bySlug: [Slug: Product]
     /// Newest first, ties by id, as PostgreSQL's `ORDER BY created_at DESC, id DESC`.
@@ -49,11 +49,12 @@ struct InMemoryProductStore: ProductStore {
     }
 
     /// Case-insensitive substring search over titles; enough for a read path nobody benchmarks here.
-    func search(_ search: ProductSearch) async throws -> [Product] {
+    func search(_ search: ProductSearch) async throws -> SearchHits {
         let text = search.text.lowercased()
-        return Array(newestFirst.lazy
+        let found = Array(newestFirst.lazy
             .filter { $0.title.lowercased().contains(text) && Self.isVisible($0, search.visibility, at: search.now) }
             .dropFirst(search.offset).prefix(search.limit))
+        return SearchHits(products: found, match: .text(text))
     }
 
     private static func matches(_ product: Product, _ query: ProductQuery, categories: Set<CategoryID>?) -> Bool {
@@ -77,4 +78,11 @@ struct InMemoryProductStore: ProductStore {
     }
 
     private static let readOnly = EmporiumError(.internalError, "the benchmark's product store is read-only")
+
+    // Facets, type-ahead and synonyms are not on this benchmark's paths.
+    func facets(_ search: ProductSearch, match: SearchMatch) async throws -> SearchFacets { throw Self.notBenchmarked }
+    func suggestions(prefixes: [String], limit: Int, now: Date) async throws -> [SearchSuggestion] { throw Self.notBenchmarked }
+    func synonyms(after: String?, limit: Int) async throws -> [SearchSynonyms] { throw Self.notBenchmarked }
+    func setSynonyms(term: String, synonyms: [String], at: Date) async throws -> SearchSynonyms { throw Self.notBenchmarked }
+    static let notBenchmarked = EmporiumError(.internalError, "not part of graphql-bench")
 }

@@ -18,8 +18,9 @@ struct InProcessNode: Sendable {
         // Warnings only: a benchmark that logs every request measures the logger.
         var logger = Logger(label: "emporium.graphql-bench")
         logger.logLevel = .warning
+        let products = InMemoryProductStore(dataset.products)
         catalog = try CatalogService(
-            products: InMemoryProductStore(dataset.products), categories: InMemoryCategoryStore(dataset.categories), logger: logger)
+            products: products, categories: InMemoryCategoryStore(dataset.categories), search: products, logger: logger)
         inventory = try InventoryService(
             stock: InMemoryStockStore(warehouses: dataset.warehouses, levels: dataset.stock), reservations: RefusingReservationStore(),
             logger: logger)

@@ -26,7 +26,7 @@ import Synchronization
                 let categories = PostgresCategoryStore(client: client, logger: logger)
                 let counting = CountingStores(products: postgres, categories: categories)
                 let cached = CachedProductStore(inner: counting, cache: cache, policy: CachePolicy(ttl: .seconds(300), jitter: 0.1, negativeTTL: .seconds(30), invalidationHold: .milliseconds(1)), logger: logger)
-                return Node(catalog: ProductCatalog(products: cached, categories: counting), counting: counting)
+                return Node(catalog: ProductCatalog(products: cached, categories: counting, search: PostgresSearchIndex(client: client, logger: logger)), counting: counting)
             }
             try await body(nodes)
         }

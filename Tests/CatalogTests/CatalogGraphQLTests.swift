@@ -26,7 +26,7 @@ import Synchronization
         try await fixture.run { _, client in
             let logger = Logger(label: "test")
             let stores = CountingStores(products: PostgresProductStore(client: client, logger: logger), categories: PostgresCategoryStore(client: client, logger: logger))
-            let service = try CatalogService(products: stores, categories: stores, logger: logger)
+            let service = try CatalogService(products: stores, categories: stores, search: PostgresSearchIndex(client: client, logger: logger), logger: logger)
             try await body(Harness(service: service, stores: stores))
         }
     }

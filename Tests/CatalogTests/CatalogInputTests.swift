@@ -127,7 +127,7 @@ import Synchronization
         try await fixture.run { _, client in
             let logger = Logger(label: "test")
             let stores = CountingStores(products: PostgresProductStore(client: client, logger: logger), categories: PostgresCategoryStore(client: client, logger: logger))
-            try await body(Endpoint(service: try CatalogService(products: stores, categories: stores, logger: logger)), stores)
+            try await body(Endpoint(service: try CatalogService(products: stores, categories: stores, search: PostgresSearchIndex(client: client, logger: logger), logger: logger)), stores)
         }
     }
 }

@@ -15,7 +15,8 @@ import Testing
             let logger = Logger(label: "test")
             let catalog = ProductCatalog(
                 products: PostgresProductStore(client: client, logger: logger),
-                categories: PostgresCategoryStore(client: client, logger: logger), clock: clock
+                categories: PostgresCategoryStore(client: client, logger: logger),
+                search: PostgresSearchIndex(client: client, logger: logger), clock: clock
             )
             try await body(catalog)
         }

@@ -18,7 +18,8 @@ import Testing
             let logger = Logger(label: "test")
             let catalog = ProductCatalog(
                 products: PostgresProductStore(client: client, logger: logger),
-                categories: PostgresCategoryStore(client: client, logger: logger), clock: TestClock()
+                categories: PostgresCategoryStore(client: client, logger: logger),
+                search: PostgresSearchIndex(client: client, logger: logger), clock: TestClock()
             )
             try await body(catalog, client)
         }

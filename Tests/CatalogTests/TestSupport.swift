@@ -34,7 +34,6 @@ final class CountingStores: ProductStore, CategoryStore {
     func products(ids: [ProductID]) async throws -> [ProductID: Product] { note("products(ids)"); return try await products.products(ids: ids) }
     func product(slug: Slug) async throws -> Product? { note("product(slug)"); return try await products.product(slug: slug) }
     func list(_ query: ProductQuery) async throws -> [Product] { note("list"); return try await products.list(query) }
-    func search(_ search: ProductSearch) async throws -> [Product] { note("search"); return try await products.search(search) }
     func create(_ category: Catalog.Category) async throws -> Catalog.Category { note("createCategory"); return try await categories.create(category) }
     func categories(ids: [CategoryID]) async throws -> [CategoryID: Catalog.Category] { note("categories(ids)"); return try await categories.categories(ids: ids) }
     func all() async throws -> [Catalog.Category] { note("all"); return try await categories.all() }

@@ -22,13 +22,16 @@ public struct ProductCatalog: Sendable {
     public let exports: (any ExportStore)?
     /// Uploaded product images (a job makes their sizes); nil where none can be kept.
     public let images: (any ImageStore)?
+    /// Search, facets, type-ahead and synonyms (ProductCatalog+Search.swift).
+    public let searchIndex: any SearchIndex
 
     public init(
-        products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
-        discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, images: (any ImageStore)? = nil,
+        products: any ProductStore, categories: any CategoryStore, search: any SearchIndex, counters: any CounterStore = ZeroCounterStore(),
+        jobs: JobQueue? = nil, discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, images: (any ImageStore)? = nil,
         clock: any TimeSource = SystemTimeSource()
     ) {
         self.images = images
+        searchIndex = search
         self.counters = counters
         self.jobs = jobs
         self.discounts = discounts
@@ -95,34 +98,6 @@ public struct ProductCatalog: Sendable {
             items: items,
             hasNextPage: rows.count > limit,
             cursor: { Self.encodePosition(ProductPosition(createdAt: items[$0].createdAt, id: items[$0].id)) }
-        )
-    }
-
-    /// Full-text search over titles and descriptions (Russian and English word forms), with a
-    /// typo-tolerant fallback.
-    public func search(text: String, first: Int?, after: String?, viewer: Principal?) async throws -> Page<Product> {
-        let limit = try PageSize.validate(first)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw EmporiumError.badInput("the search query must not be empty", field: "query") }
-        guard TextRules.length(trimmed) <= 200 else { throw EmporiumError.badInput("the search query must be at most 200 characters", field: "query") }
-        // A search box may receive pasted tabs and line breaks; they separate words like spaces.
-        try TextRules.refuseControlCharacters(in: trimmed, field: "query", allowingLineBreaks: true)
-        var offset = 0
-        if let after {
-            let cursor = try Cursor(decoding: after)
-            guard cursor.values.count == 2, cursor.values[0] == "s", let value = Int(cursor.values[1]), value >= 0, value < 10_000 else {
-                throw EmporiumError.badInput("'\(after.prefix(64))' is not a search cursor", field: "after")
-            }
-            offset = value
-        }
-        let rows = try await products.search(ProductSearch(
-            text: trimmed, visibility: ProductVisibility(principal: viewer), now: clock.now(), offset: offset, limit: limit + 1
-        ))
-        let items = Array(rows.prefix(limit))
-        return Page(
-            items: items,
-            hasNextPage: rows.count > limit,
-            cursor: { [offset] in Cursor(["s", String(offset + $0 + 1)]).encoded }
         )
     }
 

@@ -45,23 +45,6 @@ public struct ProductPosition: Sendable, Equatable {
     }
 }
 
-/// A full-text search, most relevant first.
-public struct ProductSearch: Sendable, Equatable {
-    public var text: String
-    public var visibility: ProductVisibility
-    public var now: Date
-    public var offset: Int
-    public var limit: Int
-
-    public init(text: String, visibility: ProductVisibility, now: Date, offset: Int, limit: Int) {
-        self.text = text
-        self.visibility = visibility
-        self.now = now
-        self.offset = offset
-        self.limit = limit
-    }
-}
-
 /// Where products live. Each method is one round trip to storage, which keeps the cost of a
 /// GraphQL query predictable (DataLoaders batch the per-item lookups).
 ///
@@ -81,10 +64,8 @@ public protocol ProductStore: Sendable {
     func products(ids: [ProductID]) async throws -> [ProductID: Product]
     /// By current or former slug.
     func product(slug: Slug) async throws -> Product?
-    /// Up to `query.limit` products, newest first.
+    /// Up to `query.limit` products, newest first. (Search is ``SearchIndex``'s.)
     func list(_ query: ProductQuery) async throws -> [Product]
-    /// Up to `search.limit` products by relevance; falls back to trigram similarity for typos.
-    func search(_ search: ProductSearch) async throws -> [Product]
 }
 
 /// Where the category tree lives.

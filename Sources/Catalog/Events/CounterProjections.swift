@@ -8,7 +8,8 @@ import PostgresNIO
 /// The catalog's counters, kept by consuming events in the inbox's transaction (so each event
 /// counts once): units sold from Orders' status changes, published products per category from
 /// the catalog's own product events. How far behind they run is the catalog consumer's
-/// `emporium_event_consumer_lag_seconds`.
+/// `emporium_event_consumer_lag_seconds`. The search's availability (``AvailabilityProjection``)
+/// is kept by the same consumer.
 public enum CounterProjections {
     public static func make() -> EventHandlers {
         var handlers = EventHandlers()
@@ -22,6 +23,7 @@ public enum CounterProjections {
         handlers.on(ProductUpdated.self) { event, context in try await member(event.product, context) }
         handlers.on(ProductPublished.self) { event, context in try await member(event.product, context) }
         handlers.on(ProductArchived.self) { event, context in try await member(event.product, context) }
+        AvailabilityProjection.add(to: &handlers)
         return handlers
     }
 

@@ -12,10 +12,11 @@ public enum CatalogCacheTags {
 
     /// How long answers may be kept at most, by query root field. Lists and searches are short:
     /// any product change reorders them (a scheduled product's publication job publishes
-    /// `ProductPublished` at its time, which invalidates like any change).
+    /// `ProductPublished` at its time, which invalidates like any change). Stock does not pass
+    /// through the catalog's outbox: a search filtered by `inStock` may be 10 s behind it.
     public static let maxAges: [String: Duration] = [
         "product": .seconds(60), "productBySlug": .seconds(60),
-        "products": .seconds(10), "searchProducts": .seconds(10),
+        "products": .seconds(10), "searchProducts": .seconds(10), "search": .seconds(10), "searchSuggestions": .seconds(10),
     ]
 
     /// The tags an event from the catalog's outbox invalidates.

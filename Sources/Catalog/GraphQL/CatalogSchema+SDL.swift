@@ -247,6 +247,93 @@ extension CatalogSchema {
           finishedAt: DateTime
         }
 
+        "How search results are ordered."
+        enum SearchSort {
+          "Best match first; newest first without a query."
+          RELEVANCE
+          PRICE_ASC
+          PRICE_DESC
+          NEWEST
+          "Most units sold first, then most viewed."
+          POPULARITY
+        }
+
+        "A search. Every field is optional: without a query it browses by the filters."
+        input SearchInput {
+          "Up to 200 characters. Typed in the other keyboard layout, as Russian in Latin letters, or with a typo, it is read as meant (see correctedQuery)."
+          query: String
+          "This category and its descendants."
+          categoryId: ID
+          sellerId: ID
+          "Minor units, inclusive."
+          minPrice: Int
+          "Minor units, inclusive."
+          maxPrice: Int
+          currency: String
+          "Only products with units available, as the catalog last heard from inventory (a moment behind)."
+          inStock: Boolean
+          sort: SearchSort = RELEVANCE
+          "1 to 100 (20)."
+          first: Int
+          after: String
+        }
+
+        type SearchResult {
+          products: ProductConnection!
+          "What was searched instead of the query as typed (the other keyboard layout, a transliteration, a corrected typo), to show as results for …; null when the query matched as written."
+          correctedQuery: String
+          "Products matching the query and filters, counted up to 10,000 (facets.exact says whether the count stopped there)."
+          totalCount: Int!
+          facets: SearchFacets!
+        }
+
+        "Counts over the products matching the query and every filter."
+        type SearchFacets {
+          "False when 10,000 or more products match: the counts then describe the first 10,000 found."
+          exact: Boolean!
+          "Per category (the category itself, not its descendants), most first, at most 20."
+          categories: [CategoryFacet!]!
+          "Per price band of the 1-2-5 series (100-200, 200-500, 500-1000, …, in minor units), per currency, cheapest first."
+          prices: [PriceFacet!]!
+        }
+
+        type CategoryFacet {
+          category: Category!
+          count: Int!
+        }
+
+        type PriceFacet {
+          currency: String!
+          "Minor units, inclusive."
+          min: Int!
+          "Minor units, exclusive; null for the band with no upper end."
+          max: Int
+          count: Int!
+        }
+
+        enum SearchSuggestionKind {
+          "The words typed with the last one completed."
+          QUERY
+          CATEGORY
+          PRODUCT
+        }
+
+        type SearchSuggestion {
+          kind: SearchSuggestionKind!
+          text: String!
+          "For CATEGORY."
+          category: Category
+          "For PRODUCT."
+          product: Product
+        }
+
+        "Admins: what a query containing term also looks for."
+        type SearchSynonyms {
+          term: String!
+          synonyms: [String!]!
+          updatedAt: DateTime!
+        }
+
         type Query {
           "An export the caller asked for (admins: any)."
           exportJob(id: ID!): ExportJob!
@@ -255,7 +342,14 @@ extension CatalogSchema {
           product(id: ID!): Product
           productBySlug(slug: String!): Product
           products(filter: ProductFilter, first: Int, after: String): ProductConnection!
+          "Full-text search, most relevant first (kept as it is; search(input:) adds filters, facets and sorting)."
           searchProducts(query: String!, first: Int, after: String): ProductConnection!
+          "Search with filters, sorting and facets; the same query understanding as searchProducts, and correctedQuery when it was used."
+          search(input: SearchInput!): SearchResult!
+          "Type-ahead: categories, completed queries and public products' titles for what has been typed so far, in any keyboard layout or script. first: 1 to 20."
+          searchSuggestions(prefix: String!, first: Int = 10): [SearchSuggestion!]!
+          "Admins: the search synonyms in term order; after: the last term of the previous page."
+          searchSynonyms(first: Int, after: String): [SearchSynonyms!]!
           categories: [Category!]!
           category(id: ID!): Category
         }
@@ -323,6 +417,8 @@ extension CatalogSchema {
           removeProductImage(id: ID!): Boolean!
           archiveProduct(id: ID!, expectedVersion: Int): Product!
           createCategory(input: CreateCategoryInput!): Category!
+          "Admins: a query containing term (one word) also finds what any of synonyms finds (one way: set the reverse too for words that mean each other). Up to 20; an empty list removes the term."
+          setSearchSynonyms(term: String!, synonyms: [String!]!): SearchSynonyms!
         }
         """#
 }

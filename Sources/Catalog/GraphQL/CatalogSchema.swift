@@ -1,3 +1,4 @@
+import EmporiumCore
 import GraphQLExecution
 import GraphQLSupport
 import Jobs
@@ -67,6 +68,38 @@ public enum CatalogSchema {
             type.field("nodes") { $0.nodes }
             type.field("pageInfo") { $0.pageInfo }
         }
+        resolvers.object("SearchResult", SearchResultView.self) { type in
+            type.field("products") { $0.products }
+            type.field("correctedQuery") { $0.result.correctedQuery }
+            type.field("totalCount", async: SearchResultView.totalCount)
+            type.field("facets", async: SearchResultView.facets)
+        }
+        resolvers.object("SearchFacets", SearchFacetsView.self) { type in
+            type.field("exact") { $0.facets.exact }
+            type.field("categories", async: SearchFacetsView.categories)
+            type.field("prices") { $0.facets.prices }
+        }
+        resolvers.object("CategoryFacet", CategoryFacetView.self) { type in
+            type.field("category") { $0.category }
+            type.field("count") { $0.count }
+        }
+        resolvers.object("PriceFacet", SearchFacets.PriceBandCount.self) { type in
+            type.field("currency") { $0.band.currency.code }
+            type.field("min") { Int($0.band.lower) }
+            type.field("max") { $0.band.upper.map { Int($0) } }
+            type.field("count") { $0.count }
+        }
+        resolvers.object("SearchSuggestion", SuggestionView.self) { type in
+            type.field("kind") { $0.kind }
+            type.field("text") { $0.suggestion.text }
+            type.field("category", batch: SuggestionView.categories)
+            type.field("product", batch: SuggestionView.products)
+        }
+        resolvers.object("SearchSynonyms", SearchSynonyms.self) { type in
+            type.field("term") { $0.term }
+            type.field("synonyms") { $0.synonyms }
+            type.field("updatedAt") { DateTime($0.updatedAt) }
+        }
         resolvers.object("ExportJob", ExportJobView.self) { type in
             type.field("id") { GraphID($0.idText) }
             type.field("format") { $0.formatValue }
@@ -123,6 +156,9 @@ public enum CatalogSchema {
             query.field("productBySlug", async: CatalogResolver.productBySlug)
             query.field("products", async: CatalogResolver.products)
             query.field("searchProducts", async: CatalogResolver.searchProducts)
+            query.field("search", async: CatalogResolver.search)
+            query.field("searchSuggestions", async: CatalogResolver.searchSuggestions)
+            query.field("searchSynonyms", async: CatalogResolver.searchSynonyms)
             query.field("categories", async: CatalogResolver.categories)
             query.field("category", async: CatalogResolver.category)
         }
@@ -139,6 +175,7 @@ public enum CatalogSchema {
             mutation.field("removeProductImage", async: CatalogResolver.removeProductImage)
             mutation.field("archiveProduct", async: CatalogResolver.archiveProduct)
             mutation.field("createCategory", async: CatalogResolver.createCategory)
+            mutation.field("setSearchSynonyms", async: CatalogResolver.setSearchSynonyms)
         }
         let federation = Federation<CatalogContext>(entities: [
             "Product": CatalogResolver.productEntities, "Category": CatalogResolver.categoryEntities,

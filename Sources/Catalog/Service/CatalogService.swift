@@ -33,17 +33,17 @@ public struct CatalogService: Sendable {
 
     public let searchAdmission: SearchAdmission?
 
-    /// The counter projections' handlers (units sold, products per category).
+    /// The projections' handlers (units sold, products per category, units available).
     public let eventHandlers = CounterProjections.make()
 
     public init(
-        products: any ProductStore, categories: any CategoryStore, counters: any CounterStore = ZeroCounterStore(), jobs: JobQueue? = nil,
-        discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, images: (any ImageStore)? = nil,
+        products: any ProductStore, categories: any CategoryStore, search: any SearchIndex, counters: any CounterStore = ZeroCounterStore(),
+        jobs: JobQueue? = nil, discounts: (any DiscountStore)? = nil, exports: (any ExportStore)? = nil, images: (any ImageStore)? = nil,
         clock: any TimeSource = SystemTimeSource(), searchAdmission: SearchAdmission? = nil, logger: Logger
     ) throws {
         let catalog = ProductCatalog(
-            products: products, categories: categories, counters: counters, jobs: jobs, discounts: discounts, exports: exports, images: images,
-            clock: clock)
+            products: products, categories: categories, search: search, counters: counters, jobs: jobs, discounts: discounts, exports: exports,
+            images: images, clock: clock)
         self.catalog = catalog
         self.searchAdmission = searchAdmission
         endpoint = SchemaEndpoint(schema: try CatalogSchema.build(), logger: logger) { info in
@@ -82,6 +82,7 @@ public struct CatalogService: Sendable {
         try self.init(
             products: cache.map { CachedProductStore(inner: store, cache: $0, logger: logger) } ?? store,
             categories: MemoizedCategoryStore(inner: PostgresCategoryStore(client: client, logger: logger)),
+            search: PostgresSearchIndex(client: client, logger: logger),
             counters: PostgresCounterStore(client: client, logger: logger),
             jobs: queue,
             discounts: store,

@@ -64,7 +64,6 @@ public struct CachedProductStore: ProductStore {
     }
 
     public func list(_ query: ProductQuery) async throws -> [Product] { try await inner.list(query) }
-    public func search(_ search: ProductSearch) async throws -> [Product] { try await inner.search(search) }
 
     private func invalidate(_ keys: [String]) async {
         do {
