@@ -185,4 +185,52 @@ import Synchronization
             #expect(unknown.errors.first?.message.contains("Review") == true)
         }
     }
+
+    @Test func searchWithFacetsSuggestionsAndSynonymsThroughGraphQL() async throws {
+        try await withHarness { harness in
+            let catalog = harness.service.catalog
+            let phones = try await catalog.createCategory(name: "Смартфоны", slug: nil, parentID: nil, by: TestUsers.admin)
+            for (title, price) in [("Смартфон Галактика", 50_000_00), ("Смартфон Лайт", 9_990_00)] {
+                let product = try await newProduct(catalog, title: title, price: Int64(price), category: phones.id)
+                _ = try await catalog.publishProduct(id: product.id, expectedVersion: nil, publishAt: nil, by: TestUsers.seller)
+            }
+            let query = """
+                query($input: SearchInput!) { search(input: $input) {
+                  correctedQuery totalCount
+                  products { nodes { title } pageInfo { hasNextPage } }
+                  facets { exact categories { category { name } count } prices { currency min max count } }
+                } }
+                """
+            let result = await harness.run(query, ["input": ["query": "cvfhnajy", "sort": "PRICE_DESC", "first": 1]])
+            #expect(result.errors.isEmpty, "\(result.errors)")
+            let search = result.data?["search"]
+            #expect(search?["correctedQuery"].string == "смартфон")
+            #expect(search?["totalCount"].int == 2)
+            #expect(search?["products"]["nodes"][0]["title"].string == "Смартфон Галактика")
+            #expect(search?["products"]["pageInfo"]["hasNextPage"].bool == true)
+            #expect(search?["facets"]["exact"].bool == true)
+            #expect(search?["facets"]["categories"][0]["category"]["name"].string == "Смартфоны")
+            #expect(search?["facets"]["categories"][0]["count"].int == 2)
+            #expect(search?["facets"]["prices"].array?.count == 2)
+            #expect(search?["facets"]["prices"][0]["min"].int == 500_000 && search?["facets"]["prices"][0]["max"].int == 1_000_000)
+
+            let bad = await harness.run(query, ["input": ["minPrice": 5, "maxPrice": 1]])
+            #expect(code(bad) == "BAD_USER_INPUT" && bad.errors.first?.extensions["field"]?.string == "input.minPrice")
+            let badSort = await harness.run(query, ["input": ["sort": "CHEAPEST"]])
+            #expect(code(badSort) == "BAD_USER_INPUT" || code(badSort) == "GRAPHQL_VALIDATION_FAILED", "\(badSort.errors)")
+
+            let suggestions = await harness.run(#"{ searchSuggestions(prefix: "smartf", first: 5) { kind text category { name } product { title } } }"#)
+            #expect(suggestions.errors.isEmpty, "\(suggestions.errors)")
+            let kinds = suggestions.data?["searchSuggestions"].array?.compactMap { $0["kind"].string }
+            #expect(kinds?.first == "CATEGORY" && kinds?.contains("QUERY") == true && kinds?.contains("PRODUCT") == true, "\(String(describing: kinds))")
+
+            let set = #"mutation { setSearchSynonyms(term: "телефон", synonyms: ["смартфон"]) { term synonyms } }"#
+            #expect(code(await harness.run(set, as: TestUsers.seller)) == "FORBIDDEN")
+            let kept = await harness.run(set, as: TestUsers.admin)
+            #expect(kept.data?["setSearchSynonyms"]["synonyms"].array?.compactMap(\.string) == ["смартфон"])
+            let widened = await harness.run(query, ["input": ["query": "телефон"]])
+            #expect(widened.data?["search"]["totalCount"].int == 2 && widened.data?["search"]["correctedQuery"] == .null, "\(widened)")
+            #expect(await harness.run("{ searchSynonyms { term } }", as: TestUsers.admin).data?["searchSynonyms"][0]["term"].string == "телефон")
+        }
+    }
 }

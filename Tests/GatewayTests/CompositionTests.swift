@@ -23,7 +23,7 @@ struct CompositionTests {
         #expect(supergraph.apiSchema.getType(name: "Product") != nil)
         #expect(supergraph.apiSDL.contains("scalar DateTime"))
         #expect(supergraph.summary.contains(#"Product — catalog: "id", inventory: "id""#))
-        #expect(supergraph.summary.contains("catalog (http://catalog.local/graphql): 20 root fields"))
+        #expect(supergraph.summary.contains("catalog (http://catalog.local/graphql): 24 root fields"))
     }
 
     @Test("the supergraph survives encoding and decoding")
