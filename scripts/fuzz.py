@@ -27,7 +27,7 @@ ODD_STRINGS = [
     "", " ", "\u0000", "a\u0000b", "\u202e\u202d", "😀" * 50, "\ud7ff", "e\u0301" * 100, "\t\n\r", "'; DROP TABLE products; --",
     "%00", "\\", "\"", "Смартфон Галактика", "x" * 5000, "\u0085\u2028\u2029", "\uffff", "<script>alert(1)</script>",
 ]
-ROOT_QUERIES = ["product", "productBySlug", "products", "searchProducts", "categories", "category", "stock"]
+ROOT_QUERIES = ["product", "productBySlug", "products", "searchProducts", "search", "searchSuggestions", "categories", "category", "stock"]
 PRODUCT_FIELDS = ["id", "sellerId", "title", "slug", "description", "status", "publishAt", "createdAt", "updatedAt", "version", "__typename",
                   "price { amount currency formatted }", "compareAtPrice { amount }", "attributes { key value }", "imageUrls",
                   "category { id name parent { id } children { id } }", "inStock",
@@ -163,6 +163,19 @@ class Fuzzer:
                 args.append("filter: {minPrice: %s, maxPrice: %s, statuses: [PUBLISHED, DRAFT]}" % (self.int_literal(), self.int_literal()))
             arguments = "(" + ", ".join(args) + ")" if args else ""
             return "{ %s%s { edges { cursor node { %s } } pageInfo { hasNextPage endCursor } } }" % (root, arguments, self.selection())
+        if root == "search":
+            fields = {"query": lambda: self.gql_string(self.string()), "categoryId": lambda: self.gql_string(self.pick(self.product_ids + [self.string()])),
+                      "sellerId": lambda: self.gql_string(self.string()), "minPrice": self.int_literal, "maxPrice": self.int_literal,
+                      "currency": lambda: self.gql_string(self.pick(["RUB", "USD", "", "rub", self.string()])), "inStock": lambda: self.pick(["true", "false", "null"]),
+                      "sort": lambda: self.pick(["RELEVANCE", "PRICE_ASC", "PRICE_DESC", "NEWEST", "POPULARITY", "CHEAP"]),
+                      "first": self.int_literal, "after": lambda: self.gql_string(self.cursor())}
+            chosen = self.random.sample(sorted(fields), self.random.randint(0, 5))
+            arguments = ", ".join("%s: %s" % (name, fields[name]()) for name in chosen)
+            facets = self.pick(["", "totalCount", "facets { exact categories { count category { name } } prices { currency min max count } } totalCount"])
+            return "{ search(input: {%s}) { correctedQuery %s products { nodes { %s } pageInfo { endCursor } } } }" % (arguments, facets, self.selection())
+        if root == "searchSuggestions":
+            first = ", first: " + self.int_literal() if self.random.random() < 0.5 else ""
+            return "{ searchSuggestions(prefix: %s%s) { kind text category { name } product { id title } } }" % (self.gql_string(self.string()), first)
         if root in ("product", "stock", "category"):
             key = "productId" if root == "stock" else "id"
             body = "available inStock onHand reserved" if root == "stock" else ("id name" if root == "category" else self.selection())
@@ -288,7 +301,14 @@ class Fuzzer:
         if kind == "admin":
             admin = self.pick([self.admin_token, self.admin_token, token])
             user = self.pick(self.product_ids + [self.string(), "00000000-0000-0000-0000-000000000000"])
-            action = self.pick(["users", "audit", "roles", "suspend", "reinstate"])
+            action = self.pick(["users", "audit", "roles", "suspend", "reinstate", "synonyms", "synonyms-list"])
+            if action == "synonyms":
+                words = self.pick([[], [self.string()], [self.string() for _ in range(self.random.randint(0, 25))], "x", [None]])
+                return self.graphql("mutation Y($t: String!, $s: [String!]!) { setSearchSynonyms(term: $t, synonyms: $s) { term synonyms updatedAt } }",
+                                    {"t": self.pick([self.string(), "телефон", "два слова"]), "s": words}, admin)
+            if action == "synonyms-list":
+                return self.graphql("query Z($f: Int, $a: String) { searchSynonyms(first: $f, after: $a) { term synonyms } }",
+                                    {"f": self.pick(EDGE_INTS + [None, 5]), "a": self.pick([None, self.string()])}, admin)
             if action == "users":
                 return self.graphql("query U($f: Int, $a: String, $q: String) { users(first: $f, after: $a, query: $q) { users { id email suspended } nextCursor } }",
                                     {"f": self.pick(EDGE_INTS + [None, 5]), "a": self.pick([None, self.cursor(), self.string()]), "q": self.pick([None, self.string(), "%", "_", "\\"])}, admin)
