@@ -795,6 +795,7 @@ let package = Package(
                 "Jobs",
                 .product(name: "NIOCore", package: "swift-nio"),
                 "Contracts",
+                "Messaging",
                 "Database",
                 "EmporiumCore",
                 "GraphQLSupport",
