@@ -9,23 +9,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(4))) struct BackupRestoreTests {
     /// `emporium arguments…` to completion; its status and output.
     static func emporium(_ arguments: [String], database: String) throws -> (status: Int32, output: String) {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-backup-out-\(UUID())").path
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let process = Process()
-        process.executableURL = ServeProcessTests.binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["EMPORIUM_DATABASE_URL"] = database
-        environment["EMPORIUM_JWT_SECRET"] = testJWTSecret
-        process.environment = environment
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+        try ChildCommand.run(ServeProcessTests.binary, arguments, environment: ["EMPORIUM_DATABASE_URL": database, "EMPORIUM_JWT_SECRET": testJWTSecret])
     }
 
     static func titles(_ node: EmporiumProcess, token: String) async throws -> Set<String> {

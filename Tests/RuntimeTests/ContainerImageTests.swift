@@ -18,24 +18,9 @@ import Testing
     /// `podman arguments…`; its output, or a failure naming the command.
     @discardableResult
     static func podman(_ arguments: [String]) throws -> String {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-podman-\(UUID())").path
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["podman"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CONTAINERS_CONF"] = configuration
-        process.environment = environment
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw FixtureScript.Failed(description: "podman \(arguments.prefix(3).joined(separator: " ")) failed (\(process.terminationStatus)): \(text.prefix(800))")
+        let (status, text) = try ChildCommand.run(URL(fileURLWithPath: "/usr/bin/env"), ["podman"] + arguments, environment: ["CONTAINERS_CONF": configuration])
+        guard status == 0 else {
+            throw FixtureScript.Failed(description: "podman \(arguments.prefix(3).joined(separator: " ")) failed (\(status)): \(text.prefix(800))")
         }
         return text
     }

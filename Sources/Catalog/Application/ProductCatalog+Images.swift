@@ -35,15 +35,7 @@ extension ProductCatalog {
     public func images(of products: [Product], viewer: Principal?) async throws -> [[ProductImage]] {
         guard let images, !products.isEmpty else { return products.map { _ in [] } }
         let found = try await images.images(of: products.map(\.id))
-        let visibility = ProductVisibility(principal: viewer)
-        return products.map { product in
-            let all = found[product.id] ?? []
-            switch visibility {
-            case .all: return all
-            case .publicOrOwnedBy(let seller) where seller == product.sellerID: return all
-            default: return all.filter { $0.state == .ready }
-            }
-        }
+        return visibleParts(found, of: products, viewer: viewer) { $0.state == .ready }
     }
 
     /// Removes an image (its seller or an admin); its files go with it.

@@ -231,13 +231,21 @@ public struct ProductCatalog: Sendable {
     public func discounts(of products: [Product], viewer: Principal?) async throws -> [[Discount]] {
         guard let discounts, !products.isEmpty else { return products.map { _ in [] } }
         let found = try await discounts.discounts(of: products.map(\.id))
+        return visibleParts(found, of: products, viewer: viewer) { $0.state == .active }
+    }
+
+    /// Per product, what `viewer` may see of its parts (discounts, images): every one for admins
+    /// and the product's seller, the public ones for everybody else.
+    func visibleParts<Part>(
+        _ found: [ProductID: [Part]], of products: [Product], viewer: Principal?, isPublic: (Part) -> Bool
+    ) -> [[Part]] {
         let visibility = ProductVisibility(principal: viewer)
         return products.map { product in
             let all = found[product.id] ?? []
             switch visibility {
             case .all: return all
             case .publicOrOwnedBy(let seller) where seller == product.sellerID: return all
-            default: return all.filter { $0.state == .active }
+            default: return all.filter(isPublic)
             }
         }
     }

@@ -16,6 +16,10 @@ CREATE TABLE catalog.search_synonyms (
     updated_at  timestamptz NOT NULL
 );
 
--- Type-ahead: completions of a word, and titles that start with what was typed, by index range.
-CREATE INDEX search_words_prefix_idx ON catalog.search_words (word text_pattern_ops);
-CREATE INDEX products_title_prefix_idx ON catalog.products (lower(title) text_pattern_ops);
+-- Type-ahead: completions of a word, and titles that start with what was typed, by index range
+-- and in index order (so LIMIT stops early). In the "C" collation whatever the database's: a
+-- prefix LIKE can use such an index for its range, and ORDER BY … COLLATE "C" for its order (a
+-- text_pattern_ops index serves the range only, and the matches were sorted: 20,000 titles start
+-- with "смартф" on a million products).
+CREATE INDEX search_words_prefix_idx ON catalog.search_words ((word COLLATE "C"));
+CREATE INDEX products_title_prefix_idx ON catalog.products ((lower(title) COLLATE "C"));

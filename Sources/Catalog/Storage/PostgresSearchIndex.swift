@@ -221,11 +221,12 @@ public struct PostgresSearchIndex: SearchIndex {
             // can be chosen without sorting every word that starts with a short prefix.
             if last.count >= 2 {
                 let pattern = sql.bind(Self.likePrefix(String(last)))
-                parts.append("(SELECT 0, \(index), word, NULL::uuid FROM catalog.search_words WHERE word LIKE \(pattern) ORDER BY word LIMIT 50)")
+                parts.append("(SELECT 0, \(index), word, NULL::uuid FROM catalog.search_words WHERE word COLLATE \"C\" LIKE \(pattern) ORDER BY word COLLATE \"C\" LIMIT 50)")
             }
             let title = sql.bind(Self.likePrefix(prefix))
             parts.append("""
-                (SELECT 1, \(index), p.title, p.id FROM catalog.products p WHERE lower(p.title) LIKE \(title) AND \(visible) ORDER BY lower(p.title) LIMIT \(count))
+                (SELECT 1, \(index), p.title, p.id FROM catalog.products p WHERE lower(p.title) COLLATE "C" LIKE \(title) AND \(visible)
+                 ORDER BY lower(p.title) COLLATE "C" LIMIT \(count))
                 """)
         }
         guard !parts.isEmpty else { return [] }
