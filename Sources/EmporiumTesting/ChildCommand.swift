@@ -1,11 +1,11 @@
-package import Foundation
+import Foundation
 
 /// Runs a command to completion for a test: its exit status and what it wrote to standard output
 /// and error, together. The output goes through a file, never a pipe: a server the command leaves
 /// behind (a container's monitor, a PostgreSQL started meanwhile by another test) would inherit a
 /// pipe's write end and keep the reader waiting forever.
-package enum ChildCommand {
-    package static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+public enum ChildCommand {
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-command-\(UUID())").path
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
