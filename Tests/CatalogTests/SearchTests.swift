@@ -176,7 +176,7 @@ import Testing
             await #expect { try await shop.catalog.setSearchSynonyms(term: "x", synonyms: ["y"], by: nil) } throws: { ($0 as? EmporiumError)?.code == .unauthenticated }
             for (term, synonyms, field) in [
                 ("два слова", ["y"], "term"), ("  ", ["y"], "term"), ("x\u{0}", ["y"], "term"),
-                ("x", Array(repeating: "y", count: 21), "synonyms"), ("x", [String(repeating: "я", count: 101)], "synonyms[0]"), ("x", ["ok", ""], "synonyms[1]"),
+                ("x", Array(repeating: "y", count: 21), "synonyms"), ("x", [String(repeating: "я", count: 101)], "synonyms[0]"), ("x", ["ok", ""], "synonyms[1]"), ("x", ["X", " x "], "synonyms"),
             ] {
                 await #expect { try await shop.catalog.setSearchSynonyms(term: term, synonyms: synonyms, by: TestUsers.admin) } throws: { error in
                     (error as? EmporiumError)?.code == .badUserInput && (error as? EmporiumError)?.field == field

@@ -162,6 +162,10 @@ extension ProductCatalog {
             let text = try Self.synonymText(synonym, field: "synonyms[\(index)]")
             if text != term, !kept.contains(text) { kept.append(text) }
         }
+        // Only an empty list removes a term: one that was all the term itself is a mistake.
+        guard !kept.isEmpty || synonyms.isEmpty else {
+            throw EmporiumError.badInput("the synonyms must differ from the term (an empty list removes it)", field: "synonyms")
+        }
         return try await searchIndex.setSynonyms(term: term, synonyms: kept, at: clock.now())
     }
 
