@@ -7,7 +7,8 @@ import PostgresNIO
 /// looks its words up, and a round trip per search for a table admins rarely edit would cost
 /// more than the lookup. Concurrent searches that find the copy stale share one reload.
 actor SynonymTable {
-    /// The table's bound, so that the copy stays small (about a megabyte at most).
+    /// The table's bound, so that the copy stays small: at most 10,000 × 20 phrases of up to 100
+    /// characters (a few MB in the worst case; a real synonym list is far smaller).
     static let maximumTerms = 10_000
 
     private let client: PostgresClient
