@@ -62,18 +62,9 @@ extension ProductCatalog {
         let text = try Self.searchText(request.query ?? "", field: "input.query")
         let offset = try Self.searchOffset(request.after, field: "input.after")
         var filters = SearchFilters(inStockOnly: request.inStock ?? false)
-        if let category = request.categoryID {
-            let id = try CategoryID(parsing: category, field: "input.categoryId")
-            let subtree = try await categories.subtree(of: id)
-            guard !subtree.isEmpty else { throw EmporiumError.notFound("no category with id \(id)") }
-            filters.categoryIDs = subtree
-        }
+        filters.categoryIDs = try await categorySubtree(request.categoryID, field: "input.categoryId")
         filters.sellerID = try request.sellerID.map { UserID(try ProductRules.sellerID($0, field: "input.sellerId")) }
-        if let min = request.minPrice, min < 0 { throw EmporiumError.badInput("minPrice cannot be negative", field: "input.minPrice") }
-        if let max = request.maxPrice, max < 0 { throw EmporiumError.badInput("maxPrice cannot be negative", field: "input.maxPrice") }
-        if let min = request.minPrice, let max = request.maxPrice, min > max {
-            throw EmporiumError.badInput("minPrice must not exceed maxPrice", field: "input.minPrice")
-        }
+        try Self.checkPriceRange(min: request.minPrice, max: request.maxPrice, fieldPrefix: "input.")
         filters.minPrice = request.minPrice
         filters.maxPrice = request.maxPrice
         filters.currency = try request.currency.map { try Currency(code: $0, field: "input.currency") }

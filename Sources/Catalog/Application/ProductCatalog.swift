@@ -61,6 +61,23 @@ public struct ProductCatalog: Sendable {
         return product
     }
 
+    /// The category named by a filter and its descendants (nil: any category); NOT_FOUND when it
+    /// does not exist.
+    func categorySubtree(_ text: String?, field: String) async throws -> [CategoryID]? {
+        guard let text else { return nil }
+        let id = try CategoryID(parsing: text, field: field)
+        let subtree = try await categories.subtree(of: id)
+        guard !subtree.isEmpty else { throw EmporiumError.notFound("no category with id \(id)") }
+        return subtree
+    }
+
+    /// A price range as a filter gives it: neither bound negative, the lower not above the upper.
+    static func checkPriceRange(min: Int64?, max: Int64?, fieldPrefix: String) throws {
+        if let min, min < 0 { throw EmporiumError.badInput("minPrice cannot be negative", field: fieldPrefix + "minPrice") }
+        if let max, max < 0 { throw EmporiumError.badInput("maxPrice cannot be negative", field: fieldPrefix + "maxPrice") }
+        if let min, let max, min > max { throw EmporiumError.badInput("minPrice must not exceed maxPrice", field: fieldPrefix + "minPrice") }
+    }
+
     public func isVisible(_ product: Product, to viewer: Principal?) -> Bool {
         switch ProductVisibility(principal: viewer) {
         case .all: return true
@@ -74,19 +91,9 @@ public struct ProductCatalog: Sendable {
         var query = ProductQuery(visibility: ProductVisibility(principal: viewer), now: clock.now(), limit: limit + 1)
         if let after { query.after = try Self.decodePosition(after) }
         if let filter {
-            if let category = filter.categoryID {
-                let id = try CategoryID(parsing: category, field: "filter.categoryId")
-                query.categoryIDs = try await categories.subtree(of: id)
-                if query.categoryIDs?.isEmpty ?? true {
-                    throw EmporiumError.notFound("no category with id \(id)")
-                }
-            }
+            query.categoryIDs = try await categorySubtree(filter.categoryID, field: "filter.categoryId")
             query.sellerID = try filter.sellerID.map { UserID(try ProductRules.sellerID($0, field: "filter.sellerId")) }
-            if let min = filter.minPrice, min < 0 { throw EmporiumError.badInput("minPrice cannot be negative", field: "filter.minPrice") }
-            if let max = filter.maxPrice, max < 0 { throw EmporiumError.badInput("maxPrice cannot be negative", field: "filter.maxPrice") }
-            if let min = filter.minPrice, let max = filter.maxPrice, min > max {
-                throw EmporiumError.badInput("minPrice must not exceed maxPrice", field: "filter.minPrice")
-            }
+            try Self.checkPriceRange(min: filter.minPrice, max: filter.maxPrice, fieldPrefix: "filter.")
             query.minPrice = filter.minPrice
             query.maxPrice = filter.maxPrice
             query.currency = try filter.currency.map { try Currency(code: $0, field: "filter.currency") }
