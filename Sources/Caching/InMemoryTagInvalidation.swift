@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Memory is bounded by the tags changed within `retention`: older changes are forgotten
 /// (amortised: a sweep runs when the table has doubled since the last one).
-public final class InMemoryTagInvalidation: TagInvalidation {
+public final class InMemoryTagInvalidation: LocalTagInvalidation {
     public let retention: Duration
     public let hold: Duration
     private let clock: ContinuousClock
@@ -38,6 +38,10 @@ public final class InMemoryTagInvalidation: TagInvalidation {
         state.withLock { state in
             tags.allSatisfy { (state.changes[$0]?.position ?? 0) <= position }
         }
+    }
+
+    public func isCurrentLocally(_ tags: [String], since position: UInt64) -> Bool {
+        isCurrent(tags, since: position)
     }
 
     public func mayStore(_ tags: [String], since position: UInt64) -> Bool {

@@ -56,6 +56,8 @@ public final class ResponseCache: Sendable {
     public let maximumBytes: Int
     public let maximumEntryBytes: Int
     private let invalidation: any TagInvalidation
+    /// The same tag store when it answers without waiting (``immediateHit(_:)``).
+    private let local: (any LocalTagInvalidation)?
     /// The time entries are stored and expire by; injectable so that tests step it.
     private let now: @Sendable () -> ContinuousClock.Instant
     private let logger: Logger
@@ -83,6 +85,7 @@ public final class ResponseCache: Sendable {
         now: @escaping @Sendable () -> ContinuousClock.Instant, logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.invalidation = invalidation
+        self.local = invalidation as? any LocalTagInvalidation
         self.maximumBytes = maximumBytes
         self.maximumEntryBytes = min(maximumEntryBytes, maximumBytes / 4)
         self.now = now
@@ -117,6 +120,19 @@ public final class ResponseCache: Sendable {
             failed(error)
             return .miss(position: nil)
         }
+    }
+
+    /// A current answer found without waiting, for a caller that must not wait (an event loop):
+    /// only when the tag store is in this process's memory (the single node). Nil means "ask
+    /// ``lookup(_:)``": a miss, an expired or stale entry, or a shared tag store. A hit is
+    /// counted here, everything else there.
+    public func immediateHit(_ key: Key) -> (body: ByteBuffer, age: Duration)? {
+        guard let local else { return nil }
+        let now = self.now()
+        guard let entry = entries.value(for: key, where: { $0.expiresAt > now }),
+              local.isCurrentLocally(entry.tags, since: entry.position) else { return nil }
+        hits.increment()
+        return (entry.body, now - entry.storedAt)
     }
 
     /// Keeps an answer computed after reading `position`, unless one of its tags changed since

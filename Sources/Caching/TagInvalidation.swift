@@ -35,3 +35,11 @@ public protocol TagInvalidation: Sendable {
     /// change would make an answer older than it look current.
     var retention: Duration { get }
 }
+
+/// A ``TagInvalidation`` that knows from this process's memory whether answers are current,
+/// without waiting: the response cache can then answer a hit on the connection's event loop
+/// (``ResponseCache/immediateHit(_:)``).
+public protocol LocalTagInvalidation: TagInvalidation {
+    /// ``TagInvalidation/isCurrent(_:since:)``, answered at once.
+    func isCurrentLocally(_ tags: [String], since position: UInt64) -> Bool
+}

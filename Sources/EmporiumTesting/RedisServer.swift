@@ -45,6 +45,7 @@ public actor RedisServer {
     }
 
     public static func start(extraArguments: [String] = []) async throws -> RedisServer {
+        try TestServers.admit("redis-server")
         _ = try self.executable()
         var lastError: (any Error)?
         for _ in 0..<5 {

@@ -79,6 +79,7 @@ public final class TansuBroker: Sendable {
     /// A free port can be taken by another test's server between the probe and Tansu's bind, so a
     /// broker that exits before listening is started again on a new port (not a fixed one).
     public static func start(port fixedPort: Int? = nil) async throws -> TansuBroker {
+        try TestServers.admit("the Tansu broker")
         let binary = try binaryPath()
         let attempts = fixedPort == nil ? 3 : 1
         for attempt in 1...attempts {

@@ -34,6 +34,7 @@ public actor TestPostgres {
     /// shared task each test that arrived meanwhile started a cluster of its own (a hundred
     /// `initdb`s at once stalled the whole suite for a minute on two cores).
     public func cluster() async throws -> (PostgresCluster, PostgresEndpoint) {
+        try TestServers.admit("PostgreSQL")
         if self.starting == nil {
             // Unstructured on purpose: every concurrent caller awaits this one start (below).
             self.starting = Task {

@@ -18,6 +18,7 @@ import NIOFoundationEssentialsCompat
 ///   token 401 — never 500.
 public struct GraphQLHTTP: Sendable {
     public static let graphQLResponseMediaType = "application/graphql-response+json"
+    static let graphQLResponseContentType = graphQLResponseMediaType + "; charset=utf-8"
 
     let executor: any GraphQLExecutor
     let tokens: TokenService?
@@ -35,6 +36,7 @@ public struct GraphQLHTTP: Sendable {
 
     /// The response header that says whether the response cache answered (`hit`) or not (`miss`).
     public static let cacheStatusHeader = "Emporium-Cache"
+    static let cacheStatusField = HTTPField.Name(cacheStatusHeader)!
 
     public init(
         executor: any GraphQLExecutor, tokens: TokenService?, clients: ClientIdentification = ClientIdentification(),
@@ -146,9 +148,7 @@ public struct GraphQLHTTP: Sendable {
         let key = ResponseCache.Key(graphQLRequest)
         switch await responseCache.lookup(key) {
         case .hit(let body, let age):
-            var response = Self.response(body, status: .ok, graphQLMediaType: graphQLMediaType)
-            response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "hit"
-            response.headers[.age] = String(age.components.seconds)
+            let response = Response(status: .ok, headers: Self.cachedAnswerFields(age: age, graphQLMediaType: graphQLMediaType), body: ResponseBody(byteBuffer: body))
             throw EarlyAnswer(response: response, metricsStatus: OperationMetrics.cachedStatus)
         case .miss(let position):
             return CacheSlot(key: key, position: position)
@@ -193,7 +193,7 @@ public struct GraphQLHTTP: Sendable {
         // What a client quotes when it reports a problem; the server's log lines carry it too.
         response.headers[InternalCredential.requestIDHeader] = info.requestID
         if let responseCache, let cache {
-            response.headers[HTTPField.Name(Self.cacheStatusHeader)!] = "miss"
+            response.headers[Self.cacheStatusField] = "miss"
             if let position = cache.position, let maxAge = outcome.cacheMaxAge, outcome.kind == .executed, outcome.errors.isEmpty {
                 await responseCache.store(cache.key, body: body, tags: info.responseTags.all, maxAge: maxAge, since: position)
             }
@@ -203,8 +203,9 @@ public struct GraphQLHTTP: Sendable {
         return response
     }
 
+    /// Whether the Accept header names the GraphQL response media type (in any case).
     static func prefersGraphQLResponse(accept: String) -> Bool {
-        accept.lowercased().contains(graphQLResponseMediaType)
+        accept.containsBytes(of: graphQLResponseMediaType, ignoringASCIICase: true)
     }
 
     static func encode(_ result: GraphQLResult, status: HTTPResponse.Status, graphQLMediaType: Bool) -> Response {
@@ -213,8 +214,22 @@ public struct GraphQLHTTP: Sendable {
 
     static func response(_ body: ByteBuffer, status: HTTPResponse.Status, graphQLMediaType: Bool) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = graphQLMediaType ? "\(graphQLResponseMediaType); charset=utf-8" : "application/json; charset=utf-8"
+        headers[.contentType] = contentType(graphQLMediaType: graphQLMediaType)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    static func contentType(graphQLMediaType: Bool) -> String {
+        graphQLMediaType ? graphQLResponseContentType : "application/json; charset=utf-8"
+    }
+
+    /// The headers of an answer from the response cache, wherever it is served.
+    static func cachedAnswerFields(age: Duration, graphQLMediaType: Bool) -> HTTPFields {
+        var fields = HTTPFields()
+        fields.reserveCapacity(6)
+        fields[.contentType] = contentType(graphQLMediaType: graphQLMediaType)
+        fields[cacheStatusField] = "hit"
+        fields[.age] = String(max(age.components.seconds, 0))
+        return fields
     }
 
     public static func errorResponse(status: Int, code: String, message: String, graphQLMediaType: Bool, headers extra: HTTPFields = [:]) -> Response {

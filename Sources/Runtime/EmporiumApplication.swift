@@ -21,6 +21,9 @@ import ServiceLifecycle
 /// shared state. All services (`emporium serve`) make the single node; one service
 /// (`emporium serve <name>`) is one process of the distributed topology.
 public enum EmporiumApplication {
+    /// The `Server` header of the single node's answers.
+    static let serverName = "emporium"
+
     /// The migrations of `services`, in the registry's order.
     public static func migrationSets(for services: [ServiceDescriptor] = ServiceRegistry.all) throws -> [MigrationSet] {
         try services.map { try $0.migrations() }
@@ -182,15 +185,23 @@ public enum EmporiumApplication {
         // The single node upgrades /graphql to the realtime gateway's WebSocket; a process of one
         // service has no gateway to resolve subscriptions with (`emporium serve realtime` does).
         let realtimeConfiguration = try RealtimeGateway.Configuration.from(EnvironmentSettings(configuration.environment))
+        // Anonymous answers the response cache holds are written by the connection's handler,
+        // before the router (CachedAnswerHandler).
+        let cachedAnswers = responseCache.map { CachedAnswers(responseCache: $0, observers: edge) }
+        let httpMetrics = HTTPRequestMetrics()
         let server: HTTPServerBuilder = gateway.map { gateway in
-            .graphQLWebSocket(RealtimeGateway(
-                tokens: tokens, hub: LiveHub(fanOut: shared.fanOut, executor: gateway, logger: logger), executor: gateway,
-                subscriptions: gateway.supergraph.subscriptionFields, configuration: realtimeConfiguration, logger: logger))
+            .graphQLWebSocket(
+                RealtimeGateway(
+                    tokens: tokens, hub: LiveHub(fanOut: shared.fanOut, executor: gateway, logger: logger), executor: gateway,
+                    subscriptions: gateway.supergraph.subscriptionFields, configuration: realtimeConfiguration, logger: logger),
+                additionalHTTPHandlers: {
+                    cachedAnswers.map { [CachedAnswerHandler(answers: $0, serverName: serverName, metrics: httpMetrics)] } ?? []
+                })
         } ?? .http1()
         var app = Application(
             router: router,
             server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "emporium"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             services: all,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger

@@ -12,12 +12,27 @@ import Synchronization
 /// (docs/BENCHMARKS.md). This one records when the response is handed to the server — the
 /// same moment for every answer Emporium gives, whose bodies are complete buffers.
 struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Handles by route, method and status (a class: the middleware is copied, the table shared).
-    private let handles = HandleTable()
+    let metrics = HTTPRequestMetrics()
 
-    private final class HandleTable: Sendable {
-        let table = Mutex([Key: Handles]())
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            metrics.record(route: context.endpointPath ?? "Unknown", method: request.method, status: response.status.code, since: started)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            metrics.record(route: context.endpointPath ?? "NotFound", method: request.method, status: status, since: started)
+            throw error
+        }
     }
+}
+
+/// The request counters and timers by route, method and status, made once per combination.
+/// The router's middleware and the connection handler that answers cached requests before the
+/// router (``CachedAnswerHandler``) record into the same series.
+final class HTTPRequestMetrics: Sendable {
+    private let table = Mutex([Key: Handles]())
 
     private struct Key: Hashable {
         let route: String
@@ -30,23 +45,10 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let duration: Timer
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let started = ContinuousClock.now
-        do {
-            let response = try await next(request, context)
-            record(route: context.endpointPath ?? "Unknown", method: request.method, status: response.status.code, since: started)
-            return response
-        } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            record(route: context.endpointPath ?? "NotFound", method: request.method, status: status, since: started)
-            throw error
-        }
-    }
-
-    private func record(route: String, method: HTTPRequest.Method, status: Int, since started: ContinuousClock.Instant) {
+    func record(route: String, method: HTTPRequest.Method, status: Int, since started: ContinuousClock.Instant) {
         let method = MetricMethods.known.contains(method) ? method : MetricMethods.other
         let key = Key(route: route, method: method, status: status)
-        let metrics = handles.table.withLock { handles in
+        let metrics = table.withLock { handles in
             if let found = handles[key] { return found }
             let dimensions = [("http.route", route), ("http.request.method", method.rawValue), ("http.response.status_code", String(status))]
             let made = Handles(

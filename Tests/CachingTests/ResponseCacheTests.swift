@@ -50,6 +50,37 @@ import Testing
         #expect(cache.count == 0)
     }
 
+    /// The event loop's lookup: a hit only when the tag store is in memory and the answer is
+    /// current; anything else is left to `lookup`.
+    @Test func anImmediateHitNeedsALocalTagStoreAndACurrentAnswer() async throws {
+        let tags = InMemoryTagInvalidation(hold: .milliseconds(1))
+        let cache = ResponseCache(invalidation: tags, logger: logger)
+        #expect(cache.immediateHit(key) == nil, "nothing stored")
+        let position = try #require(miss(await cache.lookup(key)))
+        try await Task.sleep(for: .milliseconds(5))
+        await cache.store(key, body: ByteBuffer(string: "lamp"), tags: ["product:1"], maxAge: .seconds(60), since: position)
+        #expect(cache.immediateHit(key).map { String(buffer: $0.body) } == "lamp")
+        #expect(cache.immediateHit(queryKey("{ other }")) == nil)
+        tags.invalidate(["product:1"])
+        #expect(cache.immediateHit(key) == nil, "stale")
+
+        // The same answer behind a tag store that must be asked (Redis): never at once.
+        let remote = ResponseCache(invalidation: AskedTags(), logger: logger)
+        let remotePosition = try #require(miss(await remote.lookup(key)))
+        await remote.store(key, body: ByteBuffer(string: "lamp"), tags: ["product:1"], maxAge: .seconds(60), since: remotePosition)
+        #expect(hit(await remote.lookup(key)) == "lamp")
+        #expect(remote.immediateHit(key) == nil)
+    }
+
+    /// A tag store that answers only when awaited, as Redis's does; nothing ever changes.
+    struct AskedTags: TagInvalidation {
+        func position() async throws -> UInt64 { 1 }
+        func isCurrent(_ tags: [String], since position: UInt64) async throws -> Bool { true }
+        func mayStore(_ tags: [String], since position: UInt64) async throws -> Bool { true }
+        func invalidate(_ tags: [String]) async throws {}
+        var retention: Duration { .seconds(600) }
+    }
+
     /// Time that moves only when stepped, so a hit cannot depend on how busy the machine is.
     final class SteppedTime: Sendable {
         private let start = ContinuousClock.now

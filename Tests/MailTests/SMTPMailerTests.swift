@@ -13,6 +13,7 @@ import Testing
         let directory: URL
 
         init(_ options: [String] = []) async throws {
+            try TestServers.admit("an SMTP relay (aiosmtpd)")
             let check = Process()
             check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             check.arguments = ["python3", "-c", "import aiosmtpd"]

@@ -28,6 +28,7 @@ final class EmporiumProcess: Sendable {
     /// Starts `emporium <arguments>` with the test JWT secret and `environment`, and waits
     /// until it prints its URL.
     static func start(_ arguments: [String], environment extra: [String: String]) async throws -> EmporiumProcess {
+        try TestServers.admit("the emporium binary")
         let binary = ServeProcessTests.binary
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "emporium binary not found at \(binary.path); build it with: swift build --build-tests")
         let process = Process()

@@ -19,6 +19,7 @@ final class ThirdPartySubgraph: Sendable {
     }
 
     static func start() async throws -> ThirdPartySubgraph {
+        try TestServers.admit("a third-party subgraph (strawberry)")
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         check.arguments = ["python3", "-c", "import strawberry.federation"]

@@ -70,7 +70,7 @@ public final class ProductViewCounter: EdgeObserver, Sendable {
     /// The product-reading root fields of `query`, parsed once per distinct text.
     func targets(of query: String) -> [Target] {
         // A cheap test first: most requests read no single product.
-        guard query.contains("product") else { return [] }
+        guard query.containsBytes(of: "product") else { return [] }
         if let known = targets.value(for: query) { return known }
         var found: [Target] = []
         if case .success(let document) = DocumentParsing.parse(query) {

@@ -29,12 +29,19 @@ public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let gateway: RealtimeGateway
     let path: String
     let idleTimeout: Duration?
+    /// Handlers for an HTTP connection between the HTTP codec and Hummingbird, as Hummingbird's
+    /// own `additionalChannelHandlers` (the single node's cached answers).
+    let additionalHTTPHandlers: @Sendable () -> [any RemovableChannelHandler]
 
-    public init(responder: @escaping HTTPChannelHandler.Responder, gateway: RealtimeGateway, path: String = "/graphql", idleTimeout: Duration? = nil) {
+    public init(
+        responder: @escaping HTTPChannelHandler.Responder, gateway: RealtimeGateway, path: String = "/graphql", idleTimeout: Duration? = nil,
+        additionalHTTPHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }
+    ) {
         self.responder = responder
         self.gateway = gateway
         self.path = path
         self.idleTimeout = idleTimeout
+        self.additionalHTTPHandlers = additionalHTTPHandlers
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -42,6 +49,7 @@ public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             let gateway = gateway
             let path = path
             let idleTimeout = idleTimeout
+            let additionalHTTPHandlers = additionalHTTPHandlers
             let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
                 maxFrameSize: gateway.configuration.maximumFrameBytes,
                 shouldUpgrade: { channel, head in
@@ -67,6 +75,7 @@ public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                     notUpgradingCompletionHandler: { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                            try channel.pipeline.syncOperations.addHandlers(additionalHTTPHandlers())
                             try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger))
                             return Negotiated.http(try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)))
                         }
@@ -102,7 +111,12 @@ public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with the GraphQL WebSocket upgrade on `path`.
-    public static func graphQLWebSocket(_ gateway: RealtimeGateway, path: String = "/graphql") -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in WebSocketUpgradeChannel(responder: responder, gateway: gateway, path: path) }
+    public static func graphQLWebSocket(
+        _ gateway: RealtimeGateway, path: String = "/graphql",
+        additionalHTTPHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }
+    ) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            WebSocketUpgradeChannel(responder: responder, gateway: gateway, path: path, additionalHTTPHandlers: additionalHTTPHandlers)
+        }
     }
 }
