@@ -670,6 +670,15 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
+            name: "DatabaseIntegrationTests",
+            dependencies: [
+                "Database", "EmporiumTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
             name: "UsersTests",
             dependencies: [
                 "Users", "Mail", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution", "RateLimiting",
@@ -681,7 +690,18 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
-            name: "NotificationsTests",
+            name: "UsersIntegrationTests",
+            dependencies: [
+                "Users", "Mail", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution", "RateLimiting",
+                "Contracts", "Database",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "NotificationsIntegrationTests",
             dependencies: [
                 "Notifications", "FanOut", "Mail", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution",
                 "Contracts", "Database", "Messaging",
@@ -702,7 +722,27 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
+            name: "JobsIntegrationTests",
+            dependencies: [
+                "Jobs", "EmporiumCore", "EmporiumTesting", "Database",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
             name: "OrdersTests",
+            dependencies: [
+                "Orders", "Inventory", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution",
+                "Contracts", "Database", "Messaging",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "OrdersIntegrationTests",
             dependencies: [
                 "Orders", "Inventory", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution",
                 "Contracts", "Database", "Messaging",
@@ -724,15 +764,16 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "MailTests", dependencies: ["Mail", "EmporiumTesting", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "MailIntegrationTests", dependencies: ["Mail", "EmporiumTesting", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(
-            name: "BlobsTests",
+            name: "BlobsIntegrationTests",
             dependencies: ["Blobs", "Database", "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: settings),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "EmporiumTesting"], swiftSettings: settings),
         .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "EmporiumTesting", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: settings),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"], swiftSettings: settings),
         .testTarget(
-            name: "MessagingTests",
+            name: "MessagingIntegrationTests",
             dependencies: [
                 "Messaging", "Contracts", "Kafka", "EmporiumTesting", "Database",
                 .product(name: "Logging", package: "swift-log"),
@@ -744,6 +785,21 @@ let package = Package(
         ),
         .testTarget(
             name: "InventoryTests",
+            dependencies: [
+                "Database",
+                "EmporiumCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Inventory", "Contracts", "Messaging", "EmporiumTesting", "Identity", "GraphQLSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "GraphQLExecution",
+                .product(name: "GraphQL", package: "GraphQL"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "InventoryIntegrationTests",
             dependencies: [
                 "Database",
                 "EmporiumCore",
@@ -810,7 +866,51 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
+            name: "CatalogIntegrationTests",
+            dependencies: [
+                "Jobs",
+                .product(name: "NIOCore", package: "swift-nio"),
+                "Contracts",
+                "Messaging",
+                "Database",
+                "EmporiumCore",
+                "GraphQLSupport",
+                "Identity",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "Catalog", "CatalogTesting", "EmporiumTesting", "Caching", "Redis",
+                "GraphQLExecution", "Imaging",
+                .product(name: "GraphQL", package: "GraphQL"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
             name: "RuntimeTests",
+            dependencies: [
+                "Caching",
+                "EmporiumCore",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                "Identity",
+                .product(name: "Logging", package: "swift-log"),
+                "Messaging",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                "Mail", "Runtime", "ServiceKit", "EmporiumTesting", "CatalogTesting", "GraphQLSupport", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "RuntimeIntegrationTests",
             dependencies: [
                 "Caching",
                 "EmporiumCore",
@@ -840,7 +940,22 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
+            name: "EmporiumTestingIntegrationTests",
+            dependencies: [.product(name: "Logging", package: "swift-log"), "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: settings
+        ),
+        .testTarget(
             name: "KafkaTests",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                "Kafka", "EmporiumTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "KafkaIntegrationTests",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 "Kafka", "EmporiumTesting",
@@ -860,12 +975,39 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
+            name: "CachingIntegrationTests",
+            dependencies: [
+                "Caching", "Redis", "EmporiumTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
             name: "RateLimitingTests",
             dependencies: ["RateLimiting", "Redis", "EmporiumTesting", .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: settings
         ),
         .testTarget(
+            name: "RateLimitingIntegrationTests",
+            dependencies: ["RateLimiting", "Redis", "EmporiumTesting", .product(name: "Metrics", package: "swift-metrics")],
+            swiftSettings: settings
+        ),
+        .testTarget(
             name: "RedisTests",
+            dependencies: [
+                "Redis", "EmporiumTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "RedisIntegrationTests",
             dependencies: [
                 "Redis", "EmporiumTesting",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import EmporiumTesting
 import Synchronization
 import Testing
 @testable import Caching
@@ -69,11 +70,4 @@ struct SingleFlightTests {
         }
         #expect(value == "nested")
     }
-}
-
-/// A thread-safe count that closures can capture (an `Atomic` cannot be captured).
-final class Tally: Sendable {
-    private let value = Atomic<Int>(0)
-    func increment() { self.value.add(1, ordering: .relaxed) }
-    var count: Int { self.value.load(ordering: .relaxed) }
 }
