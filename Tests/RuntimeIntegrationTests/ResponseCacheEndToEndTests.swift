@@ -89,6 +89,36 @@ import Testing
         try await node.stop()
     }
 
+    /// Requests pipelined on one connection are answered in their order, although cached ones
+    /// are answered on the event loop and the rest by the router: one behind a request passed on
+    /// waits for it (CachedAnswerHandler).
+    @Test func pipelinedRequestsAreAnsweredInOrderWhetherCachedOrNot() async throws {
+        let databaseURL = try await TestPostgres.shared.freshDatabaseURL(named: "response_cache_pipelined")
+        let node = try await EmporiumProcess.start(["serve"], environment: ["EMPORIUM_DATABASE_URL": databaseURL])
+        let token = try await Marketplace.sellerToken("seller-pipelined")
+        let (_, slug) = try await stockedProduct(node, title: "Pipelined lamp", token: token)
+        try await Task.sleep(for: .milliseconds(1200))  // past the hold of the stock change just made
+        #expect(try await read(node, slug: slug).cache == "miss")
+
+        func body(_ query: String) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: ["query": query, "variables": ["s": slug]]), as: UTF8.self)
+        }
+        let cached = try body(Self.read)
+        let output = try FixtureScript.run("pipelined_requests.py", [
+            node.baseURL, cached, try body(Self.catalogRead), cached, "GET /health/live", cached,
+        ], install: "python3 (Debian: apt-get install -y python3)")
+        let answers = try #require(try JSONSerialization.jsonObject(with: output) as? [[String: Any]])
+        try #require(answers.count == 5, "\(answers)")
+        #expect(answers.map { $0["status"] as? Int } == [200, 200, 200, 200, 200])
+        #expect(answers.map { $0["cache"] as? String } == ["hit", "miss", "hit", nil, "hit"])
+        let titles = answers.map { answer in
+            ((try? JSONSerialization.jsonObject(with: Data((answer["body"] as? String ?? "").utf8))) as? [String: Any])
+                .flatMap { ($0["data"] as? [String: Any])?["productBySlug"] as? [String: Any] }?["title"] as? String
+        }
+        #expect(titles == ["Pipelined lamp", "Pipelined lamp", "Pipelined lamp", nil, "Pipelined lamp"])
+        try await node.stop()
+    }
+
     @Test func distributedGatewaysShareInvalidationsThroughRedis() async throws {
         try await withRedisServer { redis in
             try await distributedRun(redisURL: "redis://127.0.0.1:\(redis.port)")
