@@ -3,8 +3,8 @@ import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
 
-/// Answers anonymous `POST /graphql` requests that the response cache holds on the connection's
-/// event loop, before they reach Hummingbird: no task, no router, no middleware. A cached
+/// Answers, on the connection's event loop, the anonymous `POST /graphql` requests whose answer
+/// the response cache holds, before they reach Hummingbird: no task, no router, no middleware. A cached
 /// product page is the edge's most common answer, and Hummingbird's own path for a fixed answer
 /// cost more than the whole lookup (docs/BENCHMARKS.md, #14).
 ///
@@ -14,7 +14,7 @@ import NIOHTTPTypes
 /// Requests are answered in order: while a request passed on has not been answered (a client
 /// pipelining), every later one is passed on too.
 ///
-/// Held for Hummingbird: anything but `POST /graphql`, `Connection: close` (Hummingbird closes
+/// Left to Hummingbird: anything but `POST /graphql`, `Connection: close` (Hummingbird closes
 /// after the answer), `Expect: 100-continue` (the client waits for the interim answer), and a
 /// body over ``GraphQLRequest/maximumBodyBytes`` (Hummingbird refuses it with its 413).
 final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
