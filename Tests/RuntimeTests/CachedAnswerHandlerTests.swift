@@ -161,6 +161,22 @@ import Testing
         }
     }
 
+    /// Bodies are remembered by their bytes: repeated ones are answered from the memo, each with
+    /// its own answer and its own observed variables.
+    @Test func repeatedBodiesGetTheirOwnAnswers() async throws {
+        try await store("lamp", answer: "lamp")
+        try await store("chair", answer: "chair")
+        let answers = CachedAnswers(responseCache: cache, observers: [observer])
+        let headers: HTTPFields = [.contentType: "application/json"]
+        for _ in 0..<3 {
+            #expect(answers.answer(headers: headers, body: body("lamp")).map { String(buffer: $0.body) } == "lamp")
+            #expect(answers.answer(headers: headers, body: body("chair")).map { String(buffer: $0.body) } == "chair")
+            #expect(answers.answer(headers: headers, body: body("table")) == nil)
+        }
+        #expect(answers.answer(headers: [.contentType: "text/plain"], body: body("lamp")) == nil, "the media type is part of what is remembered")
+        #expect(observer.slugs.withLock { $0 } == ["lamp", "chair", "lamp", "chair", "lamp", "chair"])
+    }
+
     @Test func theDateHeaderIsAnIMFFixdate() {
         #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.format(1_796_447_400) == "Sat, 05 Dec 2026 05:10:00 GMT")
