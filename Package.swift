@@ -663,9 +663,8 @@ let package = Package(
         .testTarget(
             name: "DatabaseTests",
             dependencies: [
-                "Database", "EmporiumTesting",
+                "Database",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),
@@ -681,11 +680,8 @@ let package = Package(
         .testTarget(
             name: "UsersTests",
             dependencies: [
-                "Users", "Mail", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution", "RateLimiting",
-                "Contracts", "Database",
-                .product(name: "GraphQL", package: "GraphQL"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "Users",
+                "EmporiumCore",
             ],
             swiftSettings: settings
         ),
@@ -715,9 +711,7 @@ let package = Package(
         .testTarget(
             name: "JobsTests",
             dependencies: [
-                "Jobs", "EmporiumCore", "EmporiumTesting", "Database",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "Jobs",
             ],
             swiftSettings: settings
         ),
@@ -733,11 +727,8 @@ let package = Package(
         .testTarget(
             name: "OrdersTests",
             dependencies: [
-                "Orders", "Inventory", "EmporiumCore", "EmporiumTesting", "Identity", "GraphQLSupport", "GraphQLExecution",
-                "Contracts", "Database", "Messaging",
-                .product(name: "GraphQL", package: "GraphQL"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "Orders",
+                "EmporiumCore",
             ],
             swiftSettings: settings
         ),
@@ -763,7 +754,7 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "MailTests", dependencies: ["Mail", "EmporiumTesting", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+        .testTarget(name: "MailTests", dependencies: ["Mail", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(name: "MailIntegrationTests", dependencies: ["Mail", "EmporiumTesting", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
         .testTarget(
             name: "BlobsIntegrationTests",
@@ -786,15 +777,11 @@ let package = Package(
         .testTarget(
             name: "InventoryTests",
             dependencies: [
-                "Database",
                 "EmporiumCore",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "OrderedCollections", package: "swift-collections"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "Inventory", "Contracts", "Messaging", "EmporiumTesting", "Identity", "GraphQLSupport",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "Inventory",
+                "Contracts",
+                "GraphQLSupport",
                 "GraphQLExecution",
-                .product(name: "GraphQL", package: "GraphQL"),
             ],
             swiftSettings: settings
         ),
@@ -849,18 +836,15 @@ let package = Package(
         .testTarget(
             name: "CatalogTests",
             dependencies: [
-                "Jobs",
                 .product(name: "NIOCore", package: "swift-nio"),
                 "Contracts",
-                "Messaging",
-                "Database",
                 "EmporiumCore",
                 "GraphQLSupport",
                 "Identity",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                "Catalog", "CatalogTesting", "EmporiumTesting", "Caching", "Redis",
-                "GraphQLExecution", "Imaging",
+                "Catalog",
+                "GraphQLExecution",
+                "Imaging",
                 .product(name: "GraphQL", package: "GraphQL"),
             ],
             swiftSettings: settings
@@ -888,20 +872,13 @@ let package = Package(
             name: "RuntimeTests",
             dependencies: [
                 "Caching",
-                "EmporiumCore",
                 .product(name: "GraphQL", package: "GraphQL"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 "Identity",
                 .product(name: "Logging", package: "swift-log"),
-                "Messaging",
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                "Mail", "Runtime", "ServiceKit", "EmporiumTesting", "CatalogTesting", "GraphQLSupport", "Catalog", "RateLimiting", "Redis", "Contracts", "Database",
+                "Runtime",
+                "ServiceKit",
+                "GraphQLSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -936,7 +913,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EmporiumTestingTests",
-            dependencies: [.product(name: "Logging", package: "swift-log"), "EmporiumTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "EmporiumTesting",
+            ],
             swiftSettings: settings
         ),
         .testTarget(
@@ -947,8 +926,7 @@ let package = Package(
         .testTarget(
             name: "KafkaTests",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-                "Kafka", "EmporiumTesting",
+                "Kafka",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -967,9 +945,9 @@ let package = Package(
         .testTarget(
             name: "CachingTests",
             dependencies: [
-                "Caching", "Redis", "EmporiumTesting",
+                "Caching",
+                "EmporiumTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
@@ -986,7 +964,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RateLimitingTests",
-            dependencies: ["RateLimiting", "Redis", "EmporiumTesting", .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: [
+                "RateLimiting",
+                "EmporiumTesting",
+            ],
             swiftSettings: settings
         ),
         .testTarget(
@@ -997,12 +978,9 @@ let package = Package(
         .testTarget(
             name: "RedisTests",
             dependencies: [
-                "Redis", "EmporiumTesting",
+                "Redis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),
