@@ -746,8 +746,9 @@ let package = Package(
         .testTarget(
             name: "RealtimeTests",
             dependencies: [
-                "Realtime", "FanOut", "GraphQLSupport", "Identity", "EmporiumCore",
+                "Realtime", "FanOut", "GraphQLSupport", "GraphQLExecution", "Identity", "EmporiumCore",
                 .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

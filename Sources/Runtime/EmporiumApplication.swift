@@ -192,7 +192,7 @@ public enum EmporiumApplication {
         let server: HTTPServerBuilder = gateway.map { gateway in
             .graphQLWebSocket(
                 RealtimeGateway(
-                    tokens: tokens, hub: LiveHub(fanOut: shared.fanOut, executor: gateway, logger: logger), executor: gateway,
+                    tokens: tokens, hub: LiveHub(fanOut: shared.fanOut, executor: gateway, batchExecutor: gateway.liveBatches, logger: logger), executor: gateway,
                     subscriptions: gateway.supergraph.subscriptionFields, configuration: realtimeConfiguration, logger: logger),
                 additionalHTTPHandlers: {
                     cachedAnswers.map { [CachedAnswerHandler(answers: $0, serverName: serverName, metrics: httpMetrics)] } ?? []

@@ -29,7 +29,7 @@ public enum RealtimeServer {
             let redisConfiguration = try RedisConfiguration(url: url)
             let redis = RedisClient(configuration: redisConfiguration, logger: logger)
             let subscriber = RedisSubscriber(configuration: redisConfiguration, logger: logger)
-            let hub = LiveHub(fanOut: RedisFanOut(client: redis, subscriber: subscriber), executor: gateway, logger: logger)
+            let hub = LiveHub(fanOut: RedisFanOut(client: redis, subscriber: subscriber), executor: gateway, batchExecutor: gateway.liveBatches, logger: logger)
             let realtime = RealtimeGateway(
                 tokens: tokens, hub: hub, executor: gateway, subscriptions: gateway.supergraph.subscriptionFields, configuration: try .from(EnvironmentSettings(configuration.environment)), logger: logger)
 

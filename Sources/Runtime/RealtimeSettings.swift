@@ -1,3 +1,4 @@
+import Gateway
 import Realtime
 import ServiceKit
 
@@ -12,4 +13,10 @@ extension RealtimeGateway.Configuration {
         if let rate = try settings.integer("EMPORIUM_REALTIME_MAX_MESSAGES_PER_SECOND", in: 1...100_000) { configuration.maximumMessagesPerSecond = rate }
         return configuration
     }
+}
+
+extension FederationGateway {
+    /// The gateway for the realtime hub's batches: up to `LiveHub.maximumBatch` copies of a
+    /// subscriber's selection, which passed this gateway's limits when it subscribed.
+    var liveBatches: FederationGateway { withLimits(configuration.limits.scaled(by: LiveHub.maximumBatch)) }
 }

@@ -49,6 +49,28 @@ struct GatewayProtectionTests {
         #expect(cheap.result.errors.first?.extensions["code"] != .string(GatewayErrorCode.queryTooCostly))
     }
 
+    @Test("a gateway with scaled limits takes n copies of what passed, and shares the plan cache")
+    func scaledLimits() async throws {
+        let limits = OperationLimits(maxAliases: 1, maxFields: 3, maxRootFields: 1, maxCost: 10)
+        let scaled = limits.scaled(by: 3)
+        #expect(scaled.maxAliases == 6 && scaled.maxFields == 9 && scaled.maxRootFields == 3 && scaled.maxCost == 30)
+        #expect(scaled.maxDepth == limits.maxDepth && scaled.textBounds.maximumNesting == limits.textBounds.maximumNesting)
+        #expect(scaled.textBounds.maximumTokens == 3 * limits.textBounds.maximumTokens)
+        let saturated = OperationLimits(maxAliases: .max, maxFields: .max / 2, maxRootFields: nil).scaled(by: 4)
+        #expect(saturated.maxAliases == .max && saturated.maxFields == .max && saturated.maxRootFields == nil)
+
+        let one = #"{ a: product(upc: "1") { name } }"#
+        let three = #"{ a: product(upc: "1") { name } b: product(upc: "2") { name } c: product(upc: "3") { name } }"#
+        let transport = RecordingTransport(["products": Self.products])
+        let strict = try gateway(GatewayConfiguration(limits: limits), transport: transport)
+        let wide = strict.withLimits(scaled)
+        let info = GraphQLRequestInfo(principal: nil)
+        #expect(await strict.execute(GraphQLRequest(query: one), info: info).kind == .executed)
+        #expect(await strict.execute(GraphQLRequest(query: three), info: info).kind == .requestError)
+        #expect(await wide.execute(GraphQLRequest(query: three), info: info).kind == .executed)
+        #expect(wide.planner === strict.planner)
+    }
+
     @Test("a subgraph slower than its timeout gives SUBGRAPH_TIMEOUT, others still answer")
     func subgraphTimeout() async throws {
         let transport = RecordingTransport([

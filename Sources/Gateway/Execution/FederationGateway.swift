@@ -16,21 +16,43 @@ public final class FederationGateway: GraphQLExecutor {
     public let configuration: GatewayConfiguration
     private let transport: any SubgraphTransport
     private let preparation: OperationPreparation
-    private let inFlight = InFlightRequests()
+    private let inFlight: InFlightRequests
     private let introspectionOrder: IntrospectionOrder
     private let logger: Logger
 
-    public init(
+    public convenience init(
         supergraph: Supergraph, transport: any SubgraphTransport, configuration: GatewayConfiguration = GatewayConfiguration(),
         logger: Logger = Logger(label: "emporium.gateway")
+    ) {
+        self.init(
+            supergraph: supergraph, transport: transport, configuration: configuration,
+            planner: QueryPlanner(supergraph: supergraph, cacheCapacity: configuration.planCacheCapacity), inFlight: InFlightRequests(),
+            introspectionOrder: IntrospectionOrder(supergraph: supergraph), logger: logger)
+    }
+
+    private init(
+        supergraph: Supergraph, transport: any SubgraphTransport, configuration: GatewayConfiguration, planner: QueryPlanner,
+        inFlight: InFlightRequests, introspectionOrder: IntrospectionOrder, logger: Logger
     ) {
         self.supergraph = supergraph
         self.transport = transport
         self.configuration = configuration
-        self.planner = QueryPlanner(supergraph: supergraph, cacheCapacity: configuration.planCacheCapacity)
+        self.planner = planner
         self.preparation = OperationPreparation(schema: supergraph.apiSchema, limits: configuration.limits.document)
-        self.introspectionOrder = IntrospectionOrder(supergraph: supergraph)
+        self.inFlight = inFlight
+        self.introspectionOrder = introspectionOrder
         self.logger = logger
+    }
+
+    /// This gateway — its planner, plan cache and transport — with other limits: for operations
+    /// the server writes itself from parts that passed the client's limits (the realtime hub asks
+    /// for many entities' changes in one operation).
+    public func withLimits(_ limits: OperationLimits) -> FederationGateway {
+        var configuration = configuration
+        configuration.limits = limits
+        return FederationGateway(
+            supergraph: supergraph, transport: transport, configuration: configuration, planner: planner, inFlight: inFlight,
+            introspectionOrder: introspectionOrder, logger: logger)
     }
 
 

@@ -37,6 +37,21 @@ public struct OperationLimits: Sendable {
         self.defaultListSize = defaultListSize
     }
 
+    /// Room for `count` copies of an operation within these limits side by side: every count
+    /// limit multiplied (saturating), depth and nesting unchanged.
+    public func scaled(by count: Int) -> OperationLimits {
+        func times(_ limit: Int?) -> Int? { limit.map { $0.multipliedReportingOverflow(by: count).overflow ? .max : $0 * count } }
+        var scaled = self
+        // A copy of an operation that had no alias carries one (its root field's), so aliases
+        // get room for one more per copy.
+        scaled.maxAliases = maxAliases.map { times($0 < .max ? $0 + 1 : $0) ?? $0 }
+        scaled.maxFields = times(maxFields)
+        scaled.maxRootFields = times(maxRootFields)
+        scaled.maxCost = times(maxCost)
+        scaled.textBounds.maximumTokens = times(textBounds.maximumTokens) ?? textBounds.maximumTokens
+        return scaled
+    }
+
     /// The limits checked on the document before validation (`OperationPreparation`).
     public var document: DocumentLimits {
         DocumentLimits(textBounds: textBounds, maxDepth: maxDepth, maxAliases: maxAliases, maxFields: maxFields)

@@ -33,11 +33,27 @@ public final class LiveHub: Sendable {
     private let plans = Mutex<[String: LivePlan]>([:])
     static let sharedPlans = 10_000
 
-    public init(fanOut: any FanOut, executor: any GraphQLExecutor, logger: Logger) {
+    /// Events of one query and visibility class, resolved together when they come close.
+    let resolver: LiveResolver
+    /// The most events one request resolves together.
+    public static let maximumBatch = 32
+
+    /// - Parameters:
+    ///   - executor: answers what clients send (with the client limits).
+    ///   - batchExecutor: answers the hub's own batches — up to ``maximumBatch`` copies of a
+    ///     selection that passed `executor`'s limits —, so it needs limits that many times wider
+    ///     (the gateway's `withLimits(limits.scaled(by:))`). Without one, batches go to `executor`
+    ///     and any it refuses are resolved one event at a time.
+    public init(fanOut: any FanOut, executor: any GraphQLExecutor, batchExecutor: (any GraphQLExecutor)? = nil, logger: Logger) {
         self.fanOut = fanOut
         self.executor = executor
         self.logger = logger
-        self.metrics = RealtimeMetrics()
+        let metrics = RealtimeMetrics()
+        self.metrics = metrics
+        let batchExecutor = batchExecutor ?? executor
+        resolver = LiveResolver(metrics: metrics, maximumBatch: Self.maximumBatch) { request, principal, isBatch in
+            await (isBatch ? batchExecutor : executor).execute(request, info: GraphQLRequestInfo(principal: principal))
+        }
     }
 
     /// Channels followed by this node.
@@ -149,7 +165,7 @@ public final class LiveHub: Sendable {
                     // Resolved as the group reads: no principal for anonymous readers, the owner's
                     // or an admin's own for theirs.
                     let reader = key.visibility == .anonymous ? nil : members[0].principal
-                    let result = await self.resolve(members[0].plan.request(for: signal.id), as: reader)
+                    let result = await self.resolver.resolve(members[0].plan, id: signal.id, visibility: key.visibility, as: reader)
                     self.deliver(result, to: members)
                 }
             }
@@ -159,10 +175,7 @@ public final class LiveHub: Sendable {
 
     func resolve(_ request: GraphQLSupport.GraphQLRequest, as principal: Principal?) async -> ByteBuffer {
         metrics.resolutions.increment()
-        let outcome = await executor.execute(request, info: GraphQLRequestInfo(principal: principal))
-        var bytes: [UInt8] = []
-        outcome.writeJSON(into: &bytes)
-        return ByteBuffer(bytes: bytes)
+        return LiveResolver.encode(await executor.execute(request, info: GraphQLRequestInfo(principal: principal)))
     }
 
     /// Writes `result` to each subscriber: one task per event loop writes to all of its sockets.

@@ -1,6 +1,7 @@
 import GraphQL
 import GraphQLSupport
 import Identity
+import OrderedCollections
 
 /// A subscription, planned: the channel to follow and the query that answers each of its
 /// events (the subscriber's selection under the field that reads the changed entity).
@@ -26,17 +27,35 @@ public struct LivePlan: Sendable {
     /// One key per distinct query and variables: events are resolved once per key (and
     /// visibility class), whatever the number of subscribers.
     public let key: String
+    /// The parts the query is made of, to ask for several entities in one request.
+    let parts: Parts
 
-    /// The request that answers the event about entity `id`.
-    init(field: LiveField, channel: String, responseKey: String, query: String, variables: [String: Map], since: Int?, replayQuery: String?, key: String) {
+    /// The query's parts: `query(<definitions>) { <key>: <root>$id) <selection> } <fragments>`.
+    struct Parts: Sendable {
+        /// The client's variable definitions the selection uses.
+        let definitions: [String]
+        /// `product(id: `: the query field up to its id variable.
+        let root: String
+        let selection: String
+        let fragments: String
+    }
+
+    init(
+        field: LiveField, channel: String, responseKey: String, variables: [String: Map], since: Int?, replayQuery: String?, parts: Parts
+    ) {
         self.field = field
         self.channel = channel
         self.responseKey = responseKey
-        self.query = query
+        self.query = LivePlanner.query(
+            variables: parts.definitions + ["$\(Self.idVariable): ID!"], body: "\(responseKey): \(parts.root)$\(Self.idVariable)) \(parts.selection)",
+            fragments: parts.fragments)
         self.variables = variables
         self.since = since
         self.replayQuery = replayQuery
-        self.key = key
+        self.parts = parts
+        var sortedVariables = OrderedDictionary<String, Map>()
+        for (name, value) in variables.sorted(by: { $0.key < $1.key }) { sortedVariables[name] = value }
+        self.key = query + "\u{0}" + String(decoding: JSONMap.encode(.dictionary(sortedVariables)), as: UTF8.self)
     }
 
     public func request(for id: String) -> GraphQLSupport.GraphQLRequest {

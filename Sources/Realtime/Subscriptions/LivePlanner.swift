@@ -3,7 +3,6 @@ import FanOut
 import GraphQL
 import GraphQLSupport
 import Identity
-import OrderedCollections
 
 /// Reads a `subscribe` message's document: a query or mutation runs once; a subscription must
 /// have exactly one root field among ``LiveField/all``, whose arguments name its channel, and
@@ -102,20 +101,16 @@ public struct LivePlanner: Sendable {
         let variables = payload.variables.filter { used.contains($0.key) }
         let responseKey = root.alias?.value ?? root.name.value
 
-        let query = Self.query(
-            variables: keptDefinitions + ["$\(LivePlan.idVariable): ID!"],
-            body: "\(responseKey): \(field.queryField)(\(field.queryArgument): $\(LivePlan.idVariable)) \(selectionText)", fragments: fragments)
         let replayQuery = field.replayField.map { replay in
             Self.query(
                 variables: keptDefinitions + ["$\(LivePlan.sinceVariable): Int!"],
                 body: "\(responseKey): \(replay)(since: $\(LivePlan.sinceVariable), first: \(LivePlan.replayPage)) { \(LivePlan.offsetAlias): offset \(selectionText.dropFirst())",
                 fragments: fragments)
         }
-        var sortedVariables = OrderedDictionary<String, Map>()
-        for (name, value) in variables.sorted(by: { $0.key < $1.key }) { sortedVariables[name] = value }
-        let key = query + "\u{0}" + String(decoding: JSONMap.encode(.dictionary(sortedVariables)), as: UTF8.self)
+        let parts = LivePlan.Parts(
+            definitions: keptDefinitions, root: "\(field.queryField)(\(field.queryArgument): ", selection: selectionText, fragments: fragments)
         return .live(LivePlan(
-            field: field, channel: channel, responseKey: responseKey, query: query, variables: variables, since: since, replayQuery: replayQuery, key: key))
+            field: field, channel: channel, responseKey: responseKey, variables: variables, since: since, replayQuery: replayQuery, parts: parts))
     }
 
     static func query(variables: [String], body: String, fragments: String) -> String {
