@@ -7,7 +7,11 @@
 // written to --report when the run ends, for the script to match against publication times.
 //   realtime-load --mode graphql|nchan --targets 127.0.0.1:8081,… --connections N --channels a,b,…
 //                 --source 127.0.3 --duration S --report FILE
+// With EMPORIUM_JWT_SECRET set (the realtime nodes' HS256 secret), every graphql connection
+// authenticates in connection_init as its own user (bench-<source>-<n>), as signed-in buyers do.
 import Foundation
+import EmporiumCore
+import Identity
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -57,9 +61,7 @@ func fail(_ message: String) -> Never {
 }
 
 func nowNanoseconds() -> Int64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_REALTIME, &spec)
-    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    Int64((Date().timeIntervalSince1970 * 1e9).rounded())
 }
 
 /// Everything happens on one event loop: plain state, no locks.
@@ -79,12 +81,14 @@ final class SubscriberHandler: ChannelInboundHandler {
     let graphql: Bool
     let channelIndex: Int32
     let product: String
+    let token: String?
     let tally: Tally
 
-    init(graphql: Bool, channelIndex: Int32, product: String, tally: Tally) {
+    init(graphql: Bool, channelIndex: Int32, product: String, token: String?, tally: Tally) {
         self.graphql = graphql
         self.channelIndex = channelIndex
         self.product = product
+        self.token = token
         self.tally = tally
     }
 
@@ -93,7 +97,8 @@ final class SubscriberHandler: ChannelInboundHandler {
         if graphql {
             // On the next tick: the upgrade is still removing the HTTP handlers now.
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            context.eventLoop.execute { bound.value.0.send(#"{"type":"connection_init"}"#, context: bound.value.1) }
+            let message = token.map { #"{"type":"connection_init","payload":{"authorization":"Bearer \#($0)"}}"# } ?? #"{"type":"connection_init"}"#
+            context.eventLoop.execute { bound.value.0.send(message, context: bound.value.1) }
         } else {
             tally.subscribed += 1
         }
@@ -133,6 +138,21 @@ final class SubscriberHandler: ChannelInboundHandler {
 }
 
 let options = Options()
+/// One token per connection, signed before any connects (nil: anonymous connections).
+let tokens: [String]? = await {
+    guard options.mode == "graphql", let secret = ProcessInfo.processInfo.environment["EMPORIUM_JWT_SECRET"] else { return nil }
+    do {
+        let service = try await TokenService(keys: .hmacSHA256(secret: secret))
+        var tokens: [String] = []
+        tokens.reserveCapacity(options.connections)
+        for index in 0..<options.connections {
+            tokens.append(try await service.issue(userID: UserID("bench-\(options.source)-\(index)"), roles: [.buyer], validFor: .seconds(3600)))
+        }
+        return tokens
+    } catch {
+        fail("signing tokens: \(error)")
+    }
+}()
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let loop = group.next()
 let tally = Tally()
@@ -145,6 +165,7 @@ func connect(_ index: Int) -> EventLoopFuture<Void> {
     let channelIndex = index % options.channels.count
     let product = options.channels[channelIndex]
     let graphql = options.mode == "graphql"
+    let token = tokens?[index]
     let path = graphql ? "/graphql" : "/sub/\(product)"
     let source: SocketAddress
     do {
@@ -159,7 +180,7 @@ func connect(_ index: Int) -> EventLoopFuture<Void> {
                 let upgrader = NIOTypedWebSocketClientUpgrader<Bool>(maxFrameSize: 1 << 16, upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
-                            SubscriberHandler(graphql: graphql, channelIndex: Int32(channelIndex), product: product, tally: tally))
+                            SubscriberHandler(graphql: graphql, channelIndex: Int32(channelIndex), product: product, token: token, tally: tally))
                         return true
                     }
                 })

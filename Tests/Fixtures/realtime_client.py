@@ -260,6 +260,13 @@ async def protocol(base, token):
         out["chatty"] = await close_code(socket_) or "closed"
     except ConnectionClosed as closed:
         out["chatty"] = closed.rcvd.code if closed.rcvd else "closed"
+    # WebSocket's own ping (a control frame) is answered with a pong carrying its payload; a
+    # frame over the server's limit (64 KiB) closes the connection with 1009 "message too big".
+    socket_ = await open_session(url)
+    await asyncio.wait_for(await socket_.ping(b"are you there"), 10)
+    out["webSocketPing"] = "pong"
+    await socket_.send("x" * 70_000)
+    out["tooLarge"] = await close_code(socket_)
     socket_ = await connect(url, subprotocols=[PROTOCOL])
     out["initTimeout"] = await close_code(socket_, timeout=20)
     try:

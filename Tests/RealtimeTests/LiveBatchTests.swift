@@ -133,7 +133,7 @@ import Testing
         let catalog = try Self.catalog()
         let plan = try Self.plan()
         let executor = GatedExecutor(catalog)
-        let resolver = LiveResolver(metrics: RealtimeMetrics(), maximumBatch: 4) { request, _, _ in await executor.execute(request) }
+        let resolver = LiveResolver(metrics: RealtimeMetrics(), maximumBatch: 4, maximumInFlight: 1) { request, _, _ in await executor.execute(request) }
         async let first = resolver.resolve(plan, id: "a1", visibility: .anonymous, as: nil)
         for _ in 0..<500 where !executor.held.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
         // Six events meanwhile, one id twice: four events (three ids) in one batch, then the rest.
@@ -159,6 +159,22 @@ import Testing
             let alone = await catalog.execute(plan.request(for: id), info: GraphQLRequestInfo(principal: nil))
             #expect(try Self.comparable(answer) == Self.comparable(LiveResolver.encode(alone)), "\(id)")
         }
+        #expect(resolver.waitingCount == 0)
+    }
+
+    @Test func aSlowRequestDoesNotHoldUpTheNextWhileSlotsAreFree() async throws {
+        let catalog = try Self.catalog()
+        let plan = try Self.plan()
+        let executor = GatedExecutor(catalog)
+        let resolver = LiveResolver(metrics: RealtimeMetrics(), maximumBatch: 4, maximumInFlight: 2) { request, _, _ in await executor.execute(request) }
+        async let first = resolver.resolve(plan, id: "a1", visibility: .anonymous, as: nil)
+        for _ in 0..<500 where !executor.held.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        // The first request is held; the second slot answers at once.
+        let second = await resolver.resolve(plan, id: "b2", visibility: .anonymous, as: nil)
+        #expect(String(buffer: second).contains("b2"))
+        #expect(executor.requests.withLock { $0.count } == 2)
+        executor.release()
+        #expect(String(buffer: await first).contains("a1"))
         #expect(resolver.waitingCount == 0)
     }
 }

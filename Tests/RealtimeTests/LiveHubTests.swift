@@ -37,9 +37,9 @@ final class RecordingSink: LiveSink {
 
     init(_ eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
-    func deliverOnLoop(_ message: ServerMessage) {
+    func deliverOnLoop(_ frame: ByteBuffer, operation id: String) {
         eventLoop.preconditionInEventLoop()
-        received.withLock { $0.append(String(buffer: message.encoded())) }
+        received.withLock { $0.append(String(buffer: ServerFramesTests.payload(of: frame))) }
     }
 
     var messages: [String] { received.withLock { $0 } }

@@ -127,6 +127,8 @@ import Testing
         #expect(result["badToken"] as? Int == 4403)
         #expect(result["duplicateId"] as? Int == 4409)
         #expect(result["initTimeout"] as? Int == 4408)
+        #expect(result["webSocketPing"] as? String == "pong")
+        #expect(result["tooLarge"] as? Int == 1009)
         #expect(result["chatty"] as? Int == 1008 || result["chatty"] as? String == "closed", "\(result["chatty"] ?? "")")
         #expect((result["unparsable"] as? String)?.hasPrefix("HTTP/1.1 400") == true, "\(result["unparsable"] ?? "")")
         let invalid = try #require(result["invalidSelection"] as? [String: Any])

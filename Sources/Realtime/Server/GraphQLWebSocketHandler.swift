@@ -19,7 +19,8 @@ import OrderedCollections
 /// memory. Counting at writability changes rather than per write keeps a write free of promises.
 final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    /// Frames written as bytes here (``ServerFrames``): the pipeline has no frame encoder.
+    typealias OutboundOut = ByteBuffer
 
     private let gateway: RealtimeGateway
     private var machine: ConnectionStateMachine
@@ -113,17 +114,12 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
                 fragments = buffer
             }
         case .ping:
-            write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
+            write(ServerFrames.pong(frame.unmaskedData, allocator: context.channel.allocator))
         case .connectionClose:
             // Answer the close and hang up.
             var data = frame.unmaskedData
             let code = data.readInteger(as: UInt16.self) ?? 1000
-            var reply = context.channel.allocator.buffer(capacity: 2)
-            reply.writeInteger(code)
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply))).whenComplete { _ in
-                channel.close(promise: nil)
-            }
+            closeWith(code: code, reason: "", context: context)
         default:
             break
         }
@@ -145,7 +141,20 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         gateway.logger.debug("websocket connection error", metadata: ["error": "\(error)"])
+        // A frame the decoder refused: say why (RFC 6455 §7.4.1), as NIO's own error handler would.
+        if let error = error as? NIOWebSocketError {
+            let code: UInt16 = if case .invalidFrameLength = error { 1009 } else { 1002 }
+            return closeWith(code: code, reason: "", context: context)
+        }
         context.close(promise: nil)
+    }
+
+    /// Sends a close frame, then closes the connection once it is written (or failed).
+    private func closeWith(code: UInt16, reason: String, context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(ServerFrames.close(code: code, reason: reason, allocator: channel.allocator))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
     }
 
     // MARK: Actions
@@ -160,14 +169,8 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
         case .send(let message):
             send(message)
         case .close(let code, let reason):
-            var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
-            data.writeInteger(code.rawValue)
-            data.writeString(reason)
             if code == .tooSlow { gateway.hub.metrics.slowClientsClosed.increment() }
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data))).whenComplete { _ in
-                channel.close(promise: nil)
-            }
+            closeWith(code: code.rawValue, reason: reason, context: context)
             // A slow reader may never take the close frame: do not wait for it.
             if code == .tooSlow { context.close(promise: nil) }
         case .authenticate(let payload):
@@ -237,21 +240,19 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
 
     // MARK: Writing
 
-    /// A hub's message: sent only while its operation runs (a replay may still be finishing
-    /// after the client completed it).
-    fileprivate func deliver(_ message: ServerMessage) {
-        if case .next(let id, _) = message, !machine.operations.contains(id) { return }
-        send(message)
+    /// A hub's frame for operation `id`: sent only while the operation runs (a replay may still
+    /// be finishing after the client completed it).
+    fileprivate func deliver(_ frame: ByteBuffer, operation id: String) {
+        guard machine.operations.contains(id) else { return }
+        write(frame)
     }
 
     fileprivate func send(_ message: ServerMessage) {
         guard let context else { return }
-        var data = context.channel.allocator.buffer(capacity: 64)
-        message.write(into: &data)
-        write(WebSocketFrame(fin: true, opcode: .text, data: data))
+        write(ServerFrames.text(message, allocator: context.channel.allocator))
     }
 
-    private func write(_ frame: WebSocketFrame) {
+    private func write(_ frame: ByteBuffer) {
         guard let context else { return }
         if !context.channel.isWritable {
             pending += 1
@@ -273,8 +274,8 @@ final class ConnectionSink: LiveSink {
         self.handler = handler
     }
 
-    func deliverOnLoop(_ message: ServerMessage) {
-        handler.value.deliver(message)
+    func deliverOnLoop(_ frame: ByteBuffer, operation id: String) {
+        handler.value.deliver(frame, operation: id)
     }
 }
 

@@ -50,25 +50,23 @@ public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             let path = path
             let idleTimeout = idleTimeout
             let additionalHTTPHandlers = additionalHTTPHandlers
-            let upgrader = NIOTypedWebSocketServerUpgrader<Negotiated>(
-                maxFrameSize: gateway.configuration.maximumFrameBytes,
-                shouldUpgrade: { channel, head in
-                    // Only the GraphQL path, and only for a client that speaks the protocol.
-                    let requestPath = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-                    let offered = head.headers["Sec-WebSocket-Protocol"].flatMap { $0.split(separator: ",") }
-                        .map { $0.trimmingCharacters(in: .whitespaces) }
-                    guard requestPath == path, offered.contains(Self.subprotocol) else {
-                        return channel.eventLoop.makeSucceededFuture(nil)
-                    }
-                    return channel.eventLoop.makeSucceededFuture(HTTPHeaders([("Sec-WebSocket-Protocol", Self.subprotocol)]))
-                },
-                upgradePipelineHandler: { channel, _ in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(GraphQLWebSocketHandler(gateway: gateway))
-                        return Negotiated.webSocket
-                    }
-                }
-            )
+            let upgrader = GraphQLWebSocketUpgrader(
+                handshake: NIOTypedWebSocketServerUpgrader<Negotiated>(
+                    maxFrameSize: gateway.configuration.maximumFrameBytes,
+                    shouldUpgrade: { channel, head in
+                        // Only the GraphQL path, and only for a client that speaks the protocol.
+                        let requestPath = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+                        let offered = head.headers["Sec-WebSocket-Protocol"].flatMap { $0.split(separator: ",") }
+                            .map { $0.trimmingCharacters(in: .whitespaces) }
+                        guard requestPath == path, offered.contains(Self.subprotocol) else {
+                            return channel.eventLoop.makeSucceededFuture(nil)
+                        }
+                        return channel.eventLoop.makeSucceededFuture(HTTPHeaders([("Sec-WebSocket-Protocol", Self.subprotocol)]))
+                    },
+                    // Never called: GraphQLWebSocketUpgrader sets the pipeline up itself.
+                    upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededFuture(Negotiated.webSocket) }
+                ),
+                gateway: gateway)
             var configuration = NIOUpgradableHTTPServerPipelineConfiguration<Negotiated>(
                 upgradeConfiguration: NIOTypedHTTPServerUpgradeConfiguration(
                     upgraders: [upgrader],
@@ -117,6 +115,33 @@ extension HTTPServerBuilder {
     ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             WebSocketUpgradeChannel(responder: responder, gateway: gateway, path: path, additionalHTTPHandlers: additionalHTTPHandlers)
+        }
+    }
+}
+
+/// NIO's WebSocket upgrader for the handshake (the key, the version, `Sec-WebSocket-Accept`);
+/// the pipeline after it is ours: NIO's frame decoder, then the connection's handler, which
+/// writes its frames as bytes itself (``ServerFrames``) — no frame encoder, no error handler
+/// writing frames of its own (the connection answers decoding errors with a close frame).
+struct GraphQLWebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
+    typealias UpgradeResult = WebSocketUpgradeChannel.Negotiated
+
+    let handshake: NIOTypedWebSocketServerUpgrader<UpgradeResult>
+    let gateway: RealtimeGateway
+
+    var supportedProtocol: String { handshake.supportedProtocol }
+    var requiredUpgradeHeaders: [String] { handshake.requiredUpgradeHeaders }
+
+    func buildUpgradeResponse(channel: any Channel, upgradeRequest: HTTPRequestHead, initialResponseHeaders: HTTPHeaders) -> EventLoopFuture<HTTPHeaders> {
+        handshake.buildUpgradeResponse(channel: channel, upgradeRequest: upgradeRequest, initialResponseHeaders: initialResponseHeaders)
+    }
+
+    func upgrade(channel: any Channel, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<UpgradeResult> {
+        let gateway = gateway
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: gateway.configuration.maximumFrameBytes)))
+            try channel.pipeline.syncOperations.addHandler(GraphQLWebSocketHandler(gateway: gateway))
+            return .webSocket
         }
     }
 }

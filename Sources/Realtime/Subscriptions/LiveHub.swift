@@ -37,6 +37,9 @@ public final class LiveHub: Sendable {
     let resolver: LiveResolver
     /// The most events one request resolves together.
     public static let maximumBatch = 32
+    /// Requests of one query and visibility class under way at once; events beyond wait and
+    /// are batched.
+    static let maximumInFlight = 4
 
     /// - Parameters:
     ///   - executor: answers what clients send (with the client limits).
@@ -51,7 +54,7 @@ public final class LiveHub: Sendable {
         let metrics = RealtimeMetrics()
         self.metrics = metrics
         let batchExecutor = batchExecutor ?? executor
-        resolver = LiveResolver(metrics: metrics, maximumBatch: Self.maximumBatch) { request, principal, isBatch in
+        resolver = LiveResolver(metrics: metrics, maximumBatch: Self.maximumBatch, maximumInFlight: Self.maximumInFlight) { request, principal, isBatch in
             await (isBatch ? batchExecutor : executor).execute(request, info: GraphQLRequestInfo(principal: principal))
         }
     }
@@ -179,6 +182,8 @@ public final class LiveHub: Sendable {
     }
 
     /// Writes `result` to each subscriber: one task per event loop writes to all of its sockets.
+    /// The `next` frame is built once per operation id on each loop (clients mostly number
+    /// their operations alike) and the same bytes go to every socket.
     func deliver(_ result: ByteBuffer, to subscribers: [LiveSubscriber]) {
         var byLoop: [ObjectIdentifier: (any EventLoop, [LiveSubscriber])] = [:]
         for subscriber in subscribers {
@@ -187,11 +192,25 @@ public final class LiveHub: Sendable {
         }
         for (loop, members) in byLoop.values {
             loop.execute {
-                for member in members { member.sink.deliverOnLoop(.next(id: member.id, result: result)) }
+                var frames: [String: ByteBuffer] = [:]
+                let allocator = ByteBufferAllocator()
+                for member in members {
+                    let frame: ByteBuffer
+                    if let built = frames[member.id] {
+                        frame = built
+                    } else {
+                        frame = ServerFrames.text(.next(id: member.id, result: result), allocator: allocator)
+                        // Bounded: ids all different would otherwise keep a frame each.
+                        if frames.count < Self.sharedFramesPerLoop { frames[member.id] = frame }
+                    }
+                    member.sink.deliverOnLoop(frame, operation: member.id)
+                }
             }
         }
         metrics.messagesOut.increment(by: subscribers.count)
     }
+
+    static let sharedFramesPerLoop = 64
 
     /// Sends what a `since` subscriber missed, page by page from the database, then what arrived
     /// meanwhile, then lets it go live.

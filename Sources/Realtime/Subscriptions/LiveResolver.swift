@@ -4,11 +4,12 @@ import Identity
 import NIOCore
 import Synchronization
 
-/// Resolves events, batching those that arrive while a request for the same plan and
-/// visibility class is already under way: the first event is asked for at once, those arriving
-/// meanwhile wait for it to finish and then go together in one request (at most
-/// `maximumBatch` ids). An idle node adds no delay; a busy one makes fewer, larger requests
-/// instead of queueing one per event — the cost per event falls as the load rises.
+/// Resolves events, batching those that arrive while requests for the same plan and visibility
+/// class are already under way: an event is asked for at once while fewer than
+/// `maximumInFlight` requests of its key run; later ones wait for one to finish and then go
+/// together in one request (at most `maximumBatch` ids). An idle node adds no delay; a busy one
+/// makes fewer, larger requests instead of queueing one per event — the cost per event falls as
+/// the load rises, and several requests in flight keep one slow answer from holding up the rest.
 final class LiveResolver: Sendable {
     struct Key: Hashable {
         let plan: String
@@ -20,22 +21,30 @@ final class LiveResolver: Sendable {
         let continuation: CheckedContinuation<ByteBuffer, Never>
     }
 
-    /// Keys with a request under way, and the events waiting for it to finish.
-    private let queues = Mutex<[Key: [Waiter]]>([:])
+    /// A key with requests under way, and the events waiting for one to finish.
+    private struct Queue {
+        var running = 0
+        var waiting: [Waiter] = []
+    }
+
+    /// Keys with requests under way.
+    private let queues = Mutex<[Key: Queue]>([:])
     /// Runs a request as the principal; the flag tells a batch from a single event's request.
     typealias Execute = @Sendable (GraphQLSupport.GraphQLRequest, Principal?, _ isBatch: Bool) async -> GraphQLOutcome
     private let execute: Execute
     private let metrics: RealtimeMetrics
     let maximumBatch: Int
+    let maximumInFlight: Int
 
-    init(metrics: RealtimeMetrics, maximumBatch: Int, execute: @escaping Execute) {
+    init(metrics: RealtimeMetrics, maximumBatch: Int, maximumInFlight: Int, execute: @escaping Execute) {
         self.metrics = metrics
         self.maximumBatch = max(1, maximumBatch)
+        self.maximumInFlight = max(1, maximumInFlight)
         self.execute = execute
     }
 
     /// Events waiting for a request under way (all keys).
-    var waitingCount: Int { queues.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+    var waitingCount: Int { queues.withLock { $0.values.reduce(0) { $0 + $1.waiting.count } } }
 
     /// The answer to the event about `id` for readers of `visibility` (resolved as `principal`).
     func resolve(_ plan: LivePlan, id: String, visibility: LiveHub.Visibility, as principal: Principal?) async -> ByteBuffer {
@@ -43,16 +52,18 @@ final class LiveResolver: Sendable {
         return await withCheckedContinuation { continuation in
             let waiter = Waiter(id: id, continuation: continuation)
             let leads = queues.withLock { queues in
-                if queues[key] != nil {
-                    queues[key]?.append(waiter)
+                var queue = queues[key] ?? Queue()
+                defer { queues[key] = queue }
+                guard queue.running < maximumInFlight else {
+                    queue.waiting.append(waiter)
                     return false
                 }
-                queues[key] = []
+                queue.running += 1
                 return true
             }
             guard leads else { return }
-            // The first event of an idle key: its request starts now, and the task keeps
-            // draining the key's queue until nothing waits.
+            // A free slot: this event's request starts now, and the task keeps draining the
+            // key's queue until nothing waits.
             Task { await self.drain(key, plan: plan, principal: principal, first: [waiter]) }
         }
     }
@@ -62,13 +73,11 @@ final class LiveResolver: Sendable {
         while !batch.isEmpty {
             await answer(batch, plan: plan, principal: principal)
             batch = queues.withLock { queues in
-                let waiting = queues[key] ?? []
-                guard !waiting.isEmpty else {
-                    queues[key] = nil
-                    return []
-                }
-                let taken = Array(waiting.prefix(maximumBatch))
-                queues[key] = Array(waiting.dropFirst(taken.count))
+                guard var queue = queues[key] else { return [] }
+                let taken = Array(queue.waiting.prefix(maximumBatch))
+                queue.waiting.removeFirst(taken.count)
+                if taken.isEmpty { queue.running -= 1 }
+                queues[key] = queue.running == 0 ? nil : queue
                 return taken
             }
         }

@@ -6,8 +6,9 @@ import Synchronization
 /// Where a subscriber's messages go: a connection, bound to its event loop.
 public protocol LiveSink: AnyObject, Sendable {
     var eventLoop: any EventLoop { get }
+    /// Writes `frame` (a whole WebSocket frame, ``ServerFrames``) if operation `id` still runs.
     /// Called on ``eventLoop``.
-    func deliverOnLoop(_ message: ServerMessage)
+    func deliverOnLoop(_ frame: ByteBuffer, operation id: String)
 }
 
 /// One subscription of one connection.
