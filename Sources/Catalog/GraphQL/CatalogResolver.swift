@@ -12,7 +12,9 @@ enum CatalogResolver {
     @Sendable static func product(_: RootValue, arguments: FieldArguments, context: CatalogContext) async throws -> Product? {
         let id = try ProductID(parsing: try arguments.requiredString("id"), field: "id")
         context.responseTags.add(CatalogCacheTags.product(id))
-        guard let product = try await context.products.loadMany([id])[id], context.catalog.isVisible(product, to: context.principal) else {
+        // `load`, not `loadMany`: several `product(id:)` root fields of one operation (a realtime
+        // node's batch of changed products) join one batch, one statement.
+        guard let product = try await context.products.load(id), context.catalog.isVisible(product, to: context.principal) else {
             throw EmporiumError.notFound("no product with id \(id)")
         }
         return product

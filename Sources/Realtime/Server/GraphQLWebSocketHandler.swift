@@ -175,6 +175,8 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
             if code == .tooSlow { context.close(promise: nil) }
         case .authenticate(let payload):
             initTimer?.cancel()
+            // Let go of the timer's promise: an idle connection should hold as little as possible.
+            initTimer = nil
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let gateway = gateway
             let promise = context.eventLoop.makePromise(of: (principal: Principal, refusedFrom: Date)?.self)

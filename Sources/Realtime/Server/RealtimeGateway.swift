@@ -5,8 +5,9 @@ import Logging
 import Foundation
 
 /// What every connection of a realtime node shares: token checks, the planner, the hub and the
-/// gateway that resolves operations. Built once per process.
-public struct RealtimeGateway: Sendable {
+/// gateway that resolves operations. Built once per process; a class, so that each of 100,000
+/// connections holds one reference to it rather than a copy.
+public final class RealtimeGateway: Sendable {
     public struct Configuration: Sendable {
         /// How long a client has to send `connection_init`.
         public var initTimeout: Duration = .seconds(10)

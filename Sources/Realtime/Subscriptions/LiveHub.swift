@@ -39,7 +39,7 @@ public final class LiveHub: Sendable {
     public static let maximumBatch = 32
     /// Requests of one query and visibility class under way at once; events beyond wait and
     /// are batched.
-    static let maximumInFlight = 4
+    static let maximumInFlight = 2
 
     /// - Parameters:
     ///   - executor: answers what clients send (with the client limits).

@@ -4,8 +4,9 @@ import Identity
 import OrderedCollections
 
 /// A subscription, planned: the channel to follow and the query that answers each of its
-/// events (the subscriber's selection under the field that reads the changed entity).
-public struct LivePlan: Sendable {
+/// events (the subscriber's selection under the field that reads the changed entity). A class:
+/// the subscribers of one query share one plan (``LiveHub/shared(_:)``) by reference.
+public final class LivePlan: Sendable {
     public let field: LiveField
     public let channel: String
     /// The key of the result under `data` (the alias or the field's name).
