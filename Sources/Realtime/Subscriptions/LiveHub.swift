@@ -39,7 +39,7 @@ public final class LiveHub: Sendable {
     public static let maximumBatch = 32
     /// Requests of one query and visibility class under way at once; events beyond wait and
     /// are batched.
-    static let maximumInFlight = 2
+    static let maximumInFlight = 1
 
     /// - Parameters:
     ///   - executor: answers what clients send (with the client limits).
@@ -151,15 +151,18 @@ public final class LiveHub: Sendable {
             return
         }
         let subscribers = channels.withLock { $0[channel].map { Array($0.subscribers.values) } ?? [] }
+        // Grouped by plan object: subscribers of one query share one plan (`shared(_:)`), so
+        // this hashes a pointer per subscriber rather than the query's text. Past the bound of
+        // shared plans, equal queries form separate groups — more resolutions, never a wrong one.
         struct GroupKey: Hashable {
-            let query: String
+            let plan: ObjectIdentifier
             let visibility: Visibility
         }
         var groups: [GroupKey: [LiveSubscriber]] = [:]
         for subscriber in subscribers where subscriber.accepts(signal) {
             let visibility = Self.visibility(of: subscriber.principal, owners: signal.owners)
             if subscriber.plan.field.ownersOnly, visibility == .anonymous { continue }
-            groups[GroupKey(query: subscriber.plan.key, visibility: visibility), default: []].append(subscriber)
+            groups[GroupKey(plan: ObjectIdentifier(subscriber.plan), visibility: visibility), default: []].append(subscriber)
         }
         guard !groups.isEmpty else { return }
         await withTaskGroup(of: Void.self) { group in
