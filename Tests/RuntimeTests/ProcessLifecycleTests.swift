@@ -62,6 +62,8 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         #expect(try await stopsInTime(Cooperative(), grace: .seconds(20)))
-        #expect(clock.now - start < .seconds(5), "a service that stops at once must not wait for the grace period")
+        // The bound separates "stopped at once" from "waited for the 20 s grace", with room for
+        // a machine whose two cores also run the other suites (6.5 s seen once under that load).
+        #expect(clock.now - start < .seconds(15), "a service that stops at once must not wait for the grace period")
     }
 }
