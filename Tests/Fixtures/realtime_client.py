@@ -209,6 +209,49 @@ async def slow(base, token, rounds):
     return {"healthyReceived": received, "slowClosedWith": code}
 
 
+def raw_frames(base):
+    """Frames no library client would send, over a raw socket: the close code each gets."""
+    host, port = base.replace("http://", "").split(":")
+
+    def upgraded():
+        raw = socket.create_connection((host, int(port)), timeout=10)
+        raw.sendall(("GET /graphql HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                     "Sec-WebSocket-Protocol: %s\r\n\r\n" % PROTOCOL).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += raw.recv(4096)
+        return raw
+
+    def frame(opcode, payload, fin=True, masked=True):
+        first = bytes([(0x80 if fin else 0) | opcode, (0x80 if masked else 0) | len(payload)])
+        if not masked:
+            return first + payload
+        key = b"\x01\x02\x03\x04"
+        return first + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+    def closed_with(raw):
+        data = b""
+        while len(data) < 4:
+            chunk = raw.recv(64)
+            if not chunk:
+                break
+            data += chunk
+        raw.close()
+        return int.from_bytes(data[2:4], "big") if len(data) >= 4 and data[0] & 0x0F == 8 else "closed"
+
+    out = {}
+    for name, bytes_ in [("unmasked", frame(1, b'{"type":"connection_init"}', masked=False)),
+                         ("fragmentedControl", frame(9, b"x", fin=False)),
+                         ("oneByteClose", frame(8, b"\x03")),
+                         ("reservedCloseCode", frame(8, (1005).to_bytes(2, "big"))),
+                         ("closeCode", frame(8, (4000).to_bytes(2, "big")))]:
+        raw = upgraded()
+        raw.sendall(bytes_)
+        out[name] = closed_with(raw)
+    return out
+
+
 async def protocol(base, token):
     url = ws_url(base)
     out = {}
@@ -267,6 +310,7 @@ async def protocol(base, token):
     out["webSocketPing"] = "pong"
     await socket_.send("x" * 70_000)
     out["tooLarge"] = await close_code(socket_)
+    out.update(raw_frames(base))
     socket_ = await connect(url, subprotocols=[PROTOCOL])
     out["initTimeout"] = await close_code(socket_, timeout=20)
     try:

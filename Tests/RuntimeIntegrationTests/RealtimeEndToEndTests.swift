@@ -129,6 +129,13 @@ import Testing
         #expect(result["initTimeout"] as? Int == 4408)
         #expect(result["webSocketPing"] as? String == "pong")
         #expect(result["tooLarge"] as? Int == 1009)
+        // Raw frames: unmasked, a fragmented ping, a one-byte close and a reserved code are
+        // protocol errors (1002); a valid code is echoed.
+        #expect(result["unmasked"] as? Int == 1002)
+        #expect(result["fragmentedControl"] as? Int == 1002)
+        #expect(result["oneByteClose"] as? Int == 1002)
+        #expect(result["reservedCloseCode"] as? Int == 1002)
+        #expect(result["closeCode"] as? Int == 4000)
         #expect(result["chatty"] as? Int == 1008 || result["chatty"] as? String == "closed", "\(result["chatty"] ?? "")")
         #expect((result["unparsable"] as? String)?.hasPrefix("HTTP/1.1 400") == true, "\(result["unparsable"] ?? "")")
         let invalid = try #require(result["invalidSelection"] as? [String: Any])

@@ -91,6 +91,8 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        // RFC 6455 §5.1: a client masks every frame, and a server closes on one that is not.
+        guard frame.maskKey != nil else { return closeWith(code: 1002, reason: "client frames must be masked", context: context) }
         switch frame.opcode {
         case .text, .binary:
             guard frame.fin else {
@@ -116,9 +118,14 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
         case .ping:
             write(ServerFrames.pong(frame.unmaskedData, allocator: context.channel.allocator))
         case .connectionClose:
-            // Answer the close and hang up.
+            // Answer the close and hang up, echoing the client's code when it is one a close
+            // may carry (RFC 6455 §7.4); a one-byte or invalid code is a protocol error.
             var data = frame.unmaskedData
-            let code = data.readInteger(as: UInt16.self) ?? 1000
+            let code: UInt16 = switch data.readableBytes {
+            case 0: 1000
+            case 1: 1002
+            default: data.readInteger(as: UInt16.self).flatMap { Self.closeCodeToEcho($0) } ?? 1002
+            }
             closeWith(code: code, reason: "", context: context)
         default:
             break
@@ -147,6 +154,15 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
             return closeWith(code: code, reason: "", context: context)
         }
         context.close(promise: nil)
+    }
+
+    /// `code` when a close frame may carry it: 1000–1003, 1007–1011, and 3000–4999 (registered
+    /// and private codes); nil otherwise.
+    static func closeCodeToEcho(_ code: UInt16) -> UInt16? {
+        switch code {
+        case 1000...1003, 1007...1011, 3000...4999: code
+        default: nil
+        }
     }
 
     /// Sends a close frame, then closes the connection once it is written (or failed).

@@ -45,8 +45,8 @@ public struct WebSocketUpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     }
 
     /// Reads start with 512-byte buffers instead of NIO's 2 KiB, growing when a read fills one:
-    /// every connection keeps its largest receive buffer for reuse, and an idle WebSocket
-    /// subscriber then keeps a quarter of the memory (#16: 100,000 connections per node group).
+    /// every connection keeps its largest receive buffer for reuse, so an idle WebSocket
+    /// subscriber keeps a quarter of what it would (docs/realtime.md, "Memory per connection").
     static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536)
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
