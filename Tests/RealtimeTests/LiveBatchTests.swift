@@ -129,13 +129,30 @@ import Testing
         func release() { gate.withLock { $0?.resume(); $0 = nil } }
     }
 
+    /// A resolver over the catalog whose first request ("a1") is held until `executor.release()`.
+    struct HeldFirst {
+        let catalog: SchemaEndpoint<Context>
+        let plan: LivePlan
+        let executor: GatedExecutor
+        let resolver: LiveResolver
+        let first: Task<ByteBuffer, Never>
+
+        init(maximumInFlight: Int) async throws {
+            catalog = try LiveBatchTests.catalog()
+            let plan = try LiveBatchTests.plan()
+            let executor = GatedExecutor(catalog)
+            let resolver = LiveResolver(metrics: RealtimeMetrics(), maximumBatch: 4, maximumInFlight: maximumInFlight) { request, _, _ in
+                await executor.execute(request)
+            }
+            first = Task { await resolver.resolve(plan, id: "a1", visibility: .anonymous, as: nil) }
+            for _ in 0..<500 where !executor.held.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+            (self.plan, self.executor, self.resolver) = (plan, executor, resolver)
+        }
+    }
+
     @Test func eventsArrivingDuringARequestGoTogetherInTheNext() async throws {
-        let catalog = try Self.catalog()
-        let plan = try Self.plan()
-        let executor = GatedExecutor(catalog)
-        let resolver = LiveResolver(metrics: RealtimeMetrics(), maximumBatch: 4, maximumInFlight: 1) { request, _, _ in await executor.execute(request) }
-        async let first = resolver.resolve(plan, id: "a1", visibility: .anonymous, as: nil)
-        for _ in 0..<500 where !executor.held.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        let held = try await HeldFirst(maximumInFlight: 1)
+        let (catalog, plan, executor, resolver) = (held.catalog, held.plan, held.executor, held.resolver)
         // Six events meanwhile, one id twice: four events (three ids) in one batch, then the rest.
         let later = ["b1", "missing-2", "b1", "broken-3", "c1", "d1"]
         var waiting: [Task<ByteBuffer, Never>] = []
@@ -146,7 +163,7 @@ import Testing
         }
         #expect(resolver.waitingCount == later.count)
         executor.release()
-        let firstAnswer = await first
+        let firstAnswer = await held.first.value
         var laterAnswers: [ByteBuffer?] = []
         for task in waiting { laterAnswers.append(await task.value) }
         let requests = executor.requests.withLock { $0 }
@@ -163,18 +180,14 @@ import Testing
     }
 
     @Test func aSlowRequestDoesNotHoldUpTheNextWhileSlotsAreFree() async throws {
-        let catalog = try Self.catalog()
-        let plan = try Self.plan()
-        let executor = GatedExecutor(catalog)
-        let resolver = LiveResolver(metrics: RealtimeMetrics(), maximumBatch: 4, maximumInFlight: 2) { request, _, _ in await executor.execute(request) }
-        async let first = resolver.resolve(plan, id: "a1", visibility: .anonymous, as: nil)
-        for _ in 0..<500 where !executor.held.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        let held = try await HeldFirst(maximumInFlight: 2)
+        let (plan, executor, resolver) = (held.plan, held.executor, held.resolver)
         // The first request is held; the second slot answers at once.
         let second = await resolver.resolve(plan, id: "b2", visibility: .anonymous, as: nil)
         #expect(String(buffer: second).contains("b2"))
         #expect(executor.requests.withLock { $0.count } == 2)
         executor.release()
-        #expect(String(buffer: await first).contains("a1"))
+        #expect(String(buffer: await held.first.value).contains("a1"))
         #expect(resolver.waitingCount == 0)
     }
 }

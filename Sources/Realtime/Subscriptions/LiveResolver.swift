@@ -11,8 +11,10 @@ import Synchronization
 /// makes fewer, larger requests instead of queueing one per event — the cost per event falls as
 /// the load rises, and several requests in flight keep one slow answer from holding up the rest.
 final class LiveResolver: Sendable {
+    /// By plan object, as the hub groups subscribers: a queued key's plan is held by the task
+    /// draining it, so its identity cannot be reused meanwhile.
     struct Key: Hashable {
-        let plan: String
+        let plan: ObjectIdentifier
         let visibility: LiveHub.Visibility
     }
 
@@ -48,7 +50,7 @@ final class LiveResolver: Sendable {
 
     /// The answer to the event about `id` for readers of `visibility` (resolved as `principal`).
     func resolve(_ plan: LivePlan, id: String, visibility: LiveHub.Visibility, as principal: Principal?) async -> ByteBuffer {
-        let key = Key(plan: plan.key, visibility: visibility)
+        let key = Key(plan: ObjectIdentifier(plan), visibility: visibility)
         return await withCheckedContinuation { continuation in
             let waiter = Waiter(id: id, continuation: continuation)
             let leads = queues.withLock { queues in
