@@ -13,11 +13,14 @@ public struct CatalogFixture: Sendable {
         return CatalogFixture(configuration: try await TestPostgres.shared.freshDatabase(named: name, migrations: sets))
     }
 
-    /// Runs `body` with a running client and the catalog service on it.
-    public func run<Result: Sendable>(_ body: @Sendable (CatalogService, PostgresClient) async throws -> Result) async throws -> Result {
+    /// Runs `body` with a running client and the catalog service on it. The resident search index
+    /// reads the changes before every search, so a test sees its own writes.
+    public func run<Result: Sendable>(
+        searchIndex: SearchIndexChoice = .resident(.beforeEachRead), _ body: @Sendable (CatalogService, PostgresClient) async throws -> Result
+    ) async throws -> Result {
         let logger = Logger(label: "emporium.test.catalog")
         return try await withPostgresClient(configuration, logger: logger) { client in
-            try await body(try CatalogService(client: client, logger: logger), client)
+            try await body(try CatalogService(client: client, searchIndex: searchIndex, logger: logger), client)
         }
     }
 }

@@ -18,9 +18,10 @@ import Testing
         let product: ProductID
     }
 
-    @Test func recallAtTenStaysAboveNinetyPercent() async throws {
+    @Test(arguments: [SearchIndexChoice.postgres, .resident(.beforeEachRead)])
+    func recallAtTenStaysAboveNinetyPercent(_ index: SearchIndexChoice) async throws {
         let fixture = try await CatalogFixture.make("relevance")
-        try await fixture.run { service, client in
+        try await fixture.run(searchIndex: index) { service, client in
             _ = try await CatalogSeeder(client: client, logger: Logger(label: "test"), seed: 7).seed(products: 3_000)
             let rows = try await client.query("""
                 SELECT id, title FROM catalog.products WHERE status = 'published' ORDER BY id
@@ -43,7 +44,7 @@ import Testing
             }
             let recall = Double(found) / Double(set.count)
             let mrr = reciprocalRanks / Double(set.count)
-            print("search relevance: \(set.count) queries, recall@10 \(String(format: "%.3f", recall)), MRR \(String(format: "%.3f", mrr)); missed: \(misses)")
+            print("search relevance (\(index)): \(set.count) queries, recall@10 \(String(format: "%.3f", recall)), MRR \(String(format: "%.3f", mrr)); missed: \(misses)")
             #expect(recall >= 0.9, "recall@10 \(recall), MRR \(mrr); missed \(misses)")
         }
     }

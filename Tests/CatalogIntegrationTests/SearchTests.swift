@@ -42,14 +42,27 @@ import Testing
         }
     }
 
-    func withShop(_ body: @Sendable (Shop) async throws -> Void) async throws {
+    /// Both adapters meet one contract: every test runs on each.
+    enum Adapter: String, CaseIterable, Sendable {
+        case postgres
+        case resident
+
+        func index(_ client: PostgresClient, _ logger: Logger) -> any SearchIndex {
+            switch self {
+            case .postgres: PostgresSearchIndex(client: client, logger: logger)
+            case .resident: ResidentSearchIndex(client: client, freshness: .beforeEachRead, logger: logger)
+            }
+        }
+    }
+
+    func withShop(_ adapter: Adapter, _ body: @Sendable (Shop) async throws -> Void) async throws {
         let fixture = try await CatalogFixture.make()
         try await fixture.run { _, client in
             let logger = Logger(label: "test")
             let clock = TestClock()
             let catalog = ProductCatalog(
                 products: PostgresProductStore(client: client, logger: logger), categories: PostgresCategoryStore(client: client, logger: logger),
-                search: PostgresSearchIndex(client: client, logger: logger), clock: clock)
+                search: adapter.index(client, logger), clock: clock)
             let electronics = try await catalog.createCategory(name: "Электроника", slug: nil, parentID: nil, by: TestUsers.admin)
             let phones = try await catalog.createCategory(name: "Смартфоны и телефоны", slug: nil, parentID: electronics.id.description, by: TestUsers.admin)
             let home = try await catalog.createCategory(name: "Дом", slug: nil, parentID: nil, by: TestUsers.admin)
@@ -57,8 +70,8 @@ import Testing
         }
     }
 
-    @Test func filtersNarrowAndSortingOrders() async throws {
-        try await withShop { shop in
+    @Test(arguments: Adapter.allCases) func filtersNarrowAndSortingOrders(_ adapter: Adapter) async throws {
+        try await withShop(adapter) { shop in
             let cheap = try await shop.product("Смартфон Лайт", price: 999_00, category: shop.phones)
             let middle = try await shop.product("Смартфон Про", price: 4_999_00, category: shop.phones, seller: TestUsers.otherSeller)
             let dear = try await shop.product("Смартфон Ультра", price: 19_999_00, category: shop.electronics)
@@ -95,8 +108,8 @@ import Testing
         }
     }
 
-    @Test func facetsCountEveryMatchByCategoryAndPriceBand() async throws {
-        try await withShop { shop in
+    @Test(arguments: Adapter.allCases) func facetsCountEveryMatchByCategoryAndPriceBand(_ adapter: Adapter) async throws {
+        try await withShop(adapter) { shop in
             _ = try await shop.product("Чайник стальной", price: 0, category: shop.home)
             _ = try await shop.product("Чайник стеклянный", price: 1_999, category: shop.home)
             _ = try await shop.product("Чайник электрический", price: 2_000, category: shop.electronics)
@@ -122,8 +135,8 @@ import Testing
         }
     }
 
-    @Test func inStockFollowsInventorysEventsAndIgnoresLateOnes() async throws {
-        try await withShop { shop in
+    @Test(arguments: Adapter.allCases) func inStockFollowsInventorysEventsAndIgnoresLateOnes(_ adapter: Adapter) async throws {
+        try await withShop(adapter) { shop in
             let stocked = try await shop.product("Наушники беспроводные", price: 5_000_00, category: shop.electronics)
             let empty = try await shop.product("Наушники проводные", price: 1_000_00, category: shop.electronics)
             _ = try await shop.product("Наушники детские", price: 900_00, category: shop.electronics)
@@ -141,8 +154,8 @@ import Testing
         }
     }
 
-    @Test func correctedQueryTellsWhatWasSearchedInstead() async throws {
-        try await withShop { shop in
+    @Test(arguments: Adapter.allCases) func correctedQueryTellsWhatWasSearchedInstead(_ adapter: Adapter) async throws {
+        try await withShop(adapter) { shop in
             let phone = try await shop.product("Смартфон Галактика", price: 50_000_00, category: shop.phones)
             for (typed, searched) in [("cvfhnajy", "смартфон"), ("smartfon galaktika", "смартфон галактика"), ("смартфн", "смартфон")] {
                 let result = try await shop.catalog.search(SearchRequest(query: typed), viewer: nil)
@@ -154,8 +167,8 @@ import Testing
         }
     }
 
-    @Test func synonymsAreKeptByAdminsAndWidenQueries() async throws {
-        try await withShop { shop in
+    @Test(arguments: Adapter.allCases) func synonymsAreKeptByAdminsAndWidenQueries(_ adapter: Adapter) async throws {
+        try await withShop(adapter) { shop in
             let phone = try await shop.product("Смартфон Галактика", price: 50_000_00, category: shop.phones)
             #expect(try await shop.search(SearchRequest(query: "мобильник")).isEmpty)
             let kept = try await shop.catalog.setSearchSynonyms(term: " Мобильник ", synonyms: ["смартфон", "Смартфон", "мобильник", "сотовый  телефон"], by: TestUsers.admin)
@@ -185,8 +198,8 @@ import Testing
         }
     }
 
-    @Test func suggestionsCompleteInEveryLayoutAndScript() async throws {
-        try await withShop { shop in
+    @Test(arguments: Adapter.allCases) func suggestionsCompleteInEveryLayoutAndScript(_ adapter: Adapter) async throws {
+        try await withShop(adapter) { shop in
             let phone = try await shop.product("Смартфон Галактика S24", price: 50_000_00, category: shop.phones)
             _ = try await shop.product("Смарт-часы Спорт", price: 9_000_00, category: shop.electronics)
             _ = try await newProduct(shop.catalog, title: "Смартфон Секретный", price: 100, category: shop.phones)  // a draft
@@ -211,8 +224,8 @@ import Testing
         }
     }
 
-    @Test func badSearchInputIsACodedErrorNamingTheField() async throws {
-        try await withShop { shop in
+    @Test(arguments: Adapter.allCases) func badSearchInputIsACodedErrorNamingTheField(_ adapter: Adapter) async throws {
+        try await withShop(adapter) { shop in
             let cases: [(SearchRequest, EmporiumError.Code, String?)] = [
                 (SearchRequest(query: String(repeating: "я", count: 201)), .badUserInput, "input.query"),
                 (SearchRequest(query: "a\u{1}b"), .badUserInput, "input.query"),

@@ -1,6 +1,7 @@
 import Contracts
 import Messaging
 import ServiceKit
+import ServiceLifecycle
 
 extension ServiceDescriptor {
     /// The catalog: products, categories and search (schema `catalog`).
@@ -18,13 +19,17 @@ extension ServiceDescriptor {
             let admission = try context.rateLimiter.map {
                 SearchAdmission(limiter: $0, limit: try SearchAdmission.limit(from: context.settings))
             }
-            let service = try CatalogService(client: context.postgres, searchAdmission: admission, cache: context.cache, logger: context.logger)
+            let service = try CatalogService(
+                client: context.postgres, searchAdmission: admission, cache: context.cache, searchIndex: try SearchIndexChoice(from: context.settings),
+                logger: context.logger)
             var routes = [ProductSearchRoute(catalog: service.catalog, admission: admission).route]
             if let exports = service.exportFiles { routes.append(ExportDownloadRoute(exports: exports, clock: service.catalog.clock).route) }
             if let images = service.imageFiles {
                 routes += [ImageUploadRoute(catalog: service.catalog).route, ImageFileRoute(images: images).route]
             }
-            return ServiceInstance(endpoint: service.endpoint, eventHandlers: service.eventHandlers, background: service.jobs.map { [$0] } ?? [], routes: routes)
+            var background: [any Service] = service.jobs.map { [$0] } ?? []
+            if let search = service.residentSearch { background.append(search) }
+            return ServiceInstance(endpoint: service.endpoint, eventHandlers: service.eventHandlers, background: background, routes: routes)
         }
     )
 }

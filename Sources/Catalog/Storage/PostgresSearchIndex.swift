@@ -8,7 +8,7 @@ import PostgresNIO
 /// and English stems), typo correction over `search_words`, availability from
 /// `product_availability` (kept from inventory's events), popularity from `product_counters`,
 /// synonyms from `search_synonyms`. docs/search.md explains the choices and their costs.
-public struct PostgresSearchIndex: SearchIndex {
+public struct PostgresSearchIndex: SearchIndex, SearchSteps {
     let client: PostgresClient
     let logger: Logger
     let synonymTable: SynonymTable
@@ -28,31 +28,11 @@ public struct PostgresSearchIndex: SearchIndex {
     // MARK: Search
 
     public func search(_ search: ProductSearch) async throws -> SearchHits {
-        guard !search.text.isEmpty else { return SearchHits(products: try await page(.everything, search), match: .everything) }
-        let readings = QueryVariants.readings(of: search.text)
-        let expansions = try await synonymTable.expansions(of: readings.map { $0[0] })
-        let written: SearchMatch = expansions.isEmpty ? .text(search.text) : .words(readings.map { [$0[0]] + (expansions[$0[0]] ?? []) })
-        let found = try await page(written, search)
-        guard found.isEmpty else { return SearchHits(products: found, match: written) }
-        // Nothing matched as written: read each word in the other keyboard layout and as Russian
-        // in Latin letters ("cvfhnajy", "smartfon" for "смартфон") and search for any reading.
-        if QueryVariants.hasOtherReadings(readings) {
-            let match = SearchMatch.words(readings)
-            let read = try await page(match, search)
-            if !read.isEmpty { return SearchHits(products: read, match: match, correctedQuery: try await likelyReading(readings)) }
-        }
-        // Still nothing: correct each word (or its best reading) against the known title words
-        // (trigram similarity, which forgives typos like "ketle") and search again.
-        guard let corrected = try await correctedQuery(readings), corrected != search.text.lowercased() else {
-            return SearchHits(products: [], match: nil)
-        }
-        let match = SearchMatch.text(corrected)
-        let fixed = try await page(match, search)
-        return fixed.isEmpty ? SearchHits(products: [], match: nil) : SearchHits(products: fixed, match: match, correctedQuery: corrected)
+        try await searchByReadings(search)
     }
 
     /// One page of the products `match` finds, in the search's order.
-    private func page(_ match: SearchMatch, _ search: ProductSearch) async throws -> [Product] {
+    func page(_ match: SearchMatch, _ search: ProductSearch) async throws -> [Product] {
         var sql = SQLBuilder()
         let matched = Self.matchSQL(match, &sql)
         let conditions = Self.conditions(search, matched: matched != nil, &sql)
@@ -139,7 +119,7 @@ public struct PostgresSearchIndex: SearchIndex {
 
     /// The reading a buyer most likely meant, word by word: the first reading that is a word of
     /// some title, else the word as typed. For "showing results for …".
-    private func likelyReading(_ readings: [[String]]) async throws -> String {
+    func likelyReading(_ readings: [[String]]) async throws -> String {
         let all = Array(Set(readings.flatMap { $0 }))
         let known = Set(try await client.query(
             "SELECT word FROM catalog.search_words WHERE word = ANY(\(all))", logger: logger
@@ -149,7 +129,7 @@ public struct PostgresSearchIndex: SearchIndex {
 
     /// Replaces each query word by the known title word most similar to any of its readings;
     /// nil when no word is close. One statement for every reading of every word.
-    private func correctedQuery(_ readings: [[String]]) async throws -> String? {
+    func correctedQuery(_ readings: [[String]]) async throws -> String? {
         var inputs: [String] = []
         var owners: [Int64] = []
         for (index, word) in readings.enumerated() {
@@ -249,6 +229,12 @@ public struct PostgresSearchIndex: SearchIndex {
                 products.append(SearchSuggestion(kind: .product, text: text, productID: ProductID(uuid: id)))
             }
         }
+        return Self.suggestions(completions: completions, products: products, prefixes: prefixes, limit: limit)
+    }
+
+    /// Completions (shortest first, each after the words typed before the last) and then the
+    /// products (each once), at most `limit` of each.
+    static func suggestions(completions: [(variant: Int, word: String)], products: [SearchSuggestion], prefixes: [String], limit: Int) -> [SearchSuggestion] {
         var seen = Set<String>()
         var queries: [SearchSuggestion] = []
         for (variant, word) in completions.sorted(by: { ($0.word.count, $0.word) < ($1.word.count, $1.word) }) {

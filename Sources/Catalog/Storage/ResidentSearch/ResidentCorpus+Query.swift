@@ -1,0 +1,402 @@
+import EmporiumCore
+import Foundation
+
+extension ResidentCorpus {
+    /// Documents in ascending order, each with its relevance (BM25 over the matched lexemes).
+    struct Matches {
+        var documents: [UInt32] = []
+        var scores: [Float] = []
+    }
+
+    /// BM25's saturation and length normalisation, the usual values.
+    static let k1: Float = 1.2
+    static let b: Float = 0.75
+    /// A title occurrence counts this many description ones (PostgreSQL's `ts_rank` weighs A
+    /// against B as 1 to 0.4).
+    static let titleWeight: Float = 2.5
+
+    /// The documents `query` matches; nil for a shape left to PostgreSQL (a NOT that is not one
+    /// side of an AND). Dead documents are included: the filters drop them.
+    func matches(_ query: LexemeQuery) -> Matches? {
+        switch query {
+        case .term(let lexeme):
+            return scored(lexeme)
+        case .not:
+            return nil
+        case .or(let children):
+            var result = Matches()
+            for child in Self.alternatives(children) {
+                guard let found = matches(child) else { return nil }
+                result = Self.union(result, found)
+            }
+            return result
+        case .and(let children):
+            var terms: [Int] = []
+            var groups: [Matches] = []
+            var excluded: [LexemeQuery] = []
+            for child in children {
+                switch child {
+                case .term(let lexeme):
+                    guard let list = lexemes[lexeme] else { return Matches() }  // a word no document has
+                    terms.append(Int(list))
+                case .not(let inner):
+                    excluded.append(inner)
+                case .and, .or:
+                    guard let found = matches(child) else { return nil }
+                    groups.append(found)
+                }
+            }
+            guard !terms.isEmpty || !groups.isEmpty else { return nil }  // only NOTs: PostgreSQL's
+            terms.sort { postings[$0].documents.count < postings[$1].documents.count }
+            groups.sort { $0.documents.count < $1.documents.count }
+            var result: Matches
+            if let smallest = groups.first, terms.first.map({ postings[$0].documents.count >= smallest.documents.count }) ?? true {
+                result = groups.removeFirst()
+            } else {
+                result = scored(list: terms.removeFirst())
+            }
+            for group in groups { result = Self.intersection(result, group) }
+            for list in terms { result = intersection(result, list: list) }
+            for inner in excluded {
+                guard let found = matches(inner) else { return nil }
+                result = Self.difference(result, found.documents)
+            }
+            return result
+        }
+    }
+
+    /// OR's operands, nested ORs flattened and repeats dropped (`ru || en` repeats every word that
+    /// both configurations leave as it is).
+    private static func alternatives(_ children: [LexemeQuery]) -> [LexemeQuery] {
+        var flat: [LexemeQuery] = []
+        func add(_ query: LexemeQuery) {
+            if case .or(let inner) = query { inner.forEach(add) } else if !flat.contains(query) { flat.append(query) }
+        }
+        children.forEach(add)
+        return flat
+    }
+
+    private func scored(_ lexeme: String) -> Matches {
+        guard let list = lexemes[lexeme] else { return Matches() }
+        return scored(list: Int(list))
+    }
+
+    private func scored(list: Int) -> Matches {
+        let posting = postings[list]
+        let idf = inverseFrequency(posting.documents.count)
+        let average = averageLength
+        var scores: [Float] = []
+        scores.reserveCapacity(posting.documents.count)
+        for (position, document) in posting.documents.enumerated() {
+            scores.append(score(posting.frequencies[position], document: document, idf: idf, average: average))
+        }
+        return Matches(documents: posting.documents, scores: scores)
+    }
+
+    private func inverseFrequency(_ frequency: Int) -> Float {
+        let total = Float(max(liveCount, 1)), found = Float(frequency)
+        return log(1 + (total - found + 0.5) / (found + 0.5))
+    }
+
+    private func score(_ frequency: UInt16, document: UInt32, idf: Float, average: Float) -> Float {
+        let weighted = Float(frequency >> 8) * Self.titleWeight + Float(frequency & 0xFF)
+        let norm = Self.k1 * (1 - Self.b + Self.b * length[Int(document)] / average)
+        return idf * weighted * (Self.k1 + 1) / (weighted + norm)
+    }
+
+    /// `matches` ∩ the posting list, galloping through the list (the smaller side leads).
+    private func intersection(_ matches: Matches, list: Int) -> Matches {
+        let posting = postings[list]
+        let idf = inverseFrequency(posting.documents.count), average = averageLength
+        var result = Matches()
+        var position = 0
+        for (index, document) in matches.documents.enumerated() {
+            position = Self.gallop(posting.documents, from: position, to: document)
+            guard position < posting.documents.count else { break }
+            if posting.documents[position] == document {
+                result.documents.append(document)
+                result.scores.append(matches.scores[index] + score(posting.frequencies[position], document: document, idf: idf, average: average))
+            }
+        }
+        return result
+    }
+
+    /// The first position at or after `start` whose document is not below `target`.
+    static func gallop(_ documents: [UInt32], from start: Int, to target: UInt32) -> Int {
+        var low = start, step = 1
+        var high = start
+        while high < documents.count, documents[high] < target {
+            low = high + 1
+            high += step
+            step *= 2
+        }
+        high = min(high, documents.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if documents[middle] < target { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    static func intersection(_ left: Matches, _ right: Matches) -> Matches {
+        var result = Matches()
+        var i = 0, j = 0
+        while i < left.documents.count, j < right.documents.count {
+            let a = left.documents[i], b = right.documents[j]
+            if a == b {
+                result.documents.append(a)
+                result.scores.append(left.scores[i] + right.scores[j])
+                i += 1
+                j += 1
+            } else if a < b { i = gallop(left.documents, from: i, to: b) } else { j = gallop(right.documents, from: j, to: a) }
+        }
+        return result
+    }
+
+    static func union(_ left: Matches, _ right: Matches) -> Matches {
+        if left.documents.isEmpty { return right }
+        if right.documents.isEmpty { return left }
+        var result = Matches()
+        result.documents.reserveCapacity(max(left.documents.count, right.documents.count))
+        result.scores.reserveCapacity(max(left.documents.count, right.documents.count))
+        var i = 0, j = 0
+        while i < left.documents.count || j < right.documents.count {
+            if j == right.documents.count || (i < left.documents.count && left.documents[i] < right.documents[j]) {
+                result.documents.append(left.documents[i])
+                result.scores.append(left.scores[i])
+                i += 1
+            } else if i == left.documents.count || right.documents[j] < left.documents[i] {
+                result.documents.append(right.documents[j])
+                result.scores.append(right.scores[j])
+                j += 1
+            } else {
+                result.documents.append(left.documents[i])
+                result.scores.append(left.scores[i] + right.scores[j])
+                i += 1
+                j += 1
+            }
+        }
+        return result
+    }
+
+    static func difference(_ matches: Matches, _ excluded: [UInt32]) -> Matches {
+        var result = Matches()
+        var position = 0
+        for (index, document) in matches.documents.enumerated() {
+            position = gallop(excluded, from: position, to: document)
+            if position < excluded.count, excluded[position] == document { continue }
+            result.documents.append(document)
+            result.scores.append(matches.scores[index])
+        }
+        return result
+    }
+}
+
+// MARK: Filters
+
+extension ResidentCorpus {
+    /// A search's filters and visibility resolved to column values, checked per document.
+    struct Admission {
+        var visibility: ProductVisibility
+        var owner: Int32?
+        var now: Double
+        var categories: [Bool]?
+        /// Nil: any seller. A seller the corpus has never seen admits nothing.
+        var seller: Int32??
+        var minPrice: Int64?
+        var maxPrice: Int64?
+        var currency: UInt16??
+        var inStockOnly: Bool
+
+        /// Whether nothing can pass (a seller, currency or categories the corpus does not have).
+        var admitsNothing: Bool {
+            if case .some(.none) = seller { return true }
+            if case .some(.none) = currency { return true }
+            if let categories, !categories.contains(true) { return true }
+            return false
+        }
+    }
+
+    func admission(for search: ProductSearch) -> Admission {
+        let filters = search.filters
+        var owner: Int32?
+        if case .publicOrOwnedBy(let seller) = search.visibility { owner = sellers.existingNumber(of: seller.rawValue) }
+        var categoryMask: [Bool]?
+        if let ids = filters.categoryIDs {
+            var mask = [Bool](repeating: false, count: categories.values.count)
+            for id in ids { if let number = categories.existingNumber(of: id.uuid) { mask[Int(number)] = true } }
+            categoryMask = mask
+        }
+        return Admission(
+            visibility: search.visibility, owner: owner, now: search.now.timeIntervalSince1970, categories: categoryMask,
+            seller: filters.sellerID.map { sellers.existingNumber(of: $0.rawValue) },
+            minPrice: filters.minPrice, maxPrice: filters.maxPrice,
+            currency: filters.currency.map { currencies.existingNumber(of: $0.code).map { UInt16(truncatingIfNeeded: $0) } },
+            inStockOnly: filters.inStockOnly)
+    }
+
+    func admits(_ document: Int, _ admission: Admission) -> Bool {
+        guard alive[document] else { return false }
+        if let seller = admission.seller, seller != self.seller[document] { return false }
+        if let currency = admission.currency, currency != self.currency[document] { return false }
+        if let min = admission.minPrice, price[document] < min { return false }
+        if let max = admission.maxPrice, price[document] > max { return false }
+        if admission.inStockOnly, !available[document] { return false }
+        if let mask = admission.categories {
+            let category = Int(self.category[document])
+            guard category >= 0, category < mask.count, mask[category] else { return false }
+        }
+        switch admission.visibility {
+        case .all: return true
+        case .publicOnly: return isPublic(document, now: admission.now)
+        case .publicOrOwnedBy: return isPublic(document, now: admission.now) || (admission.owner.map { $0 == seller[document] } ?? false)
+        }
+    }
+
+    func isPublic(_ document: Int, now: Double) -> Bool {
+        switch visibility[document] {
+        case .published: true
+        case .scheduled: publishAt[document] <= now
+        case .draft, .archived: false
+        }
+    }
+}
+
+// MARK: Ranking
+
+extension ResidentCorpus {
+    /// A sort key: every order as ascending (primary, secondary, tertiary, id).
+    struct RankKey: Comparable {
+        var primary: Double
+        var secondary: Int64
+        var tertiary: Int64
+        var high: UInt64
+        var low: UInt64
+        var document: UInt32
+
+        static func < (a: RankKey, b: RankKey) -> Bool {
+            if a.primary != b.primary { return a.primary < b.primary }
+            if a.secondary != b.secondary { return a.secondary < b.secondary }
+            if a.tertiary != b.tertiary { return a.tertiary < b.tertiary }
+            if a.high != b.high { return a.high < b.high }
+            return a.low < b.low
+        }
+
+        static func == (a: RankKey, b: RankKey) -> Bool { !(a < b) && !(b < a) }
+    }
+
+    func key(_ document: UInt32, score: Float, order: SearchOrder, hasText: Bool) -> RankKey {
+        let index = Int(document)
+        let (high, low) = withUnsafeBytes(of: ids[index].uuid) { raw in
+            (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+        switch order {
+        case .relevance where hasText:
+            return RankKey(primary: -Double(score), secondary: 0, tertiary: 0, high: high, low: low, document: document)
+        case .relevance, .newest:
+            // Newest first, then the id descending (as PostgreSQL's `created_at DESC, id DESC`).
+            return RankKey(primary: -createdAt[index], secondary: 0, tertiary: 0, high: ~high, low: ~low, document: document)
+        case .priceAscending:
+            return RankKey(primary: 0, secondary: price[index], tertiary: 0, high: high, low: low, document: document)
+        case .priceDescending:
+            return RankKey(primary: 0, secondary: 0 &- price[index], tertiary: 0, high: high, low: low, document: document)
+        case .popularity:
+            return RankKey(primary: 0, secondary: 0 &- sales[index], tertiary: 0 &- views[index], high: high, low: low, document: document)
+        }
+    }
+
+    /// The page `offset ..< offset + limit` of the admitted documents in `matches` (every document
+    /// when nil) in the search's order: a bounded heap of `offset + limit` keys, never a sort of
+    /// every match.
+    func page(_ matches: Matches?, _ search: ProductSearch) -> [UUID] {
+        let admission = admission(for: search)
+        let wanted = search.offset.addingReportingOverflow(search.limit)
+        guard !admission.admitsNothing, search.limit > 0, !wanted.overflow else { return [] }
+        var heap = TopKeys(capacity: wanted.partialValue)
+        let hasText = matches != nil
+        if let matches {
+            for (position, document) in matches.documents.enumerated() where admits(Int(document), admission) {
+                heap.offer(key(document, score: matches.scores[position], order: search.order, hasText: hasText))
+            }
+        } else {
+            for document in 0..<UInt32(count) where admits(Int(document), admission) {
+                heap.offer(key(document, score: 0, order: search.order, hasText: false))
+            }
+        }
+        let sorted = heap.sorted()
+        guard search.offset < sorted.count else { return [] }
+        return sorted[search.offset...].map { ids[Int($0.document)] }
+    }
+
+    // MARK: Facets
+
+    /// Counts over the first ``SearchFacets/countLimit`` admitted documents of `matches` (every
+    /// document when nil), in document order.
+    func facets(_ matches: Matches?, _ search: ProductSearch) -> SearchFacets {
+        let admission = admission(for: search)
+        guard !admission.admitsNothing else { return .empty }
+        struct Band: Hashable { let currency: UInt16; let lower: Int64 }
+        var total = 0
+        var perCategory: [Int32: Int] = [:]
+        var perBand: [Band: Int] = [:]
+        func tally(_ document: Int) -> Bool {
+            guard admits(document, admission) else { return true }
+            total += 1
+            if category[document] >= 0 { perCategory[category[document], default: 0] += 1 }
+            perBand[Band(currency: currency[document], lower: PriceBand.lowerEdge(of: price[document])), default: 0] += 1
+            return total < SearchFacets.countLimit
+        }
+        if let matches {
+            for document in matches.documents where !tally(Int(document)) { break }
+        } else {
+            for document in 0..<count where !tally(document) { break }
+        }
+        let categoryCounts = perCategory.map { SearchFacets.CategoryCount(categoryID: CategoryID(uuid: categories.values[Int($0.key)]), count: $0.value) }
+            .sorted { ($0.count, $1.categoryID.uuid.uuidString) > ($1.count, $0.categoryID.uuid.uuidString) }
+        let bands = perBand.compactMap { band, count -> SearchFacets.PriceBandCount? in
+            guard let code = try? Currency(code: currencies.values[Int(band.currency)]) else { return nil }
+            return .init(band: PriceBand(currency: code, lower: band.lower, upper: PriceBand.upperEdge(after: band.lower)), count: count)
+        }
+        return SearchFacets(
+            total: total, exact: total < SearchFacets.countLimit, categories: Array(categoryCounts.prefix(20)), prices: bands.sorted { $0.band < $1.band })
+    }
+}
+
+/// The `capacity` smallest keys offered, in a max-heap (the root is the one to drop next).
+struct TopKeys {
+    private(set) var keys: [ResidentCorpus.RankKey] = []
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        keys.reserveCapacity(min(capacity, 1024))
+    }
+
+    mutating func offer(_ key: ResidentCorpus.RankKey) {
+        if keys.count < capacity {
+            keys.append(key)
+            var child = keys.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard keys[parent] < keys[child] else { break }
+                keys.swapAt(parent, child)
+                child = parent
+            }
+        } else if let root = keys.first, key < root {
+            keys[0] = key
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var largest = parent
+                if left < keys.count, keys[largest] < keys[left] { largest = left }
+                if right < keys.count, keys[largest] < keys[right] { largest = right }
+                guard largest != parent else { break }
+                keys.swapAt(parent, largest)
+                parent = largest
+            }
+        }
+    }
+
+    func sorted() -> [ResidentCorpus.RankKey] { keys.sorted() }
+}

@@ -1,0 +1,315 @@
+import EmporiumCore
+import Foundation
+
+/// A product as the resident index reads it from PostgreSQL (`SearchChangeFeed`).
+struct IndexedProduct: Sendable {
+    var id: UUID
+    var sellerID: String
+    var title: String
+    var price: Int64
+    var currency: String
+    var categoryID: UUID?
+    var status: ProductStatus
+    var publishAt: Date?
+    var createdAt: Date
+    /// `search_vector::text`: PostgreSQL's stems, kept verbatim so that an unchanged text is
+    /// recognised and not indexed again.
+    var vector: String
+    var available: Int64
+    var sales: Int64
+    var views: Int64
+}
+
+/// Every product's searchable facts, column by column, indexed by a document number; and a
+/// posting list per lexeme. Pure data: the lock and the feed are ``ResidentSearchIndex``'s.
+///
+/// A product whose text changes gets a new number (the old one is marked dead), so posting
+/// lists only ever grow at their end and stay sorted; facts that change without the text
+/// (price, status, stock, counters) are written in place. Dead numbers are compacted away once
+/// they are a quarter of the corpus.
+struct ResidentCorpus: Sendable {
+    struct PostingList: Sendable {
+        var documents: [UInt32] = []
+        /// Title occurrences in the high byte, description occurrences in the low one (each
+        /// saturated at 255).
+        var frequencies: [UInt16] = []
+    }
+
+    enum Visibility: UInt8 { case draft, scheduled, published, archived }
+
+    // Columns, by document number.
+    var ids: [UUID] = []
+    var alive: [Bool] = []
+    var visibility: [Visibility] = []
+    /// Seconds since 1970; +∞ when the product has no publication time.
+    var publishAt: [Double] = []
+    var createdAt: [Double] = []
+    var price: [Int64] = []
+    var currency: [UInt16] = []
+    /// -1: no category.
+    var category: [Int32] = []
+    var seller: [Int32] = []
+    var length: [Float] = []
+    /// A digest of each document's `search_vector` text, to recognise an unchanged text.
+    var digests: [Int] = []
+    var available: [Bool] = []
+    var sales: [Int64] = []
+    var views: [Int64] = []
+    var titles: [String] = []
+    /// Lowercased titles, for type-ahead.
+    var titleKeys: [String] = []
+
+    var numbers: [UUID: UInt32] = [:]
+    var lexemes: [String: Int32] = [:]
+    var postings: [PostingList] = []
+    var currencies = Interned<String>()
+    var categories = Interned<UUID>()
+    var sellers = Interned<String>()
+
+    private(set) var liveCount = 0
+    private(set) var totalLength: Double = 0
+
+    /// Document numbers in title order (`titleKeys`, compared as UTF-8 bytes like PostgreSQL's
+    /// "C" collation), and the recently added ones, kept apart and merged in when they grow.
+    var titleOrder: [UInt32] = []
+    var recentTitles: [UInt32] = []
+    /// The distinct words of all titles (PostgreSQL's `search_words`), in byte order.
+    var vocabulary: [String] = []
+    var vocabularySet: Set<String> = []
+
+    static let recentTitlesLimit = 4096
+
+    var count: Int { ids.count }
+    var deadCount: Int { ids.count - liveCount }
+    var averageLength: Float { liveCount == 0 ? 1 : max(1, Float(totalLength / Double(liveCount))) }
+
+    // MARK: Writing
+
+    /// Adds or replaces `product` (by id). In `bulk` (a first load) the title order and the
+    /// vocabulary are left to ``sortTitles()`` and ``setVocabulary(_:)``.
+    mutating func upsert(_ product: IndexedProduct, bulk: Bool = false) {
+        if let number = numbers[product.id], alive[Int(number)] {
+            let index = Int(number)
+            if digests[index] == Self.digest(product.vector), titles[index] == product.title {
+                writeFacts(product, at: index)
+                return
+            }
+            kill(index)
+        }
+        guard let occurrences = LexemeText.vector(product.vector) else {
+            numbers[product.id] = nil
+            return
+        }
+        let number = UInt32(ids.count)
+        ids.append(product.id)
+        alive.append(true)
+        visibility.append(.draft)
+        publishAt.append(.infinity)
+        createdAt.append(0)
+        price.append(0)
+        currency.append(0)
+        category.append(-1)
+        seller.append(0)
+        digests.append(Self.digest(product.vector))
+        available.append(false)
+        sales.append(0)
+        views.append(0)
+        titles.append(product.title)
+        titleKeys.append(product.title.lowercased())
+        writeFacts(product, at: Int(number))
+        var total = 0
+        for occurrence in occurrences {
+            let list: Int
+            if let known = lexemes[occurrence.lexeme] { list = Int(known) } else {
+                list = postings.count
+                lexemes[occurrence.lexeme] = Int32(list)
+                postings.append(PostingList())
+            }
+            postings[list].documents.append(number)
+            postings[list].frequencies.append(UInt16(min(occurrence.title, 255)) << 8 | UInt16(min(occurrence.description, 255)))
+            total += occurrence.title + occurrence.description
+        }
+        length.append(Float(max(total, 1)))
+        numbers[product.id] = number
+        liveCount += 1
+        totalLength += Double(max(total, 1))
+        guard !bulk else { return }
+        insertRecentTitle(number)
+        learnWords(of: titleKeys[Int(number)])
+    }
+
+    /// Forgets `id` (a product that no longer exists).
+    mutating func remove(_ id: UUID) {
+        guard let number = numbers.removeValue(forKey: id), alive[Int(number)] else { return }
+        kill(Int(number))
+    }
+
+    private mutating func writeFacts(_ product: IndexedProduct, at index: Int) {
+        visibility[index] = Visibility(product.status)
+        publishAt[index] = product.publishAt?.timeIntervalSince1970 ?? .infinity
+        createdAt[index] = product.createdAt.timeIntervalSince1970
+        price[index] = product.price
+        currency[index] = UInt16(truncatingIfNeeded: currencies.number(of: product.currency))
+        category[index] = product.categoryID.map { categories.number(of: $0) } ?? -1
+        seller[index] = sellers.number(of: product.sellerID)
+        available[index] = product.available > 0
+        sales[index] = max(product.sales, 0)
+        views[index] = max(product.views, 0)
+    }
+
+    /// Stable within the process (a collision would only leave one edit unindexed until the
+    /// next: 2⁻⁶⁴).
+    static func digest(_ vector: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(vector)
+        return hasher.finalize()
+    }
+
+    private mutating func kill(_ index: Int) {
+        alive[index] = false
+        liveCount -= 1
+        totalLength -= Double(length[index])
+    }
+
+    // MARK: Type-ahead structures
+
+    private mutating func insertRecentTitle(_ number: UInt32) {
+        let key = titleKeys[Int(number)]
+        let at = Self.lowerBound(recentTitles, key) { titleKeys[Int($0)] }
+        recentTitles.insert(number, at: at)
+        if recentTitles.count >= Self.recentTitlesLimit { mergeTitles() }
+    }
+
+    /// Folds the recent titles into the main order (one merge pass), dropping dead numbers.
+    mutating func mergeTitles() {
+        var merged: [UInt32] = []
+        merged.reserveCapacity(titleOrder.count + recentTitles.count)
+        var left = 0, right = 0
+        while left < titleOrder.count || right < recentTitles.count {
+            let takeLeft: Bool
+            if left == titleOrder.count { takeLeft = false } else if right == recentTitles.count { takeLeft = true } else {
+                takeLeft = !Self.precedes(titleKeys[Int(recentTitles[right])], titleKeys[Int(titleOrder[left])])
+            }
+            let number = takeLeft ? titleOrder[left] : recentTitles[right]
+            if takeLeft { left += 1 } else { right += 1 }
+            if alive[Int(number)] { merged.append(number) }
+        }
+        titleOrder = merged
+        recentTitles = []
+    }
+
+    /// Adds a title's words (as `search_words` does: lowercased, split at what is not a letter or
+    /// digit, three characters or more) to the vocabulary.
+    private mutating func learnWords(of key: String) {
+        for word in key.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) where word.count >= 3 {
+            let word = String(word)
+            guard vocabularySet.insert(word).inserted else { continue }
+            vocabulary.insert(word, at: Self.lowerBound(vocabulary, word) { $0 })
+        }
+    }
+
+    /// Replaces the vocabulary (PostgreSQL's `search_words`, read whole at the start).
+    mutating func setVocabulary(_ words: [String]) {
+        vocabularySet = Set(words)
+        vocabulary = vocabularySet.sorted(by: Self.precedes)
+    }
+
+    /// Sorts the whole title order again (after a bulk load).
+    mutating func sortTitles() {
+        let keys = titleKeys
+        titleOrder = (0..<UInt32(ids.count)).filter { alive[Int($0)] }.sorted { Self.precedes(keys[Int($0)], keys[Int($1)]) }
+        recentTitles = []
+    }
+
+    /// Byte order, as PostgreSQL's "C" collation.
+    static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    /// The first position in `sorted` whose key is not before `key`.
+    static func lowerBound<Element>(_ sorted: [Element], _ key: String, keyOf: (Element) -> String) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if precedes(keyOf(sorted[middle]), key) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    // MARK: Compaction
+
+    /// Whether dead numbers are worth a compaction (a quarter of the corpus, and many).
+    var needsCompaction: Bool { deadCount > 50_000 && deadCount * 4 > ids.count }
+
+    /// Renumbers the live documents densely, in their current order (so every posting list stays
+    /// sorted), and drops the dead.
+    mutating func compact() {
+        var renumbered = [UInt32](repeating: .max, count: ids.count)
+        var next: UInt32 = 0
+        for index in ids.indices where alive[index] {
+            renumbered[index] = next
+            next += 1
+        }
+        func keep<T>(_ column: [T]) -> [T] {
+            var kept: [T] = []
+            kept.reserveCapacity(Int(next))
+            for index in column.indices where alive[index] { kept.append(column[index]) }
+            return kept
+        }
+        let liveIDs = keep(ids)
+        visibility = keep(visibility)
+        publishAt = keep(publishAt)
+        createdAt = keep(createdAt)
+        price = keep(price)
+        currency = keep(currency)
+        category = keep(category)
+        seller = keep(seller)
+        length = keep(length)
+        digests = keep(digests)
+        available = keep(available)
+        sales = keep(sales)
+        views = keep(views)
+        titles = keep(titles)
+        titleKeys = keep(titleKeys)
+        for list in postings.indices {
+            var kept = PostingList()
+            let old = postings[list]
+            for (position, document) in old.documents.enumerated() where renumbered[Int(document)] != .max {
+                kept.documents.append(renumbered[Int(document)])
+                kept.frequencies.append(old.frequencies[position])
+            }
+            postings[list] = kept
+        }
+        titleOrder = titleOrder.compactMap { renumbered[Int($0)] == .max ? nil : renumbered[Int($0)] }
+        recentTitles = recentTitles.compactMap { renumbered[Int($0)] == .max ? nil : renumbered[Int($0)] }
+        ids = liveIDs
+        alive = [Bool](repeating: true, count: liveIDs.count)
+        numbers = Dictionary(uniqueKeysWithValues: liveIDs.enumerated().map { ($1, UInt32($0)) })
+    }
+}
+
+extension ResidentCorpus.Visibility {
+    init(_ status: ProductStatus) {
+        switch status {
+        case .draft: self = .draft
+        case .scheduled: self = .scheduled
+        case .published: self = .published
+        case .archived: self = .archived
+        }
+    }
+}
+
+/// Values numbered in the order first seen (sellers, categories, currencies), so that columns
+/// hold small integers.
+struct Interned<Value: Hashable & Sendable>: Sendable {
+    private(set) var values: [Value] = []
+    private var numbers: [Value: Int32] = [:]
+
+    mutating func number(of value: Value) -> Int32 {
+        if let known = numbers[value] { return known }
+        let number = Int32(values.count)
+        values.append(value)
+        numbers[value] = number
+        return number
+    }
+
+    func existingNumber(of value: Value) -> Int32? { numbers[value] }
+}

@@ -1,0 +1,298 @@
+import Database
+import EmporiumCore
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// ``SearchIndex`` answered from memory: every product's stems (PostgreSQL's own, read from
+/// `search_vector`), filters and sort keys, held in each catalog process and kept current from
+/// `catalog.search_changes` (``SearchChangeFeed``). PostgreSQL stays the source of truth: the
+/// page's products are read from it by id, queries are stemmed by it (and the stems cached),
+/// typo correction and synonyms stay its, and until the copy is loaded, or for what the copy
+/// does not evaluate (phrases), ``PostgresSearchIndex`` answers. docs/search.md has the design
+/// and the measurements.
+public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
+    /// When the copy reads the changes.
+    public enum Freshness: Sendable {
+        /// In the background, this often (`run()`): a change is searchable within about that long.
+        case every(Duration)
+        /// Before every read, waiting for it: each search sees every change committed before it
+        /// (tests, and the contract both adapters meet).
+        case beforeEachRead
+    }
+
+    let postgres: PostgresSearchIndex
+    let feed: SearchChangeFeed
+    let freshness: Freshness
+    let logger: Logger
+    var synonymTable: SynonymTable { postgres.synonymTable }
+
+    private let corpus = CorpusLock()
+    private let state = Mutex(ReadState())
+    private let reads = Mutex<Task<Void, any Error>?>(nil)
+    /// Parsed `tsquery`s by query text: a repeated query is stemmed once.
+    private let stems = BoundedCache<Stemming, ParsedQuery>(maximumEntries: 20_000, maximumBytes: 16 << 20)
+
+    private struct ReadState {
+        var horizon: Int64?
+        /// Entries above the horizon already applied.
+        var early: Set<SearchChangeFeed.Entry> = []
+        var lastRead: ContinuousClock.Instant?
+        var ready = false
+    }
+
+    private enum Stemming: Hashable, Sendable {
+        case web(String)
+        case plain(String)
+    }
+
+    private struct ParsedQuery: Sendable {
+        let query: LexemeQuery?
+    }
+
+    public init(client: PostgresClient, freshness: Freshness = .every(.milliseconds(250)), logger: Logger) {
+        postgres = PostgresSearchIndex(client: client, logger: logger)
+        feed = SearchChangeFeed(client: client, logger: logger)
+        self.freshness = freshness
+        self.logger = logger
+    }
+
+    /// Whether searches are answered from memory (the first load has finished).
+    public var isReady: Bool { state.withLock(\.ready) }
+
+    /// Products (live, dead) and lexemes held, for logs and tests.
+    var size: (documents: Int, dead: Int, lexemes: Int) { corpus.read { ($0.liveCount, $0.deadCount, $0.postings.count) } }
+
+    // MARK: Keeping current
+
+    public func run() async throws {
+        guard case .every(let interval) = freshness else { return }
+        try await cancelWhenGracefulShutdown {
+            var pruned = ContinuousClock.now
+            while !Task.isCancelled {
+                do { try await self.catchUp() } catch {
+                    if Task.isCancelled { return }
+                    self.logger.warning("search index: reading changes failed; searches answer from the last copy until the next read succeeds",
+                        metadata: ["error": "\(String(reflecting: error))"])
+                }
+                if pruned.duration(to: .now) > .seconds(600) {
+                    pruned = .now
+                    do { try await self.feed.prune() } catch { self.logger.warning("search index: pruning the change log failed", metadata: ["error": "\(error)"]) }
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Reads what changed since the last read (everything, the first time or after a gap longer
+    /// than the log keeps). Reads run one after another: a caller waits for one that started
+    /// after it asked, so it sees every change committed before the call.
+    public func catchUp() async throws {
+        let task = reads.withLock { previous -> Task<Void, any Error> in
+            let next = Task { [previous] in
+                _ = await previous?.result
+                try await self.readOnce()
+            }
+            previous = next
+            return next
+        }
+        try await task.value
+    }
+
+    private func readOnce() async throws {
+        let (horizon, lastRead) = state.withLock { ($0.horizon, $0.lastRead) }
+        let started = ContinuousClock.now
+        guard let horizon, let lastRead, lastRead.duration(to: started) < SearchChangeFeed.retention - .seconds(60) else {
+            try await rebuild()
+            return
+        }
+        let read = try await feed.entries(from: horizon)
+        let early = state.withLock(\.early)
+        let fresh = read.entries.filter { !early.contains($0) }
+        if !fresh.isEmpty {
+            let changes = try await feed.products(Array(Set(fresh.map(\.product))))
+            corpus.write { corpus in
+                for product in changes.changed { corpus.upsert(product) }
+                for id in changes.removed { corpus.remove(id) }
+                if corpus.needsCompaction { corpus.compact() }
+            }
+        }
+        state.withLock {
+            $0.horizon = read.horizon
+            $0.early = Set((early.union(fresh)).filter { $0.transaction >= read.horizon })
+            $0.lastRead = started
+        }
+    }
+
+    /// Loads every product into a new copy (searches meanwhile answer from the old one, or from
+    /// PostgreSQL before the first), then swaps it in.
+    private func rebuild() async throws {
+        let started = ContinuousClock.now
+        let horizon = try await feed.horizon()
+        var built = ResidentCorpus()
+        built.setVocabulary(try await feed.vocabulary())
+        try await feed.everyProduct { built.upsert($0, bulk: true) }
+        built.sortTitles()
+        let documents = built.liveCount, lexemes = built.postings.count
+        corpus.write { $0 = built }
+        state.withLock {
+            $0.horizon = horizon
+            $0.early = []
+            $0.lastRead = started
+            $0.ready = true
+        }
+        logger.info("search index loaded", metadata: [
+            "products": "\(documents)", "lexemes": "\(lexemes)", "seconds": "\(started.duration(to: .now).components.seconds)",
+        ])
+    }
+
+    private func fresh() async throws {
+        if case .beforeEachRead = freshness { try await catchUp() }
+    }
+
+    // MARK: SearchIndex
+
+    public func search(_ search: ProductSearch) async throws -> SearchHits {
+        try await fresh()
+        return try await searchByReadings(search)
+    }
+
+    func page(_ match: SearchMatch, _ search: ProductSearch) async throws -> [Product] {
+        guard isReady else { return try await postgres.page(match, search) }
+        let ids: [UUID]?
+        if case .everything = match {
+            ids = corpus.read { $0.page(nil, search) }
+        } else if let query = try await lexemeQuery(match) {
+            ids = corpus.read { corpus in corpus.matches(query).map { corpus.page($0, search) } }
+        } else {
+            ids = nil
+        }
+        guard let ids else { return try await postgres.page(match, search) }
+        return try await products(ids, search)
+    }
+
+    public func facets(_ search: ProductSearch, match: SearchMatch) async throws -> SearchFacets {
+        try await fresh()
+        guard isReady else { return try await postgres.facets(search, match: match) }
+        let facets: SearchFacets?
+        if case .everything = match {
+            facets = corpus.read { $0.facets(nil, search) }
+        } else if let query = try await lexemeQuery(match) {
+            facets = corpus.read { corpus in corpus.matches(query).map { corpus.facets($0, search) } }
+        } else {
+            facets = nil
+        }
+        guard let facets else { return try await postgres.facets(search, match: match) }
+        return facets
+    }
+
+    func likelyReading(_ readings: [[String]]) async throws -> String {
+        guard isReady else { return try await postgres.likelyReading(readings) }
+        return corpus.read { corpus in
+            readings.map { forms in forms.first(where: corpus.vocabularySet.contains) ?? forms.dropFirst().first ?? forms[0] }.joined(separator: " ")
+        }
+    }
+
+    func correctedQuery(_ readings: [[String]]) async throws -> String? {
+        try await postgres.correctedQuery(readings)
+    }
+
+    public func suggestions(prefixes: [String], limit: Int, now: Date) async throws -> [SearchSuggestion] {
+        try await fresh()
+        guard isReady else { return try await postgres.suggestions(prefixes: prefixes, limit: limit, now: now) }
+        return corpus.read { corpus in
+            var completions: [(variant: Int, word: String)] = []
+            var products: [SearchSuggestion] = []
+            for (variant, prefix) in prefixes.enumerated() {
+                if let last = prefix.split(separator: " ").last, last.count >= 2 {
+                    completions += corpus.completions(of: String(last), limit: 50).map { (variant, $0) }
+                }
+                products += corpus.titles(startingWith: prefix, limit: limit, now: now.timeIntervalSince1970).map {
+                    SearchSuggestion(kind: .product, text: $0.title, productID: ProductID(uuid: $0.id))
+                }
+            }
+            return PostgresSearchIndex.suggestions(completions: completions, products: products, prefixes: prefixes, limit: limit)
+        }
+    }
+
+    public func synonyms(after: String?, limit: Int) async throws -> [SearchSynonyms] {
+        try await postgres.synonyms(after: after, limit: limit)
+    }
+
+    public func setSynonyms(term: String, synonyms: [String], at now: Date) async throws -> SearchSynonyms {
+        try await postgres.setSynonyms(term: term, synonyms: synonyms, at: now)
+    }
+
+    // MARK: PostgreSQL's parts
+
+    /// The page's products, read by id and in the page's order; visibility is checked again, so
+    /// a product hidden since the last read of changes is left out rather than shown.
+    private func products(_ ids: [UUID], _ search: ProductSearch) async throws -> [Product] {
+        guard !ids.isEmpty else { return [] }
+        var sql = SQLBuilder()
+        let visible = ProductRow.visibilityClause(search.visibility, now: search.now, into: &sql)
+        sql.append("SELECT \(ProductRow.columns) FROM catalog.products p WHERE p.id = ANY(\(sql.bind(ids))) AND \(visible)")
+        var byID: [UUID: Product] = [:]
+        for try await row in try await postgres.client.query(sql.query, logger: logger) {
+            let product = try ProductRow.decode(row)
+            byID[product.id.uuid] = product
+        }
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// `match` as a tree of stems; nil when PostgreSQL must evaluate it (a phrase). Stems come
+    /// from PostgreSQL's own functions, one round trip for what is not cached yet.
+    private func lexemeQuery(_ match: SearchMatch) async throws -> LexemeQuery? {
+        switch match {
+        case .everything:
+            return nil
+        case .text(let text):
+            return try await stemmed([.web(text)])[0]
+        case .words(let words):
+            let forms = words.map { $0.map(Stemming.plain) }
+            let stems = try await stemmed(forms.flatMap { $0 })
+            var position = 0
+            var groups: [LexemeQuery] = []
+            for word in forms {
+                var alternatives: [LexemeQuery] = []
+                for _ in word {
+                    guard let stem = stems[position] else { return nil }
+                    alternatives.append(stem)
+                    position += 1
+                }
+                groups.append(.or(alternatives))
+            }
+            return .and(groups)
+        }
+    }
+
+    private func stemmed(_ requests: [Stemming]) async throws -> [LexemeQuery?] {
+        var found = [LexemeQuery??](repeating: nil, count: requests.count)
+        var missing: [Int] = []
+        for (index, request) in requests.enumerated() {
+            if let cached = stems.value(for: request) { found[index] = .some(cached.query) } else { missing.append(index) }
+        }
+        if !missing.isEmpty {
+            let web = missing.map { if case .web(let text) = requests[$0] { text } else { "" } }
+            let plain = missing.map { if case .plain(let text) = requests[$0] { text } else { "" } }
+            let kinds = missing.map { if case .web = requests[$0] { true } else { false } }
+            let rows = try await postgres.client.query("""
+                SELECT CASE WHEN k THEN (websearch_to_tsquery('russian', w) || websearch_to_tsquery('english', w))::text
+                            ELSE (plainto_tsquery('russian', p) || plainto_tsquery('english', p))::text END
+                FROM unnest(\(kinds)::boolean[], \(web)::text[], \(plain)::text[]) WITH ORDINALITY AS r(k, w, p, n) ORDER BY n
+                """, logger: logger).decode(String.self).collectAll()
+            guard rows.count == missing.count else { throw EmporiumError(.internalError, "PostgreSQL stemmed \(rows.count) of \(missing.count) queries") }
+            for (index, text) in zip(missing, rows) {
+                let parsed = ParsedQuery(query: LexemeText.query(text))
+                let request = requests[index]
+                let bytes: Int
+                switch request { case .web(let text), .plain(let text): bytes = 4 * text.utf8.count + 128 }
+                stems.store(parsed, for: request, bytes: bytes)
+                found[index] = .some(parsed.query)
+            }
+        }
+        return found.map { $0 ?? nil }
+    }
+}

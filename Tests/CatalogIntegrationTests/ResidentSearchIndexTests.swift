@@ -1,0 +1,108 @@
+@testable import Catalog
+import CatalogTesting
+import Database
+import EmporiumCore
+import EmporiumTesting
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// The resident index's feed against a real PostgreSQL: what another transaction commits is
+/// searchable at once, a transaction that commits late is not lost, deletions and phrases, and
+/// the background reader.
+@Suite struct ResidentSearchIndexTests {
+    let logger = Logger(label: "test")
+
+    func titles(_ catalog: ProductCatalog, _ query: String) async throws -> [String] {
+        try await catalog.search(text: query, first: 20, after: nil, viewer: TestUsers.admin).items.map(\.title).sorted()
+    }
+
+    @Test func aLateCommitIsNotLostAndOthersAreNotHeldBackByIt() async throws {
+        let fixture = try await CatalogFixture.make("resident_feed")
+        try await fixture.run { service, client in
+            let catalog = service.catalog
+            let index = try #require(service.residentSearch)
+            let early = try await newProduct(catalog, title: "Чайник Ранний")
+            let other = try await newProduct(catalog, title: "Чайник Другой")
+            #expect(try await titles(catalog, "чайник") == ["Чайник Другой", "Чайник Ранний"])
+            #expect(index.isReady)
+
+            // A transaction that renames one product and stays open (it holds the horizon back)…
+            let (opened, open) = AsyncStream.makeStream(of: Void.self)
+            let (released, release) = AsyncStream.makeStream(of: Void.self)
+            let slow = Task {
+                try await client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: logger)
+                    try await connection.query("UPDATE catalog.products SET title = 'Самовар Поздний' WHERE id = \(early.id.uuid)", logger: logger)
+                    open.yield()
+                    for await _ in released { break }
+                    try await connection.query("COMMIT", logger: logger)
+                }
+            }
+            for await _ in opened { break }
+            // …does not delay another transaction's change, committed after it began (other words:
+            // a title word new to both would wait on the first one's `search_words` row)…
+            try await client.query("UPDATE catalog.products SET title = 'Термос Быстрый' WHERE id = \(other.id.uuid)", logger: logger)
+            #expect(try await titles(catalog, "термос") == ["Термос Быстрый"])
+            #expect(try await titles(catalog, "чайник") == ["Чайник Ранний"])
+            #expect(try await titles(catalog, "самовар").isEmpty)
+            // …and its own change is read when it commits, after the later one was.
+            release.yield()
+            try await slow.value
+            #expect(try await titles(catalog, "самовар") == ["Самовар Поздний"])
+            #expect(try await titles(catalog, "термос") == ["Термос Быстрый"])
+            #expect(try await titles(catalog, "чайник").isEmpty)
+
+            // A deleted row leaves the index (nothing in the catalog deletes today; an operator may).
+            try await client.query("DELETE FROM catalog.product_slugs WHERE product_id = \(other.id.uuid)", logger: logger)
+            try await client.query("DELETE FROM catalog.products WHERE id = \(other.id.uuid)", logger: logger)
+            #expect(try await titles(catalog, "термос").isEmpty)
+            #expect(index.size.documents == 1)
+        }
+    }
+
+    @Test func phrasesAndSearchesBeforeTheFirstLoadAreAnsweredByPostgreSQL() async throws {
+        let fixture = try await CatalogFixture.make("resident_fallback")
+        try await fixture.run { service, client in
+            let resident = ResidentSearchIndex(client: client, freshness: .every(.seconds(3600)), logger: logger)
+            let catalog = ProductCatalog(
+                products: PostgresProductStore(client: client, logger: logger), categories: PostgresCategoryStore(client: client, logger: logger),
+                search: resident)
+            _ = try await newProduct(catalog, title: "Красный чайник")
+            _ = try await newProduct(catalog, title: "Чайник с красной ручкой")
+            // Never loaded (its reader is not running): PostgreSQL answers, current as ever.
+            #expect(!resident.isReady)
+            #expect(try await titles(catalog, "чайник").count == 2)
+            try await resident.catchUp()
+            #expect(resident.isReady)
+            // A phrase is PostgreSQL's to evaluate (the copy keeps no positions; an AND of the words
+            // would find both).
+            let phrase = try await titles(catalog, "\"красный чайник\"")
+            #expect(phrase == ["Красный чайник"], "\(phrase)")
+            #expect(try await titles(catalog, "красный -\"красный чайник\"") == ["Чайник с красной ручкой"])
+            #expect(try await titles(catalog, "чайник").count == 2)
+        }
+    }
+
+    @Test func theBackgroundReaderPicksUpChangesWithinItsInterval() async throws {
+        let fixture = try await CatalogFixture.make("resident_reader")
+        try await fixture.run { service, client in
+            let resident = ResidentSearchIndex(client: client, freshness: .every(.milliseconds(50)), logger: logger)
+            let catalog = ProductCatalog(
+                products: PostgresProductStore(client: client, logger: logger), categories: PostgresCategoryStore(client: client, logger: logger),
+                search: resident)
+            let reader = Task { try await resident.run() }
+            defer { reader.cancel() }
+            _ = try await newProduct(catalog, title: "Утюг Паровой")
+            // Bounded wait: the reader loads, then reads the changes every 50 ms.
+            var seen = false
+            for _ in 0..<200 where !seen {
+                seen = resident.isReady && resident.size.documents == 1
+                if !seen { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(seen, "the reader did not load the product within 10 s")
+            #expect(try await titles(catalog, "утюг") == ["Утюг Паровой"])
+        }
+    }
+}

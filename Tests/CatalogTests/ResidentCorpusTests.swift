@@ -1,0 +1,242 @@
+@testable import Catalog
+import EmporiumCore
+import Foundation
+import Identity
+import Testing
+
+/// The resident search index's pure parts: PostgreSQL's text forms read back, and the corpus's
+/// answers checked against a brute-force evaluation of the same documents (differential), through
+/// updates, removals and compaction.
+@Suite struct ResidentCorpusTests {
+    // MARK: Text forms
+
+    @Test func vectorsGiveTitleAndDescriptionCounts() throws {
+        let occurrences = try #require(LexemeText.vector("'galaxy':1A,7 'it''s':3B 'back\\\\slash':4 'смартфон':2A,5A,9B 'stripped'"))
+        #expect(occurrences == [
+            .init(lexeme: "galaxy", title: 1, description: 1), .init(lexeme: "it's", title: 0, description: 1),
+            .init(lexeme: "back\\slash", title: 0, description: 1), .init(lexeme: "смартфон", title: 2, description: 1),
+            .init(lexeme: "stripped", title: 0, description: 1),
+        ])
+        #expect(LexemeText.vector("") == [])
+        for broken in ["'open", "word", "'a':", "'a':x", "'a':1,", "'a' 'b':1A,,2"] { #expect(LexemeText.vector(broken) == nil, "\(broken)") }
+    }
+
+    @Test func queriesParseWithPrecedenceAndRefuseWhatPostgreSQLMustEvaluate() throws {
+        #expect(LexemeText.query("'a' & 'b' | 'c' & !'d'") == .or([.and([.term("a"), .term("b")]), .and([.term("c"), .not(.term("d"))])]))
+        #expect(LexemeText.query("( 'a' | 'b' ) & 'c'") == .and([.or([.term("a"), .term("b")]), .term("c")]))
+        #expect(LexemeText.query("") == .or([]))
+        #expect(LexemeText.query("'x'") == .term("x"))
+        for unsupported in ["'a' <-> 'b'", "'a' & 'b' <2> 'c'", "'pre':*", "'a':AB", "( 'a'", "'a' &", "'a' 'b'", "!"] {
+            #expect(LexemeText.query(unsupported) == nil, "\(unsupported)")
+        }
+        let deep = String(repeating: "( ", count: 200) + "'a'" + String(repeating: " )", count: 200)
+        #expect(LexemeText.query(deep) == nil)
+        let negations = String(repeating: "!", count: 200) + "'a'"
+        #expect(LexemeText.query(negations) == nil)
+    }
+
+    // MARK: Differential
+
+    /// A deterministic generator (the tests must be the same on every run).
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    }
+
+    static let words = (0..<40).map { "w\($0)" }
+    static let categories = (0..<6).map { _ in UUID() }
+
+    static func product(_ random: inout Random, id: UUID = UUID(), created: Int) -> IndexedProduct {
+        var vector: [String] = []
+        // Earlier words are commoner, as in real text.
+        for word in Set((0..<(1 + random.below(6))).map { _ in words[min(random.below(40), random.below(40))] }).sorted() {
+            let title = random.below(3), description = random.below(3)
+            let positions = (0..<max(title + description, 1)).map { index in index < title ? "\(index + 1)A" : "\(index + 1)" }
+            vector.append("'\(word)':" + positions.joined(separator: ","))
+        }
+        let statuses: [ProductStatus] = [.published, .published, .published, .draft, .scheduled, .archived]
+        return IndexedProduct(
+            id: id, sellerID: "seller-\(random.below(3))", title: "Title \(random.below(50)) \(words[random.below(40)])",
+            price: Int64(random.below(5) * 100), currency: random.below(4) == 0 ? "USD" : "RUB",
+            categoryID: random.below(5) == 0 ? nil : categories[random.below(categories.count)],
+            status: statuses[random.below(statuses.count)], publishAt: Date(timeIntervalSince1970: Double(random.below(200))),
+            createdAt: Date(timeIntervalSince1970: Double(created / 3)), vector: vector.joined(separator: " "), available: Int64(random.below(3)),
+            sales: Int64(random.below(4)), views: Int64(random.below(4)))
+    }
+
+    static func query(_ random: inout Random, depth: Int = 0) -> LexemeQuery {
+        switch depth > 1 ? 0 : random.below(4) {
+        case 0: return .term(random.below(10) == 0 ? "missing" : words[min(random.below(40), random.below(40))])
+        case 1: return .or((0..<(1 + random.below(3))).map { _ in query(&random, depth: depth + 1) })
+        default:
+            var children = (0..<(1 + random.below(3))).map { _ in query(&random, depth: depth + 1) }
+            if random.below(3) == 0 { children.append(.not(query(&random, depth: depth + 1))) }
+            return .and(children)
+        }
+    }
+
+    /// Brute force: does `vector` (its lexemes) satisfy `query`?
+    static func satisfies(_ lexemes: Set<String>, _ query: LexemeQuery) -> Bool {
+        switch query {
+        case .term(let word): lexemes.contains(word)
+        case .and(let children): children.allSatisfy { satisfies(lexemes, $0) }
+        case .or(let children): children.contains { satisfies(lexemes, $0) }
+        case .not(let inner): !satisfies(lexemes, inner)
+        }
+    }
+
+    static func lexemes(_ product: IndexedProduct) -> Set<String> {
+        Set(LexemeText.vector(product.vector)!.map(\.lexeme))
+    }
+
+    static func search(_ random: inout Random, order: SearchOrder) -> ProductSearch {
+        var filters = SearchFilters(inStockOnly: random.below(3) == 0)
+        if random.below(3) == 0 { filters.categoryIDs = [CategoryID(uuid: categories[random.below(categories.count)]), CategoryID(uuid: categories[random.below(categories.count)])] }
+        if random.below(4) == 0 { filters.sellerID = UserID("seller-\(random.below(4))") }
+        if random.below(4) == 0 { filters.minPrice = 100 }
+        if random.below(4) == 0 { filters.maxPrice = 300 }
+        if random.below(4) == 0 { filters.currency = try? Currency(code: random.below(2) == 0 ? "RUB" : "EUR") }
+        let visibility: ProductVisibility = [.publicOnly, .all, .publicOrOwnedBy(UserID("seller-1"))][random.below(3)]
+        return ProductSearch(
+            text: "", filters: filters, order: order, visibility: visibility, now: Date(timeIntervalSince1970: 100),
+            offset: random.below(4) * 5, limit: 1 + random.below(20))
+    }
+
+    @Test func answersMatchABruteForceEvaluationThroughUpdatesAndCompaction() throws {
+        var random = Random(state: 2026)
+        var corpus = ResidentCorpus()
+        var current: [UUID: IndexedProduct] = [:]
+        var created = 0
+        for _ in 0..<1_500 {
+            let product = Self.product(&random, created: created)
+            created += 1
+            corpus.upsert(product, bulk: true)
+            current[product.id] = product
+        }
+        corpus.sortTitles()
+        for round in 0..<6 {
+            // Changes: new text, new facts only, removals, additions.
+            let ids = current.keys.sorted { $0.uuidString < $1.uuidString }
+            for _ in 0..<300 {
+                let id = ids[random.below(ids.count)]
+                guard var product = current[id] else { continue }
+                switch random.below(4) {
+                case 0:
+                    product = Self.product(&random, id: id, created: created)
+                    created += 1
+                case 1:
+                    product.price = Int64(random.below(5) * 100)
+                    product.available = Int64(random.below(2))
+                    product.sales = Int64(random.below(4))
+                case 2:
+                    corpus.remove(id)
+                    current[id] = nil
+                    continue
+                default:
+                    product = Self.product(&random, created: created)
+                    created += 1
+                }
+                corpus.upsert(product)
+                current[product.id] = product
+            }
+            if round == 3 {
+                #expect(corpus.deadCount > 0)
+                corpus.compact()
+                #expect(corpus.deadCount == 0)
+            }
+            #expect(corpus.liveCount == current.count)
+            try checkAgainstBruteForce(corpus, current, &random)
+        }
+    }
+
+    func checkAgainstBruteForce(_ corpus: ResidentCorpus, _ current: [UUID: IndexedProduct], _ random: inout Random) throws {
+        let products = Array(current.values)
+        let lexemeSets = products.map(Self.lexemes)
+        for _ in 0..<150 {
+            let query = Self.query(&random)
+            let order = SearchOrder.allCases[random.below(SearchOrder.allCases.count)]
+            let search = Self.search(&random, order: order)
+            let expectedMatches = products.indices.filter { Self.satisfies(lexemeSets[$0], query) }.map { products[$0] }
+            guard let matches = corpus.matches(query) else {
+                // Only a NOT without a positive side is left to PostgreSQL.
+                continue
+            }
+            let live = matches.documents.filter { corpus.alive[Int($0)] }.map { corpus.ids[Int($0)] }
+            #expect(Set(live) == Set(expectedMatches.map(\.id)), "\(query)")
+            #expect(matches.documents == matches.documents.sorted(), "\(query)")
+
+            // The page: every admitted match in the order's terms, checked against a full sort.
+            let admission = corpus.admission(for: search)
+            let admitted = matches.documents.enumerated().filter { corpus.admits(Int($0.element), admission) }
+            let sorted = admitted.map { corpus.key($0.element, score: matches.scores[$0.offset], order: order, hasText: true) }.sorted()
+            let expectedPage = sorted.dropFirst(search.offset).prefix(search.limit).map { corpus.ids[Int($0.document)] }
+            #expect(corpus.page(matches, search) == Array(expectedPage), "\(query) \(order)")
+            #expect(Set(admitted.map { corpus.ids[Int($0.element)] }) == Set(expectedMatches.filter { Self.admitted($0, search) }.map(\.id)), "\(query) \(search)")
+
+            let facets = corpus.facets(matches, search)
+            #expect(facets.total == admitted.count && facets.exact, "\(query)")
+            #expect(facets.categories.map(\.count).reduce(0, +) == admitted.filter { corpus.category[Int($0.element)] >= 0 }.count)
+            #expect(facets.prices.map(\.count).reduce(0, +) == admitted.count)
+        }
+        // Browsing (no text): every admitted product, newest first.
+        let search = Self.search(&random, order: .newest)
+        let expected = products.filter { Self.admitted($0, search) }.count
+        let page = corpus.page(nil, search)
+        #expect(page.count == min(search.limit, max(0, expected - search.offset)))
+        let created = page.map { current[$0]!.createdAt }
+        #expect(created == created.sorted(by: >))
+    }
+
+    /// The filters and visibility, by brute force on the product itself.
+    static func admitted(_ product: IndexedProduct, _ search: ProductSearch) -> Bool {
+        let filters = search.filters
+        if let categories = filters.categoryIDs, !categories.contains(where: { $0.uuid == product.categoryID }) { return false }
+        if let seller = filters.sellerID, seller.rawValue != product.sellerID { return false }
+        if let min = filters.minPrice, product.price < min { return false }
+        if let max = filters.maxPrice, product.price > max { return false }
+        if let currency = filters.currency, currency.code != product.currency { return false }
+        if filters.inStockOnly, product.available <= 0 { return false }
+        let isPublic = product.status == .published || (product.status == .scheduled && product.publishAt! <= search.now)
+        switch search.visibility {
+        case .all: return true
+        case .publicOnly: return isPublic
+        case .publicOrOwnedBy(let seller): return isPublic || seller.rawValue == product.sellerID
+        }
+    }
+
+    @Test func typeAheadWalksTitlesAndWordsInByteOrderAcrossRecentAdditions() {
+        var corpus = ResidentCorpus()
+        func add(_ title: String, status: ProductStatus = .published, bulk: Bool) -> UUID {
+            let id = UUID()
+            corpus.upsert(IndexedProduct(
+                id: id, sellerID: "s", title: title, price: 1, currency: "RUB", categoryID: nil, status: status, publishAt: nil,
+                createdAt: Date(timeIntervalSince1970: 0), vector: "'x':1A", available: 0, sales: 0, views: 0), bulk: bulk)
+            return id
+        }
+        _ = add("Смартфон Альфа", bulk: true)
+        _ = add("смартфон бета", bulk: true)
+        _ = add("Смартфон Черновик", status: .draft, bulk: true)
+        _ = add("Чайник", bulk: true)
+        corpus.sortTitles()
+        corpus.setVocabulary(["смартфон", "смарт", "чайник"])
+        _ = add("Смартфон Альбатрос", bulk: false)  // a recent title, not merged yet
+        #expect(corpus.recentTitles.count == 1)
+        let titles = corpus.titles(startingWith: "смартфон а", limit: 5, now: 0).map(\.title)
+        #expect(titles == ["Смартфон Альбатрос", "Смартфон Альфа"])
+        #expect(corpus.titles(startingWith: "смартфон", limit: 5, now: 0).map(\.title) == ["Смартфон Альбатрос", "Смартфон Альфа", "смартфон бета"])
+        #expect(corpus.titles(startingWith: "смартфон", limit: 1, now: 0).map(\.title) == ["Смартфон Альбатрос"])
+        #expect(corpus.completions(of: "смарт", limit: 5) == ["смарт", "смартфон"])
+        // The new title's words joined the vocabulary.
+        #expect(corpus.completions(of: "альб", limit: 5) == ["альбатрос"])
+        corpus.mergeTitles()
+        #expect(corpus.recentTitles.isEmpty)
+        #expect(corpus.titles(startingWith: "смартфон", limit: 5, now: 0).map(\.title) == ["Смартфон Альбатрос", "Смартфон Альфа", "смартфон бета"])
+    }
+}
