@@ -8,6 +8,7 @@ import Testing
     final class CountingStore: CategoryStore {
         let stored = Mutex([CategoryID: Category]())
         let asked = Mutex([[CategoryID]]())
+        let treeReads = Mutex(0)
 
         func create(_ category: Category) async throws -> Category {
             stored.withLock { $0[category.id] = category }
@@ -17,7 +18,10 @@ import Testing
             asked.withLock { $0.append(ids) }
             return stored.withLock { stored in stored.filter { ids.contains($0.key) } }
         }
-        func all() async throws -> [Category] { stored.withLock { Array($0.values) } }
+        func all() async throws -> [Category] {
+            treeReads.withLock { $0 += 1 }
+            return stored.withLock { Array($0.values) }
+        }
         func subtree(of id: CategoryID) async throws -> [CategoryID] { [id] }
         func children(of ids: [CategoryID]) async throws -> [CategoryID: [Category]] { [:] }
     }
@@ -49,5 +53,26 @@ import Testing
         _ = try await store.categories(ids: [created[4].id])
         #expect(inner.asked.withLock { $0.count } == 5, "the newest is remembered after the reset")
         #expect(try await store.categories(ids: created.map(\.id)).count == 5)
+    }
+
+    @Test func keepsTheTreeBrieflyAndTakesSubtreesFromIt() async throws {
+        let inner = CountingStore()
+        let store = MemoizedCategoryStore(inner: inner, treeMaxAge: .seconds(3600))
+        let home = try await store.create(category("Home"))
+        let lamps = try await store.create(Category(id: CategoryID(), parentID: home.id, slug: Slug(from: "lamps", fallback: "c"), name: "Lamps"))
+        let desk = try await store.create(Category(id: CategoryID(), parentID: lamps.id, slug: Slug(from: "desk", fallback: "c"), name: "Desk"))
+        #expect(Set(try await store.subtree(of: home.id)) == [home.id, lamps.id, desk.id])
+        #expect(try await store.subtree(of: desk.id) == [desk.id])
+        _ = try await store.all()
+        #expect(inner.treeReads.withLock { $0 } == 1, "one read of the tree served three calls")
+        // Adding a category here drops the kept tree.
+        let garden = try await store.create(category("Garden"))
+        #expect(try await store.all().count == 4)
+        #expect(inner.treeReads.withLock { $0 } == 2)
+        // A category the kept tree does not know (added by another process) is asked of the store.
+        let elsewhere = category("Elsewhere")
+        _ = try await inner.create(elsewhere)
+        #expect(try await store.subtree(of: elsewhere.id) == [elsewhere.id])
+        #expect(try await store.subtree(of: garden.id) == [garden.id])
     }
 }

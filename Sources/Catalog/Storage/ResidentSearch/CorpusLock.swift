@@ -13,7 +13,6 @@ final class CorpusLock: @unchecked Sendable {
 
     init() {
         lock = .allocate(capacity: 1)
-        lock.initialize(to: pthread_rwlock_t())
         precondition(pthread_rwlock_init(lock, nil) == 0, "pthread_rwlock_init failed")
     }
 

@@ -5,7 +5,7 @@ extension ResidentCorpus {
     func completions(of prefix: String, limit: Int) -> [String] {
         var found: [String] = []
         var index = Self.lowerBound(vocabulary, prefix) { $0 }
-        while index < vocabulary.count, found.count < limit, vocabulary[index].utf8.starts(with: prefix.utf8) {
+        while index < vocabulary.count, found.count < limit, Self.hasBytePrefix(vocabulary[index], prefix) {
             found.append(vocabulary[index])
             index += 1
         }
@@ -19,7 +19,7 @@ extension ResidentCorpus {
         var main = Self.lowerBound(titleOrder, prefix) { titleKeys[Int($0)] }
         var recent = Self.lowerBound(recentTitles, prefix) { titleKeys[Int($0)] }
         func next(_ order: [UInt32], _ position: Int) -> UInt32? {
-            guard position < order.count, titleKeys[Int(order[position])].utf8.starts(with: prefix.utf8) else { return nil }
+            guard position < order.count, Self.hasBytePrefix(titleKeys[Int(order[position])], prefix) else { return nil }
             return order[position]
         }
         // Drafts and archived titles are stepped over, a bounded number of them.

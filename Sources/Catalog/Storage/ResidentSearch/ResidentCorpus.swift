@@ -221,8 +221,28 @@ struct ResidentCorpus: Sendable {
         recentTitles = []
     }
 
-    /// Byte order, as PostgreSQL's "C" collation.
-    static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    /// Byte order, as PostgreSQL's "C" collation: `memcmp` over the UTF-8 (the generic
+    /// `utf8.lexicographicallyPrecedes` made sorting a million titles take minutes).
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { left in
+            b.withUTF8 { right in
+                let common = min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                return order != 0 ? order < 0 : left.count < right.count
+            }
+        }
+    }
+
+    /// Whether `text` starts with `prefix`, bytewise.
+    static func hasBytePrefix(_ text: String, _ prefix: String) -> Bool {
+        var text = text, prefix = prefix
+        return text.withUTF8 { whole in
+            prefix.withUTF8 { start in
+                start.count <= whole.count && (start.isEmpty || memcmp(whole.baseAddress!, start.baseAddress!, start.count) == 0)
+            }
+        }
+    }
 
     /// The first position in `sorted` whose key is not before `key`.
     static func lowerBound<Element>(_ sorted: [Element], _ key: String, keyOf: (Element) -> String) -> Int {

@@ -2,6 +2,7 @@ import Database
 import EmporiumCore
 import Foundation
 import Logging
+import Metrics
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -77,6 +78,7 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
                     self.logger.warning("search index: reading changes failed; searches answer from the last copy until the next read succeeds",
                         metadata: ["error": "\(String(reflecting: error))"])
                 }
+                self.recordGauges()
                 if pruned.duration(to: .now) > .seconds(600) {
                     pruned = .now
                     do { try await self.feed.prune() } catch { self.logger.warning("search index: pruning the change log failed", metadata: ["error": "\(error)"]) }
@@ -84,6 +86,17 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
                 try await Task.sleep(for: interval)
             }
         }
+    }
+
+    /// For operators (and the benchmark, which waits for the load): products held, dead numbers
+    /// awaiting compaction, whether the copy answers, and seconds since the last successful read.
+    private func recordGauges() {
+        let size = self.size
+        let (ready, lastRead) = state.withLock { ($0.ready, $0.lastRead) }
+        Gauge(label: "emporium_search_index_documents").record(size.documents)
+        Gauge(label: "emporium_search_index_dead").record(size.dead)
+        Gauge(label: "emporium_search_index_ready").record(ready ? 1 : 0)
+        if let lastRead { Gauge(label: "emporium_search_index_age_seconds").record(Double(lastRead.duration(to: .now).components.seconds)) }
     }
 
     /// Reads what changed since the last read (everything, the first time or after a gap longer
