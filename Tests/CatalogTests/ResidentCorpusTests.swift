@@ -120,7 +120,7 @@ import Testing
             corpus.upsert(product, bulk: true)
             current[product.id] = product
         }
-        corpus.sortTitles()
+        corpus.finishBulkLoad()
         for round in 0..<6 {
             // Changes: new text, new facts only, removals, additions.
             let ids = current.keys.sorted { $0.uuidString < $1.uuidString }
@@ -175,7 +175,7 @@ import Testing
             // The page: every admitted match in the order's terms, checked against a full sort.
             let admission = corpus.admission(for: search)
             let admitted = matches.documents.enumerated().filter { corpus.admits(Int($0.element), admission) }
-            let sorted = admitted.map { corpus.key($0.element, score: matches.scores[$0.offset], order: order, hasText: true) }.sorted()
+            let sorted = admitted.map { corpus.key($0.element, score: matches.score(at: $0.offset), order: order, hasText: true) }.sorted()
             let expectedPage = sorted.dropFirst(search.offset).prefix(search.limit).map { corpus.ids[Int($0.document)] }
             #expect(corpus.page(matches, search) == Array(expectedPage), "\(query) \(order)")
             #expect(Set(admitted.map { corpus.ids[Int($0.element)] }) == Set(expectedMatches.filter { Self.admitted($0, search) }.map(\.id)), "\(query) \(search)")

@@ -121,17 +121,7 @@ extension ProductCatalog {
 
     /// Categories whose name, or a word of it, starts with one of `prefixes`; shortest names first.
     static func matchingCategories(_ categories: [Category], prefixes: [String]) -> [SearchSuggestion] {
-        // Character tests only: Foundation's `contains(_: String)` went through NSString and was
-        // a fifth of a suggestion's CPU.
-        let single = prefixes.map { !$0.contains(where: \.isWhitespace) }
-        return categories.filter { category in
-            let name = category.name.lowercased()
-            if prefixes.contains(where: name.hasPrefix) { return true }
-            let words = name.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
-            return prefixes.indices.contains { index in single[index] && words.contains { $0.hasPrefix(prefixes[index]) } }
-        }
-        .sorted { ($0.name.count, $0.name) < ($1.name.count, $1.name) }
-        .map { SearchSuggestion(kind: .category, text: $0.name, categoryID: $0.id) }
+        CategoryNames.of(categories).matching(prefixes)
     }
 
     // MARK: Synonyms

@@ -6,14 +6,11 @@ extension ResidentCorpus {
     struct Matches {
         var documents: [UInt32] = []
         var scores: [Float] = []
-    }
+        /// Every score times this: one posting list's impacts and its idf, shared, not copied.
+        var scale: Float = 1
 
-    /// BM25's saturation and length normalisation, the usual values.
-    static let k1: Float = 1.2
-    static let b: Float = 0.75
-    /// A title occurrence counts this many description ones (PostgreSQL's `ts_rank` weighs A
-    /// against B as 1 to 0.4).
-    static let titleWeight: Float = 2.5
+        func score(at position: Int) -> Float { scores[position] * scale }
+    }
 
     /// The documents `query` matches; nil for a shape left to PostgreSQL (a NOT that is not one
     /// side of an AND). Dead documents are included: the filters drop them.
@@ -83,14 +80,7 @@ extension ResidentCorpus {
 
     private func scored(list: Int) -> Matches {
         let posting = postings[list]
-        let idf = inverseFrequency(posting.documents.count)
-        let average = averageLength
-        var scores: [Float] = []
-        scores.reserveCapacity(posting.documents.count)
-        for (position, document) in posting.documents.enumerated() {
-            scores.append(score(posting.frequencies[position], document: document, idf: idf, average: average))
-        }
-        return Matches(documents: posting.documents, scores: scores)
+        return Matches(documents: posting.documents, scores: posting.impacts, scale: inverseFrequency(posting.documents.count))
     }
 
     private func inverseFrequency(_ frequency: Int) -> Float {
@@ -98,16 +88,10 @@ extension ResidentCorpus {
         return log(1 + (total - found + 0.5) / (found + 0.5))
     }
 
-    private func score(_ frequency: UInt16, document: UInt32, idf: Float, average: Float) -> Float {
-        let weighted = Float(frequency >> 8) * Self.titleWeight + Float(frequency & 0xFF)
-        let norm = Self.k1 * (1 - Self.b + Self.b * length[Int(document)] / average)
-        return idf * weighted * (Self.k1 + 1) / (weighted + norm)
-    }
-
     /// `matches` ∩ the posting list, galloping through the list (the smaller side leads).
     private func intersection(_ matches: Matches, list: Int) -> Matches {
         let posting = postings[list]
-        let idf = inverseFrequency(posting.documents.count), average = averageLength
+        let idf = inverseFrequency(posting.documents.count)
         var result = Matches()
         var position = 0
         for (index, document) in matches.documents.enumerated() {
@@ -115,7 +99,7 @@ extension ResidentCorpus {
             guard position < posting.documents.count else { break }
             if posting.documents[position] == document {
                 result.documents.append(document)
-                result.scores.append(matches.scores[index] + score(posting.frequencies[position], document: document, idf: idf, average: average))
+                result.scores.append(matches.score(at: index) + idf * posting.impacts[position])
             }
         }
         return result
@@ -145,7 +129,7 @@ extension ResidentCorpus {
             let a = left.documents[i], b = right.documents[j]
             if a == b {
                 result.documents.append(a)
-                result.scores.append(left.scores[i] + right.scores[j])
+                result.scores.append(left.score(at: i) + right.score(at: j))
                 i += 1
                 j += 1
             } else if a < b { i = gallop(left.documents, from: i, to: b) } else { j = gallop(right.documents, from: j, to: a) }
@@ -163,15 +147,15 @@ extension ResidentCorpus {
         while i < left.documents.count || j < right.documents.count {
             if j == right.documents.count || (i < left.documents.count && left.documents[i] < right.documents[j]) {
                 result.documents.append(left.documents[i])
-                result.scores.append(left.scores[i])
+                result.scores.append(left.score(at: i))
                 i += 1
             } else if i == left.documents.count || right.documents[j] < left.documents[i] {
                 result.documents.append(right.documents[j])
-                result.scores.append(right.scores[j])
+                result.scores.append(right.score(at: j))
                 j += 1
             } else {
                 result.documents.append(left.documents[i])
-                result.scores.append(left.scores[i] + right.scores[j])
+                result.scores.append(left.score(at: i) + right.score(at: j))
                 i += 1
                 j += 1
             }
@@ -180,7 +164,7 @@ extension ResidentCorpus {
     }
 
     static func difference(_ matches: Matches, _ excluded: [UInt32]) -> Matches {
-        var result = Matches()
+        var result = Matches(scale: matches.scale)
         var position = 0
         for (index, document) in matches.documents.enumerated() {
             position = gallop(excluded, from: position, to: document)
@@ -283,46 +267,69 @@ extension ResidentCorpus {
         }
 
         static func == (a: RankKey, b: RankKey) -> Bool { !(a < b) && !(b < a) }
+
+        /// `self` comes strictly before `other` on the order's fields alone (the id not read).
+        func precedesIgnoringID(_ other: RankKey) -> Bool {
+            if primary != other.primary { return primary < other.primary }
+            if secondary != other.secondary { return secondary < other.secondary }
+            return tertiary < other.tertiary
+        }
     }
 
     func key(_ document: UInt32, score: Float, order: SearchOrder, hasText: Bool) -> RankKey {
+        withID(partialKey(document, score: score, order: order, hasText: hasText), order: order, hasText: hasText)
+    }
+
+    /// The key without its id (which costs a read of the id column, cold for most matches).
+    private func partialKey(_ document: UInt32, score: Float, order: SearchOrder, hasText: Bool) -> RankKey {
         let index = Int(document)
-        let (high, low) = withUnsafeBytes(of: ids[index].uuid) { raw in
+        switch order {
+        case .relevance where hasText:
+            return RankKey(primary: -Double(score), secondary: 0, tertiary: 0, high: 0, low: 0, document: document)
+        case .relevance, .newest:
+            return RankKey(primary: -createdAt[index], secondary: 0, tertiary: 0, high: 0, low: 0, document: document)
+        case .priceAscending:
+            return RankKey(primary: 0, secondary: price[index], tertiary: 0, high: 0, low: 0, document: document)
+        case .priceDescending:
+            return RankKey(primary: 0, secondary: 0 &- price[index], tertiary: 0, high: 0, low: 0, document: document)
+        case .popularity:
+            return RankKey(primary: 0, secondary: 0 &- sales[index], tertiary: 0 &- views[index], high: 0, low: 0, document: document)
+        }
+    }
+
+    private func withID(_ partial: RankKey, order: SearchOrder, hasText: Bool) -> RankKey {
+        var key = partial
+        let (high, low) = withUnsafeBytes(of: ids[Int(partial.document)].uuid) { raw in
             (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
              UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         }
-        switch order {
-        case .relevance where hasText:
-            return RankKey(primary: -Double(score), secondary: 0, tertiary: 0, high: high, low: low, document: document)
-        case .relevance, .newest:
-            // Newest first, then the id descending (as PostgreSQL's `created_at DESC, id DESC`).
-            return RankKey(primary: -createdAt[index], secondary: 0, tertiary: 0, high: ~high, low: ~low, document: document)
-        case .priceAscending:
-            return RankKey(primary: 0, secondary: price[index], tertiary: 0, high: high, low: low, document: document)
-        case .priceDescending:
-            return RankKey(primary: 0, secondary: 0 &- price[index], tertiary: 0, high: high, low: low, document: document)
-        case .popularity:
-            return RankKey(primary: 0, secondary: 0 &- sales[index], tertiary: 0 &- views[index], high: high, low: low, document: document)
-        }
+        // Newest first breaks ties by the id descending (PostgreSQL's `created_at DESC, id DESC`).
+        let descending = order == .newest || (order == .relevance && !hasText)
+        key.high = descending ? ~high : high
+        key.low = descending ? ~low : low
+        return key
     }
 
     /// The page `offset ..< offset + limit` of the admitted documents in `matches` (every document
     /// when nil) in the search's order: a bounded heap of `offset + limit` keys, never a sort of
-    /// every match.
+    /// every match. A match whose order fields already lose to the heap's worst is dropped before
+    /// its filters and id are read: on a broad query most are.
     func page(_ matches: Matches?, _ search: ProductSearch) -> [UUID] {
         let admission = admission(for: search)
         let wanted = search.offset.addingReportingOverflow(search.limit)
         guard !admission.admitsNothing, search.limit > 0, !wanted.overflow else { return [] }
         var heap = TopKeys(capacity: wanted.partialValue)
-        let hasText = matches != nil
+        let order = search.order, hasText = matches != nil
+        func consider(_ document: UInt32, score: Float) {
+            let partial = partialKey(document, score: score, order: order, hasText: hasText)
+            if let worst = heap.worst, worst.precedesIgnoringID(partial) { return }
+            guard admits(Int(document), admission) else { return }
+            heap.offer(withID(partial, order: order, hasText: hasText))
+        }
         if let matches {
-            for (position, document) in matches.documents.enumerated() where admits(Int(document), admission) {
-                heap.offer(key(document, score: matches.scores[position], order: search.order, hasText: hasText))
-            }
+            for (position, document) in matches.documents.enumerated() { consider(document, score: matches.score(at: position)) }
         } else {
-            for document in 0..<UInt32(count) where admits(Int(document), admission) {
-                heap.offer(key(document, score: 0, order: search.order, hasText: false))
-            }
+            for document in 0..<UInt32(count) { consider(document, score: 0) }
         }
         let sorted = heap.sorted()
         guard search.offset < sorted.count else { return [] }
@@ -399,4 +406,7 @@ struct TopKeys {
     }
 
     func sorted() -> [ResidentCorpus.RankKey] { keys.sorted() }
+
+    /// The key to drop next, once the heap is full.
+    var worst: ResidentCorpus.RankKey? { keys.count == capacity ? keys.first : nil }
 }

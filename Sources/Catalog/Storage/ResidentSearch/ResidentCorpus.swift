@@ -33,6 +33,9 @@ struct ResidentCorpus: Sendable {
         /// Title occurrences in the high byte, description occurrences in the low one (each
         /// saturated at 255).
         var frequencies: [UInt16] = []
+        /// BM25's term-frequency part per posting (everything but the idf), computed with the
+        /// average length as of ``impactAverage``, so a query reads it instead of computing it.
+        var impacts: [Float] = []
     }
 
     enum Visibility: UInt8 { case draft, scheduled, published, archived }
@@ -68,6 +71,9 @@ struct ResidentCorpus: Sendable {
 
     private(set) var liveCount = 0
     private(set) var totalLength: Double = 0
+    /// The average length the impacts were computed with; they are computed again when the
+    /// corpus's average has moved by a tenth (and at every load and compaction).
+    private(set) var impactAverage: Float = 1
 
     /// Document numbers in title order (`titleKeys`, compared as UTF-8 bytes like PostgreSQL's
     /// "C" collation), and the recently added ones, kept apart and merged in when they grow.
@@ -118,6 +124,8 @@ struct ResidentCorpus: Sendable {
         titleKeys.append(product.title.lowercased())
         writeFacts(product, at: Int(number))
         var total = 0
+        for occurrence in occurrences { total += occurrence.title + occurrence.description }
+        length.append(Float(max(total, 1)))
         for occurrence in occurrences {
             let list: Int
             if let known = lexemes[occurrence.lexeme] { list = Int(known) } else {
@@ -126,10 +134,10 @@ struct ResidentCorpus: Sendable {
                 postings.append(PostingList())
             }
             postings[list].documents.append(number)
-            postings[list].frequencies.append(UInt16(min(occurrence.title, 255)) << 8 | UInt16(min(occurrence.description, 255)))
-            total += occurrence.title + occurrence.description
+            let frequency = UInt16(min(occurrence.title, 255)) << 8 | UInt16(min(occurrence.description, 255))
+            postings[list].frequencies.append(frequency)
+            postings[list].impacts.append(bulk ? 0 : Self.impact(frequency, length: length[Int(number)], average: impactAverage))
         }
-        length.append(Float(max(total, 1)))
         numbers[product.id] = number
         liveCount += 1
         totalLength += Double(max(total, 1))
@@ -156,6 +164,35 @@ struct ResidentCorpus: Sendable {
         sales[index] = max(product.sales, 0)
         views[index] = max(product.views, 0)
     }
+
+    /// BM25's saturation and length normalisation, the usual values.
+    static let k1: Float = 1.2
+    static let b: Float = 0.75
+    /// A title occurrence counts this many description ones (PostgreSQL's `ts_rank` weighs A
+    /// against B as 1 to 0.4).
+    static let titleWeight: Float = 2.5
+
+    static func impact(_ frequency: UInt16, length: Float, average: Float) -> Float {
+        let weighted = Float(frequency >> 8) * titleWeight + Float(frequency & 0xFF)
+        return weighted * (k1 + 1) / (weighted + k1 * (1 - b + b * length / average))
+    }
+
+    /// Computes every posting's impact again with the current average length.
+    mutating func recomputeImpacts() {
+        let average = averageLength
+        impactAverage = average
+        for list in postings.indices {
+            let documents = postings[list].documents, frequencies = postings[list].frequencies
+            var impacts = [Float](repeating: 0, count: documents.count)
+            for position in documents.indices {
+                impacts[position] = Self.impact(frequencies[position], length: length[Int(documents[position])], average: average)
+            }
+            postings[list].impacts = impacts
+        }
+    }
+
+    /// Whether the average length has moved enough since the impacts were computed to matter.
+    var impactsAreStale: Bool { abs(averageLength - impactAverage) > impactAverage / 10 }
 
     /// Stable within the process (a collision would only leave one edit unindexed until the
     /// next: 2⁻⁶⁴).
@@ -212,6 +249,12 @@ struct ResidentCorpus: Sendable {
     mutating func setVocabulary(_ words: [String]) {
         vocabularySet = Set(words)
         vocabulary = vocabularySet.sorted(by: Self.precedes)
+    }
+
+    /// After a bulk load: the title order and the impacts.
+    mutating func finishBulkLoad() {
+        sortTitles()
+        recomputeImpacts()
     }
 
     /// Sorts the whole title order again (after a bulk load).
@@ -295,6 +338,7 @@ struct ResidentCorpus: Sendable {
             for (position, document) in old.documents.enumerated() where renumbered[Int(document)] != .max {
                 kept.documents.append(renumbered[Int(document)])
                 kept.frequencies.append(old.frequencies[position])
+                kept.impacts.append(old.impacts[position])
             }
             postings[list] = kept
         }
@@ -303,6 +347,7 @@ struct ResidentCorpus: Sendable {
         ids = liveIDs
         alive = [Bool](repeating: true, count: liveIDs.count)
         numbers = Dictionary(uniqueKeysWithValues: liveIDs.enumerated().map { ($1, UInt32($0)) })
+        recomputeImpacts()
     }
 }
 

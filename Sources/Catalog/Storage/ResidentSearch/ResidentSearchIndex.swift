@@ -129,7 +129,7 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
             corpus.write { corpus in
                 for product in changes.changed { corpus.upsert(product) }
                 for id in changes.removed { corpus.remove(id) }
-                if corpus.needsCompaction { corpus.compact() }
+                if corpus.needsCompaction { corpus.compact() } else if corpus.impactsAreStale { corpus.recomputeImpacts() }
             }
         }
         state.withLock {
@@ -147,7 +147,7 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
         var built = ResidentCorpus()
         built.setVocabulary(try await feed.vocabulary())
         try await feed.everyProduct { built.upsert($0, bulk: true) }
-        built.sortTitles()
+        built.finishBulkLoad()
         let documents = built.liveCount, lexemes = built.postings.count
         corpus.write { $0 = built }
         state.withLock {
