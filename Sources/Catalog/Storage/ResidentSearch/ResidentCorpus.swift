@@ -18,6 +18,9 @@ struct IndexedProduct: Sendable {
     var available: Int64
     var sales: Int64
     var views: Int64
+    /// The row's version (every update bumps it): a cached copy of the product is current when
+    /// its version is this one.
+    var version: Int32 = 0
 }
 
 /// Every product's searchable facts, column by column, indexed by a document number; and a
@@ -58,6 +61,7 @@ struct ResidentCorpus: Sendable {
     var available: [Bool] = []
     var sales: [Int64] = []
     var views: [Int64] = []
+    var versions: [Int32] = []
     var titles: [String] = []
     /// Lowercased titles, for type-ahead.
     var titleKeys: [String] = []
@@ -120,6 +124,7 @@ struct ResidentCorpus: Sendable {
         available.append(false)
         sales.append(0)
         views.append(0)
+        versions.append(0)
         titles.append(product.title)
         titleKeys.append(product.title.lowercased())
         writeFacts(product, at: Int(number))
@@ -163,6 +168,13 @@ struct ResidentCorpus: Sendable {
         available[index] = product.available > 0
         sales[index] = max(product.sales, 0)
         views[index] = max(product.views, 0)
+        versions[index] = product.version
+    }
+
+    /// The version of `id`'s row as last read; nil when it is not held.
+    func version(of id: UUID) -> Int32? {
+        guard let number = numbers[id], alive[Int(number)] else { return nil }
+        return versions[Int(number)]
     }
 
     /// BM25's saturation and length normalisation, the usual values.
@@ -330,6 +342,7 @@ struct ResidentCorpus: Sendable {
         available = keep(available)
         sales = keep(sales)
         views = keep(views)
+        versions = keep(versions)
         titles = keep(titles)
         titleKeys = keep(titleKeys)
         for list in postings.indices {

@@ -33,6 +33,10 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
     private let corpus = CorpusLock()
     private let state = Mutex(ReadState())
     private let reads = Mutex<Task<Void, any Error>?>(nil)
+    /// Products as last read for a page, by id. An entry is served only while its version is the
+    /// one the copy holds, and dropped when the feed sees the product change: a page shows what
+    /// the index matched, never older (docs/search.md, "Pages from memory").
+    private let pages = BoundedCache<UUID, Product>(maximumEntries: 200_000, maximumBytes: 128 << 20)
     /// Parsed `tsquery`s by query text: a repeated query is stemmed once.
     private let stems = BoundedCache<Stemming, ParsedQuery>(maximumEntries: 20_000, maximumBytes: 16 << 20)
 
@@ -126,6 +130,7 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
         let fresh = read.entries.filter { !early.contains($0) }
         if !fresh.isEmpty {
             let changes = try await feed.products(Array(Set(fresh.map(\.product))))
+            for entry in fresh { pages.removeValue(for: entry.product) }
             corpus.write { corpus in
                 for product in changes.changed { corpus.upsert(product) }
                 for id in changes.removed { corpus.remove(id) }
@@ -150,6 +155,7 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
         built.finishBulkLoad()
         let documents = built.liveCount, lexemes = built.postings.count
         corpus.write { $0 = built }
+        pages.removeAll()
         state.withLock {
             $0.horizon = horizon
             $0.early = []
@@ -240,19 +246,42 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
 
     // MARK: PostgreSQL's parts
 
-    /// The page's products, read by id and in the page's order; visibility is checked again, so
-    /// a product hidden since the last read of changes is left out rather than shown.
+    /// The page's products in the page's order: from memory when the copy there is the version the
+    /// index holds, else read by id (and kept). Visibility is checked again on the product itself,
+    /// so one hidden since the index last read it is left out rather than shown.
     private func products(_ ids: [UUID], _ search: ProductSearch) async throws -> [Product] {
         guard !ids.isEmpty else { return [] }
-        var sql = SQLBuilder()
-        let visible = ProductRow.visibilityClause(search.visibility, now: search.now, into: &sql)
-        sql.append("SELECT \(ProductRow.columns) FROM catalog.products p WHERE p.id = ANY(\(sql.bind(ids))) AND \(visible)")
+        let versions = corpus.read { corpus in ids.map { corpus.version(of: $0) } }
         var byID: [UUID: Product] = [:]
-        for try await row in try await postgres.client.query(sql.query, logger: logger) {
-            let product = try ProductRow.decode(row)
-            byID[product.id.uuid] = product
+        var missing: [UUID] = []
+        for (id, version) in zip(ids, versions) {
+            if let version, let kept = pages.value(for: id), kept.version == Int(version) { byID[id] = kept } else { missing.append(id) }
         }
-        return ids.compactMap { byID[$0] }
+        if !missing.isEmpty {
+            for try await row in try await postgres.client.query(
+                "SELECT \(unescaped: ProductRow.columns) FROM catalog.products p WHERE p.id = ANY(\(missing))", logger: logger
+            ) {
+                let product = try ProductRow.decode(row)
+                byID[product.id.uuid] = product
+                pages.store(product, for: product.id.uuid, bytes: Self.size(of: product))
+            }
+        }
+        return ids.compactMap { id in byID[id].flatMap { Self.isVisible($0, search) ? $0 : nil } }
+    }
+
+    static func isVisible(_ product: Product, _ search: ProductSearch) -> Bool {
+        switch search.visibility {
+        case .all: true
+        case .publicOnly: product.isPubliclyVisible(at: search.now)
+        case .publicOrOwnedBy(let seller): product.sellerID == seller || product.isPubliclyVisible(at: search.now)
+        }
+    }
+
+    /// About what a product holds in memory, for the cache's byte bound.
+    static func size(of product: Product) -> Int {
+        256 + product.title.utf8.count + product.description.utf8.count + product.slug.description.utf8.count
+            + product.attributes.reduce(0) { $0 + 32 + $1.key.utf8.count + $1.value.utf8.count }
+            + product.imageURLs.reduce(0) { $0 + 16 + $1.utf8.count }
     }
 
     /// `match` as a tree of stems; nil when PostgreSQL must evaluate it (a phrase). Stems come

@@ -22,13 +22,13 @@ struct SearchChangeFeed: Sendable {
 
     private static let columns = """
         SELECT p.id, p.seller_id, p.title, p.price_amount, p.currency, p.category_id, p.status, p.publish_at, p.created_at,
-               p.search_vector::text, COALESCE(a.available, 0)::bigint, COALESCE(c.sales_count, 0), COALESCE(c.view_count, 0)
+               p.search_vector::text, COALESCE(a.available, 0)::bigint, COALESCE(c.sales_count, 0), COALESCE(c.view_count, 0), p.version
         FROM catalog.products p
         LEFT JOIN catalog.product_availability a ON a.product_id = p.id
         LEFT JOIN catalog.product_counters c ON c.product_id = p.id
         """
 
-    private typealias Row = (UUID, String, String, Int64, String, UUID?, String, Date?, Date, String, Int64, Int64, Int64)
+    private typealias Row = (UUID, String, String, Int64, String, UUID?, String, Date?, Date, String, Int64, Int64, Int64, Int32)
 
     /// The oldest transaction still running (every older one has ended).
     func horizon() async throws -> Int64 {
@@ -95,6 +95,6 @@ struct SearchChangeFeed: Sendable {
         guard let status = ProductStatus(rawValue: row.6) else { return nil }
         return IndexedProduct(
             id: row.0, sellerID: row.1, title: row.2, price: row.3, currency: row.4, categoryID: row.5, status: status, publishAt: row.7,
-            createdAt: row.8, vector: row.9, available: row.10, sales: row.11, views: row.12)
+            createdAt: row.8, vector: row.9, available: row.10, sales: row.11, views: row.12, version: row.13)
     }
 }
