@@ -46,7 +46,12 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
         var early: Set<SearchChangeFeed.Entry> = []
         var lastRead: ContinuousClock.Instant?
         var ready = false
+        var warnedAt: ContinuousClock.Instant?
     }
+
+    /// Entries above the horizon past which a held horizon is worth an operator's attention: each
+    /// read lists them again, and they are remembered until it moves.
+    static let heldHorizonWarning = 100_000
 
     private enum Stemming: Hashable, Sendable {
         case web(String)
@@ -72,23 +77,32 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
 
     // MARK: Keeping current
 
+    /// Reads the changes every interval until shutdown (with `.beforeEachRead`, searches read them
+    /// themselves and this only waits for shutdown: a service that returned would stop the node).
     public func run() async throws {
-        guard case .every(let interval) = freshness else { return }
-        try await cancelWhenGracefulShutdown {
-            var pruned = ContinuousClock.now
-            while !Task.isCancelled {
-                do { try await self.catchUp() } catch {
-                    if Task.isCancelled { return }
-                    self.logger.warning("search index: reading changes failed; searches answer from the last copy until the next read succeeds",
-                        metadata: ["error": "\(String(reflecting: error))"])
-                }
-                self.recordGauges()
-                if pruned.duration(to: .now) > .seconds(600) {
-                    pruned = .now
-                    do { try await self.feed.prune() } catch { self.logger.warning("search index: pruning the change log failed", metadata: ["error": "\(error)"]) }
-                }
-                try await Task.sleep(for: interval)
+        guard case .every(let interval) = freshness else {
+            try? await gracefulShutdown()
+            return
+        }
+        // Shutdown cancels the loop while it sleeps or reads; it returns rather than throws (a
+        // service that throws on the way out fails the whole node's exit).
+        await cancelWhenGracefulShutdown { await self.readLoop(every: interval) }
+    }
+
+    private func readLoop(every interval: Duration) async {
+        var pruned = ContinuousClock.now
+        while !Task.isCancelled {
+            do { try await catchUp() } catch {
+                if Task.isCancelled { return }
+                logger.warning("search index: reading changes failed; searches answer from the last copy until the next read succeeds",
+                    metadata: ["error": "\(String(reflecting: error))"])
             }
+            recordGauges()
+            if pruned.duration(to: .now) > .seconds(600) {
+                pruned = .now
+                do { try await feed.prune() } catch { logger.warning("search index: pruning the change log failed", metadata: ["error": "\(error)"]) }
+            }
+            do { try await Task.sleep(for: interval) } catch { return }
         }
     }
 
@@ -137,10 +151,18 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
                 if corpus.needsCompaction { corpus.compact() } else if corpus.impactsAreStale { corpus.recomputeImpacts() }
             }
         }
-        state.withLock {
-            $0.horizon = read.horizon
-            $0.early = Set((early.union(fresh)).filter { $0.transaction >= read.horizon })
-            $0.lastRead = started
+        let warn = state.withLock { state -> Int? in
+            state.horizon = read.horizon
+            state.early = Set((early.union(fresh)).filter { $0.transaction >= read.horizon })
+            state.lastRead = started
+            guard state.early.count > Self.heldHorizonWarning, state.warnedAt.map({ $0.duration(to: started) > .seconds(60) }) ?? true else { return nil }
+            state.warnedAt = started
+            return state.early.count
+        }
+        if let warn {
+            logger.warning(
+                "search index: a long-running transaction holds the change log's horizon (find it in pg_stat_activity by xact_start); changes are still applied, but each read lists them all again",
+                metadata: ["horizon": "\(read.horizon)", "entries.above": "\(warn)"])
         }
     }
 
