@@ -14,6 +14,15 @@ import Testing
 @Suite struct ResidentSearchIndexTests {
     let logger = Logger(label: "test")
 
+    /// A catalog on `client` searching through its own resident index (not the fixture's).
+    func catalog(_ client: PostgresClient, freshness: ResidentSearchIndex.Freshness) -> (ProductCatalog, ResidentSearchIndex) {
+        let resident = ResidentSearchIndex(client: client, freshness: freshness, logger: logger)
+        let catalog = ProductCatalog(
+            products: PostgresProductStore(client: client, logger: logger), categories: PostgresCategoryStore(client: client, logger: logger),
+            search: resident)
+        return (catalog, resident)
+    }
+
     func titles(_ catalog: ProductCatalog, _ query: String) async throws -> [String] {
         try await catalog.search(text: query, first: 20, after: nil, viewer: TestUsers.admin).items.map(\.title).sorted()
     }
@@ -64,11 +73,8 @@ import Testing
 
     @Test func phrasesAndSearchesBeforeTheFirstLoadAreAnsweredByPostgreSQL() async throws {
         let fixture = try await CatalogFixture.make("resident_fallback")
-        try await fixture.run { service, client in
-            let resident = ResidentSearchIndex(client: client, freshness: .every(.seconds(3600)), logger: logger)
-            let catalog = ProductCatalog(
-                products: PostgresProductStore(client: client, logger: logger), categories: PostgresCategoryStore(client: client, logger: logger),
-                search: resident)
+        try await fixture.run { _, client in
+            let (catalog, resident) = catalog(client, freshness: .every(.seconds(3600)))
             _ = try await newProduct(catalog, title: "Красный чайник")
             _ = try await newProduct(catalog, title: "Чайник с красной ручкой")
             // Never loaded (its reader is not running): PostgreSQL answers, current as ever.
@@ -87,11 +93,8 @@ import Testing
 
     @Test func theBackgroundReaderPicksUpChangesWithinItsInterval() async throws {
         let fixture = try await CatalogFixture.make("resident_reader")
-        try await fixture.run { service, client in
-            let resident = ResidentSearchIndex(client: client, freshness: .every(.milliseconds(50)), logger: logger)
-            let catalog = ProductCatalog(
-                products: PostgresProductStore(client: client, logger: logger), categories: PostgresCategoryStore(client: client, logger: logger),
-                search: resident)
+        try await fixture.run { _, client in
+            let (catalog, resident) = catalog(client, freshness: .every(.milliseconds(50)))
             let reader = Task { try await resident.run() }
             defer { reader.cancel() }
             _ = try await newProduct(catalog, title: "Утюг Паровой")

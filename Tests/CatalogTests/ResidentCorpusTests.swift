@@ -37,18 +37,8 @@ import Testing
 
     // MARK: Differential
 
-    /// A deterministic generator (the tests must be the same on every run).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
+    /// The seed's generator: the same sequence on every run.
+    typealias Random = SeedRandom
 
     static let words = (0..<40).map { "w\($0)" }
     static let categories = (0..<6).map { _ in UUID() }
@@ -110,7 +100,7 @@ import Testing
     }
 
     @Test func answersMatchABruteForceEvaluationThroughUpdatesAndCompaction() throws {
-        var random = Random(state: 2026)
+        var random = Random(seed: 2026)
         var corpus = ResidentCorpus()
         var current: [UUID: IndexedProduct] = [:]
         var created = 0
@@ -239,4 +229,8 @@ import Testing
         #expect(corpus.recentTitles.isEmpty)
         #expect(corpus.titles(startingWith: "смартфон", limit: 5, now: 0).map(\.title) == ["Смартфон Альбатрос", "Смартфон Альфа", "смартфон бета"])
     }
+}
+
+extension SeedRandom {
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -129,7 +129,9 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
             previous = next
             return next
         }
-        try await task.value
+        // A cancelled caller (shutdown during a first load of a million products) cancels the read
+        // rather than waiting a minute for it: the next read starts again.
+        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 
     private func readOnce() async throws {

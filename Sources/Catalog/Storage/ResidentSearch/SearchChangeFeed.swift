@@ -38,10 +38,13 @@ struct SearchChangeFeed: Sendable {
         return horizon
     }
 
-    /// Every product, streamed (a million rows are never held as rows).
+    /// Every product, streamed (a million rows are never held as rows). Stops when cancelled.
     func everyProduct(_ each: (IndexedProduct) -> Void) async throws {
+        var read = 0
         for try await row in try await client.query(PostgresQuery(unsafeSQL: Self.columns), logger: logger).decode(Row.self) {
             if let product = Self.product(row) { each(product) }
+            read += 1
+            if read % 10_000 == 0 { try Task.checkCancellation() }
         }
     }
 
