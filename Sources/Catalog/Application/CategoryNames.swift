@@ -2,7 +2,7 @@ import Synchronization
 
 /// Category names lowercased and split into words once per tree, for type-ahead. Lowercasing and
 /// splitting Cyrillic names on every call (Unicode property lookups per character, canonical
-/// comparison in `hasPrefix`) was a quarter of a suggestion's CPU; the tree changes rarely, so the
+/// comparison in `hasPrefix`) was a fifth of a suggestion's CPU; the tree changes rarely, so the
 /// last one prepared is kept and reused while the category list is the same.
 struct CategoryNames: Sendable {
     private struct Entry: Sendable {

@@ -55,18 +55,18 @@ public struct CatalogService: Sendable {
     }
 
     /// The exports' files and download links, for the download route; set by
-    /// ``init(client:searchAdmission:cache:clock:thumbnailer:logger:)``.
+    /// ``init(client:searchAdmission:cache:clock:thumbnailer:searchIndex:logger:)``.
     public private(set) var exportFiles: PostgresExportStore?
 
     /// Product images' files, for the routes that take uploads and serve sizes; set by
-    /// ``init(client:searchAdmission:cache:clock:thumbnailer:logger:)``.
+    /// ``init(client:searchAdmission:cache:clock:thumbnailer:searchIndex:logger:)``.
     public private(set) var imageFiles: PostgresImageStore?
 
     /// The in-memory search index when chosen (it runs as a background service that keeps it
     /// current); set by ``init(client:searchAdmission:cache:clock:thumbnailer:searchIndex:logger:)``.
     public private(set) var residentSearch: ResidentSearchIndex?
 
-    /// Runs the catalog's jobs (scheduled publications, discounts, exports, image sizes); set by ``init(client:searchAdmission:cache:clock:thumbnailer:logger:)``.
+    /// Runs the catalog's jobs (scheduled publications, discounts, exports, image sizes); set by ``init(client:searchAdmission:cache:clock:thumbnailer:searchIndex:logger:)``.
     public private(set) var jobs: JobWorker?
 
     /// With `cache`, single-product reads go through it (``CachedProductStore``). Images are
