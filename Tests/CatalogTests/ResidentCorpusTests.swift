@@ -201,6 +201,21 @@ import Testing
         }
     }
 
+    @Test func workCountsWhatAnOrReadsAndOnlyTheRarestWordOfAnAnd() {
+        var corpus = ResidentCorpus()
+        for index in 0..<100 {
+            let vector = index < 10 ? "'common':1A 'rare':2" : "'common':1A"
+            corpus.upsert(IndexedProduct(
+                id: UUID(), sellerID: "s", title: "T", price: 1, currency: "RUB", categoryID: nil, status: .published, publishAt: nil,
+                createdAt: Date(timeIntervalSince1970: 0), vector: vector, available: 0, sales: 0, views: 0), bulk: true)
+        }
+        #expect(corpus.work(.term("common")) == 100)
+        #expect(corpus.work(.and([.term("common"), .term("rare")])) == 10)
+        #expect(corpus.work(.or([.term("common"), .term("rare"), .term("absent")])) == 110)
+        #expect(corpus.work(.and([.or([.term("common"), .term("rare")]), .not(.term("rare"))])) == 120)
+        #expect(ResidentCorpus.workLimit >= 1_000_000, "one word in every product of a million must pass")
+    }
+
     @Test func typeAheadWalksTitlesAndWordsInByteOrderAcrossRecentAdditions() {
         var corpus = ResidentCorpus()
         func add(_ title: String, status: ProductStatus = .published, bulk: Bool) -> UUID {

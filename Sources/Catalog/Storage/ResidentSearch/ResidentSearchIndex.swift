@@ -208,7 +208,7 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
         if case .everything = match {
             ids = corpus.read { $0.page(nil, search) }
         } else if let query = try await lexemeQuery(match) {
-            ids = corpus.read { corpus in corpus.matches(query).map { corpus.page($0, search) } }
+            ids = try corpus.read { corpus in try Self.affordable(query, corpus) ? corpus.matches(query).map { corpus.page($0, search) } : nil }
         } else {
             ids = nil
         }
@@ -223,12 +223,23 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
         if case .everything = match {
             facets = corpus.read { $0.facets(nil, search) }
         } else if let query = try await lexemeQuery(match) {
-            facets = corpus.read { corpus in corpus.matches(query).map { corpus.facets($0, search) } }
+            facets = try corpus.read { corpus in try Self.affordable(query, corpus) ? corpus.matches(query).map { corpus.facets($0, search) } : nil }
         } else {
             facets = nil
         }
         guard let facets else { return try await postgres.facets(search, match: match) }
         return facets
+    }
+
+    /// True when `query` is within the work limit; refuses it (a client's mistake, a coded error)
+    /// when not. PostgreSQL would spend as much, so there is no fallback.
+    private static func affordable(_ query: LexemeQuery, _ corpus: ResidentCorpus) throws -> Bool {
+        let work = corpus.work(query)
+        guard work <= ResidentCorpus.workLimit else {
+            throw EmporiumError.badInput(
+                "this search combines too many common words (with 'or' or by itself); search for fewer alternatives at once", field: "query")
+        }
+        return true
     }
 
     func likelyReading(_ readings: [[String]]) async throws -> String {
