@@ -102,7 +102,9 @@ import Testing
     @Test func answersMatchABruteForceEvaluationThroughUpdatesAndCompaction() throws {
         var random = Random(seed: 2026)
         var corpus = ResidentCorpus()
+        corpus.championCount = 30  // lists here are hundreds long: champions and their bound are both in play
         var current: [UUID: IndexedProduct] = [:]
+        var champions = ChampionOutcomes()
         var created = 0
         for _ in 0..<1_500 {
             let product = Self.product(&random, created: created)
@@ -142,11 +144,21 @@ import Testing
                 #expect(corpus.deadCount == 0)
             }
             #expect(corpus.liveCount == current.count)
-            try checkAgainstBruteForce(corpus, current, &random)
+            try checkAgainstBruteForce(corpus, current, &random, &champions)
         }
+        // Both ways of ending a champion ranking happened, so both were checked above.
+        #expect(champions.answered > 50, "\(champions)")
+        #expect(champions.declined > 50, "\(champions)")
     }
 
-    func checkAgainstBruteForce(_ corpus: ResidentCorpus, _ current: [UUID: IndexedProduct], _ random: inout Random) throws {
+    struct ChampionOutcomes {
+        var answered = 0
+        var declined = 0
+    }
+
+    func checkAgainstBruteForce(
+        _ corpus: ResidentCorpus, _ current: [UUID: IndexedProduct], _ random: inout Random, _ champions: inout ChampionOutcomes
+    ) throws {
         let products = Array(current.values)
         let lexemeSets = products.map(Self.lexemes)
         for _ in 0..<150 {
@@ -168,6 +180,14 @@ import Testing
             let sorted = admitted.map { corpus.key($0.element, score: matches.score(at: $0.offset), order: order, hasText: true) }.sorted()
             let expectedPage = sorted.dropFirst(search.offset).prefix(search.limit).map { corpus.ids[Int($0.document)] }
             #expect(corpus.page(matches, search) == Array(expectedPage), "\(query) \(order)")
+            // Ranked among the champions, when that proves the page, it is the same page.
+            if let page = corpus.championPage(query, search) {
+                #expect(order == .relevance)
+                #expect(page == Array(expectedPage), "champions: \(query) \(search)")
+                champions.answered += 1
+            } else if order == .relevance {
+                champions.declined += 1
+            }
             #expect(Set(admitted.map { corpus.ids[Int($0.element)] }) == Set(expectedMatches.filter { Self.admitted($0, search) }.map(\.id)), "\(query) \(search)")
 
             let facets = corpus.facets(matches, search)
@@ -199,6 +219,43 @@ import Testing
         case .publicOnly: return isPublic
         case .publicOrOwnedBy(let seller): return isPublic || seller.rawValue == product.sellerID
         }
+    }
+
+    @Test func largestFindsTheValueAtEachRankWithTies() {
+        var random = Random(seed: 7)
+        for _ in 0..<200 {
+            let values = (0..<(2 + random.below(300))).map { _ in Float(random.below(random.below(3) == 0 ? 4 : 1000)) }
+            let rank = 1 + random.below(values.count - 1)
+            #expect(ResidentCorpus.largest(rank, of: values) == values.sorted(by: >)[rank - 1], "\(rank) of \(values)")
+        }
+    }
+
+    @Test func championsHoldTheBestImpactsAndTheirBoundTheRest() {
+        var corpus = ResidentCorpus()
+        corpus.championCount = 4
+        for index in 0..<40 {
+            // Every fifth product has the word in its title; lengths differ, so impacts do.
+            let vector = (index % 5 == 0 ? "'word':1A" : "'word':1") + (0..<(index % 7)).map { " 'pad\($0)':\($0 + 2)" }.joined()
+            corpus.upsert(IndexedProduct(
+                id: UUID(), sellerID: "s", title: "T", price: 1, currency: "RUB", categoryID: nil, status: .published, publishAt: nil,
+                createdAt: Date(timeIntervalSince1970: 0), vector: vector, available: 0, sales: 0, views: 0), bulk: true)
+        }
+        corpus.finishBulkLoad()
+        let list = corpus.postings[Int(corpus.lexemes["word"]!)]
+        let champions = Set(list.champions)
+        #expect(!champions.isEmpty && champions.count <= 16)
+        #expect(list.champions == list.champions.sorted())
+        for (position, document) in list.documents.enumerated() where !champions.contains(document) {
+            #expect(list.impacts[position] <= list.championBound)
+        }
+        let weakestChampion = list.documents.indices.filter { champions.contains(list.documents[$0]) }.map { list.impacts[$0] }.min()!
+        #expect(weakestChampion > list.championBound)
+        // A later product that beats the bound joins the champions at once.
+        let id = UUID()
+        corpus.upsert(IndexedProduct(
+            id: id, sellerID: "s", title: "T", price: 1, currency: "RUB", categoryID: nil, status: .published, publishAt: nil,
+            createdAt: Date(timeIntervalSince1970: 0), vector: "'word':1A,2A", available: 0, sales: 0, views: 0))
+        #expect(corpus.postings[Int(corpus.lexemes["word"]!)].champions.last == corpus.numbers[id])
     }
 
     @Test func workCountsWhatAnOrReadsAndOnlyTheRarestWordOfAnAnd() {

@@ -88,7 +88,7 @@ extension ResidentCorpus {
 
     /// OR's operands, nested ORs flattened and repeats dropped (`ru || en` repeats every word that
     /// both configurations leave as it is).
-    private static func alternatives(_ children: [LexemeQuery]) -> [LexemeQuery] {
+    static func alternatives(_ children: [LexemeQuery]) -> [LexemeQuery] {
         var flat: [LexemeQuery] = []
         func add(_ query: LexemeQuery) {
             if case .or(let inner) = query { inner.forEach(add) } else if !flat.contains(query) { flat.append(query) }
@@ -107,7 +107,7 @@ extension ResidentCorpus {
         return Matches(documents: posting.documents, scores: posting.impacts, scale: inverseFrequency(posting.documents.count))
     }
 
-    private func inverseFrequency(_ frequency: Int) -> Float {
+    func inverseFrequency(_ frequency: Int) -> Float {
         let total = Float(max(liveCount, 1)), found = Float(frequency)
         return log(1 + (total - found + 0.5) / (found + 0.5))
     }
@@ -305,7 +305,7 @@ extension ResidentCorpus {
     }
 
     /// The key without its id (which costs a read of the id column, cold for most matches).
-    private func partialKey(_ document: UInt32, score: Float, order: SearchOrder, hasText: Bool) -> RankKey {
+    fileprivate func partialKey(_ document: UInt32, score: Float, order: SearchOrder, hasText: Bool) -> RankKey {
         let index = Int(document)
         switch order {
         case .relevance where hasText:
@@ -321,7 +321,7 @@ extension ResidentCorpus {
         }
     }
 
-    private func withID(_ partial: RankKey, order: SearchOrder, hasText: Bool) -> RankKey {
+    fileprivate func withID(_ partial: RankKey, order: SearchOrder, hasText: Bool) -> RankKey {
         var key = partial
         let (high, low) = withUnsafeBytes(of: ids[Int(partial.document)].uuid) { raw in
             (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
@@ -335,29 +335,53 @@ extension ResidentCorpus {
     }
 
     /// The page `offset ..< offset + limit` of the admitted documents in `matches` (every document
-    /// when nil) in the search's order: a bounded heap of `offset + limit` keys, never a sort of
-    /// every match. A match whose order fields already lose to the heap's worst is dropped before
-    /// its filters and id are read: on a broad query most are.
+    /// when nil) in the search's order.
     func page(_ matches: Matches?, _ search: ProductSearch) -> [UUID] {
-        let admission = admission(for: search)
-        let wanted = search.offset.addingReportingOverflow(search.limit)
-        guard !admission.admitsNothing, search.limit > 0, !wanted.overflow else { return [] }
-        var heap = TopKeys(capacity: wanted.partialValue)
-        let order = search.order, hasText = matches != nil
-        func consider(_ document: UInt32, score: Float) {
-            let partial = partialKey(document, score: score, order: order, hasText: hasText)
-            if let worst = heap.worst, worst.precedesIgnoringID(partial) { return }
-            guard admits(Int(document), admission) else { return }
-            heap.offer(withID(partial, order: order, hasText: hasText))
-        }
+        guard var ranking = Ranking(self, search, hasText: matches != nil) else { return [] }
         if let matches {
-            for (position, document) in matches.documents.enumerated() { consider(document, score: matches.score(at: position)) }
+            for (position, document) in matches.documents.enumerated() { ranking.consider(document, score: matches.score(at: position), in: self) }
         } else {
-            for document in 0..<UInt32(count) { consider(document, score: 0) }
+            for document in 0..<UInt32(count) { ranking.consider(document, score: 0, in: self) }
         }
-        let sorted = heap.sorted()
-        guard search.offset < sorted.count else { return [] }
-        return sorted[search.offset...].map { ids[Int($0.document)] }
+        return ranking.page(in: self)
+    }
+
+    /// A page being ranked: a bounded heap of `offset + limit` keys, never a sort of every match.
+    /// A document whose order fields already lose to the heap's worst is dropped before its
+    /// filters and id are read: on a broad query most are.
+    struct Ranking {
+        let admission: Admission
+        let order: SearchOrder
+        let hasText: Bool
+        let offset: Int
+        private var heap: TopKeys
+
+        /// Nil when the page is empty whatever matches (nothing admitted, no room, an overflowing end).
+        init?(_ corpus: ResidentCorpus, _ search: ProductSearch, hasText: Bool) {
+            admission = corpus.admission(for: search)
+            let wanted = search.offset.addingReportingOverflow(search.limit)
+            guard !admission.admitsNothing, search.limit > 0, search.offset >= 0, !wanted.overflow else { return nil }
+            order = search.order
+            self.hasText = hasText
+            offset = search.offset
+            heap = TopKeys(capacity: wanted.partialValue)
+        }
+
+        mutating func consider(_ document: UInt32, score: Float, in corpus: ResidentCorpus) {
+            let partial = corpus.partialKey(document, score: score, order: order, hasText: hasText)
+            if let worst = heap.worst, worst.precedesIgnoringID(partial) { return }
+            guard corpus.admits(Int(document), admission) else { return }
+            heap.offer(corpus.withID(partial, order: order, hasText: hasText))
+        }
+
+        /// The relevance of the page's last place once the page is full (relevance order only).
+        var worstScore: Double? { heap.worst.map { -$0.primary } }
+
+        func page(in corpus: ResidentCorpus) -> [UUID] {
+            let sorted = heap.sorted()
+            guard offset < sorted.count else { return [] }
+            return sorted[offset...].map { corpus.ids[Int($0.document)] }
+        }
     }
 
     // MARK: Facets

@@ -39,6 +39,10 @@ struct ResidentCorpus: Sendable {
         /// BM25's term-frequency part per posting (everything but the idf), computed with the
         /// average length as of ``impactAverage``, so a query reads it instead of computing it.
         var impacts: [Float] = []
+        /// The documents where this word weighs most, ascending (``chooseChampions(of:)``), and
+        /// the highest impact of any posting not among them.
+        var champions: [UInt32] = []
+        var championBound: Float = 0
     }
 
     enum Visibility: UInt8 { case draft, scheduled, published, archived }
@@ -88,6 +92,9 @@ struct ResidentCorpus: Sendable {
     var vocabularySet: Set<String> = []
 
     static let recentTitlesLimit = 4096
+    /// Champions kept per posting list (up to four times as many when impacts tie at the edge):
+    /// a thousand is a few pages' worth of the best documents and a few microseconds to score.
+    var championCount = 1024
 
     var count: Int { ids.count }
     var deadCount: Int { ids.count - liveCount }
@@ -141,7 +148,9 @@ struct ResidentCorpus: Sendable {
             postings[list].documents.append(number)
             let frequency = UInt16(min(occurrence.title, 255)) << 8 | UInt16(min(occurrence.description, 255))
             postings[list].frequencies.append(frequency)
-            postings[list].impacts.append(bulk ? 0 : Self.impact(frequency, length: length[Int(number)], average: impactAverage))
+            let impact = bulk ? 0 : Self.impact(frequency, length: length[Int(number)], average: impactAverage)
+            postings[list].impacts.append(impact)
+            if !bulk { admitChampion(number, impact: impact, list: list) }
         }
         numbers[product.id] = number
         liveCount += 1
@@ -200,6 +209,7 @@ struct ResidentCorpus: Sendable {
                 impacts[position] = Self.impact(frequencies[position], length: length[Int(documents[position])], average: average)
             }
             postings[list].impacts = impacts
+            chooseChampions(of: list)
         }
     }
 

@@ -37,6 +37,10 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
     /// one the copy holds, and dropped when the feed sees the product change: a page shows what
     /// the index matched, never older (docs/search.md, "Pages from memory").
     private let pages = BoundedCache<UUID, Product>(maximumEntries: 200_000, maximumBytes: 128 << 20)
+    /// Text searches' pages by how they were ranked: among the champion lists alone, or over every
+    /// match (docs/search.md, "Champion lists").
+    private let championPages = Counter(label: "emporium_search_pages_total", dimensions: [("ranked", "champions")])
+    private let everyMatchPages = Counter(label: "emporium_search_pages_total", dimensions: [("ranked", "every_match")])
     /// Parsed `tsquery`s by query text: a repeated query is stemmed once.
     private let stems = BoundedCache<Stemming, ParsedQuery>(maximumEntries: 20_000, maximumBytes: 16 << 20)
 
@@ -208,7 +212,13 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
         if case .everything = match {
             ids = corpus.read { $0.page(nil, search) }
         } else if let query = try await lexemeQuery(match) {
-            ids = try corpus.read { corpus in try Self.affordable(query, corpus) ? corpus.matches(query).map { corpus.page($0, search) } : nil }
+            let ranked: (ids: [UUID], byChampions: Bool)? = try corpus.read { corpus in
+                guard try Self.affordable(query, corpus) else { return nil }
+                if let page = corpus.championPage(query, search) { return (page, true) }
+                return corpus.matches(query).map { (corpus.page($0, search), false) }
+            }
+            if let ranked { (ranked.byChampions ? championPages : everyMatchPages).increment() }
+            ids = ranked?.ids
         } else {
             ids = nil
         }
