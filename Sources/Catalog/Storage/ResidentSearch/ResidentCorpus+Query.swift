@@ -338,7 +338,9 @@ extension ResidentCorpus {
     /// when nil) in the search's order.
     func page(_ matches: Matches?, _ search: ProductSearch) -> [UUID] {
         guard var ranking = Ranking(self, search, hasText: matches != nil) else { return [] }
-        if let matches {
+        if let matches, search.order == .relevance {
+            ranking.considerByScore(matches, in: self)
+        } else if let matches {
             for (position, document) in matches.documents.enumerated() { ranking.consider(document, score: matches.score(at: position), in: self) }
         } else {
             for document in 0..<UInt32(count) { ranking.consider(document, score: 0, in: self) }
@@ -372,6 +374,28 @@ extension ResidentCorpus {
             if let worst = heap.worst, worst.precedesIgnoringID(partial) { return }
             guard corpus.admits(Int(document), admission) else { return }
             heap.offer(corpus.withID(partial, order: order, hasText: hasText))
+        }
+
+        /// Every match of a text search in relevance order: a score below the page's last is
+        /// dropped on one comparison, a tie goes to the id, and only a match that would enter the
+        /// page has its filters read (most of a broad query's matches are none of these).
+        mutating func considerByScore(_ matches: Matches, in corpus: ResidentCorpus) {
+            var floor = -Float.infinity
+            let scale = matches.scale
+            matches.documents.withUnsafeBufferPointer { documents in
+                matches.scores.withUnsafeBufferPointer { scores in
+                    for position in 0..<documents.count {
+                        let score = scores[position] * scale
+                        if score < floor { continue }
+                        let document = documents[position]
+                        let key = corpus.key(document, score: score, order: .relevance, hasText: true)
+                        if let worst = heap.worst, !(key < worst) { continue }
+                        guard corpus.admits(Int(document), admission) else { continue }
+                        heap.offer(key)
+                        if let worst = heap.worst { floor = Float(-worst.primary) }
+                    }
+                }
+            }
         }
 
         /// The relevance of the page's last place once the page is full (relevance order only).
