@@ -4,49 +4,55 @@ import Foundation
 // Champion lists (Manning, Raghavan and Schütze, "Introduction to Information Retrieval", §7.2.3):
 // each long posting list also keeps the documents where its word weighs most. A relevance-ordered
 // page is first ranked among the champions of the query's words only; it is the answer when the
-// page is full and its last score beats anything a document outside every champion list could
-// score (the sum, over the query's words, of the best impact left outside the champions). A
-// common word's list is hundreds of thousands of postings; its champions are a thousand. When the
-// bound does not hold, the caller ranks every match as before: the answer is the same either way.
+// page is full and its last place beats anything a document outside every champion list could
+// score (the sum, over the query's words, of idf × the list's edge impact), or ties it and comes
+// first on the id. Scores are whole numbers (`impactScale`), so that comparison is exact. A common
+// word's list is hundreds of thousands of postings; its champions are a thousand. When the proof
+// fails, the caller ranks every match as before: the answer is the same either way.
 extension ResidentCorpus {
     /// Above this many candidates the champions are not tried (a query of very many words).
     static let championCandidateLimit = 32_768
     /// Deeper pages than this are ranked over every match.
     static let championPageLimit = 1_000
 
-    /// Chooses `list`'s champions from its impacts: the `championCount` highest, and the highest
-    /// impact left outside them as the list's bound.
+    /// Chooses `list`'s champions: the first `championCount` postings by impact descending, then
+    /// id ascending (a seeded catalog ties thousands of products on one impact).
     mutating func chooseChampions(of list: Int) {
-        let impacts = postings[list].impacts
+        let documents = postings[list].documents, impacts = postings[list].impacts
         guard impacts.count > championCount else {
-            postings[list].champions = postings[list].documents
-            postings[list].championBound = 0
+            postings[list].champions = documents
+            postings[list].championEdge = 0
+            postings[list].championEdgeID = OrderedID(high: 0, low: 0)
             return
         }
-        let edge = Self.largest(championCount, of: impacts)
-        var inclusive: [UInt32] = [], exclusive: [UInt32] = []
-        var belowEdge: Float = 0, atEdge: Float = 0
+        let edge = Self.select(championCount, of: impacts, by: >)
+        var chosen: [UInt32] = []
+        var tied: [(id: OrderedID, document: UInt32)] = []
         for (position, impact) in impacts.enumerated() {
-            if impact >= edge { inclusive.append(postings[list].documents[position]) } else { belowEdge = max(belowEdge, impact) }
-            if impact > edge { exclusive.append(postings[list].documents[position]) } else { atEdge = max(atEdge, impact) }
+            if impact > edge { chosen.append(documents[position]) } else if impact == edge { tied.append((OrderedID(ids[Int(documents[position])]), documents[position])) }
         }
-        // Many postings tied at the edge: keep those strictly above it, and the edge as the bound.
-        let tied = inclusive.count > 4 * championCount
-        postings[list].champions = tied ? exclusive : inclusive
-        postings[list].championBound = tied ? atEdge : belowEdge
+        // The tied postings with the lowest ids fill the rest (all of them with an id up to the
+        // cut: a dead and a live number may share an id).
+        let cut = Self.select(championCount - chosen.count, of: tied.map(\.id), by: <)
+        chosen += tied.filter { $0.id <= cut }.map(\.document)
+        chosen.sort()
+        postings[list].champions = chosen
+        postings[list].championEdge = edge
+        postings[list].championEdgeID = cut
     }
 
-    /// The `rank`-th largest of `values` (quickselect on a copy; `values.count > rank > 0`).
-    static func largest(_ rank: Int, of values: [Float]) -> Float {
+    /// The value at `rank` (from 1) in the order `precedes` of `values` (quickselect on a copy;
+    /// `1 ≤ rank ≤ values.count`).
+    static func select<Value>(_ rank: Int, of values: [Value], by precedes: (Value, Value) -> Bool) -> Value {
         var values = values
         var low = 0, high = values.count - 1
-        let target = rank - 1  // position in descending order
+        let target = rank - 1
         while low < high {
             let pivot = values[(low + high) / 2]
             var left = low, right = high
             while left <= right {
-                while values[left] > pivot { left += 1 }
-                while values[right] < pivot { right -= 1 }
+                while precedes(values[left], pivot) { left += 1 }
+                while precedes(pivot, values[right]) { right -= 1 }
                 if left <= right {
                     values.swapAt(left, right)
                     left += 1
@@ -58,10 +64,13 @@ extension ResidentCorpus {
         return values[target]
     }
 
-    /// A new posting's place among the champions: added when it beats the list's bound, so that
-    /// the bound stays true without choosing again.
+    /// A new posting's place among the champions: added when it comes before the edge, so that
+    /// the edge stays true without choosing again.
     mutating func admitChampion(_ document: UInt32, impact: Float, list: Int) {
-        if impact > postings[list].championBound { postings[list].champions.append(document) }
+        let edge = postings[list].championEdge
+        if impact > edge || (impact == edge && OrderedID(ids[Int(document)]) <= postings[list].championEdgeID) {
+            postings[list].champions.append(document)
+        }
     }
 
     /// The page of a relevance-ordered text search ranked among the champions alone; nil when it
@@ -75,18 +84,19 @@ extension ResidentCorpus {
         guard let root = plan.compile(query, self) else { return nil }
         guard var ranking = Ranking(self, search, hasText: true) else { return [] }
         // A word in more documents than are alive (dead ones not yet compacted) has a negative idf,
-        // and then the bound below is no bound.
-        guard plan.leaves.allSatisfy({ $0.inverseFrequency > 0 }), let candidates = plan.candidates(self) else { return nil }
+        // and then the bound below is no bound; sums must stay whole numbers below 2²⁴ to be exact.
+        let largest = plan.leaves.reduce(Float(0)) { $0 + $1.inverseFrequency * 1_127 }
+        guard plan.leaves.allSatisfy({ $0.inverseFrequency > 0 }), largest < 16_000_000, let candidates = plan.candidates(self) else { return nil }
         var cursors = [Int](repeating: 0, count: plan.leaves.count)
         for document in candidates {
             if let score = plan.score(root, document, &cursors) { ranking.consider(document, score: score, in: self) }
         }
-        let bound = plan.bound(root, self)
+        // A document outside every champion list scores at most `bound`, and ties it only with
+        // every word at its list's edge and so an id after every edge id.
+        let (bound, edgeID) = plan.bound(root)
         if bound > 0 {
-            guard let worst = ranking.worstScore else { return nil }  // fewer champions admitted than the page holds
-            // A document outside the champions scores at most `bound`, summed in another order:
-            // a margin far above Float's rounding keeps the proof safe.
-            guard worst > Double(bound) * (1 + 1e-4) else { return nil }
+            guard let last = ranking.last else { return nil }  // fewer champions admitted than the page holds
+            guard last.score > Double(bound) || (last.score == Double(bound) && edgeID.map { last.id <= $0 } == true) else { return nil }
         }
         return ranking.page(in: self)
     }
@@ -109,6 +119,8 @@ struct ChampionPlan {
         // The list's arrays, held here so that scoring reads them without going through the corpus.
         var documents: [UInt32]
         var impacts: [Float]
+        var edge: Float
+        var edgeID: OrderedID
     }
 
     private(set) var leaves: [Leaf] = []
@@ -159,7 +171,7 @@ struct ChampionPlan {
         let posting = corpus.postings[Int(list)]
         leaves.append(Leaf(
             list: Int(list), inverseFrequency: corpus.inverseFrequency(posting.documents.count), documents: posting.documents,
-            impacts: posting.impacts))
+            impacts: posting.impacts, edge: posting.championEdge, edgeID: posting.championEdgeID))
         return .leaf(leaves.count - 1)
     }
 
@@ -210,13 +222,24 @@ struct ChampionPlan {
         }
     }
 
-    /// The most a document that is no leaf's champion can score.
-    func bound(_ node: Node, _ corpus: ResidentCorpus) -> Float {
+    /// The most a document that is no leaf's champion can score, and the highest edge id among
+    /// the leaves that add to it (nil when none does).
+    func bound(_ node: Node) -> (score: Float, edgeID: OrderedID?) {
         switch node {
-        case .leaf(let index): leaves[index].inverseFrequency * corpus.postings[leaves[index].list].championBound
-        case .nothing: 0
-        case .and(let positive, _): positive.reduce(0) { $0 + bound($1, corpus) }
-        case .or(let children): children.reduce(0) { $0 + bound($1, corpus) }
+        case .leaf(let index):
+            let part = leaves[index].inverseFrequency * leaves[index].edge
+            return (part, part > 0 ? leaves[index].edgeID : nil)
+        case .nothing:
+            return (0, nil)
+        case .and(let children, _), .or(let children):
+            var total: Float = 0
+            var highest: OrderedID?
+            for child in children {
+                let (part, id) = bound(child)
+                total += part
+                if let id { highest = max(highest ?? id, id) }
+            }
+            return (total, highest)
         }
     }
 }

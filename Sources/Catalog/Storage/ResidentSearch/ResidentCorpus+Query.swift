@@ -107,9 +107,11 @@ extension ResidentCorpus {
         return Matches(documents: posting.documents, scores: posting.impacts, scale: inverseFrequency(posting.documents.count))
     }
 
+    /// BM25's idf in whole 128ths (see ``impactScale``); negative while dead postings make a list
+    /// longer than the live corpus.
     func inverseFrequency(_ frequency: Int) -> Float {
         let total = Float(max(liveCount, 1)), found = Float(frequency)
-        return log(1 + (total - found + 0.5) / (found + 0.5))
+        return (log(1 + (total - found + 0.5) / (found + 0.5)) * Self.inverseFrequencyScale).rounded()
     }
 
     /// `matches` ∩ the posting list, galloping through the list (the smaller side leads).
@@ -323,10 +325,8 @@ extension ResidentCorpus {
 
     fileprivate func withID(_ partial: RankKey, order: SearchOrder, hasText: Bool) -> RankKey {
         var key = partial
-        let (high, low) = withUnsafeBytes(of: ids[Int(partial.document)].uuid) { raw in
-            (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-        }
+        let id = OrderedID(ids[Int(partial.document)])
+        let high = id.high, low = id.low
         // Newest first breaks ties by the id descending (PostgreSQL's `created_at DESC, id DESC`).
         let descending = order == .newest || (order == .relevance && !hasText)
         key.high = descending ? ~high : high
@@ -398,8 +398,8 @@ extension ResidentCorpus {
             }
         }
 
-        /// The relevance of the page's last place once the page is full (relevance order only).
-        var worstScore: Double? { heap.worst.map { -$0.primary } }
+        /// The page's last place once the page is full (relevance order only): its score and id.
+        var last: (score: Double, id: OrderedID)? { heap.worst.map { (-$0.primary, OrderedID(high: $0.high, low: $0.low)) } }
 
         func page(in corpus: ResidentCorpus) -> [UUID] {
             let sorted = heap.sorted()

@@ -39,10 +39,13 @@ struct ResidentCorpus: Sendable {
         /// BM25's term-frequency part per posting (everything but the idf), computed with the
         /// average length as of ``impactAverage``, so a query reads it instead of computing it.
         var impacts: [Float] = []
-        /// The documents where this word weighs most, ascending (``chooseChampions(of:)``), and
-        /// the highest impact of any posting not among them.
+        /// The documents where this word weighs most, ascending (``chooseChampions(of:)``): first
+        /// in (impact descending, id ascending) up to the edge. Every other posting's impact is
+        /// below `championEdge`, or equal to it with an id after `championEdgeID`. A list that is
+        /// all champions has an edge of 0.
         var champions: [UInt32] = []
-        var championBound: Float = 0
+        var championEdge: Float = 0
+        var championEdgeID = OrderedID(high: 0, low: 0)
     }
 
     enum Visibility: UInt8 { case draft, scheduled, published, archived }
@@ -193,9 +196,17 @@ struct ResidentCorpus: Sendable {
     /// against B as 1 to 0.4).
     static let titleWeight: Float = 2.5
 
+    /// Scores are whole numbers: impacts in 512ths (at most 1,127) and idfs in 128ths (at most
+    /// about 2,000), so a product is below 2²¹ and a sum of a few of them is exact in `Float`
+    /// whatever the order of the additions. Rankings over every match and over the champions
+    /// then agree to the last bit, ties included (``championPage(_:_:)`` relies on it).
+    static let impactScale: Float = 512
+    static let inverseFrequencyScale: Float = 128
+
     static func impact(_ frequency: UInt16, length: Float, average: Float) -> Float {
         let weighted = Float(frequency >> 8) * titleWeight + Float(frequency & 0xFF)
-        return weighted * (k1 + 1) / (weighted + k1 * (1 - b + b * length / average))
+        let exact = weighted * (k1 + 1) / (weighted + k1 * (1 - b + b * length / average))
+        return max(1, (exact * impactScale).rounded())
     }
 
     /// Computes every posting's impact again with the current average length.
@@ -400,4 +411,24 @@ struct Interned<Value: Hashable & Sendable>: Sendable {
     }
 
     func existingNumber(of value: Value) -> Int32? { numbers[value] }
+}
+
+/// An id in the order ranking ties are broken by (PostgreSQL's `uuid` order: its bytes).
+struct OrderedID: Comparable, Sendable {
+    var high: UInt64
+    var low: UInt64
+
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    init(_ id: UUID) {
+        (high, low) = withUnsafeBytes(of: id.uuid) { raw in
+            (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+             UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+    }
+
+    static func < (a: OrderedID, b: OrderedID) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
 }
