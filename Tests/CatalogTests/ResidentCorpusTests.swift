@@ -113,6 +113,7 @@ import Testing
             current[product.id] = product
         }
         corpus.finishBulkLoad()
+        #expect(corpus.postings.contains { $0.bitmap != nil } && corpus.postings.contains { $0.bitmap == nil }, "both ways of intersecting are checked")
         for round in 0..<6 {
             // Changes: new text, new facts only, removals, additions.
             let ids = current.keys.sorted { $0.uuidString < $1.uuidString }
@@ -305,6 +306,23 @@ import Testing
     static func uuid(_ random: inout Random) -> UUID {
         let high = random.next(), low = random.next()
         return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { UUID(uuid: $0.load(as: uuid_t.self)) }
+    }
+
+    @Test func bitmapsFindEachPostingsPositionAndNothingElse() {
+        var random = Random(seed: 5)
+        for _ in 0..<50 {
+            var documents: [UInt32] = []
+            var next: UInt32 = 0
+            for _ in 0..<random.below(400) {
+                next += UInt32(1 + random.below(random.below(2) == 0 ? 3 : 200))
+                documents.append(next)
+            }
+            var bitmap = PostingBitmap(Array(documents.prefix(documents.count / 2)))
+            for document in documents.dropFirst(documents.count / 2) { bitmap.append(document) }  // grown at its end, as lists are
+            let positions = Dictionary(uniqueKeysWithValues: documents.enumerated().map { ($1, $0) })
+            for document in 0...(next + 130) { #expect(bitmap.position(of: document) == positions[document], "\(document)") }
+            #expect(bitmap.count == documents.count)
+        }
     }
 
     @Test func workCountsWhatAnOrReadsAndOnlyTheRarestWordOfAnAnd() {

@@ -87,9 +87,10 @@ extension ResidentCorpus {
         // and then the bound below is no bound; sums must stay whole numbers below 2²⁴ to be exact.
         let largest = plan.leaves.reduce(Float(0)) { $0 + $1.inverseFrequency * 1_127 }
         guard plan.leaves.allSatisfy({ $0.inverseFrequency > 0 }), largest < 16_000_000, let candidates = plan.candidates(self) else { return nil }
+        let start = plan.layOut(root)
         var cursors = [Int](repeating: 0, count: plan.leaves.count)
         for document in candidates {
-            if let score = plan.score(root, document, &cursors) { ranking.consider(document, score: score, in: self) }
+            if let score = plan.score(start, document, &cursors) { ranking.consider(document, score: score, in: self) }
         }
         // A document outside every champion list scores at most `bound`, and ties it only with
         // every word at its list's edge and so an id after every edge id.
@@ -121,6 +122,9 @@ struct ChampionPlan {
         var impacts: [Float]
         var edge: Float
         var edgeID: OrderedID
+        /// The list's bitmap, when it has one (else empty and not read).
+        var bitmap: PostingBitmap
+        var hasBitmap: Bool
     }
 
     private(set) var leaves: [Leaf] = []
@@ -171,7 +175,8 @@ struct ChampionPlan {
         let posting = corpus.postings[Int(list)]
         leaves.append(Leaf(
             list: Int(list), inverseFrequency: corpus.inverseFrequency(posting.documents.count), documents: posting.documents,
-            impacts: posting.impacts, edge: posting.championEdge, edgeID: posting.championEdgeID))
+            impacts: posting.impacts, edge: posting.championEdge, edgeID: posting.championEdgeID,
+            bitmap: posting.bitmap ?? PostingBitmap([]), hasBitmap: posting.bitmap != nil))
         return .leaf(leaves.count - 1)
     }
 
@@ -191,29 +196,68 @@ struct ChampionPlan {
         return unique
     }
 
-    /// The score `matches(_:)` gives `document` (up to the order of the additions); nil when the
-    /// document does not match.
-    func score(_ node: Node, _ document: UInt32, _ cursors: inout [Int]) -> Float? {
+    /// The tree laid out flat for scoring (``score(_:_:_:)``): plain values, so walking it for
+    /// thousands of candidates costs no reference counting.
+    struct Step {
+        enum Kind: UInt8 { case leaf, nothing, and, or }
+        var kind: Kind
+        /// The leaf, for a leaf.
+        var leaf: Int
+        /// The children, in `children`: first the positive ones, then (an AND's) the excluded.
+        var first: Int
+        var positive: Int
+        var excluded: Int
+    }
+
+    private(set) var steps: [Step] = []
+    private(set) var children: [Int] = []
+
+    /// Lays `node` out in `steps`; returns its step.
+    mutating func layOut(_ node: Node) -> Int {
+        func place(_ kind: Step.Kind, leaf: Int = 0, _ positive: [Node] = [], _ excluded: [Node] = []) -> Int {
+            let placed = (positive + excluded).map { layOut($0) }
+            steps.append(Step(kind: kind, leaf: leaf, first: children.count, positive: positive.count, excluded: excluded.count))
+            children += placed
+            return steps.count - 1
+        }
         switch node {
-        case .leaf(let index):
+        case .leaf(let index): return place(.leaf, leaf: index)
+        case .nothing: return place(.nothing)
+        case .and(let positive, let excluded): return place(.and, positive, excluded)
+        case .or(let alternatives): return place(.or, alternatives)
+        }
+    }
+
+    /// The score `matches(_:)` gives `document` (the same, sums being exact); nil when the
+    /// document does not match.
+    func score(_ step: Int, _ document: UInt32, _ cursors: inout [Int]) -> Float? {
+        let node = steps[step]
+        switch node.kind {
+        case .leaf:
+            let index = node.leaf
+            if leaves[index].hasBitmap {
+                guard let position = leaves[index].bitmap.position(of: document) else { return nil }
+                return leaves[index].inverseFrequency * leaves[index].impacts[position]
+            }
             let position = ResidentCorpus.gallop(leaves[index].documents, from: cursors[index], to: document)
             cursors[index] = position
             guard position < leaves[index].documents.count, leaves[index].documents[position] == document else { return nil }
             return leaves[index].inverseFrequency * leaves[index].impacts[position]
         case .nothing:
             return nil
-        case .and(let positive, let excluded):
+        case .and:
             var total: Float = 0
-            for child in positive {
-                guard let part = score(child, document, &cursors) else { return nil }
+            for child in node.first..<(node.first + node.positive) {
+                guard let part = score(children[child], document, &cursors) else { return nil }
                 total += part
             }
-            for child in excluded where score(child, document, &cursors) != nil { return nil }
+            let excluded = node.first + node.positive
+            for child in excluded..<(excluded + node.excluded) where score(children[child], document, &cursors) != nil { return nil }
             return total
-        case .or(let children):
+        case .or:
             var total: Float = 0, matched = false
-            for child in children {
-                if let part = score(child, document, &cursors) {
+            for child in node.first..<(node.first + node.positive) {
+                if let part = score(children[child], document, &cursors) {
                     total += part
                     matched = true
                 }

@@ -119,6 +119,14 @@ extension ResidentCorpus {
         let posting = postings[list]
         let idf = inverseFrequency(posting.documents.count)
         var result = Matches()
+        if let bitmap = posting.bitmap {
+            for (index, document) in matches.documents.enumerated() {
+                guard let position = bitmap.position(of: document) else { continue }
+                result.documents.append(document)
+                result.scores.append(matches.score(at: index) + idf * posting.impacts[position])
+            }
+            return result
+        }
         var position = 0
         for (index, document) in matches.documents.enumerated() {
             position = Self.gallop(posting.documents, from: position, to: document)

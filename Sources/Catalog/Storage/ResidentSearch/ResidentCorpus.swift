@@ -44,6 +44,9 @@ struct ResidentCorpus: Sendable {
         /// below `championEdge`, or equal to it with an id after `championEdgeID`. A list that is
         /// all champions has an edge of 0.
         var champions: [UInt32] = []
+        /// The list as a bitmap when the word is in at least one document of ``bitmapDensity``
+        /// (``mapCommonLists()``); an AND looks its matches up here instead of galloping.
+        var bitmap: PostingBitmap?
         var championEdge: Float = 0
         var championEdgeID = OrderedID(high: 0, low: 0)
     }
@@ -149,6 +152,7 @@ struct ResidentCorpus: Sendable {
                 postings.append(PostingList())
             }
             postings[list].documents.append(number)
+            postings[list].bitmap?.append(number)
             let frequency = UInt16(min(occurrence.title, 255)) << 8 | UInt16(min(occurrence.description, 255))
             postings[list].frequencies.append(frequency)
             let impact = bulk ? 0 : Self.impact(frequency, length: length[Int(number)], average: impactAverage)
@@ -284,10 +288,24 @@ struct ResidentCorpus: Sendable {
         vocabulary = vocabularySet.sorted(by: Self.precedes)
     }
 
-    /// After a bulk load: the title order and the impacts.
+    /// After a bulk load: the title order, the impacts and the bitmaps.
     mutating func finishBulkLoad() {
         sortTitles()
         recomputeImpacts()
+        mapCommonLists()
+    }
+
+    /// A list gets a bitmap when it holds at least one document in this many: at a million
+    /// documents that is 62,500 postings in 190 KB (a sixth of what the list itself takes).
+    static let bitmapDensity = 16
+
+    /// Gives every common list its bitmap (after a load or a compaction renumbered documents);
+    /// a list that grows common later gets one at the next.
+    mutating func mapCommonLists() {
+        for list in postings.indices {
+            let documents = postings[list].documents
+            postings[list].bitmap = documents.count * Self.bitmapDensity >= ids.count ? PostingBitmap(documents) : nil
+        }
     }
 
     /// Sorts the whole title order again (after a bulk load).
@@ -382,6 +400,7 @@ struct ResidentCorpus: Sendable {
         alive = [Bool](repeating: true, count: liveIDs.count)
         numbers = Dictionary(uniqueKeysWithValues: liveIDs.enumerated().map { ($1, UInt32($0)) })
         recomputeImpacts()
+        mapCommonLists()
     }
 }
 
