@@ -39,11 +39,12 @@ public enum QueryVariants {
     /// `text` as the other layout would have typed it; nil unless every letter has a key there
     /// (spaces, digits and hyphens stay), and unless it has a letter at all.
     static func switchLayout(_ text: String, from: [Character], to: [Character]) -> String? {
+        let keys = from == latinKeys ? latinToCyrillic : from == cyrillicKeys ? cyrillicToLatin : Dictionary(zip(from, to), uniquingKeysWith: { first, _ in first })
         var output = ""
         var letters = 0
         for character in text {
-            if let index = from.firstIndex(of: character) {
-                output.append(to[index])
+            if let key = keys[character] {
+                output.append(key)
                 letters += 1
             } else if character == " " || character == "-" || character.isNumber {
                 output.append(character)
@@ -54,6 +55,10 @@ public enum QueryVariants {
         // Punctuation keys alone ("," and ".") are not a word typed in the wrong layout.
         return output.contains(where: \.isLetter) && letters > 0 ? output : nil
     }
+
+    // Type-ahead reads every prefix this way: lookups, not searches of the key rows.
+    private static let latinToCyrillic = Dictionary(zip(latinKeys, cyrillicKeys), uniquingKeysWith: { first, _ in first })
+    private static let cyrillicToLatin = Dictionary(zip(cyrillicKeys, latinKeys), uniquingKeysWith: { first, _ in first })
 
     // MARK: Transliteration
 
@@ -71,21 +76,28 @@ public enum QueryVariants {
         "h": "х", "c": "к", "q": "к", "x": "кс", "'": "ь",
     ]
 
+    // The spellings as ASCII codes, and the single letters by code: transliteration runs for
+    // every type-ahead prefix, and comparing substrings as `String`s was a tenth of its CPU.
+    private static let multiLetterCodes: [(latin: [UInt8], cyrillic: String)] = multiLetter.map { (Array($0.0.utf8), $0.1) }
+    private static let singleLetterCodes: [String?] = (0..<128).map { code in
+        singleLetter[Character(Unicode.Scalar(UInt8(code)))]
+    }
+
     /// `text` in Cyrillic letters; nil when something in it has no reading.
     static func transliterate(_ text: String) -> String? {
         let characters = Array(text)
         var output = ""
         var index = 0
         reading: while index < characters.count {
-            for (latin, cyrillic) in multiLetter where index + latin.count <= characters.count {
-                if String(characters[index..<index + latin.count]) == latin {
+            for (latin, cyrillic) in multiLetterCodes where index + latin.count <= characters.count {
+                if latin.indices.allSatisfy({ characters[index + $0].asciiValue == latin[$0] }) {
                     output += cyrillic
                     index += latin.count
                     continue reading
                 }
             }
             let character = characters[index]
-            if let cyrillic = singleLetter[character] {
+            if let code = character.asciiValue, let cyrillic = singleLetterCodes[Int(code)] {
                 output += cyrillic
             } else if character == " " || character == "-" || character.isNumber {
                 output.append(character)
