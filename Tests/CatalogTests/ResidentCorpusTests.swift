@@ -174,6 +174,10 @@ import Testing
             let live = matches.documents.filter { corpus.alive[Int($0)] }.map { corpus.ids[Int($0)] }
             #expect(Set(live) == Set(expectedMatches.map(\.id)), "\(query)")
             #expect(matches.documents == matches.documents.sorted(), "\(query)")
+            // Scores: BM25 summed over the query's tree, read posting by posting (exact: whole numbers).
+            for (position, document) in matches.documents.enumerated().prefix(40) {
+                #expect(matches.score(at: position) == Self.referenceScore(corpus, document, query), "\(query) \(document)")
+            }
 
             // The page: every admitted match in the order's terms, checked against a full sort.
             let admission = corpus.admission(for: search)
@@ -203,6 +207,31 @@ import Testing
         #expect(page.count == min(search.limit, max(0, expected - search.offset)))
         let created = page.map { current[$0]!.createdAt }
         #expect(created == created.sorted(by: >))
+    }
+
+    /// A matching document's score the slow way: each word's posting found by a linear search.
+    static func referenceScore(_ corpus: ResidentCorpus, _ document: UInt32, _ query: LexemeQuery) -> Float? {
+        switch query {
+        case .term(let word):
+            guard let list = corpus.lexemes[word], let position = corpus.postings[Int(list)].documents.firstIndex(of: document) else { return nil }
+            return corpus.inverseFrequency(corpus.postings[Int(list)].documents.count) * corpus.postings[Int(list)].impacts[position]
+        case .and(let children):
+            var total: Float = 0
+            for child in children {
+                if case .not(let inner) = child {
+                    if referenceScore(corpus, document, inner) != nil { return nil }
+                } else {
+                    guard let part = referenceScore(corpus, document, child) else { return nil }
+                    total += part
+                }
+            }
+            return total
+        case .or(let children):
+            let parts = ResidentCorpus.alternatives(children).compactMap { referenceScore(corpus, document, $0) }
+            return parts.isEmpty ? nil : parts.reduce(0, +)
+        case .not:
+            return nil
+        }
     }
 
     /// The filters and visibility, by brute force on the product itself.

@@ -30,6 +30,9 @@ extension ResidentCorpus {
         case .and(let children):
             var terms: [Int] = []
             var groups: [Matches] = []
+            // Alternatives of common words (a word's readings): looked up per match in their
+            // bitmaps rather than merged into a list of every document that has any of them.
+            var lookups: [[Int]] = []
             var excluded: [LexemeQuery] = []
             for child in children {
                 switch child {
@@ -38,10 +41,22 @@ extension ResidentCorpus {
                     terms.append(Int(list))
                 case .not(let inner):
                     excluded.append(inner)
-                case .and, .or:
+                case .or(let alternatives):
+                    if let lists = mappedLists(alternatives) {
+                        lookups.append(lists)
+                    } else {
+                        guard let found = matches(child) else { return nil }
+                        groups.append(found)
+                    }
+                case .and:
                     guard let found = matches(child) else { return nil }
                     groups.append(found)
                 }
+            }
+            if terms.isEmpty, groups.isEmpty, !lookups.isEmpty {
+                // Nothing else to start from: the alternatives with the fewest postings are merged.
+                let cheapest = lookups.indices.min { lookups[$0].reduce(0) { $0 + postings[$1].documents.count } < lookups[$1].reduce(0) { $0 + postings[$1].documents.count } } ?? 0
+                groups.append(lookups.remove(at: cheapest).reduce(Matches()) { Self.union($0, scored(list: $1)) })
             }
             guard !terms.isEmpty || !groups.isEmpty else { return nil }  // only NOTs: PostgreSQL's
             terms.sort { postings[$0].documents.count < postings[$1].documents.count }
@@ -54,6 +69,7 @@ extension ResidentCorpus {
             }
             for group in groups { result = Self.intersection(result, group) }
             for list in terms { result = intersection(result, list: list) }
+            for lists in lookups { result = intersection(result, anyOf: lists) }
             for inner in excluded {
                 guard let found = matches(inner) else { return nil }
                 result = Self.difference(result, found.documents)
@@ -135,6 +151,40 @@ extension ResidentCorpus {
                 result.documents.append(document)
                 result.scores.append(matches.score(at: index) + idf * posting.impacts[position])
             }
+        }
+        return result
+    }
+
+    /// The lists of an OR of plain words when every word that has a list has a bitmap too (words
+    /// no document has are left out); nil for any other OR.
+    private func mappedLists(_ alternatives: [LexemeQuery]) -> [Int]? {
+        var lists: [Int] = []
+        for alternative in Self.alternatives(alternatives) {
+            guard case .term(let lexeme) = alternative else { return nil }
+            guard let list = lexemes[lexeme] else { continue }
+            guard postings[Int(list)].bitmap != nil else { return nil }
+            lists.append(Int(list))
+        }
+        return lists
+    }
+
+    /// `matches` that have at least one of the words of `lists` (all mapped), each with the sum
+    /// of the words it has added: what an intersection with their union gives, without the union.
+    private func intersection(_ matches: Matches, anyOf lists: [Int]) -> Matches {
+        let bitmaps = lists.compactMap { postings[$0].bitmap }
+        let impacts = lists.map { postings[$0].impacts }
+        let idfs = lists.map { inverseFrequency(postings[$0].documents.count) }
+        var result = Matches()
+        for (index, document) in matches.documents.enumerated() {
+            var total: Float = 0, found = false
+            for word in bitmaps.indices {
+                guard let position = bitmaps[word].position(of: document) else { continue }
+                total += idfs[word] * impacts[word][position]
+                found = true
+            }
+            guard found else { continue }
+            result.documents.append(document)
+            result.scores.append(matches.score(at: index) + total)
         }
         return result
     }
