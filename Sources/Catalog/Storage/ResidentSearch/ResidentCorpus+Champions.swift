@@ -19,7 +19,7 @@ extension ResidentCorpus {
     /// id ascending (a seeded catalog ties thousands of products on one impact).
     mutating func chooseChampions(of list: Int) {
         let documents = postings[list].documents, impacts = postings[list].impacts
-        guard impacts.count > championCount else {
+        guard championCount > 0, impacts.count > championCount else {
             postings[list].champions = documents
             postings[list].championEdge = 0
             postings[list].championEdgeID = OrderedID(high: 0, low: 0)

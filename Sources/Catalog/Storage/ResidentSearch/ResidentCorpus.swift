@@ -98,8 +98,8 @@ struct ResidentCorpus: Sendable {
     var vocabularySet: Set<String> = []
 
     static let recentTitlesLimit = 4096
-    /// Champions kept per posting list (up to four times as many when impacts tie at the edge):
-    /// a thousand is a few pages' worth of the best documents and a few microseconds to score.
+    /// Champions kept per posting list: a thousand is many pages' worth of a word's best
+    /// documents, and a fraction of a millisecond to score.
     var championCount = 1024
 
     var count: Int { ids.count }
@@ -296,7 +296,7 @@ struct ResidentCorpus: Sendable {
     }
 
     /// A list gets a bitmap when it holds at least one document in this many: at a million
-    /// documents that is 62,500 postings in 190 KB (a sixth of what the list itself takes).
+    /// documents that is 62,500 postings or more, in 190 KB (under a third of the list itself).
     static let bitmapDensity = 16
 
     /// Gives every common list its bitmap (after a load or a compaction renumbered documents);
