@@ -126,6 +126,9 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
     /// after it asked, so it sees every change committed before the call.
     public func catchUp() async throws {
         let task = reads.withLock { previous -> Task<Void, any Error> in
+            // Unstructured on purpose: one read, chained after the one before it so that reads
+            // never overlap, shared by every caller that asks meanwhile and awaited by each (the
+            // caller's cancellation is forwarded below). It ends with its read; nothing outlives it.
             let next = Task { [previous] in
                 _ = await previous?.result
                 try await self.readOnce()
