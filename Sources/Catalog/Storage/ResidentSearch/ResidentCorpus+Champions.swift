@@ -77,9 +77,8 @@ extension ResidentCorpus {
     /// cannot be proved that way (another order, a deep page, too many candidates, a bound not
     /// beaten) or when `matches(_:)` would leave the query to PostgreSQL.
     func championPage(_ query: LexemeQuery, _ search: ProductSearch) -> [UUID]? {
-        guard search.order == .relevance, search.offset.addingReportingOverflow(search.limit).partialValue <= Self.championPageLimit,
-            search.offset >= 0
-        else { return nil }
+        let end = search.offset.addingReportingOverflow(search.limit)
+        guard search.order == .relevance, !end.overflow, end.partialValue <= Self.championPageLimit, search.offset >= 0 else { return nil }
         var plan = ChampionPlan()
         guard let root = plan.compile(query, self) else { return nil }
         guard var ranking = Ranking(self, search, hasText: true) else { return [] }
