@@ -71,6 +71,41 @@ import Testing
         }
     }
 
+    @Test func counterChangesAreLoggedAsFactsAndWrittenInPlace() async throws {
+        let fixture = try await CatalogFixture.make("resident_facts")
+        try await fixture.run { service, client in
+            let catalog = service.catalog
+            let index = try #require(service.residentSearch)
+            let first = try await newProduct(catalog, title: "Пылесос Первый")
+            let second = try await newProduct(catalog, title: "Пылесос Второй")
+            func popular() async throws -> [String] {
+                try await catalog.search(SearchRequest(query: "пылесос", order: .popularity), viewer: TestUsers.admin).page.items.map(\.title)
+            }
+            let before = try await index.feed.horizon()
+            try await client.query("""
+                INSERT INTO catalog.product_counters (product_id, view_count) VALUES (\(first.id.uuid), 1), (\(second.id.uuid), 50)
+                """, logger: logger)
+            #expect(try await popular() == ["Пылесос Второй", "Пылесос Первый"])
+            // Views as the projection adds them: an update of the counters alone.
+            try await client.query("UPDATE catalog.product_counters SET view_count = 90 WHERE product_id = \(first.id.uuid)", logger: logger)
+            #expect(try await popular() == ["Пылесос Первый", "Пылесос Второй"])
+            try await client.query("UPDATE catalog.product_counters SET sales_count = 1 WHERE product_id = \(second.id.uuid)", logger: logger)
+            #expect(try await popular() == ["Пылесос Второй", "Пылесос Первый"])
+
+            // Each counter statement's entries say they are counters; a product's own change does not.
+            try await client.query("UPDATE catalog.products SET title = 'Пылесос Третий' WHERE id = \(first.id.uuid)", logger: logger)
+            let entries = try await index.feed.entries(from: before).entries
+            #expect(entries.filter(\.factsOnly).count == 4, "\(entries)")
+            #expect(entries.contains { !$0.factsOnly && $0.product == first.id.uuid })
+            #expect(try await popular() == ["Пылесос Второй", "Пылесос Третий"])
+            #expect(index.size.dead == 1)  // the rename made a new document; the counters did not
+            // Counters of a product the index does not hold are skipped, not invented.
+            var corpus = ResidentCorpus()
+            corpus.writeCounters(SearchChangeFeed.Facts(product: first.id.uuid, available: 1, sales: 2, views: 3))
+            #expect(corpus.count == 0)
+        }
+    }
+
     @Test func phrasesAndSearchesBeforeTheFirstLoadAreAnsweredByPostgreSQL() async throws {
         let fixture = try await CatalogFixture.make("resident_fallback")
         try await fixture.run { _, client in

@@ -13,6 +13,10 @@ import Synchronization
 /// fields, answers from the response cache included — and publishes them in batches every
 /// `interval`, straight to the event bus (not through an outbox): `ProductViewsCounted`.
 ///
+/// Every 5 s rather than every 2: each flush costs PostgreSQL about 20 µs per distinct product
+/// (the slug, the counter row, the search change log), and a product read many times between two
+/// flushes costs it once (docs/BENCHMARKS.md, #15).
+///
 /// Never on the read's critical path: noting a view is a dictionary increment under a lock; a
 /// query text is parsed once (the root fields it reads are remembered by text); when more than
 /// `maximumKeys` distinct products wait for the next flush, further views are dropped (counted
@@ -33,7 +37,7 @@ public final class ProductViewCounter: EdgeObserver, Sendable {
     private let recorded = Counter(label: "emporium_product_views_total")
 
     public init(
-        interval: Duration = .seconds(2), maximumKeys: Int = 20_000, logger: Logger,
+        interval: Duration = .seconds(5), maximumKeys: Int = 50_000, logger: Logger,
         publish: @escaping @Sendable ([EventEnvelope]) async throws -> Void
     ) {
         self.publish = publish
@@ -122,7 +126,10 @@ public final class ProductViewCounter: EdgeObserver, Sendable {
                 envelopes.append(try EventEnvelope(ProductViewsCounted(batchId: UUIDText.lowercase(UUID()), views: batch)))
                 start += 1_000
             }
-            try await publish(envelopes)
+            // One batch after another: handled together, they were as many PostgreSQL backends
+            // writing at once, and on a small machine those took the cores from the requests
+            // for tens of milliseconds every flush (docs/BENCHMARKS.md, #15).
+            for envelope in envelopes { try await publish([envelope]) }
         } catch {
             dropped.increment(by: views.reduce(0) { $0 + $1.count })
             logger.warning("product views dropped: the event bus refused them", metadata: ["views.products": "\(views.count)", "error": "\(error)"])

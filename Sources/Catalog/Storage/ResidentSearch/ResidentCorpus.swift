@@ -187,6 +187,16 @@ struct ResidentCorpus: Sendable {
         versions[index] = product.version
     }
 
+    /// Writes a product's counters and availability in place; a product not held is left to the
+    /// entry that adds it (which reads them too).
+    mutating func writeCounters(_ facts: SearchChangeFeed.Facts) {
+        guard let number = numbers[facts.product], alive[Int(number)] else { return }
+        let index = Int(number)
+        available[index] = facts.available > 0
+        sales[index] = max(facts.sales, 0)
+        views[index] = max(facts.views, 0)
+    }
+
     /// The version of `id`'s row as last read; nil when it is not held.
     func version(of id: UUID) -> Int32? {
         guard let number = numbers[id], alive[Int(number)] else { return nil }

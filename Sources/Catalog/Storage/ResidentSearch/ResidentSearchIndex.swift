@@ -152,11 +152,18 @@ public final class ResidentSearchIndex: SearchIndex, SearchSteps, Service {
         let early = state.withLock(\.early)
         let fresh = read.entries.filter { !early.contains($0) }
         if !fresh.isEmpty {
-            let changes = try await feed.products(Array(Set(fresh.map(\.product))))
+            // A product whose row changed is read whole; one whose counters or availability alone
+            // changed (most entries: view counts) is read as three numbers and written in place.
+            let rewritten = Set(fresh.lazy.filter { !$0.factsOnly }.map(\.product))
+            let recounted = Set(fresh.lazy.filter(\.factsOnly).map(\.product)).subtracting(rewritten)
+            let changes = try await feed.products(Array(rewritten))
+            let facts = try await feed.facts(Array(recounted))
+            // Cached page products carry their counters too.
             for entry in fresh { pages.removeValue(for: entry.product) }
             corpus.write { corpus in
                 for product in changes.changed { corpus.upsert(product) }
                 for id in changes.removed { corpus.remove(id) }
+                for fact in facts { corpus.writeCounters(fact) }
                 if corpus.needsCompaction { corpus.compact() } else if corpus.impactsAreStale { corpus.recomputeImpacts() }
             }
         }

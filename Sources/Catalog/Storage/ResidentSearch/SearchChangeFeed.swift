@@ -53,10 +53,20 @@ struct SearchChangeFeed: Sendable {
         try await client.query("SELECT word FROM catalog.search_words", logger: logger).decode(String.self).collectAll()
     }
 
-    /// A log entry: a product changed by a transaction.
+    /// A log entry: a product changed by a transaction; only its counters or availability when
+    /// `factsOnly`.
     struct Entry: Hashable, Sendable {
         let transaction: Int64
         let product: UUID
+        var factsOnly = false
+    }
+
+    /// A product's counters and availability, as they are now.
+    struct Facts: Sendable, Equatable {
+        let product: UUID
+        let available: Int64
+        let sales: Int64
+        let views: Int64
     }
 
     /// The log entries of transactions from `from` on that are visible now, and the horizon: the
@@ -64,11 +74,32 @@ struct SearchChangeFeed: Sendable {
     func entries(from: Int64) async throws -> (horizon: Int64, entries: [Entry]) {
         let rows = try await client.query("""
             WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS upto)
-            SELECT h.upto, c.xid, c.product_id FROM h
-            LEFT JOIN LATERAL (SELECT DISTINCT xid, product_id FROM catalog.search_changes WHERE xid >= \(from)) c ON true
-            """, logger: logger).decode((Int64, Int64?, UUID?).self).collectAll()
+            SELECT h.upto, c.xid, c.product_id, c.facts_only FROM h
+            LEFT JOIN LATERAL (SELECT DISTINCT xid, product_id, facts_only FROM catalog.search_changes WHERE xid >= \(from)) c ON true
+            """, logger: logger).decode((Int64, Int64?, UUID?, Bool?).self).collectAll()
         guard let horizon = rows.first?.0 else { throw EmporiumError(.internalError, "PostgreSQL returned no snapshot") }
-        return (horizon, rows.compactMap { row in row.1.flatMap { xid in row.2.map { Entry(transaction: xid, product: $0) } } })
+        return (horizon, rows.compactMap { row in
+            row.1.flatMap { xid in row.2.map { Entry(transaction: xid, product: $0, factsOnly: row.3 ?? false) } }
+        })
+    }
+
+    /// The current counters and availability of `ids` (a product without a row has zeros).
+    func facts(_ ids: [UUID]) async throws -> [Facts] {
+        var facts: [Facts] = []
+        facts.reserveCapacity(ids.count)
+        for start in stride(from: 0, to: ids.count, by: 5_000) {
+            let slice = Array(ids[start..<min(start + 5_000, ids.count)])
+            let rows = try await client.query("""
+                SELECT v.id, COALESCE(a.available, 0)::bigint, COALESCE(c.sales_count, 0), COALESCE(c.view_count, 0)
+                FROM unnest(\(slice)::uuid[]) AS v(id)
+                LEFT JOIN catalog.product_availability a ON a.product_id = v.id
+                LEFT JOIN catalog.product_counters c ON c.product_id = v.id
+                """, logger: logger)
+            for try await (id, available, sales, views) in rows.decode((UUID, Int64, Int64, Int64).self) {
+                facts.append(Facts(product: id, available: available, sales: sales, views: views))
+            }
+        }
+        return facts
     }
 
     /// The current rows of `ids`; those that no longer exist are in `removed`.
