@@ -30,8 +30,11 @@ public enum UUIDText {
     /// `/dev/urandom` on every call on Linux; a request id per request made that a syscall pair.
     public static func random() -> UUID {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
+        return version4(high: generator.next(), low: generator.next())
+    }
+
+    /// A version 4 UUID made of these 128 bits (six of them replaced by the version and variant).
+    public static func version4(high: UInt64, low: UInt64) -> UUID {
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<8 {
             bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * index))
