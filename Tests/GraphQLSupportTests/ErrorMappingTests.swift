@@ -38,4 +38,16 @@ import Testing
         let mapped = GraphQLErrorMapping.map(GraphQLError(message: "Variable \"$id\" of required type \"ID!\" was not provided."), logger: logger)
         #expect(mapped.extensions["code"] == .string("BAD_USER_INPUT"))
     }
+
+    @Test func requestIDsAreDistinctVersion4UUIDs() {
+        let ids = (0..<10_000).map { _ in GraphQLErrorMapping.newRequestID() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(100) {
+            let bytes = Array(id.utf8)
+            #expect(bytes.count == 36 && id == id.lowercased())
+            #expect(UUIDText.parse(id) != nil, "\(id)")
+            #expect(bytes[14] == UInt8(ascii: "4"))  // version 4
+            #expect("89ab".utf8.contains(bytes[19]))  // RFC 4122 variant
+        }
+    }
 }
