@@ -6,8 +6,6 @@ import PostgresNIO
 
 /// Reading and writing orders on the caller's connection (inside its transaction).
 enum OrderSQL {
-    typealias OrderColumns = (UUID, String, String, String, Int64, String, String?, String?, String?, Date?, Date?, String?, Date?, Date, Date)
-
     private static let orderColumns = """
         o.id, o.buyer_id, o.status, o.currency, o.total_amount, o.shipping_address::text, o.reason, o.payment_id, o.payment_url,
         o.payment_deadline, o.paid_at, o.refund_id, o.refunded_at, o.created_at, o.updated_at
@@ -15,18 +13,12 @@ enum OrderSQL {
 
     /// The order, its row locked for the caller's transaction.
     static func lock(_ id: OrderID, on connection: PostgresConnection, logger: Logger) async throws -> Order? {
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(orderColumns) FROM orders.orders o WHERE o.id = $1 FOR UPDATE", binds: try binds(id.uuid)), logger: logger
-        ).decode(OrderColumns.self).collectAll()
-        return try await assemble(rows, on: connection, logger: logger).first
+        try await read("o.id = $1 FOR UPDATE OF o", try binds(id.uuid), on: connection, logger: logger).first
     }
 
     static func orders(ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
         guard !ids.isEmpty else { return [] }
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(orderColumns) FROM orders.orders o WHERE o.id = ANY($1)", binds: try binds(ids)), logger: logger
-        ).decode(OrderColumns.self).collectAll()
-        let orders = try await assemble(rows, on: connection, logger: logger)
+        let orders = try await read("o.id = ANY($1)", try binds(ids), on: connection, logger: logger)
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         return orders.sorted { position[$0.id.uuid, default: 0] < position[$1.id.uuid, default: 0] }
     }
@@ -150,37 +142,69 @@ enum OrderSQL {
 
     // MARK: Assembly
 
-    private static func assemble(_ rows: [OrderColumns], on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
-        guard !rows.isEmpty else { return [] }
-        let ids = rows.map(\.0)
-        let partRows = try await connection.query("""
-            SELECT id, order_id, seller_id, status, subtotal_amount, shipment_id, tracking_number, created_at, updated_at, delivered_at
-            FROM orders.seller_orders WHERE order_id = ANY(\(ids)) ORDER BY order_id, seller_id
-            """, logger: logger).decode((UUID, UUID, String, String, Int64, String?, String?, Date, Date, Date?).self).collectAll()
-        let lineRows = try await connection.query("""
-            SELECT order_id, seller_order_id, product_id, seller_id, title, quantity, unit_amount
-            FROM orders.order_lines WHERE order_id = ANY(\(ids)) ORDER BY order_id, position
-            """, logger: logger).decode((UUID, UUID, UUID, String, String, Int, Int64).self).collectAll()
+    /// Orders with their seller orders and lines, in one statement: the seller orders' and the
+    /// lines' columns come as arrays in a fixed order (an order poll was three round trips, and
+    /// polls were a third of the statements of a checkout; docs/BENCHMARKS.md, #18). The driver
+    /// cannot read NULL array elements, hence the empty texts and the `delivered` flags.
+    private static func read(_ condition: String, _ binds: PostgresBindings, on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(orderColumns),
+                   s.ids, s.sellers, s.statuses, s.subtotals, s.shipments, s.trackings, s.created, s.updated, s.delivered, s.delivered_at,
+                   l.seller_orders, l.products, l.sellers, l.titles, l.quantities, l.amounts
+            FROM orders.orders o
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(array_agg(id ORDER BY seller_id), '{}') AS ids, COALESCE(array_agg(seller_id ORDER BY seller_id), '{}') AS sellers,
+                       COALESCE(array_agg(status ORDER BY seller_id), '{}') AS statuses,
+                       COALESCE(array_agg(subtotal_amount ORDER BY seller_id), '{}') AS subtotals,
+                       COALESCE(array_agg(COALESCE(shipment_id, '') ORDER BY seller_id), '{}') AS shipments,
+                       COALESCE(array_agg(COALESCE(tracking_number, '') ORDER BY seller_id), '{}') AS trackings,
+                       COALESCE(array_agg(created_at ORDER BY seller_id), '{}') AS created, COALESCE(array_agg(updated_at ORDER BY seller_id), '{}') AS updated,
+                       COALESCE(array_agg(delivered_at IS NOT NULL ORDER BY seller_id), '{}') AS delivered,
+                       COALESCE(array_agg(COALESCE(delivered_at, created_at) ORDER BY seller_id), '{}') AS delivered_at
+                FROM orders.seller_orders WHERE order_id = o.id) s
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(array_agg(seller_order_id ORDER BY position), '{}') AS seller_orders,
+                       COALESCE(array_agg(product_id ORDER BY position), '{}') AS products,
+                       COALESCE(array_agg(seller_id ORDER BY position), '{}') AS sellers, COALESCE(array_agg(title ORDER BY position), '{}') AS titles,
+                       COALESCE(array_agg(quantity ORDER BY position), '{}') AS quantities, COALESCE(array_agg(unit_amount ORDER BY position), '{}') AS amounts
+                FROM orders.order_lines WHERE order_id = o.id) l
+            WHERE \(condition)
+            """, binds: binds), logger: logger)
         var orders: [Order] = []
-        for row in rows {
+        for try await row in rows.decode((
+            UUID, String, String, String, Int64, String, String?, String?, String?, Date?, Date?, String?, Date?, Date, Date,
+            [UUID], [String], [String], [Int64], [String], [String], [Date], [Date], [Bool], [Date],
+            [UUID], [UUID], [String], [String], [Int32], [Int64]
+        ).self) {
             let currency = try Currency(code: row.3)
             guard let status = OrderStatus(rawValue: row.2) else { throw EmporiumError(.internalError, "stored order status '\(row.2)' is unknown") }
             let buyer = UserID(row.1)
             let address = try JSONDecoder().decode(ShippingAddress.self, from: Data(row.5.utf8))
-            let lines = lineRows.filter { $0.0 == row.0 }.map {
-                OrderLine(
-                    productID: ProductID(uuid: $0.2), sellerID: UserID($0.3), sellerOrderID: SellerOrderID(uuid: $0.1), title: $0.4, quantity: $0.5,
-                    unitPrice: Money(amount: $0.6, currency: currency))
+            let lineCount = row.25.count
+            guard [row.26.count, row.27.count, row.28.count, row.29.count, row.30.count].allSatisfy({ $0 == lineCount }) else {
+                throw EmporiumError(.internalError, "order \(row.0): its line columns differ in length")
             }
-            let parts = try partRows.filter { $0.1 == row.0 }.map { part in
-                guard let partStatus = SellerOrderStatus(rawValue: part.3) else {
-                    throw EmporiumError(.internalError, "stored seller order status '\(part.3)' is unknown")
+            let lines = (0..<lineCount).map { index in
+                OrderLine(
+                    productID: ProductID(uuid: row.26[index]), sellerID: UserID(row.27[index]), sellerOrderID: SellerOrderID(uuid: row.25[index]),
+                    title: row.28[index], quantity: Int(row.29[index]), unitPrice: Money(amount: row.30[index], currency: currency))
+            }
+            let partCount = row.15.count
+            guard [row.16.count, row.17.count, row.18.count, row.19.count, row.20.count, row.21.count, row.22.count, row.23.count, row.24.count]
+                .allSatisfy({ $0 == partCount }) else {
+                throw EmporiumError(.internalError, "order \(row.0): its seller order columns differ in length")
+            }
+            let parts = try (0..<partCount).map { index in
+                guard let partStatus = SellerOrderStatus(rawValue: row.17[index]) else {
+                    throw EmporiumError(.internalError, "stored seller order status '\(row.17[index])' is unknown")
                 }
+                let id = row.15[index]
                 return SellerOrder(
-                    id: SellerOrderID(uuid: part.0), orderID: OrderID(uuid: part.1), sellerID: UserID(part.2), buyerID: buyer, status: partStatus,
-                    subtotal: Money(amount: part.4, currency: currency),
-                    shipment: part.5.map { Shipment(id: $0, trackingNumber: part.6 ?? "") }, shippingAddress: address, createdAt: part.7, updatedAt: part.8, deliveredAt: part.9,
-                    lines: lines.filter { $0.sellerOrderID.uuid == part.0 })
+                    id: SellerOrderID(uuid: id), orderID: OrderID(uuid: row.0), sellerID: UserID(row.16[index]), buyerID: buyer, status: partStatus,
+                    subtotal: Money(amount: row.18[index], currency: currency),
+                    shipment: row.19[index].isEmpty ? nil : Shipment(id: row.19[index], trackingNumber: row.20[index]),
+                    shippingAddress: address, createdAt: row.21[index], updatedAt: row.22[index], deliveredAt: row.23[index] ? row.24[index] : nil,
+                    lines: lines.filter { $0.sellerOrderID.uuid == id })
             }
             orders.append(Order(
                 id: OrderID(uuid: row.0), buyerID: buyer, status: status, total: Money(amount: row.4, currency: currency), shippingAddress: address,
