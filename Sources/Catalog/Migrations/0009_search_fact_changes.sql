@@ -1,5 +1,5 @@
 -- Counters and availability change far more often than products (every viewed product's count,
--- every two seconds): the resident search index reads such a change as three numbers instead of
+-- every few seconds): the resident search index reads such a change as three numbers instead of
 -- the whole product with its stems. `facts_only` tells the two kinds of entry apart.
 ALTER TABLE catalog.search_changes ADD COLUMN facts_only boolean NOT NULL DEFAULT false;
 
