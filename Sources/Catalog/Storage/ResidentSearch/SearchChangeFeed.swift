@@ -87,8 +87,7 @@ struct SearchChangeFeed: Sendable {
     func facts(_ ids: [UUID]) async throws -> [Facts] {
         var facts: [Facts] = []
         facts.reserveCapacity(ids.count)
-        for start in stride(from: 0, to: ids.count, by: 5_000) {
-            let slice = Array(ids[start..<min(start + 5_000, ids.count)])
+        for slice in Self.slices(of: ids) {
             let rows = try await client.query("""
                 SELECT v.id, COALESCE(a.available, 0)::bigint, COALESCE(c.sales_count, 0), COALESCE(c.view_count, 0)
                 FROM unnest(\(slice)::uuid[]) AS v(id)
@@ -106,9 +105,7 @@ struct SearchChangeFeed: Sendable {
     func products(_ ids: [UUID]) async throws -> (changed: [IndexedProduct], removed: [UUID]) {
         var changed: [IndexedProduct] = []
         var seen = Set<UUID>()
-        // In slices, so that a bulk change (a seed) is read in bounded statements.
-        for start in stride(from: 0, to: ids.count, by: 5_000) {
-            let slice = Array(ids[start..<min(start + 5_000, ids.count)])
+        for slice in Self.slices(of: ids) {
             for try await row in try await client.query("\(unescaped: Self.columns) WHERE p.id = ANY(\(slice))", logger: logger).decode(Row.self) {
                 if let product = Self.product(row) {
                     changed.append(product)
@@ -117,6 +114,11 @@ struct SearchChangeFeed: Sendable {
             }
         }
         return (changed, ids.filter { !seen.contains($0) })
+    }
+
+    /// `ids` in slices of 5,000, so that a bulk change (a seed) is read in bounded statements.
+    static func slices(of ids: [UUID]) -> [[UUID]] {
+        stride(from: 0, to: ids.count, by: 5_000).map { Array(ids[$0..<min($0 + 5_000, ids.count)]) }
     }
 
     /// Deletes log entries past the retention (every reader does this now and then; it is
