@@ -4,48 +4,47 @@ import Synchronization
 /// The single-node event bus: the outbox relay's batches go straight to the local consumers'
 /// ``EventProcessor``s, with the same inbox, retry and dead-letter behaviour as over Kafka.
 ///
-/// Events of one aggregate are processed one after another in outbox order; different
-/// aggregates are processed concurrently (at most `concurrency` at a time). `publish` returns
-/// when every interested consumer has handled or parked every event, so the relay marks a
-/// batch published only then; if the process dies first, the batch is relayed again and the
-/// inboxes skip what was already handled.
+/// Each consumer takes the events of a batch it wants in outbox order, a group of them per
+/// transaction (``EventProcessor/processTogether(_:)``): per event that is a few statements
+/// instead of a transaction of its own. Consumers run concurrently, at most `concurrency` at a
+/// time (each holds a database connection), and each takes one batch at a time even when
+/// several relays publish at once, so two groups of one consumer never lock rows against each
+/// other. `publish` returns when every interested consumer has handled or parked every event, so
+/// the relay marks a batch published only then; if the process dies first, the batch is relayed
+/// again and the inboxes skip what was already handled.
 public final class InProcessEventBus: EventPublisher, Sendable {
-    private let processors = Mutex<[EventProcessor]>([])
+    private struct Consumer: Sendable {
+        let processor: EventProcessor
+        let turn: AsyncSemaphore
+    }
+
+    private let consumers = Mutex<[Consumer]>([])
+    private let slots: AsyncSemaphore
     let concurrency: Int
 
     public init(concurrency: Int = 8) {
         self.concurrency = max(1, concurrency)
+        self.slots = AsyncSemaphore(permits: self.concurrency)
     }
 
     /// Adds a consumer; register every consumer before the relays start.
     public func register(_ processor: EventProcessor) {
-        processors.withLock { $0.append(processor) }
+        consumers.withLock { $0.append(Consumer(processor: processor, turn: AsyncSemaphore(permits: 1))) }
     }
 
     public func publish(_ events: [EventEnvelope]) async throws {
-        let processors = processors.withLock { $0 }
-        var lanes: [String: [EventEnvelope]] = [:]
-        var order: [String] = []
-        for event in events where processors.contains(where: { $0.wants(event) }) {
-            if lanes[event.aggregateID] == nil { order.append(event.aggregateID) }
-            lanes[event.aggregateID, default: []].append(event)
-        }
+        let consumers = consumers.withLock { $0 }
+        let slots = slots
         try await withThrowingTaskGroup(of: Void.self) { group in
-            var running = 0
-            for aggregate in order {
-                if running == concurrency {
-                    try await group.next()
-                    running -= 1
-                }
-                let lane = lanes[aggregate]!
+            for consumer in consumers {
+                let wanted = events.filter { consumer.processor.wants($0) }
+                guard !wanted.isEmpty else { continue }
                 group.addTask {
-                    for event in lane {
-                        for processor in processors where processor.wants(event) {
-                            try await processor.process(event)
-                        }
+                    // Its own turn first, then a slot: a consumer waiting for its turn holds no slot.
+                    try await consumer.turn.withPermit {
+                        try await slots.withPermit { try await consumer.processor.processTogether(wanted) }
                     }
                 }
-                running += 1
             }
             try await group.waitForAll()
         }

@@ -18,14 +18,15 @@ public struct Outbox: Sendable {
         guard !events.isEmpty else { return }
         // 8 parameters per event; PostgreSQL allows 65,535 per statement.
         for start in stride(from: 0, to: events.count, by: Self.eventsPerStatement) {
-            try await insert(events[start..<min(start + Self.eventsPerStatement, events.count)], on: connection, logger: logger)
+            let end = min(start + Self.eventsPerStatement, events.count)
+            try await insert(events[start..<end], notifying: end == events.count, on: connection, logger: logger)
         }
-        try await connection.query("SELECT pg_notify(\(MessagingSchema.notifyChannel(schema: schema)), '')", logger: logger)
     }
 
     static let eventsPerStatement = 1000
 
-    private func insert(_ events: ArraySlice<EventEnvelope>, on connection: PostgresConnection, logger: Logger) async throws {
+    /// `notifying`: the statement also queues the NOTIFY (one round trip for both).
+    private func insert(_ events: ArraySlice<EventEnvelope>, notifying: Bool, on connection: PostgresConnection, logger: Logger) async throws {
         var bindings = PostgresBindings(capacity: events.count * 8)
         var rows: [String] = []
         for event in events {
@@ -40,10 +41,15 @@ public struct Outbox: Sendable {
             bindings.append(event.occurredAt)
             bindings.append(String(decoding: event.payload, as: UTF8.self))
         }
-        let insert = """
+        var insert = """
             INSERT INTO \(schema).outbox (event_id, topic, aggregate_id, event_type, schema_version, correlation_id, occurred_at, payload)
             VALUES \(rows.joined(separator: ", "))
             """
+        if notifying {
+            // A data-modifying WITH runs to completion whether or not the query reads it.
+            bindings.append(MessagingSchema.notifyChannel(schema: schema))
+            insert = "WITH appended AS (\(insert)) SELECT pg_notify($\(bindings.count), '')"
+        }
         try await connection.query(PostgresQuery(unsafeSQL: insert, binds: bindings), logger: logger)
     }
 }

@@ -93,6 +93,38 @@ import Testing
         }
     }
 
+    /// A batch takes effect in one transaction: each event once, in order, already handled
+    /// events and a second copy in the same batch skipped.
+    @Test func aBatchIsHandledInOneTransactionEachEventOnce() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let processor = fixture.processor(client: client)
+            let events = try (1...4).map { try EventEnvelope(Ping(aggregate: "a", sequence: $0)) }
+            #expect(try await processor.process(events[0]) == .handled)
+            try await processor.processTogether(events + [events[2]])
+            #expect(try await fixture.effects(client).map(\.1) == [1, 2, 3, 4])
+            // Rows written by one transaction share its id.
+            #expect(try await fixture.count(client, "SELECT count(DISTINCT xmin::text) FROM shop.effects WHERE sequence > 1") == 1)
+            try await processor.processTogether(events)
+            #expect(try await fixture.effects(client).count == 4)
+        }
+    }
+
+    /// One failing event does not hold up the rest of its batch: the group falls back to one
+    /// event at a time, the others take effect in order and the failing one is parked.
+    @Test func aFailingEventInABatchIsParkedAndTheOthersTakeEffect() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let processor = fixture.processor(client: client, maxAttempts: 2) { $0.sequence == 2 }
+            let events = try (1...3).map { try EventEnvelope(Ping(aggregate: "a", sequence: $0)) }
+            try await processor.processTogether(events)
+            #expect(try await fixture.effects(client).map(\.1) == [1, 3])
+            let letters = try await DeadLetters(schema: MessagingFixture.schema, client: client, logger: fixture.logger).list()
+            #expect(letters.map(\.event.eventID) == [events[1].eventID])
+            #expect(try await fixture.count(client, "SELECT count(*) FROM shop.processed_events") == 2)
+        }
+    }
+
     @Test func persistentFailuresAreParkedWithTheError() async throws {
         let fixture = try await MessagingFixture.make()
         try await fixture.run { client async throws in
