@@ -1,22 +1,28 @@
 // orders-bench: checkouts through to PAID on a single node's public /graphql, for
 // scripts/bench-orders (docs/BENCHMARKS.md, #18). A seller stocks --products products with --stock
-// units each; every checkout is a fresh buyer (one cart per buyer) who adds one unit, checks out,
-// polls the order every --poll-ms until it awaits payment, pays on the sandbox page
-// (`POST <confirmationUrl>/confirm`) and polls until it is PAID.
+// units each; every checkout is a fresh buyer (one cart per buyer) who opens a WebSocket to
+// /graphql, adds one unit, checks out, subscribes to `orderUpdated` for the order, waits until it
+// awaits payment, pays on the sandbox page (`POST <confirmationUrl>/confirm`) and waits until it
+// is PAID. A status the subscription has not shown within 100 ms is asked for over HTTP (the
+// subscription may start just after the order moved on); `--observe poll` polls every --poll-ms
+// instead, as earlier runs did.
 //   1. throughput: --concurrency buyers, each starting the next checkout when its order is PAID,
 //      for --seconds (at most --max-checkouts): checkouts/s through to PAID.
 //   2. latency: checkouts started at a fixed --rate for --rate-seconds, each on its own (an open
 //      loop: a slow order delays no other): checkout→PAID from sending `checkout` to observing
-//      PAID; and the counter lag, from an order observed PAID to `Product.salesCount` including it.
+//      PAID; and the counter lag, from an order observed PAID to `Product.salesCount` including it
+//      (read every --counter-poll-ms).
 // Tokens are HS256, signed with EMPORIUM_JWT_SECRET: the node must run with the same secret.
 //   orders-bench --url http://127.0.0.1:PORT [--products 50] [--stock 100000] [--concurrency 16]
-//                [--seconds 20] [--max-checkouts 20000] [--rate 50] [--rate-seconds 20] [--poll-ms 5]
+//                [--seconds 20] [--max-checkouts 20000] [--rate 50] [--rate-seconds 20]
+//                [--observe subscription|poll] [--poll-ms 5] [--counter-poll-ms 25]
 import AsyncHTTPClient
 import EmporiumCore
 import Foundation
 import Identity
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 struct Options {
     var url = ""
@@ -28,6 +34,8 @@ struct Options {
     var rate = 50
     var rateSeconds = 20
     var pollMilliseconds = 5
+    var observe = "subscription"
+    var counterPollMilliseconds = 25
 
     init() {
         var arguments = CommandLine.arguments.dropFirst()
@@ -43,14 +51,17 @@ struct Options {
             case "--rate": rate = Int(value) ?? 0
             case "--rate-seconds": rateSeconds = Int(value) ?? 0
             case "--poll-ms": pollMilliseconds = Int(value) ?? 0
+            case "--observe": observe = value
+            case "--counter-poll-ms": counterPollMilliseconds = Int(value) ?? 0
             default: fail("unknown option \(name)")
             }
         }
         // Only ever the local node.
         guard url.hasPrefix("http://127.0.0.1:"), (1...1000).contains(products), (1...1_000_000).contains(stock),
               (1...256).contains(concurrency), (1...600).contains(seconds), (1...1_000_000).contains(maxCheckouts),
-              (1...1000).contains(rate), (1...600).contains(rateSeconds), (1...1000).contains(pollMilliseconds) else {
-            fail("usage: orders-bench --url http://127.0.0.1:PORT [--products 1…1000] [--stock 1…1000000] [--concurrency 1…256] [--seconds 1…600] [--max-checkouts N] [--rate 1…1000] [--rate-seconds 1…600] [--poll-ms 1…1000]")
+              (1...1000).contains(rate), (1...600).contains(rateSeconds), (1...1000).contains(pollMilliseconds),
+              ["subscription", "poll"].contains(observe), (1...1000).contains(counterPollMilliseconds) else {
+            fail("usage: orders-bench --url http://127.0.0.1:PORT [--products 1…1000] [--stock 1…1000000] [--concurrency 1…256] [--seconds 1…600] [--max-checkouts N] [--rate 1…1000] [--rate-seconds 1…600] [--observe subscription|poll] [--poll-ms 1…1000] [--counter-poll-ms 1…1000]")
         }
         if url.hasSuffix("/") { url.removeLast() }
     }
@@ -59,6 +70,12 @@ struct Options {
 func fail(_ message: String) -> Never {
     complain(message)
     exit(2)
+}
+
+/// A line of the report, flushed at once even into a pipe: a script can follow the phases.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
 }
 
 /// To stderr, after what stdout holds: in order when both go to one file.
@@ -75,6 +92,9 @@ struct BenchError: Error, CustomStringConvertible {
 let options = Options()
 let clock = ContinuousClock()
 let pollInterval = Duration.milliseconds(options.pollMilliseconds)
+let counterPollInterval = Duration.milliseconds(options.counterPollMilliseconds)
+/// The buyers' WebSockets.
+let liveLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
 /// Buyer ids and idempotency keys of this run: a rerun against the same data starts afresh.
 let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
 
@@ -157,6 +177,8 @@ struct Purchase: Sendable {
     let paid: ContinuousClock.Instant
     /// Requests this checkout sent, polls included.
     let requests: Int
+    /// Of the two statuses waited for, how many the subscription showed (the rest: a request).
+    let byEvent: Int
 }
 
 /// Polls the order every `pollInterval` until it is `wanted`; answers when that was seen and the
@@ -177,21 +199,58 @@ func poll(_ node: Node, order id: String, token: String, until wanted: String, c
     }
 }
 
+/// Waits for the order to be `wanted`: as the subscription shows it, or as a request answers when
+/// the subscription has shown nothing for 100 ms. Answers when it was seen, the payment page,
+/// and whether the subscription showed it.
+func observe(_ node: Node, _ live: LiveConnection?, order id: String, token: String, until wanted: String, count: inout Int) async throws -> (ContinuousClock.Instant, String?, Bool) {
+    guard let live else {
+        let (seen, page) = try await poll(node, order: id, token: token, until: wanted, count: &count)
+        return (seen, page, false)
+    }
+    let deadline = clock.now + .seconds(60)
+    while true {
+        if await live.watch.wait(for: wanted, timeout: .milliseconds(100), on: liveLoop), let sighting = live.watch.sighting(wanted) {
+            return (sighting.at, sighting.confirmationURL, true)
+        }
+        if let (status, sighting) = live.watch.failure() { throw BenchError("order \(id) \(status): \(sighting.reason ?? "")") }
+        if let closed = live.watch.closedReason { throw BenchError("order \(id): \(closed)") }
+        count += 1
+        let order = try await node.must(orderStatus, ["id": id], token: token, field: "order")
+        let seen = clock.now
+        let status = order["status"] as? String ?? ""
+        let page = (order["payment"] as? [String: Any])?["confirmationUrl"] as? String
+        if status == wanted, wanted != "AWAITING_PAYMENT" || page != nil { return (seen, page, false) }
+        if status == "REJECTED" || status == "CANCELLED" { throw BenchError("order \(id) \(status): \(order["reason"] ?? "")") }
+        guard seen < deadline else { throw BenchError("order \(id) still \(status) after 60 s (waiting for \(wanted))") }
+    }
+}
+
+let (nodeHost, nodePort): (String, Int) = {
+    let authority = options.url.dropFirst("http://".count)
+    guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]) else { fail("--url needs a port") }
+    return (String(authority[..<colon]), port)
+}()
+
 /// One buyer's checkout of one unit of `product`, through to PAID.
 func purchase(_ node: Node, _ shop: Shop, product: Int, buyer: String) async throws -> Purchase {
     let token = try await shop.tokens.issue(userID: UserID(buyer), roles: [.buyer])
+    // The buyer's app is open before it shops: not part of the checkout's time.
+    let live = options.observe == "subscription" ? try await LiveConnection.open(host: nodeHost, port: nodePort, token: token, on: liveLoop) : nil
+    defer { live?.close() }
     try await fillCart(node, product: shop.products[product], token: token)
     let sent = clock.now
     let order = try await node.must(checkout, ["key": buyer], token: token, field: "checkout")
     let placed = clock.now
     guard let id = order["id"] as? String, order["status"] as? String == "PENDING" else { throw BenchError("checkout: \(order)") }
+    live?.subscribe(order: id)
     var requests = 3  // addToCart (once: the projection is warm), checkout, confirm
-    let (reserved, page) = try await poll(node, order: id, token: token, until: "AWAITING_PAYMENT", count: &requests)
+    let (reserved, page, reservedByEvent) = try await observe(node, live, order: id, token: token, until: "AWAITING_PAYMENT", count: &requests)
     guard let page else { throw BenchError("order \(id) awaits payment without a confirmation URL") }
     try await node.confirm(page)
     let confirmed = clock.now
-    let (paid, _) = try await poll(node, order: id, token: token, until: "PAID", count: &requests)
-    return Purchase(product: product, sent: sent, placed: placed, reserved: reserved, confirmed: confirmed, paid: paid, requests: requests)
+    let (paid, _, paidByEvent) = try await observe(node, live, order: id, token: token, until: "PAID", count: &requests)
+    return Purchase(product: product, sent: sent, placed: placed, reserved: reserved, confirmed: confirmed, paid: paid, requests: requests,
+                    byEvent: (reservedByEvent ? 1 : 0) + (paidByEvent ? 1 : 0))
 }
 
 // MARK: The shop
@@ -287,10 +346,11 @@ struct Distribution {
 func stages(_ purchases: [Purchase], over elapsed: Duration) -> String {
     func median(_ part: (Purchase) -> Duration) -> Double { Distribution(purchases.map { milliseconds(part($0)) }).at(0.5) }
     let requests = purchases.reduce(0) { $0 + $1.requests }
+    let byEvent = purchases.reduce(0) { $0 + $1.byEvent }
     return String(format: "medians: checkout answered %.1f ms, reserved (AWAITING_PAYMENT seen) +%.1f ms, sandbox payment answered +%.1f ms, PAID seen +%.1f ms\n"
-                  + "requests: %.1f per checkout (polls included), %.0f/s to the node",
+                  + "requests: %.1f per checkout (polls included), %.0f/s to the node; statuses shown by the subscription: %d of %d",
                   median { $0.placed - $0.sent }, median { $0.reserved - $0.placed }, median { $0.confirmed - $0.reserved }, median { $0.paid - $0.confirmed },
-                  Double(requests) / Double(purchases.count), Double(requests) / (milliseconds(elapsed) / 1000))
+                  Double(requests) / Double(purchases.count), Double(requests) / (milliseconds(elapsed) / 1000), byEvent, 2 * purchases.count)
 }
 
 // MARK: 1. Throughput
@@ -429,7 +489,7 @@ func watchCounters(_ node: Node, _ shop: Shop, _ counters: Counters) async {
                 if failures <= 3 { complain("counter poll failed: \(error)") }
             }
         }
-        try? await clock.sleep(until: sent + pollInterval)
+        try? await clock.sleep(until: sent + counterPollInterval)
     }
 }
 
@@ -469,6 +529,8 @@ func offered(_ node: Node, _ shop: Shop, counters: Counters?) async -> (Recorder
 
 // MARK: Run
 
+let watching = options.observe == "poll" ? "order polled every \(options.pollMilliseconds) ms" : "order watched through orderUpdated"
+
 var configuration = HTTPClient.Configuration()
 configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
 let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -477,26 +539,26 @@ var status: Int32 = 0
 do {
     let setupStart = clock.now
     let shop = try await stockShop(node)
-    print(String(format: "== shop: %d products × %d units, published and stocked in %.1f s", shop.products.count, options.stock, milliseconds(clock.now - setupStart) / 1000))
+    say(String(format: "== shop: %d products × %d units, published and stocked in %.1f s", shop.products.count, options.stock, milliseconds(clock.now - setupStart) / 1000))
 
     // A correctness probe: numbers of failed checkouts would be meaningless.
     let probe = try await purchase(node, shop, product: 0, buyer: "bench-\(runID)-probe")
-    print(String(format: "== probe: one checkout through to PAID in %.1f ms", milliseconds(probe.paid - probe.sent)))
+    say(String(format: "== probe: one checkout through to PAID in %.1f ms", milliseconds(probe.paid - probe.sent)))
     var salesCountError: String?
     do { _ = try await salesCounts(node, shop, [0]) } catch { salesCountError = String(describing: error) }
-    if let salesCountError { print("salesCount: not available (\(salesCountError.prefix(200)))") }
+    if let salesCountError { say("salesCount: not available (\(salesCountError.prefix(200)))") }
 
     // Warm-up (connections, plan caches), not measured.
     let (warm, _) = await saturate(node, shop, label: "warm", seconds: 5, limit: options.concurrency * 4)
     let warmPaid = await warm.purchases.count
 
-    print("== 1. throughput: \(options.concurrency) buyers in parallel, each checking out again when its order is PAID, \(options.seconds) s (order polled every \(options.pollMilliseconds) ms)")
+    say("== 1. throughput: \(options.concurrency) buyers in parallel, each checking out again when its order is PAID, \(options.seconds) s (\(watching))")
     let (saturated, elapsed) = await saturate(node, shop, label: "full", seconds: options.seconds, limit: options.maxCheckouts)
     let full = await saturated.purchases
     let fullFailures = await saturated.failures
-    print(String(format: "checkouts/s through to PAID: %.1f (%d paid, %d failed in %.1f s)", Double(full.count) / (milliseconds(elapsed) / 1000), full.count, fullFailures, milliseconds(elapsed) / 1000))
-    print("checkout→PAID at full speed: " + Distribution(full.map { milliseconds($0.paid - $0.sent) }).summary)
-    if !full.isEmpty { print(stages(full, over: elapsed)) }
+    say(String(format: "checkouts/s through to PAID: %.1f (%d paid, %d failed in %.1f s)", Double(full.count) / (milliseconds(elapsed) / 1000), full.count, fullFailures, milliseconds(elapsed) / 1000))
+    say("checkout→PAID at full speed: " + Distribution(full.map { milliseconds($0.paid - $0.sent) }).summary)
+    if !full.isEmpty { say(stages(full, over: elapsed)) }
 
     // Every order paid so far counted before the fixed-rate phase: its counts start from there.
     var counters: Counters?
@@ -510,13 +572,13 @@ do {
             do {
                 counts = try await salesCounts(node, shop, Array(shop.products.indices))
             } catch {
-                print("salesCount: not available (\(String(describing: error).prefix(200)))")
+                say("salesCount: not available (\(String(describing: error).prefix(200)))")
                 break
             }
             base = shop.products.indices.map { counts[$0] ?? 0 }
             let settled = base.reduce(0, +) >= paidSoFar
             if settled || clock.now > deadline {
-                print(String(format: "salesCount after phase 1: %d units counted, %d paid observed (incl. probe and warm-up); settled %.0f ms after the last PAID%@",
+                say(String(format: "salesCount after phase 1: %d units counted, %d paid observed (incl. probe and warm-up); settled %.0f ms after the last PAID%@",
                              base.reduce(0, +), paidSoFar, milliseconds(clock.now - lastPaid), settled ? "" : " — NOT settled within 30 s"))
                 break
             }
@@ -525,21 +587,21 @@ do {
         if base.count == shop.products.count { counters = Counters(base: base) }
     }
 
-    print("== 2. latency: \(options.rate) checkouts/s offered for \(options.rateSeconds) s, each a fresh buyer (order polled every \(options.pollMilliseconds) ms, paid as soon as it awaits payment)")
+    say("== 2. latency: \(options.rate) checkouts/s offered for \(options.rateSeconds) s, each a fresh buyer (\(watching), paid as soon as it awaits payment; salesCount read every \(options.counterPollMilliseconds) ms)")
     let (fixed, fixedElapsed) = await offered(node, shop, counters: counters)
     let paced = await fixed.purchases
     let pacedFailures = await fixed.failures
     let latency = Distribution(paced.map { milliseconds($0.paid - $0.sent) })
-    print(String(format: "%d paid, %d failed; %.1f checkouts/s to PAID over %.1f s", paced.count, pacedFailures, Double(paced.count) / (milliseconds(fixedElapsed) / 1000), milliseconds(fixedElapsed) / 1000))
-    print("checkout→PAID: " + latency.summary + String(format: "   target: single node p99 < 300 ms: %@", latency.at(0.99) < 300 && pacedFailures == 0 ? "met" : "NOT met"))
-    if !paced.isEmpty { print(stages(paced, over: fixedElapsed)) }
+    say(String(format: "%d paid, %d failed; %.1f checkouts/s to PAID over %.1f s", paced.count, pacedFailures, Double(paced.count) / (milliseconds(fixedElapsed) / 1000), milliseconds(fixedElapsed) / 1000))
+    say("checkout→PAID: " + latency.summary + String(format: "   target: single node p99 < 300 ms: %@", latency.at(0.99) < 300 && pacedFailures == 0 ? "met" : "NOT met"))
+    if !paced.isEmpty { say(stages(paced, over: fixedElapsed)) }
     if let counters {
         let (lags, missing) = await counters.lags()
         let lag = Distribution(lags)
-        print(String(format: "counter lag (order observed PAID → salesCount includes it): p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d, %d not counted within 30 s)",
+        say(String(format: "counter lag (order observed PAID → salesCount includes it): p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d, %d not counted within 30 s)",
                      lag.at(0.5), lag.at(0.99), lag.sorted.last ?? .nan, lags.count, missing))
     } else {
-        print("counter lag: salesCount: not available")
+        say("counter lag: salesCount: not available")
     }
     if fullFailures + pacedFailures > 0 { status = 1 }
 } catch {
