@@ -150,11 +150,15 @@ public struct EventProcessor: Sendable {
             var claimed = Set<UUID>()
             for try await id in try await connection.query(claim, logger: logger).decode(UUID.self) { claimed.insert(id) }
             var handled: [EventEnvelope] = []
-            // `remove`: an event twice in one batch is claimed once and handled once.
-            for (event, handler) in work where claimed.remove(event.eventID) != nil {
-                try await handler(event, EventContext(envelope: event, connection: connection, logger: logger, committed: committed))
-                handled.append(event)
+            let appends = DeferredAppends(connection: connection)
+            try await Outbox.$deferred.withValue(appends) {
+                // `remove`: an event twice in one batch is claimed once and handled once.
+                for (event, handler) in work where claimed.remove(event.eventID) != nil {
+                    try await handler(event, EventContext(envelope: event, connection: connection, logger: logger, committed: committed))
+                    handled.append(event)
+                }
             }
+            try await appends.flush(logger: logger)
             return handled
         }
         for event in handled { metrics.consumerLag(event, consumer: consumer) }

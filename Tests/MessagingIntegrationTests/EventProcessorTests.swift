@@ -110,6 +110,32 @@ import Testing
         }
     }
 
+    /// What a batch's handlers append to the outbox is written once, before the commit, in the
+    /// order it was appended; a handler on its own writes at once.
+    @Test func aBatchsOutboxAppendsAreWrittenTogetherInOrder() async throws {
+        let fixture = try await MessagingFixture.make()
+        try await fixture.run { client async throws in
+            let seenDuringHandling = Mutex<[Int]>([])
+            var handlers = EventHandlers()
+            handlers.on(Ping.self) { ping, context in
+                guard ping.aggregate == "in" else { return }
+                let echo = try EventEnvelope(Ping(aggregate: "out", sequence: ping.sequence))
+                try await Outbox(schema: MessagingFixture.schema).append([echo], on: context.connection, logger: context.logger)
+                let rows = try await context.connection.query("SELECT count(*) FROM shop.outbox", logger: context.logger).decode(Int64.self).collectAll()
+                seenDuringHandling.withLock { $0.append(Int(rows.first ?? -1)) }
+            }
+            let processor = EventProcessor(
+                configuration: .init(consumer: "echo", schema: MessagingFixture.schema), handlers: handlers, client: client, logger: fixture.logger)
+            try await processor.processTogether(try (1...3).map { try EventEnvelope(Ping(aggregate: "in", sequence: $0)) })
+            #expect(seenDuringHandling.withLock { $0 } == [0, 0, 0])
+            let echoed = try await client.query("SELECT payload::text FROM shop.outbox ORDER BY id", logger: fixture.logger).decode(String.self).collectAll()
+            #expect(try echoed.map { try JSONDecoder().decode(Ping.self, from: Data($0.utf8)).sequence } == [1, 2, 3])
+            // Alone, an event's appends are written when they are made.
+            #expect(try await processor.process(try EventEnvelope(Ping(aggregate: "in", sequence: 4))) == .handled)
+            #expect(seenDuringHandling.withLock { $0.last } == 4)
+        }
+    }
+
     /// One failing event does not hold up the rest of its batch: the group falls back to one
     /// event at a time, the others take effect in order and the failing one is parked.
     @Test func aFailingEventInABatchIsParkedAndTheOthersTakeEffect() async throws {

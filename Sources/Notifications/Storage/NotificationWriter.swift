@@ -9,7 +9,7 @@ import PostgresNIO
 ///
 /// One statement per message, whatever the number of recipients: a price drop watched by
 /// 100,000 users is one INSERT … SELECT that numbers each user's notification from their
-/// `recipients.last_offset`, then one INSERT of the mails (docs/notifications.md).
+/// `recipients.last_offset` and queues the mails in the same statement (docs/notifications.md).
 enum NotificationWriter {
     /// Who receives a message.
     enum Recipients {
@@ -22,7 +22,7 @@ enum NotificationWriter {
     static func deliver(
         _ message: NotificationMessage, to recipients: Recipients, at date: Date, on connection: PostgresConnection, logger: Logger
     ) async throws -> [DeliveredNotification] {
-        var binds = PostgresBindings(capacity: 10)
+        var binds = PostgresBindings(capacity: 11)
         let targets: String
         switch recipients {
         case .users(let ids):
@@ -41,6 +41,10 @@ enum NotificationWriter {
         binds.append(message.productID)  // $7
         binds.append(message.orderID)  // $8
         binds.append(date)  // $9
+        binds.append(message.kind.emailByDefault)  // $10
+        // One statement writes the in-app notifications and queues their emails. The mail part
+        // reads recipients as they were before the statement: `numbered` only adds recipients
+        // without an address and counts offsets, so it would not change what is mailed.
         let notify = PostgresQuery(unsafeSQL: """
             WITH targets AS (\(targets)),
             allowed AS (
@@ -53,6 +57,15 @@ enum NotificationWriter {
                 INSERT INTO notifications.recipients AS r (user_id, last_offset) SELECT user_id, 1 FROM allowed
                 ON CONFLICT (user_id) DO UPDATE SET last_offset = r.last_offset + 1
                 RETURNING r.user_id, r.last_offset, r.language
+            ),
+            mailed AS (
+                INSERT INTO notifications.mail_queue (user_id, to_address, subject, body, created_at, next_attempt_at)
+                SELECT r.user_id, r.email,
+                       CASE r.language WHEN 'en' THEN $4 ELSE $3 END, CASE r.language WHEN 'en' THEN $6 ELSE $5 END, $9, $9
+                FROM targets t JOIN notifications.recipients r ON r.user_id = t.user_id
+                WHERE r.email IS NOT NULL
+                  AND coalesce((SELECT p.enabled FROM notifications.preferences p
+                                WHERE p.user_id = t.user_id AND p.kind = $2 AND p.channel = 'EMAIL'), $10)
             )
             INSERT INTO notifications.notifications (user_id, "offset", id, kind, title, body, product_id, order_id, created_at)
             SELECT n.user_id, n.last_offset, gen_random_uuid(), $2,
@@ -62,31 +75,6 @@ enum NotificationWriter {
             RETURNING user_id, "offset", id
             """, binds: binds)
         let rows = try await connection.query(notify, logger: logger).decode((String, Int64, UUID).self).collectAll()
-
-        // The mail statement binds only what it uses: PostgreSQL cannot type an unused NULL.
-        var mailBinds = PostgresBindings(capacity: 8)
-        switch recipients {
-        case .users(let ids): mailBinds.append(Array(Set(ids.map(\.rawValue))))
-        case .watchers(let product): mailBinds.append(product)
-        }
-        mailBinds.append(message.kind.rawValue)  // $2
-        mailBinds.append(message.russian.title)  // $3
-        mailBinds.append(message.english.title)  // $4
-        mailBinds.append(message.russian.body)  // $5
-        mailBinds.append(message.english.body)  // $6
-        mailBinds.append(date)  // $7
-        mailBinds.append(message.kind.emailByDefault)  // $8
-        let mail = PostgresQuery(unsafeSQL: """
-            WITH targets AS (\(targets))
-            INSERT INTO notifications.mail_queue (user_id, to_address, subject, body, created_at, next_attempt_at)
-            SELECT r.user_id, r.email,
-                   CASE r.language WHEN 'en' THEN $4 ELSE $3 END, CASE r.language WHEN 'en' THEN $6 ELSE $5 END, $7, $7
-            FROM targets t JOIN notifications.recipients r ON r.user_id = t.user_id
-            WHERE r.email IS NOT NULL
-              AND coalesce((SELECT p.enabled FROM notifications.preferences p
-                            WHERE p.user_id = t.user_id AND p.kind = $2 AND p.channel = 'EMAIL'), $8)
-            """, binds: mailBinds)
-        try await connection.query(mail, logger: logger)
         return rows.map { DeliveredNotification(userID: UserID($0.0), offset: $0.1, id: $0.2) }
     }
 }
