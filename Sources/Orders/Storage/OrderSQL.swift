@@ -13,12 +13,13 @@ enum OrderSQL {
 
     /// The order, its row locked for the caller's transaction.
     static func lock(_ id: OrderID, on connection: PostgresConnection, logger: Logger) async throws -> Order? {
-        try await read("o.id = $1 FOR UPDATE OF o", try binds(id.uuid), on: connection, logger: logger).first
+        try await read(OrderLocked.self, try binds(id.uuid), on: connection, logger: logger).first
     }
 
     static func orders(ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
         guard !ids.isEmpty else { return [] }
-        let orders = try await read("o.id = ANY($1)", try binds(ids), on: connection, logger: logger)
+        if ids.count == 1 { return try await read(OrderByID.self, try binds(ids[0]), on: connection, logger: logger) }
+        let orders = try await read(OrdersByID.self, try binds(ids), on: connection, logger: logger)
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         return orders.sorted { position[$0.id.uuid, default: 0] < position[$1.id.uuid, default: 0] }
     }
@@ -146,36 +147,53 @@ enum OrderSQL {
     /// lines' columns come as arrays in a fixed order (an order poll was three round trips, and
     /// polls were a third of the statements of a checkout; docs/BENCHMARKS.md, #18). The driver
     /// cannot read NULL array elements, hence the empty texts and the `delivered` flags.
-    private static func read(_ condition: String, _ binds: PostgresBindings, on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(orderColumns),
-                   s.ids, s.sellers, s.statuses, s.subtotals, s.shipments, s.trackings, s.created, s.updated, s.delivered, s.delivered_at,
-                   l.seller_orders, l.products, l.sellers, l.titles, l.quantities, l.amounts
-            FROM orders.orders o
-            CROSS JOIN LATERAL (
-                SELECT COALESCE(array_agg(id ORDER BY seller_id), '{}') AS ids, COALESCE(array_agg(seller_id ORDER BY seller_id), '{}') AS sellers,
-                       COALESCE(array_agg(status ORDER BY seller_id), '{}') AS statuses,
-                       COALESCE(array_agg(subtotal_amount ORDER BY seller_id), '{}') AS subtotals,
-                       COALESCE(array_agg(COALESCE(shipment_id, '') ORDER BY seller_id), '{}') AS shipments,
-                       COALESCE(array_agg(COALESCE(tracking_number, '') ORDER BY seller_id), '{}') AS trackings,
-                       COALESCE(array_agg(created_at ORDER BY seller_id), '{}') AS created, COALESCE(array_agg(updated_at ORDER BY seller_id), '{}') AS updated,
-                       COALESCE(array_agg(delivered_at IS NOT NULL ORDER BY seller_id), '{}') AS delivered,
-                       COALESCE(array_agg(COALESCE(delivered_at, created_at) ORDER BY seller_id), '{}') AS delivered_at
-                FROM orders.seller_orders WHERE order_id = o.id) s
-            CROSS JOIN LATERAL (
-                SELECT COALESCE(array_agg(seller_order_id ORDER BY position), '{}') AS seller_orders,
-                       COALESCE(array_agg(product_id ORDER BY position), '{}') AS products,
-                       COALESCE(array_agg(seller_id ORDER BY position), '{}') AS sellers, COALESCE(array_agg(title ORDER BY position), '{}') AS titles,
-                       COALESCE(array_agg(quantity ORDER BY position), '{}') AS quantities, COALESCE(array_agg(unit_amount ORDER BY position), '{}') AS amounts
-                FROM orders.order_lines WHERE order_id = o.id) l
-            WHERE \(condition)
-            """, binds: binds), logger: logger)
+    /// Prepared: planning it cost PostgreSQL more than running it.
+    static let select = """
+        SELECT \(orderColumns),
+               s.ids, s.sellers, s.statuses, s.subtotals, s.shipments, s.trackings, s.created, s.updated, s.delivered, s.delivered_at,
+               l.seller_orders, l.products, l.sellers, l.titles, l.quantities, l.amounts
+        FROM orders.orders o
+        CROSS JOIN LATERAL (
+            SELECT COALESCE(array_agg(id ORDER BY seller_id), '{}') AS ids, COALESCE(array_agg(seller_id ORDER BY seller_id), '{}') AS sellers,
+                   COALESCE(array_agg(status ORDER BY seller_id), '{}') AS statuses,
+                   COALESCE(array_agg(subtotal_amount ORDER BY seller_id), '{}') AS subtotals,
+                   COALESCE(array_agg(COALESCE(shipment_id, '') ORDER BY seller_id), '{}') AS shipments,
+                   COALESCE(array_agg(COALESCE(tracking_number, '') ORDER BY seller_id), '{}') AS trackings,
+                   COALESCE(array_agg(created_at ORDER BY seller_id), '{}') AS created, COALESCE(array_agg(updated_at ORDER BY seller_id), '{}') AS updated,
+                   COALESCE(array_agg(delivered_at IS NOT NULL ORDER BY seller_id), '{}') AS delivered,
+                   COALESCE(array_agg(COALESCE(delivered_at, created_at) ORDER BY seller_id), '{}') AS delivered_at
+            FROM orders.seller_orders WHERE order_id = o.id) s
+        CROSS JOIN LATERAL (
+            SELECT COALESCE(array_agg(seller_order_id ORDER BY position), '{}') AS seller_orders,
+                   COALESCE(array_agg(product_id ORDER BY position), '{}') AS products,
+                   COALESCE(array_agg(seller_id ORDER BY position), '{}') AS sellers, COALESCE(array_agg(title ORDER BY position), '{}') AS titles,
+                   COALESCE(array_agg(quantity ORDER BY position), '{}') AS quantities, COALESCE(array_agg(unit_amount ORDER BY position), '{}') AS amounts
+            FROM orders.order_lines WHERE order_id = o.id) l
+        """
+
+    enum OrderLocked: PreparedSQL {
+        static let sql = select + " WHERE o.id = $1::uuid FOR UPDATE OF o"
+    }
+
+    /// One order: planned once per connection. (Over `ANY($1)` a generic plan cannot know the
+    /// array's length, so PostgreSQL plans that one again on every call.)
+    enum OrderByID: PreparedSQL {
+        static let sql = select + " WHERE o.id = $1::uuid"
+    }
+
+    enum OrdersByID: PreparedSQL {
+        static let sql = select + " WHERE o.id = ANY($1::uuid[])"
+    }
+
+    private static func read<Text: PreparedSQL>(_ text: Text.Type, _ binds: PostgresBindings, on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
+        let rows = try await connection.run(text, binds, logger: logger)
         var orders: [Order] = []
-        for try await row in rows.decode((
+        for try await undecoded in rows {
+            let row = try undecoded.decode((
             UUID, String, String, String, Int64, String, String?, String?, String?, Date?, Date?, String?, Date?, Date, Date,
             [UUID], [String], [String], [Int64], [String], [String], [Date], [Date], [Bool], [Date],
             [UUID], [UUID], [String], [String], [Int32], [Int64]
-        ).self) {
+            ).self)
             let currency = try Currency(code: row.3)
             guard let status = OrderStatus(rawValue: row.2) else { throw EmporiumError(.internalError, "stored order status '\(row.2)' is unknown") }
             let buyer = UserID(row.1)
