@@ -343,7 +343,22 @@ async def multinode(base, token, *nodes):
         titles.append(title)
     for socket_ in sockets:
         await socket_.close()
-    return {"titles": titles}
+    # Owner-only answers: each node resolves the seller's notification through the subgraphs
+    # over HTTP, as the seller (the subgraph must be sent the seller's credential).
+    await wait_for_stock_record(base, product, token)
+    sockets = []
+    for node in nodes:
+        socket_ = await open_session(ws_url(node), {"authorization": "Bearer " + token})
+        await subscribe(socket_, "n", "subscription { notificationAdded { kind productId } }")
+        sockets.append(socket_)
+    await asyncio.sleep(0.5)
+    await cross_threshold(base, product, token)
+    notified = []
+    for socket_ in sockets:
+        message = await next_message(socket_)
+        notified.append((message.get("payload") or {}).get("data") or message)
+        await socket_.close()
+    return {"titles": titles, "notified": notified, "product": product}
 
 
 SCENARIOS = {"interop": interop, "resume": resume, "visibility": visibility, "slow": slow, "protocol": protocol, "multinode": multinode}

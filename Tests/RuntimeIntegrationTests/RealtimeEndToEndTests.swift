@@ -160,6 +160,14 @@ import Testing
         let token = try await Marketplace.sellerToken("seller-nodes")
         let result = try await Self.run("multinode", [node.baseURL, token, first.baseURL, second.baseURL])
         #expect(result["titles"] as? [String] == ["Новое имя", "Новое имя"])
+        // An owner-only subscription resolved over HTTP carries the owner's credential.
+        let notified = try #require(result["notified"] as? [[String: Any]], "\(result)")
+        #expect(notified.count == 2)
+        for answer in notified {
+            let notification = answer["notificationAdded"] as? [String: Any]
+            #expect(notification?["kind"] as? String == "LOW_STOCK", "\(answer)")
+            #expect(notification?["productId"] as? String == result["product"] as? String)
+        }
         try await first.stop()
         try await second.stop()
         try await node.stop()

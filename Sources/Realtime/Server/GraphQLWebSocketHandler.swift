@@ -25,6 +25,8 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
     private let gateway: RealtimeGateway
     private var machine: ConnectionStateMachine
     private var subscribers: [String: LiveSubscriber] = [:]
+    /// Who the connection_init named, with its credential (nil: anonymous).
+    private var reader: LiveReader?
     private var context: ChannelHandlerContext?
     private var sink: ConnectionSink?
     private var initTimer: Scheduled<Void>?
@@ -195,13 +197,14 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
             initTimer = nil
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let gateway = gateway
-            let promise = context.eventLoop.makePromise(of: (principal: Principal, refusedFrom: Date)?.self)
+            let promise = context.eventLoop.makePromise(of: (reader: LiveReader, refusedFrom: Date)?.self)
             promise.completeWithTask { try await gateway.authenticate(payload) }
             promise.futureResult.whenComplete { result in
                 let handler = bound.value
                 switch result {
                 case .success(let verified):
-                    handler.perform(handler.machine.authenticated(verified?.principal, until: verified?.refusedFrom))
+                    handler.reader = verified?.reader
+                    handler.perform(handler.machine.authenticated(verified?.reader.principal, until: verified?.refusedFrom))
                 case .failure(let error):
                     handler.perform(handler.machine.authenticationFailed(reason: String(describing: error)))
                 }
@@ -228,10 +231,12 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
         }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let gateway = gateway
+        // The machine's principal is the one authenticated: its reader carries the credential.
+        let reader = principal == nil ? nil : reader
         switch planned {
         case .single(let request):
             let promise = context.eventLoop.makePromise(of: ByteBuffer.self)
-            promise.completeWithTask { await gateway.hub.resolve(request, as: principal) }
+            promise.completeWithTask { await gateway.hub.resolve(request, as: reader) }
             promise.futureResult.whenSuccess { result in
                 let handler = bound.value
                 guard handler.machine.operations.contains(id) else { return }
@@ -241,13 +246,13 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
         case .live(let plan):
             guard let sink else { return }
             let promise = context.eventLoop.makePromise(of: ByteBuffer?.self)
-            promise.completeWithTask { await gateway.hub.check(plan, principal: principal) }
+            promise.completeWithTask { await gateway.hub.check(plan, reader: reader) }
             promise.futureResult.whenSuccess { errors in
                 let handler = bound.value
                 // The client may have completed it, or gone, while it was checked.
                 guard handler.machine.operations.contains(id) else { return }
                 if let errors { return handler.perform(handler.machine.operationFailed(id, errors: errors)) }
-                let subscriber = LiveSubscriber(id: id, plan: gateway.hub.shared(plan), principal: principal, sink: sink)
+                let subscriber = LiveSubscriber(id: id, plan: gateway.hub.shared(plan), reader: reader, sink: sink)
                 handler.subscribers[id] = subscriber
                 gateway.hub.add(subscriber)
                 // Reasoned: a replay reads the database once per connection that asks for it.

@@ -46,7 +46,7 @@ public final class RealtimeGateway: Sendable {
 
     /// The caller named by a `connection_init` payload: `{"authorization": "Bearer <jwt>"}`
     /// (also `Authorization`, or `{"token": "<jwt>"}`); nobody (anonymous) without one.
-    public func authenticate(_ payload: Map?) async throws -> (principal: Principal, refusedFrom: Date)? {
+    public func authenticate(_ payload: Map?) async throws -> (reader: LiveReader, refusedFrom: Date)? {
         let header = payload?["authorization"].string ?? payload?["Authorization"].string
         let token: String?
         if let header {
@@ -59,6 +59,8 @@ public final class RealtimeGateway: Sendable {
             token = payload?["token"].string
         }
         guard let token, !token.isEmpty else { return nil }
-        return try await tokens.verifiedToken(token.trimmingCharacters(in: .whitespaces))
+        let trimmed = token.trimmingCharacters(in: .whitespaces)
+        let verified = try await tokens.verifiedToken(trimmed)
+        return (LiveReader(principal: verified.principal, bearerToken: trimmed), verified.refusedFrom)
     }
 }
