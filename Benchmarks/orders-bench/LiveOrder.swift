@@ -134,11 +134,15 @@ final class LiveOrderHandler: ChannelInboundHandler, Sendable {
             case "next":
                 let payload = message["payload"] as? [String: Any]
                 guard let order = (payload?["data"] as? [String: Any])?["orderUpdated"] as? [String: Any],
-                      let status = order["status"] as? String else { return }
+                      let status = order["status"] as? String else {
+                    return watch.close("the subscription answered without a status: \(String(decoding: frame.unmaskedData.readableBytesView, as: UTF8.self).prefix(300))")
+                }
                 let page = (order["payment"] as? [String: Any])?["confirmationUrl"] as? String
                 watch.saw(status, confirmationURL: page, reason: order["reason"] as? String, at: arrival)
             case "error":
                 watch.close("the subscription was refused: \(message["payload"] ?? "")")
+            case "complete":
+                watch.close("the node completed the subscription")
             default:
                 break
             }
