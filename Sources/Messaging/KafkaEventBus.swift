@@ -32,11 +32,12 @@ public struct KafkaEventPublisher: EventPublisher {
 }
 
 /// One service's consumer on Kafka: a consumer group named after the service, subscribed to the
-/// topics of its handlers, feeding each record to its ``EventProcessor``.
+/// topics of its handlers, feeding the records of each fetch to its ``EventProcessor`` together
+/// (``EventProcessor/processTogether(_:)``: a group of events per transaction).
 ///
 /// A record's offset is committed only after the processor handled or parked it. When even
-/// parking fails (the database is down) the same record is retried with backoff until it
-/// succeeds or the service stops — it is never skipped.
+/// parking fails (the database is down) the same records are retried with backoff until they
+/// succeed or the service stops — none is skipped; those already handled are skipped by the inbox.
 public final class KafkaEventConsumer: Service, Sendable {
     let processor: EventProcessor
     let consumer: KafkaConsumer
@@ -64,8 +65,8 @@ public final class KafkaEventConsumer: Service, Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.consumer.run() }
             do {
-                for try await record in consumer.records {
-                    try await handle(record)
+                for try await records in consumer.batches(limit: EventProcessor.eventsPerTransaction) {
+                    try await handle(records)
                 }
             } catch is CancellationError {
                 // Shut down while a record could not be processed: it was not acknowledged (the
@@ -79,26 +80,32 @@ public final class KafkaEventConsumer: Service, Sendable {
     /// Stops consuming: commits what was processed and leaves the group.
     public func shutdown() { consumer.shutdown() }
 
-    private func handle(_ record: KafkaConsumerRecord) async throws {
+    private func handle(_ records: [KafkaConsumerRecord]) async throws {
         var failures = 0
+        // Unreadable records are parked first (they have no effect to order), each once even
+        // when the rest is retried.
+        var envelopes: [EventEnvelope] = []
+        var read = 0
         while true {
             do {
-                let envelope: EventEnvelope
-                do {
-                    envelope = try Self.envelope(of: record)
-                } catch let error as EventDecodingError {
-                    try await processor.parkUnreadable(Self.unreadableEnvelope(of: record), error: error)
-                    return
+                while read < records.count {
+                    do {
+                        envelopes.append(try Self.envelope(of: records[read]))
+                    } catch let error as EventDecodingError {
+                        try await processor.parkUnreadable(Self.unreadableEnvelope(of: records[read]), error: error)
+                    }
+                    read += 1
                 }
-                try await processor.process(envelope)
+                try await processor.processTogether(envelopes)
                 return
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
                 failures += 1
-                logger.error("cannot process or park an event; retrying the same record", metadata: [
-                    "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)",
-                    "failures": "\(failures)", "error": "\(String(reflecting: error))",
+                let first = records.first
+                logger.error("cannot process or park events; retrying the same records", metadata: [
+                    "topic": "\(first?.topic ?? "")", "partition": "\(first?.partition ?? 0)", "offset": "\(first?.offset ?? 0)",
+                    "records": "\(records.count)", "failures": "\(failures)", "error": "\(String(reflecting: error))",
                 ])
                 // A graceful shutdown interrupts the wait (as a CancellationError, handled in run()).
                 let backoff = min(Duration.milliseconds(100) * (1 << min(failures - 1, 10)), .seconds(10))

@@ -122,6 +122,45 @@ import Testing
         #expect(entries.count == 100, "no record delivered twice")
     }
 
+    /// Batches are at most `limit` long, in offset order per partition, and count as processed
+    /// whole: a restart after a commit resumes after the last batch taken, losing and repeating
+    /// nothing.
+    @Test func batchesCommitWholeAndResumeWithoutLossOrDuplicates() async throws {
+        let (config, topic) = try await setUp(partitions: 3)
+        let groupID = uniqueName("batches")
+        try await produce(config, topic: topic, values: 0..<100)
+        var consumerConfig = IntegrationTests.consumerConfiguration(group: groupID, topics: [topic])
+        consumerConfig.autoCommitInterval = nil  // only explicit commits and the one on shutdown
+        var taken: [[KafkaConsumerRecord]] = []
+        for (round, stopAt) in [(0, 40), (1, 100)] {
+            let consumer = KafkaConsumer(configuration: config, consumerConfiguration: consumerConfig)
+            taken = try await withThrowingTaskGroup(of: [[KafkaConsumerRecord]].self) { group in
+                group.addTask { try await consumer.run(); return [] }
+                let before = taken
+                let batches = try await withTimeout(20, "round \(round)") {
+                    var batches = before
+                    for try await batch in consumer.batches(limit: 16) {
+                        batches.append(batch)
+                        if batches.joined().count >= stopAt { break }
+                    }
+                    return batches
+                }
+                if round == 0 { try await consumer.commit() }
+                consumer.shutdown()
+                for try await _ in group {}
+                return batches
+            }
+        }
+        let records = Array(taken.joined())
+        #expect(taken.allSatisfy { (1...16).contains($0.count) })
+        #expect(records.count == 100, "no record delivered twice")
+        #expect(Set(records.map { String(buffer: $0.value!) }) == Set((0..<100).map { "\($0)" }))
+        for partition in Set(records.map(\.partition)) {
+            let offsets = records.filter { $0.partition == partition }.map(\.offset)
+            #expect(offsets == offsets.sorted(), "partition \(partition) in offset order")
+        }
+    }
+
     @Test func consumerKilledMidStreamLosesNothing() async throws {
         let (config, topic) = try await setUp(partitions: 3)
         let groupID = uniqueName("killed")

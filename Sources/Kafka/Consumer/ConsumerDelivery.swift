@@ -5,10 +5,12 @@ import Synchronization
 /// the consumer's fetch path and the record iterator; no `await` happens under its lock.
 ///
 /// A record counts as processed once the iterator is asked for the next one (or `commit()` is
-/// called), so commits never include a record the application may still be working on.
+/// called), so commits never include a record the application may still be working on. The
+/// same holds for a batch: all of it counts once the next batch is asked for.
 final class ConsumerDelivery: Sendable {
     enum Step {
         case record(KafkaConsumerRecord)
+        case batch([KafkaConsumerRecord])
         case empty(epoch: UInt64)
         case finished(KafkaError?)
     }
@@ -20,7 +22,8 @@ final class ConsumerDelivery: Sendable {
         var assigned: Set<TopicPartition> = []
         /// Next offset to commit per partition.
         var processed: [TopicPartition: Int64] = [:]
-        var lastReturned: (tp: TopicPartition, offset: Int64, epoch: UInt64)?
+        /// The records last handed out (the last of each partition is enough) and their epoch.
+        var lastReturned: (offsets: [TopicPartition: Int64], epoch: UInt64)?
         var finished: KafkaError??
     }
 
@@ -30,7 +33,7 @@ final class ConsumerDelivery: Sendable {
         state.withLock { s in
             markLastProcessed(&s)
             if let record = s.buffer.popFirst() {
-                s.lastReturned = (record.topicPartition, record.offset, s.epoch)
+                s.lastReturned = ([record.topicPartition: record.offset], s.epoch)
                 return .record(record)
             }
             if let finished = s.finished { return .finished(finished) }
@@ -38,9 +41,30 @@ final class ConsumerDelivery: Sendable {
         }
     }
 
+    /// Up to `limit` buffered records (in fetch order, so in offset order per partition).
+    func nextBatch(limit: Int) -> Step {
+        state.withLock { s in
+            markLastProcessed(&s)
+            guard !s.buffer.isEmpty else {
+                if let finished = s.finished { return .finished(finished) }
+                return .empty(epoch: s.epoch)
+            }
+            var batch: [KafkaConsumerRecord] = []
+            var offsets: [TopicPartition: Int64] = [:]
+            while batch.count < max(1, limit), let record = s.buffer.popFirst() {
+                batch.append(record)
+                offsets[record.topicPartition] = max(offsets[record.topicPartition] ?? record.offset, record.offset)
+            }
+            s.lastReturned = (offsets, s.epoch)
+            return .batch(batch)
+        }
+    }
+
     private func markLastProcessed(_ s: inout State) {
-        if let last = s.lastReturned, last.epoch == s.epoch, s.assigned.contains(last.tp) {
-            s.processed[last.tp] = max(s.processed[last.tp] ?? 0, last.offset + 1)
+        if let last = s.lastReturned, last.epoch == s.epoch {
+            for (tp, offset) in last.offsets where s.assigned.contains(tp) {
+                s.processed[tp] = max(s.processed[tp] ?? 0, offset + 1)
+            }
         }
         s.lastReturned = nil
     }

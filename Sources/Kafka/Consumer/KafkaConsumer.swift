@@ -69,6 +69,43 @@ public final class KafkaConsumer: Service, Sendable {
                     switch consumer.delivery.next() {
                     case .record(let r):
                         return r
+                    case .batch(let records):
+                        return records.first  // never: next() hands out one at a time
+                    case .finished(let error):
+                        if let error { throw error }
+                        return nil
+                    case .empty:
+                        try Task.checkCancellation()
+                        await consumer.core.fill()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The records of the assigned partitions as they were fetched, at most `limit` at a time, in
+    /// offset order per partition: a whole batch counts as processed when the next one is
+    /// requested. Use either this or ``records``, not both.
+    public func batches(limit: Int) -> Batches { Batches(consumer: self, limit: limit) }
+
+    public struct Batches: AsyncSequence, Sendable {
+        public typealias Element = [KafkaConsumerRecord]
+        let consumer: KafkaConsumer
+        let limit: Int
+
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer, limit: limit) }
+
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            let consumer: KafkaConsumer
+            let limit: Int
+
+            public mutating func next() async throws -> [KafkaConsumerRecord]? {
+                while true {
+                    switch consumer.delivery.nextBatch(limit: limit) {
+                    case .batch(let records):
+                        return records
+                    case .record(let record):
+                        return [record]  // never: nextBatch hands out batches
                     case .finished(let error):
                         if let error { throw error }
                         return nil
