@@ -175,7 +175,86 @@ extension EventEnvelope {
             eventID: id, type: try field("type", as: String.self), schemaVersion: version,
             topic: try field("topic", as: String.self), aggregateID: try field("aggregateId", as: String.self),
             occurredAt: occurredAt, correlationID: object["correlationId"] as? String,
-            payload: try JSONSerialization.data(withJSONObject: payloadObject, options: [.sortedKeys, .withoutEscapingSlashes])
+            payload: try Self.payloadBytes(in: data) ?? JSONSerialization.data(withJSONObject: payloadObject, options: [.sortedKeys, .withoutEscapingSlashes])
         )
+    }
+
+    /// The payload's bytes as they are in the message, when its top-level object has exactly one
+    /// plain `"payload"` key: what `encoded()` embedded, byte for byte, without writing the
+    /// parsed object again (with sorted keys that compared every key through the locale, and it
+    /// was the largest cost of a consumer's decoding; docs/events.md). Nil otherwise — an
+    /// escaped or repeated key —, and the payload is written from the parsed object. `data` has
+    /// been parsed as JSON already, so this only finds where values begin and end.
+    static func payloadBytes(in data: Data) -> Data? {
+        let bytes = [UInt8](data)
+        var index = 0
+        func skipSpace() { while index < bytes.count, isJSONWhitespace(bytes[index]) { index += 1 } }
+        /// Past the string that starts at `index` (on its quote); whether it had an escape.
+        func skipString() -> Bool? {
+            var escaped = false
+            index += 1
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\\"): escaped = true; index += 2
+                case UInt8(ascii: "\""): index += 1; return escaped
+                default: index += 1
+                }
+            }
+            return nil
+        }
+        /// Past the value that starts at `index`.
+        func skipValue() -> Bool {
+            var depth = 0
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    guard skipString() != nil else { return false }
+                    if depth == 0 { return true }
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    if depth == 0 { return true }  // the end of the enclosing object
+                    depth -= 1
+                    if depth == 0 { index += 1; return true }
+                case UInt8(ascii: ","):
+                    if depth == 0 { return true }
+                default: break
+                }
+                index += 1
+            }
+            return depth == 0
+        }
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        index += 1
+        let wanted = Array("payload".utf8)
+        var found: Range<Int>?
+        while true {
+            skipSpace()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "}") { break }
+            guard bytes[index] == UInt8(ascii: "\"") else { return nil }
+            let keyStart = index + 1
+            guard let escaped = skipString() else { return nil }
+            let key = bytes[keyStart..<(index - 1)]
+            if escaped { return nil }  // it might spell "payload"
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipSpace()
+            let valueStart = index
+            guard skipValue() else { return nil }
+            if key.elementsEqual(wanted) {
+                guard found == nil else { return nil }
+                found = valueStart..<index
+            }
+            skipSpace()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") { index += 1 }
+        }
+        guard let found else { return nil }
+        var end = found.upperBound
+        while end > found.lowerBound, isJSONWhitespace(bytes[end - 1]) { end -= 1 }
+        return Data(bytes[found.lowerBound..<end])
     }
 }

@@ -47,7 +47,10 @@ struct EventBusAssembly {
         direct = publisher
         services = [producer]
         services += schemas.map { OutboxRelay(configuration: .init(schema: $0), client: client, publisher: relayed(publisher), logger: logger) }
-        services += processors.map { KafkaEventConsumer(processor: $0, kafka: kafka, logger: logger) }
+        let fetchWait = configuration.kafkaFetchWait
+        services += processors.map {
+            KafkaEventConsumer(processor: $0, kafka: kafka, logger: logger) { settings in settings.fetchMaxWait = fetchWait }
+        }
         let partitions = Int32(configuration.kafkaTopicPartitions)
         let replication = Int16(configuration.kafkaReplicationFactor)
         let topics = Set(processors.flatMap(\.topics) + descriptors.flatMap(\.publishes)).sorted()

@@ -48,6 +48,9 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     /// Partitions and replication of the topics `emporium` creates when they are missing.
     public var kafkaTopicPartitions: Int = 6
     public var kafkaReplicationFactor: Int = 1
+    /// The longest a consumer's fetch waits for records. Each event hop can cost up to this on
+    /// a broker that holds a fetch after records arrive (Tansu, the test broker, does).
+    public var kafkaFetchWait: Duration = .milliseconds(100)
     /// How long a stop (SIGTERM/SIGINT) may drain requests and background work before what is
     /// left is cancelled; cancellation then gets `shutdownCancellationGrace` before the process
     /// gives up on it. Together within Kubernetes' default 30 s termination grace.
@@ -177,6 +180,7 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         }
         kafkaTopicPartitions = try settings.integer("EMPORIUM_KAFKA_TOPIC_PARTITIONS", in: 1...1000) ?? kafkaTopicPartitions
         kafkaReplicationFactor = try settings.integer("EMPORIUM_KAFKA_REPLICATION_FACTOR", in: 1...10) ?? kafkaReplicationFactor
+        if let wait = try settings.integer("EMPORIUM_KAFKA_FETCH_WAIT_MS", in: 1...10_000) { kafkaFetchWait = .milliseconds(wait) }
     }
 
     private mutating func readGateway(_ settings: EnvironmentSettings) throws {

@@ -1,4 +1,4 @@
-import Contracts
+@testable import Contracts
 import Foundation
 import Testing
 
@@ -128,6 +128,24 @@ import Testing
             let text = String(decoding: try envelope.encoded(), as: UTF8.self).replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":\(version)")
             let error = #expect(throws: EventDecodingError.self) { try EventEnvelope(encoded: Data(text.utf8)) }
             #expect(error?.description.contains("schemaVersion \(version)") == true)
+        }
+    }
+
+    /// A message's payload is taken as the bytes it has there; a message where that is not
+    /// plainly one `"payload"` key still decodes, from the parsed object.
+    @Test func thePayloadIsReadAsItsBytes() throws {
+        let id = UUID().uuidString.lowercased()
+        func message(_ members: String) -> Data {
+            Data(#"{"eventId":"\#(id)","type":"StockDepleted","schemaVersion":1,"topic":"t","aggregateId":"a","occurredAt":"2025-12-01T10:00:00.123Z",\#(members)}"#.utf8)
+        }
+        let payload = #"{ "z" : [1, {"}": "]\"{"}], "a":"x,y" }"#
+        #expect(EventEnvelope.payloadBytes(in: message(#""payload": \#(payload) "#)) == Data(payload.utf8))
+        #expect(try EventEnvelope(encoded: message(#""payload":\#(payload)"#)).payload == Data(payload.utf8))
+        // Escaped or repeated keys: read from the parsed object instead.
+        for members in [#""p\u0061yload":{"b":2,"a":1}"#, #""payload":{"c":3},"payload":{"b":2,"a":1}"#] {
+            #expect(EventEnvelope.payloadBytes(in: message(members)) == nil)
+            let decoded = try JSONSerialization.jsonObject(with: try EventEnvelope(encoded: message(members)).payload) as? [String: Int]
+            #expect(decoded == ["a": 1, "b": 2], "\(members)")
         }
     }
 }
