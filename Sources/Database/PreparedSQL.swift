@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 public import PostgresNIO
 
@@ -36,5 +37,20 @@ extension PostgresConnection {
         _: Text.Type, _ bindings: PostgresBindings, logger: Logger, file: String = #fileID, line: Int = #line
     ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow> {
         try await execute(Prepared<Text>(bindings), logger: logger, file: file, line: line)
+    }
+
+    /// `One` (whose `$1` is one `uuid`) for a single id, else `Many` (whose `$1` is a `uuid[]`):
+    /// a generic plan serves the first, while an array's length is unknown to one, so PostgreSQL
+    /// plans the second again on every call. Most reads on the hot paths are of one id.
+    public func run<One: PreparedSQL, Many: PreparedSQL>(
+        _: One.Type, or _: Many.Type, ids: [UUID], logger: Logger, file: String = #fileID, line: Int = #line
+    ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow> {
+        var bindings = PostgresBindings(capacity: 1)
+        if ids.count == 1 {
+            bindings.append(ids[0])
+            return try await run(One.self, bindings, logger: logger, file: file, line: line)
+        }
+        bindings.append(ids)
+        return try await run(Many.self, bindings, logger: logger, file: file, line: line)
     }
 }

@@ -18,11 +18,10 @@ enum StockSQL {
 
     static func lockProducts(_ ids: [ProductID], on connection: PostgresConnection, logger: Logger) async throws -> [ProductID: ProductRow] {
         guard !ids.isEmpty else { return [:] }
-        let uuids = ids.map(\.uuid)
-        let rows = try await connection.query("""
-            SELECT product_id, seller_id, active, low_stock_threshold FROM inventory.products
-            WHERE product_id = ANY(\(uuids)) ORDER BY product_id FOR NO KEY UPDATE
-            """, logger: logger).decode((UUID, String, Bool, Int).self).collectAll()
+        var rows: [(UUID, String, Bool, Int)] = []
+        for try await row in try await connection.run(ProductLocked.self, or: ProductsLocked.self, ids: ids.map(\.uuid), logger: logger) {
+            rows.append(try row.decode((UUID, String, Bool, Int).self))
+        }
         return Dictionary(rows.map { row in
             (ProductID(uuid: row.0), ProductRow(id: ProductID(uuid: row.0), sellerID: UserID(row.1), isActive: row.2, lowStockThreshold: row.3))
         }, uniquingKeysWith: { first, _ in first })
@@ -30,18 +29,37 @@ enum StockSQL {
 
     static func lockStock(_ ids: [ProductID], on connection: PostgresConnection, logger: Logger) async throws -> [ProductID: [StockRow]] {
         guard !ids.isEmpty else { return [:] }
-        let uuids = ids.map(\.uuid)
-        let rows = try await connection.query("""
-            SELECT s.product_id, s.warehouse_id, w.code, w.name, s.on_hand, s.reserved
-            FROM inventory.stock s JOIN inventory.warehouses w ON w.id = s.warehouse_id
-            WHERE s.product_id = ANY(\(uuids)) ORDER BY s.product_id, s.warehouse_id FOR UPDATE OF s
-            """, logger: logger).decode((UUID, UUID, String, String, Int, Int).self).collectAll()
         var stock: [ProductID: [StockRow]] = [:]
-        for row in rows {
+        for try await undecoded in try await connection.run(StockLocked.self, or: StocksLocked.self, ids: ids.map(\.uuid), logger: logger) {
+            let row = try undecoded.decode((UUID, UUID, String, String, Int, Int).self)
             let warehouse = Warehouse(id: WarehouseID(uuid: row.1), code: row.2, name: row.3)
             stock[ProductID(uuid: row.0), default: []].append(StockRow(productID: ProductID(uuid: row.0), warehouse: warehouse, onHand: row.4, reserved: row.5))
         }
         return stock
+    }
+
+    // Prepared, in one-product forms: every reservation and commit locks its products and stock.
+    private static let productColumns = "SELECT product_id, seller_id, active, low_stock_threshold FROM inventory.products"
+
+    enum ProductLocked: PreparedSQL {
+        static let sql = productColumns + " WHERE product_id = $1::uuid FOR NO KEY UPDATE"
+    }
+
+    enum ProductsLocked: PreparedSQL {
+        static let sql = productColumns + " WHERE product_id = ANY($1::uuid[]) ORDER BY product_id FOR NO KEY UPDATE"
+    }
+
+    private static let stockColumns = """
+        SELECT s.product_id, s.warehouse_id, w.code, w.name, s.on_hand, s.reserved
+        FROM inventory.stock s JOIN inventory.warehouses w ON w.id = s.warehouse_id
+        """
+
+    enum StockLocked: PreparedSQL {
+        static let sql = stockColumns + " WHERE s.product_id = $1::uuid ORDER BY s.warehouse_id FOR UPDATE OF s"
+    }
+
+    enum StocksLocked: PreparedSQL {
+        static let sql = stockColumns + " WHERE s.product_id = ANY($1::uuid[]) ORDER BY s.product_id, s.warehouse_id FOR UPDATE OF s"
     }
 
     /// Opens the product's stock record in `warehouse` if it has none; false when the warehouse

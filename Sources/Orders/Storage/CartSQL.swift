@@ -8,16 +8,24 @@ import PostgresNIO
 enum CartSQL {
     static func cart(_ buyer: UserID, lock: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> Cart {
         // Locking the buyer's lines serialises their checkouts and cart edits.
-        let rows = try await connection.query(
-            PostgresQuery(unsafeSQL: """
-                SELECT product_id, quantity, added_at FROM orders.cart_lines WHERE buyer_id = $1 ORDER BY added_at, product_id\(lock ? " FOR UPDATE" : "")
-                """, binds: { var b = PostgresBindings(); b.append(buyer.rawValue); return b }()),
-            logger: logger
-        ).decode((UUID, Int, Date).self).collectAll()
+        var binds = PostgresBindings()
+        binds.append(buyer.rawValue)
+        let found = lock ? try await connection.run(LinesLocked.self, binds, logger: logger) : try await connection.run(Lines.self, binds, logger: logger)
+        var rows: [(UUID, Int, Date)] = []
+        for try await row in found { rows.append(try row.decode((UUID, Int, Date).self)) }
         let offers = try await ProductProjection.offers(rows.map { ProductID(uuid: $0.0) }, on: connection, logger: logger)
         return Cart(buyerID: buyer, lines: rows.map { row in
             CartLine(productID: ProductID(uuid: row.0), quantity: row.1, offer: offers[ProductID(uuid: row.0)], addedAt: row.2)
         })
+    }
+
+    /// A buyer's lines (prepared: read by every cart view, edit and checkout).
+    enum Lines: PreparedSQL {
+        static let sql = "SELECT product_id, quantity, added_at FROM orders.cart_lines WHERE buyer_id = $1::text ORDER BY added_at, product_id"
+    }
+
+    enum LinesLocked: PreparedSQL {
+        static let sql = Lines.sql + " FOR UPDATE"
     }
 
     static func set(_ buyer: UserID, product: ProductID, quantity: Int, at: Date, on connection: PostgresConnection, logger: Logger) async throws {
@@ -44,18 +52,30 @@ enum CartSQL {
 enum ProductProjection {
     static func offers(_ ids: [ProductID], on connection: PostgresConnection, logger: Logger) async throws -> [ProductID: ProductOffer] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await connection.query("""
-            SELECT product_id, seller_id, title, price_amount, currency,
-                   status = 'PUBLISHED' OR (status = 'SCHEDULED' AND publish_at <= now())
-            FROM orders.products WHERE product_id = ANY(\(ids.map(\.uuid)))
-            """, logger: logger).decode((UUID, String, String, Int64, String, Bool).self).collectAll()
+        let found = try await connection.run(Offer.self, or: Offers.self, ids: ids.map(\.uuid), logger: logger)
         var offers: [ProductID: ProductOffer] = [:]
-        for row in rows {
+        for try await undecoded in found {
+            let row = try undecoded.decode((UUID, String, String, Int64, String, Bool).self)
             guard let currency = try? Currency(code: row.4) else { continue }
             offers[ProductID(uuid: row.0)] = ProductOffer(
                 id: ProductID(uuid: row.0), sellerID: UserID(row.1), title: row.2, price: Money(amount: row.3, currency: currency), isBuyable: row.5)
         }
         return offers
+    }
+
+    private static let offerColumns = """
+        SELECT product_id, seller_id, title, price_amount, currency,
+               status = 'PUBLISHED' OR (status = 'SCHEDULED' AND publish_at <= now())
+        FROM orders.products
+        """
+
+    /// One product's offer (the usual cart) or several.
+    enum Offer: PreparedSQL {
+        static let sql = offerColumns + " WHERE product_id = $1::uuid"
+    }
+
+    enum Offers: PreparedSQL {
+        static let sql = offerColumns + " WHERE product_id = ANY($1::uuid[])"
     }
 
     static func apply(

@@ -13,13 +13,12 @@ enum OrderSQL {
 
     /// The order, its row locked for the caller's transaction.
     static func lock(_ id: OrderID, on connection: PostgresConnection, logger: Logger) async throws -> Order? {
-        try await read(OrderLocked.self, try binds(id.uuid), on: connection, logger: logger).first
+        try await read(try await connection.run(OrderLocked.self, try binds(id.uuid), logger: logger)).first
     }
 
     static func orders(ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
         guard !ids.isEmpty else { return [] }
-        if ids.count == 1 { return try await read(OrderByID.self, try binds(ids[0]), on: connection, logger: logger) }
-        let orders = try await read(OrdersByID.self, try binds(ids), on: connection, logger: logger)
+        let orders = try await read(try await connection.run(OrderByID.self, or: OrdersByID.self, ids: ids, logger: logger))
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         return orders.sorted { position[$0.id.uuid, default: 0] < position[$1.id.uuid, default: 0] }
     }
@@ -113,32 +112,62 @@ enum OrderSQL {
     }
 
     static func updateStatuses(_ order: Order, at: Date, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            UPDATE orders.orders SET status = \(order.status.rawValue), reason = \(order.reason), payment_id = \(order.payment.paymentID),
-                payment_url = \(order.payment.confirmationURL), payment_deadline = \(order.payment.deadline), paid_at = \(order.payment.paidAt),
-                refund_id = \(order.payment.refundID), refunded_at = \(order.payment.refundedAt), updated_at = \(at)
-            WHERE id = \(order.id.uuid)
-            """, logger: logger)
         let parts = order.sellerOrders
+        var binds = PostgresBindings(capacity: 14)
+        binds.append(order.status.rawValue)
+        binds.append(order.reason)
+        binds.append(order.payment.paymentID)
+        binds.append(order.payment.confirmationURL)
+        binds.append(order.payment.deadline)
+        binds.append(order.payment.paidAt)
+        binds.append(order.payment.refundID)
+        binds.append(order.payment.refundedAt)
+        binds.append(at)
+        binds.append(order.id.uuid)
+        binds.append(parts.map(\.id.uuid))
+        binds.append(parts.map(\.status.rawValue))
         // Arrays cannot carry NULLs through the driver: empty text stands for "no shipment".
-        try await connection.query("""
-            UPDATE orders.seller_orders s SET status = v.status, shipment_id = NULLIF(v.shipment_id, ''),
-                tracking_number = NULLIF(v.tracking_number, ''), updated_at = \(at),
-                delivered_at = CASE WHEN v.status = 'DELIVERED' THEN COALESCE(s.delivered_at, \(at)) ELSE s.delivered_at END
-            FROM unnest(\(parts.map(\.id.uuid))::uuid[], \(parts.map(\.status.rawValue))::text[],
-                        \(parts.map { $0.shipment?.id ?? "" })::text[], \(parts.map { $0.shipment?.trackingNumber ?? "" })::text[])
-                AS v(id, status, shipment_id, tracking_number)
-            WHERE s.id = v.id AND (s.status <> v.status OR s.shipment_id IS DISTINCT FROM NULLIF(v.shipment_id, ''))
-            """, logger: logger)
+        binds.append(parts.map { $0.shipment?.id ?? "" })
+        binds.append(parts.map { $0.shipment?.trackingNumber ?? "" })
+        for try await _ in try await connection.run(StatusesUpdate.self, binds, logger: logger) {}
+    }
+
+    /// An order's row and its seller orders' in one statement (every saga step writes both).
+    enum StatusesUpdate: PreparedSQL {
+        static let sql = """
+            WITH parts AS (
+                UPDATE orders.seller_orders s SET status = v.status, shipment_id = NULLIF(v.shipment_id, ''),
+                    tracking_number = NULLIF(v.tracking_number, ''), updated_at = $9::timestamptz,
+                    delivered_at = CASE WHEN v.status = 'DELIVERED' THEN COALESCE(s.delivered_at, $9::timestamptz) ELSE s.delivered_at END
+                FROM unnest($11::uuid[], $12::text[], $13::text[], $14::text[]) AS v(id, status, shipment_id, tracking_number)
+                WHERE s.id = v.id AND (s.status <> v.status OR s.shipment_id IS DISTINCT FROM NULLIF(v.shipment_id, ''))
+            )
+            UPDATE orders.orders SET status = $1::text, reason = $2::text, payment_id = $3::text, payment_url = $4::text,
+                payment_deadline = $5::timestamptz, paid_at = $6::timestamptz, refund_id = $7::text, refunded_at = $8::timestamptz,
+                updated_at = $9::timestamptz
+            WHERE id = $10::uuid
+            """
     }
 
     static func appendHistory(
         _ order: OrderID, sellerOrder: SellerOrderID?, from: String?, to: String, reason: String?, at: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query("""
+        var binds = PostgresBindings(capacity: 6)
+        binds.append(order.uuid)
+        binds.append(sellerOrder?.uuid)
+        binds.append(from)
+        binds.append(to)
+        binds.append(reason)
+        binds.append(at)
+        for try await _ in try await connection.run(HistoryInsert.self, binds, logger: logger) {}
+    }
+
+    /// Prepared: five of them per checkout.
+    enum HistoryInsert: PreparedSQL {
+        static let sql = """
             INSERT INTO orders.order_history (order_id, seller_order_id, from_status, to_status, reason, at)
-            VALUES (\(order.uuid), \(sellerOrder?.uuid), \(from), \(to), \(reason), \(at))
-            """, logger: logger)
+            VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::timestamptz)
+            """
     }
 
     // MARK: Assembly
@@ -175,8 +204,7 @@ enum OrderSQL {
         static let sql = select + " WHERE o.id = $1::uuid FOR UPDATE OF o"
     }
 
-    /// One order: planned once per connection. (Over `ANY($1)` a generic plan cannot know the
-    /// array's length, so PostgreSQL plans that one again on every call.)
+    /// One order, or several.
     enum OrderByID: PreparedSQL {
         static let sql = select + " WHERE o.id = $1::uuid"
     }
@@ -185,8 +213,7 @@ enum OrderSQL {
         static let sql = select + " WHERE o.id = ANY($1::uuid[])"
     }
 
-    private static func read<Text: PreparedSQL>(_ text: Text.Type, _ binds: PostgresBindings, on connection: PostgresConnection, logger: Logger) async throws -> [Order] {
-        let rows = try await connection.run(text, binds, logger: logger)
+    private static func read(_ rows: AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>) async throws -> [Order] {
         var orders: [Order] = []
         for try await undecoded in rows {
             let row = try undecoded.decode((
