@@ -9,7 +9,7 @@ import Synchronization
 /// same holds for a batch: all of it counts once the next batch is asked for.
 final class ConsumerDelivery: Sendable {
     enum Step {
-        case record(KafkaConsumerRecord)
+        /// Never empty.
         case batch([KafkaConsumerRecord])
         case empty(epoch: UInt64)
         case finished(KafkaError?)
@@ -28,18 +28,6 @@ final class ConsumerDelivery: Sendable {
     }
 
     private let state = Mutex(State())
-
-    func next() -> Step {
-        state.withLock { s in
-            markLastProcessed(&s)
-            if let record = s.buffer.popFirst() {
-                s.lastReturned = ([record.topicPartition: record.offset], s.epoch)
-                return .record(record)
-            }
-            if let finished = s.finished { return .finished(finished) }
-            return .empty(epoch: s.epoch)
-        }
-    }
 
     /// Up to `limit` buffered records (in fetch order, so in offset order per partition).
     func nextBatch(limit: Int) -> Step {

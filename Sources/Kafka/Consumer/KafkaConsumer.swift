@@ -66,11 +66,9 @@ public final class KafkaConsumer: Service, Sendable {
 
             public mutating func next() async throws -> KafkaConsumerRecord? {
                 while true {
-                    switch consumer.delivery.next() {
-                    case .record(let r):
-                        return r
+                    switch consumer.delivery.nextBatch(limit: 1) {
                     case .batch(let records):
-                        return records.first  // never: next() hands out one at a time
+                        return records[0]
                     case .finished(let error):
                         if let error { throw error }
                         return nil
@@ -104,8 +102,6 @@ public final class KafkaConsumer: Service, Sendable {
                     switch consumer.delivery.nextBatch(limit: limit) {
                     case .batch(let records):
                         return records
-                    case .record(let record):
-                        return [record]  // never: nextBatch hands out batches
                     case .finished(let error):
                         if let error { throw error }
                         return nil
