@@ -18,7 +18,9 @@ final class OrderWatch: Sendable {
 
     private struct State {
         var seen: [String: Sighting] = [:]
-        var waiter: (wanted: String, continuation: CheckedContinuation<Bool, Never>)?
+        var waiter: (wanted: String, number: Int, continuation: CheckedContinuation<Bool, Never>)?
+        /// Numbers the waits, so that a finished wait's timer cannot wake a later one.
+        var waits = 0
         var closed: String?
     }
 
@@ -65,19 +67,22 @@ final class OrderWatch: Sendable {
     /// answers whether it was seen.
     func wait(for wanted: String, timeout: TimeAmount, on loop: any EventLoop) async -> Bool {
         await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if Self.satisfies(state.seen, wanted) || state.closed != nil { return true }
-                state.waiter = (wanted, continuation)
-                return false
+            // The wait's number; nil when there is nothing to wait for.
+            let waiting = state.withLock { state -> Int? in
+                if Self.satisfies(state.seen, wanted) || state.closed != nil { return nil }
+                state.waits += 1
+                state.waiter = (wanted, state.waits, continuation)
+                return state.waits
             }
-            if ready {
+            guard let number = waiting else {
                 continuation.resume(returning: sighting(wanted) != nil)
                 return
             }
             loop.scheduleTask(in: timeout) { [self] in
                 let woken = state.withLock { state -> CheckedContinuation<Bool, Never>? in
-                    defer { state.waiter = nil }
-                    return state.waiter?.continuation
+                    guard let waiter = state.waiter, waiter.number == number else { return nil }
+                    state.waiter = nil
+                    return waiter.continuation
                 }
                 woken?.resume(returning: false)
             }
