@@ -61,8 +61,18 @@ import Testing
 
             let statuses = try await harness.events("OrderStatusChanged").map { try JSONDecoder().decode(Change.self, from: Data($0.utf8)).to }
             #expect(statuses == ["PENDING", "AWAITING_PAYMENT", "PAID", "PARTIALLY_SHIPPED", "SHIPPED", "DELIVERED"])
-            let history = try await harness.orders.desk.history(of: placed.id).filter { $0.sellerOrderID == nil }.map(\.to)
+            let changes = try await harness.orders.desk.history(of: placed.id)
+            let history = changes.filter { $0.sellerOrderID == nil }.map(\.to)
             #expect(history == statuses)
+            // Each chain (the order's, each seller order's) is whole and in order: every change
+            // starts where the one before it ended; the order's first from nothing, a seller
+            // order's from PENDING (it is created with the order, whose row records that).
+            for part in [nil] + delivered.sellerOrders.map(\.id) {
+                let chain = changes.filter { $0.sellerOrderID == part }
+                #expect(chain.first?.from == (part == nil ? nil : "PENDING") && chain.count >= 2, "\(chain)")
+                #expect(zip(chain, chain.dropFirst()).allSatisfy { $0.to == $1.from }, "\(chain)")
+                #expect(chain.last?.to == "DELIVERED")
+            }
         }
     }
 

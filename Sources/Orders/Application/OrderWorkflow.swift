@@ -64,12 +64,17 @@ public struct OrderWorkflow: Sendable {
                     sellerOrder: part, address: order.shippingAddress, idempotencyKey: "shipment-\(part)")
             }
         }
-        try await OrderSQL.updateStatuses(order, at: now, on: connection, logger: logger)
+        var history: [OrderSQL.HistoryRow] = []
+        if let change = decision.orderChange { history.append(.init(sellerOrder: nil, from: change.from.rawValue, to: change.to.rawValue)) }
+        for change in decision.sellerChanges where order.sellerOrders.contains(where: { $0.id == change.id }) {
+            history.append(.init(sellerOrder: change.id, from: change.from.rawValue, to: change.to.rawValue))
+        }
+        try await OrderSQL.updateStatuses(order, history: history, reason: reason, at: now, on: connection, logger: logger)
         try await record(decision, of: order, input: input, reason: reason, at: now, on: connection, logger: logger)
         return order
     }
 
-    /// The history rows and the events of a decision.
+    /// The events of a decision (its history rows went in with the statuses).
     private func record(
         _ decision: OrderDecision, of order: Order, input: OrderInput, reason: String?, at now: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
@@ -80,7 +85,6 @@ public struct OrderWorkflow: Sendable {
         default: nil
         }
         if let change = decision.orderChange {
-            try await OrderSQL.appendHistory(order.id, sellerOrder: nil, from: change.from.rawValue, to: change.to.rawValue, reason: reason, at: now, on: connection, logger: logger)
             events.append(try EventEnvelope(OrderStatusChanged(
                 orderId: order.id.description, sellerOrderId: cause?.description, buyerId: order.buyerID.rawValue,
                 sellerIds: order.sellerIDs.map(\.rawValue), lines: order.lines.map(Self.value), from: change.from.rawValue, to: change.to.rawValue,
@@ -88,7 +92,6 @@ public struct OrderWorkflow: Sendable {
         }
         for change in decision.sellerChanges {
             guard let part = order.sellerOrders.first(where: { $0.id == change.id }) else { continue }
-            try await OrderSQL.appendHistory(order.id, sellerOrder: part.id, from: change.from.rawValue, to: change.to.rawValue, reason: reason, at: now, on: connection, logger: logger)
             events.append(try EventEnvelope(SellerOrderStatusChanged(
                 sellerOrderId: part.id.description, orderId: order.id.description, sellerId: part.sellerID.rawValue, buyerId: order.buyerID.rawValue,
                 lines: part.lines.map(Self.value), from: change.from.rawValue, to: change.to.rawValue, reason: reason, occurredAt: now),

@@ -111,9 +111,19 @@ enum OrderSQL {
         try await appendHistory(order.id, sellerOrder: nil, from: nil, to: order.status.rawValue, reason: nil, at: order.createdAt, on: connection, logger: logger)
     }
 
-    static func updateStatuses(_ order: Order, at: Date, on connection: PostgresConnection, logger: Logger) async throws {
+    /// A status change to record: the order's (no seller order) or one seller order's.
+    struct HistoryRow {
+        var sellerOrder: SellerOrderID?
+        var from: String?
+        var to: String
+    }
+
+    /// Writes the order's and its seller orders' statuses and appends `history`, in order.
+    static func updateStatuses(
+        _ order: Order, history: [HistoryRow] = [], reason: String? = nil, at: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws {
         let parts = order.sellerOrders
-        var binds = PostgresBindings(capacity: 14)
+        var binds = PostgresBindings(capacity: 18)
         binds.append(order.status.rawValue)
         binds.append(order.reason)
         binds.append(order.payment.paymentID)
@@ -129,13 +139,25 @@ enum OrderSQL {
         // Arrays cannot carry NULLs through the driver: empty text stands for "no shipment".
         binds.append(parts.map { $0.shipment?.id ?? "" })
         binds.append(parts.map { $0.shipment?.trackingNumber ?? "" })
+        binds.append(reason)
+        // Empty text stands for "none" here too (the order's own row, the first status).
+        binds.append(history.map { $0.sellerOrder?.description ?? "" })
+        binds.append(history.map { $0.from ?? "" })
+        binds.append(history.map(\.to))
         for try await _ in try await connection.run(StatusesUpdate.self, binds, logger: logger) {}
     }
 
-    /// An order's row and its seller orders' in one statement (every saga step writes both).
+    /// An order's row, its seller orders' and their history in one statement (every saga step
+    /// writes all three).
     enum StatusesUpdate: PreparedSQL {
         static let sql = """
-            WITH parts AS (
+            WITH history AS (
+                INSERT INTO orders.order_history (order_id, seller_order_id, from_status, to_status, reason, at)
+                SELECT $10::uuid, NULLIF(h.part, '')::uuid, NULLIF(h.from_status, ''), h.to_status, $15::text, $9::timestamptz
+                FROM unnest($16::text[], $17::text[], $18::text[]) WITH ORDINALITY AS h(part, from_status, to_status, n)
+                ORDER BY h.n
+            ),
+            parts AS (
                 UPDATE orders.seller_orders s SET status = v.status, shipment_id = NULLIF(v.shipment_id, ''),
                     tracking_number = NULLIF(v.tracking_number, ''), updated_at = $9::timestamptz,
                     delivered_at = CASE WHEN v.status = 'DELIVERED' THEN COALESCE(s.delivered_at, $9::timestamptz) ELSE s.delivered_at END
