@@ -105,8 +105,14 @@ public final class OutboxRelay: Service, Sendable {
         let publisher = publisher
         let events: [EventEnvelope] = try await client.transaction(logger: logger) { connection in
             let lockKey = "emporium.outbox.\(schema)"
-            let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
-                .decode(Bool.self).collectAll().first ?? false
+            // The same statement turns bitmap scans off for this transaction. A published row's
+            // old version stays in `outbox_unpublished` until a vacuum, and a bitmap scan visits
+            // every such heap page on every batch (400 pages, 1–2 ms a batch at 40 checkouts/s);
+            // a plain index scan marks the dead entries as it passes, and the next ones skip them
+            // (about 70 pages, 0.2 ms; docs/BENCHMARKS.md, #18).
+            let locked = try await connection.query(
+                "SELECT pg_try_advisory_xact_lock(hashtext(\(lockKey))), set_config('enable_bitmapscan', 'off', true)", logger: logger
+            ).decode((Bool, String).self).collectAll().first?.0 ?? false
             guard locked else { return [] }
             let select = PostgresQuery(unsafeSQL: """
                 SELECT id, event_id, topic, aggregate_id, event_type, schema_version, correlation_id, occurred_at, payload::text
