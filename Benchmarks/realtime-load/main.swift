@@ -70,7 +70,8 @@ final class Tally: @unchecked Sendable {
     var subscribed = 0
     var failed = 0
     var closed = 0
-    var events: [(Int32, Int64)] = []
+    /// (channel, target node, arrival).
+    var events: [(Int32, Int32, Int64)] = []
     init() { events.reserveCapacity(1 << 20) }
 }
 
@@ -80,13 +81,15 @@ final class SubscriberHandler: ChannelInboundHandler {
 
     let graphql: Bool
     let channelIndex: Int32
+    let node: Int32
     let product: String
     let token: String?
     let tally: Tally
 
-    init(graphql: Bool, channelIndex: Int32, product: String, token: String?, tally: Tally) {
+    init(graphql: Bool, channelIndex: Int32, node: Int32, product: String, token: String?, tally: Tally) {
         self.graphql = graphql
         self.channelIndex = channelIndex
+        self.node = node
         self.product = product
         self.token = token
         self.tally = tally
@@ -119,7 +122,7 @@ final class SubscriberHandler: ChannelInboundHandler {
                 send(#"{"type":"subscribe","id":"1","payload":{"query":"subscription($p: ID!) { productChanged(id: $p) { id } }","variables":{"p":"\#(product)"}}}"#, context: context)
                 tally.subscribed += 1
             } else {
-                tally.events.append((channelIndex, arrival))
+                tally.events.append((channelIndex, node, arrival))
             }
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
@@ -180,7 +183,9 @@ func connect(_ index: Int) -> EventLoopFuture<Void> {
                 let upgrader = NIOTypedWebSocketClientUpgrader<Bool>(maxFrameSize: 1 << 16, upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
-                            SubscriberHandler(graphql: graphql, channelIndex: Int32(channelIndex), product: product, token: token, tally: tally))
+                            SubscriberHandler(
+                                graphql: graphql, channelIndex: Int32(channelIndex), node: Int32(index % options.targets.count), product: product,
+                                token: token, tally: tally))
                         return true
                     }
                 })
@@ -233,8 +238,8 @@ fflush(nil)
 try? await Task.sleep(for: .seconds(options.duration))
 let (events, closed) = try! await loop.submit { (tally.events, tally.closed) }.get()
 var text = ""
-text.reserveCapacity(events.count * 24)
-for (channel, arrival) in events { text += "\(channel) \(arrival)\n" }
+text.reserveCapacity(events.count * 28)
+for (channel, node, arrival) in events { text += "\(channel) \(arrival) \(node)\n" }
 try? text.write(toFile: options.report, atomically: true, encoding: .utf8)
 print("DONE events=\(events.count) closed=\(closed)")
 fflush(nil)

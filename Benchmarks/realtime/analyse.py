@@ -25,22 +25,29 @@ def main():
     latencies = []
     delivered = 0
     last_arrival = collections.defaultdict(int)
+    # Per (target node, event): the first and the last arrival (reports name the node in a third
+    # column), to see when each node started and ended its writes.
+    node_spans = {}
     for report in reports:
         arrivals = collections.defaultdict(list)
         for line in open(report):
             if line.strip():
-                index, arrival = line.split()
-                arrivals[int(index)].append(int(arrival))
+                fields = line.split()
+                node = int(fields[2]) if len(fields) > 2 else 0
+                arrivals[int(fields[0])].append((int(fields[1]), node))
         for index, times in arrivals.items():
             sends = publications.get(index, [])
             if not sends:
                 continue
             times.sort()
             subscribers = max(1, round(len(times) / len(sends)))
-            for position, arrival in enumerate(times):
+            for position, (arrival, node) in enumerate(times):
                 event = min(position // subscribers, len(sends) - 1)
                 latencies.append((arrival - sends[event]) / 1e6)
                 last_arrival[(index, event)] = max(last_arrival[(index, event)], arrival)
+                if mode == "broadcast":
+                    first, last = node_spans.get((node, index, event), (arrival, arrival))
+                    node_spans[(node, index, event)] = (min(first, arrival), max(last, arrival))
                 delivered += 1
     expected = sum(len(v) for v in publications.values()) * per_event
     latencies.sort()
@@ -53,6 +60,17 @@ def main():
         # Where the time goes: until the first subscriber has it (the server's work before its
         # first write), and until half have it.
         print("  over all events' deliveries: first %.1f ms, p50 %.1f ms, p90 %.1f ms" % (pct(0.0), pct(0.5), pct(0.9)))
+        # Per target node, the median over events of its first and its last delivery.
+        by_node = collections.defaultdict(list)
+        for (node, index, event), (first, last) in node_spans.items():
+            sent = publications[index][event]
+            by_node[node].append(((first - sent) / 1e6, (last - sent) / 1e6))
+        if len(by_node) > 1:
+            def median(values):
+                return sorted(values)[len(values) // 2]
+            print("  per node, first → last delivery (medians over events): " + ", ".join(
+                "%d: %.0f → %.0f ms" % (node, median([f for f, _ in spans]), median([l for _, l in spans]))
+                for node, spans in sorted(by_node.items())))
     else:
         print("delivered %d of %d; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (delivered, expected, pct(0.5), pct(0.99), latencies[-1] if latencies else float("nan")))
 
