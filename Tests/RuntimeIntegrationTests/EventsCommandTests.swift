@@ -26,6 +26,25 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// A process setting read before the commands' configuration: refused clearly, not ignored.
+    @Test func aBadEventLoopCountStopsTheProcessWithTheReason() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: ServeProcessTests.binary.path), "build the emporium binary: swift build --build-tests")
+        for (value, accepted) in [("0", false), ("many", false), ("257", false), ("1", true)] {
+            let process = Process()
+            process.executableURL = ServeProcessTests.binary
+            process.arguments = ["--help"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["EMPORIUM_EVENT_LOOPS": value]) { $1 }
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = Pipe()
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect((process.terminationStatus == 0) == accepted, "\(value): \(text)")
+            #expect(text.contains("EMPORIUM_EVENT_LOOPS") != accepted, "\(value): \(text)")
+        }
+    }
+
     @Test func parkedEventsAreListedAndRedrivenIntoEffect() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: ServeProcessTests.binary.path), "build the emporium binary: swift build --build-tests")
         let databaseURL = try await TestPostgres.shared.freshDatabaseURL(named: "events")
