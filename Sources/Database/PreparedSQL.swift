@@ -10,6 +10,9 @@ public import PostgresNIO
 /// Give every parameter an explicit cast (`$1::uuid`): the types are fixed when the statement is
 /// prepared, from the text alone, and must match what the bindings encode on every later call.
 public protocol PreparedSQL: Sendable {
+    /// Unique among the statements of one database (`"<service>_<what>"`, as the hand-written
+    /// statements are named). Declared, not derived from the type: it is read on every execution.
+    static var name: String { get }
     static var sql: String { get }
 }
 
@@ -17,7 +20,7 @@ public protocol PreparedSQL: Sendable {
 public struct Prepared<Text: PreparedSQL>: PostgresPreparedStatement {
     public typealias Row = PostgresRow
 
-    public static var name: String { "emporium." + String(reflecting: Text.self) }
+    public static var name: String { Text.name }
     public static var sql: String { Text.sql }
 
     let bindings: PostgresBindings

@@ -42,10 +42,12 @@ enum StockSQL {
     private static let productColumns = "SELECT product_id, seller_id, active, low_stock_threshold FROM inventory.products"
 
     enum ProductLocked: PreparedSQL {
+        static let name = "inventory_product_locked"
         static let sql = productColumns + " WHERE product_id = $1::uuid FOR NO KEY UPDATE"
     }
 
     enum ProductsLocked: PreparedSQL {
+        static let name = "inventory_products_locked"
         static let sql = productColumns + " WHERE product_id = ANY($1::uuid[]) ORDER BY product_id FOR NO KEY UPDATE"
     }
 
@@ -55,10 +57,12 @@ enum StockSQL {
         """
 
     enum StockLocked: PreparedSQL {
+        static let name = "inventory_stock_locked"
         static let sql = stockColumns + " WHERE s.product_id = $1::uuid ORDER BY s.warehouse_id FOR UPDATE OF s"
     }
 
     enum StocksLocked: PreparedSQL {
+        static let name = "inventory_stocks_locked"
         static let sql = stockColumns + " WHERE s.product_id = ANY($1::uuid[]) ORDER BY s.product_id, s.warehouse_id FOR UPDATE OF s"
     }
 

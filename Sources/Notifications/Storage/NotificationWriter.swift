@@ -58,16 +58,19 @@ enum NotificationWriter {
     /// length is unknown to a generic plan, so a statement over `unnest($1)` is planned again on
     /// every call.
     enum ToUser: PreparedSQL {
+        static let name = "notifications_to_user"
         static let sql = statement(targets: "SELECT $1::text AS user_id")
     }
 
     /// A message to the users in `$1`.
     enum ToUsers: PreparedSQL {
+        static let name = "notifications_to_users"
         static let sql = statement(targets: "SELECT DISTINCT unnest($1::text[]) AS user_id")
     }
 
     /// A message to the watchers of product `$1` for its kind.
     enum ToWatchers: PreparedSQL {
+        static let name = "notifications_to_watchers"
         static let sql = statement(targets: "SELECT user_id FROM notifications.watches WHERE product_id = $1::text AND kind = $2::text")
     }
 

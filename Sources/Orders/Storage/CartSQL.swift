@@ -21,10 +21,12 @@ enum CartSQL {
 
     /// A buyer's lines (prepared: read by every cart view, edit and checkout).
     enum Lines: PreparedSQL {
+        static let name = "orders_lines"
         static let sql = "SELECT product_id, quantity, added_at FROM orders.cart_lines WHERE buyer_id = $1::text ORDER BY added_at, product_id"
     }
 
     enum LinesLocked: PreparedSQL {
+        static let name = "orders_lines_locked"
         static let sql = Lines.sql + " FOR UPDATE"
     }
 
@@ -71,10 +73,12 @@ enum ProductProjection {
 
     /// One product's offer (the usual cart) or several.
     enum Offer: PreparedSQL {
+        static let name = "orders_offer"
         static let sql = offerColumns + " WHERE product_id = $1::uuid"
     }
 
     enum Offers: PreparedSQL {
+        static let name = "orders_offers"
         static let sql = offerColumns + " WHERE product_id = ANY($1::uuid[])"
     }
 

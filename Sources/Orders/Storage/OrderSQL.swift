@@ -150,6 +150,7 @@ enum OrderSQL {
     /// An order's row, its seller orders' and their history in one statement (every saga step
     /// writes all three).
     enum StatusesUpdate: PreparedSQL {
+        static let name = "orders_statuses_update"
         static let sql = """
             WITH history AS (
                 INSERT INTO orders.order_history (order_id, seller_order_id, from_status, to_status, reason, at)
@@ -186,6 +187,7 @@ enum OrderSQL {
 
     /// Prepared: five of them per checkout.
     enum HistoryInsert: PreparedSQL {
+        static let name = "orders_history_insert"
         static let sql = """
             INSERT INTO orders.order_history (order_id, seller_order_id, from_status, to_status, reason, at)
             VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::timestamptz)
@@ -223,15 +225,18 @@ enum OrderSQL {
         """
 
     enum OrderLocked: PreparedSQL {
+        static let name = "orders_order_locked"
         static let sql = select + " WHERE o.id = $1::uuid FOR UPDATE OF o"
     }
 
     /// One order, or several.
     enum OrderByID: PreparedSQL {
+        static let name = "orders_order_by_id"
         static let sql = select + " WHERE o.id = $1::uuid"
     }
 
     enum OrdersByID: PreparedSQL {
+        static let name = "orders_orders_by_id"
         static let sql = select + " WHERE o.id = ANY($1::uuid[])"
     }
 
