@@ -64,6 +64,12 @@ public struct EventProcessor: Sendable {
     @discardableResult
     public func process(_ event: EventEnvelope) async throws -> Outcome {
         guard let handler = handlers.handler(for: event), handlers.isRelevant(event) else { return .ignored }
+        return try await process(event, handler)
+    }
+
+    /// ``process(_:)`` with the handler already chosen.
+    @discardableResult
+    func process(_ event: EventEnvelope, _ handler: EventHandlers.Handler) async throws -> Outcome {
         var attempt = 0
         while true {
             attempt += 1
@@ -108,11 +114,22 @@ public struct EventProcessor: Sendable {
     /// with its inbox record — and its events go through ``process(_:)`` one by one, with the
     /// usual retries and dead letters, so one bad event cannot hold up or take down the others.
     public func processTogether(_ events: [EventEnvelope]) async throws {
-        let work = events.compactMap { event in
+        try await processTogether(work(for: events))
+    }
+
+    /// The events of `events` this consumer acts on, with their handlers, in order.
+    func work(for events: [EventEnvelope]) -> [Work] {
+        events.compactMap { event in
             handlers.handler(for: event).flatMap { handler in handlers.isRelevant(event) ? (event, handler) : nil }
         }
+    }
+
+    typealias Work = (EventEnvelope, EventHandlers.Handler)
+
+    /// ``processTogether(_:)`` for work already chosen (each relevance check decodes the event).
+    func processTogether(_ work: [Work]) async throws {
         guard work.count > 1 else {
-            for (event, _) in work { try await process(event) }
+            for (event, handler) in work { try await process(event, handler) }
             return
         }
         for start in stride(from: 0, to: work.count, by: Self.eventsPerTransaction) {
@@ -125,7 +142,7 @@ public struct EventProcessor: Sendable {
                 logger.debug("a handler failed in a group; handling its events one by one", metadata: [
                     "consumer": "\(configuration.consumer)", "events": "\(group.count)", "error": "\(String(reflecting: error))",
                 ])
-                for (event, _) in group { try await process(event) }
+                for (event, handler) in group { try await process(event, handler) }
             }
         }
     }
@@ -134,7 +151,7 @@ public struct EventProcessor: Sendable {
     /// for long.
     static let eventsPerTransaction = 64
 
-    private func handleTogether(_ work: [(EventEnvelope, EventHandlers.Handler)]) async throws {
+    private func handleTogether(_ work: [Work]) async throws {
         let consumer = configuration.consumer
         let logger = logger
         let schema = configuration.schema

@@ -37,7 +37,7 @@ public final class InProcessEventBus: EventPublisher, Sendable {
         let slots = slots
         try await withThrowingTaskGroup(of: Void.self) { group in
             for consumer in consumers {
-                let wanted = events.filter { consumer.processor.wants($0) }
+                let wanted = consumer.processor.work(for: events)
                 guard !wanted.isEmpty else { continue }
                 group.addTask {
                     // Its own turn first, then a slot: a consumer waiting for its turn holds no slot.

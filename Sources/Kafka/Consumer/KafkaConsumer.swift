@@ -59,24 +59,14 @@ public final class KafkaConsumer: Service, Sendable {
         public typealias Element = KafkaConsumerRecord
         let consumer: KafkaConsumer
 
-        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer) }
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(batches: Batches(consumer: consumer, limit: 1).makeAsyncIterator()) }
 
+        /// Batches of one.
         public struct AsyncIterator: AsyncIteratorProtocol {
-            let consumer: KafkaConsumer
+            var batches: Batches.AsyncIterator
 
             public mutating func next() async throws -> KafkaConsumerRecord? {
-                while true {
-                    switch consumer.delivery.nextBatch(limit: 1) {
-                    case .batch(let records):
-                        return records[0]
-                    case .finished(let error):
-                        if let error { throw error }
-                        return nil
-                    case .empty:
-                        try Task.checkCancellation()
-                        await consumer.core.fill()
-                    }
-                }
+                try await batches.next()?.first
             }
         }
     }

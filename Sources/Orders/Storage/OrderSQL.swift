@@ -185,7 +185,8 @@ enum OrderSQL {
         for try await _ in try await connection.run(HistoryInsert.self, binds, logger: logger) {}
     }
 
-    /// Prepared: five of them per checkout.
+    /// Prepared: every order's first row, and declined payments (a saga step's rows go in with
+    /// its status update).
     enum HistoryInsert: PreparedSQL {
         static let name = "orders_history_insert"
         static let sql = """
