@@ -157,7 +157,7 @@ public struct GraphQLHTTP: Sendable {
 
     /// Stage: authenticate, and make the request's context.
     private func authenticate(_ request: Request, peer: String?, graphQLMediaType: Bool) async throws -> GraphQLRequestInfo {
-        let principal: Principal?
+        var principal: Principal?
         do {
             principal = try await tokens?.principal(fromAuthorization: request.headers[.authorization])
         } catch {
@@ -169,6 +169,9 @@ public struct GraphQLHTTP: Sendable {
         // forwarded client identity and request id are believed.
         func forwarded(_ name: HTTPField.Name) -> String? {
             internalCredential == nil ? nil : InternalCredential.forwarded(name, in: request.headers)
+        }
+        if principal == nil, internalCredential != nil {
+            principal = InternalCredential.assertedPrincipal(in: request.headers)
         }
         return GraphQLRequestInfo(
             principal: principal, headers: request.headers, isReadOnly: request.method == .get,

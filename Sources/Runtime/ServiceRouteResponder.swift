@@ -36,6 +36,7 @@ struct ServiceRouteResponder: Sendable {
                 throw EmporiumError(.forbidden, "this route is internal: it needs the \(InternalCredential.tokenHeader) header")
             }
             let principal = try await tokens.principal(fromAuthorization: request.headers[.authorization])
+                ?? (trusted ? InternalCredential.assertedPrincipal(in: request.headers) : nil)
             let clientKey = (trusted ? InternalCredential.forwarded(InternalCredential.clientHeader, in: request.headers) : nil)
                 ?? clients.key(principal: principal, headers: request.headers, peer: context.peerAddress)
             let info = GraphQLRequestInfo(

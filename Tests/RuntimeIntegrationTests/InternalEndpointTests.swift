@@ -1,5 +1,6 @@
 import Catalog
 import CatalogTesting
+import EmporiumCore
 import EmporiumTesting
 import Foundation
 #if canImport(FoundationNetworking)
@@ -81,6 +82,31 @@ import RateLimiting
                 headers: [.contentType: "application/json", InternalCredential.tokenHeader: EmporiumProcess.internalToken, InternalCredential.requestIDHeader: "gateway-id-1"],
                 body: body)
             #expect(fromGateway.headers[InternalCredential.requestIDHeader] == "gateway-id-1")
+        }
+    }
+
+    @Test func anAssertedCallerIsBelievedOnlyWithTheCredential() async throws {
+        try await HTTPTests().withApp { client, _ in
+            // Admins only: anonymous is UNAUTHENTICATED, a buyer FORBIDDEN, an admin answered.
+            let jobs = HTTPTests.json(#"{"query":"{ catalogJobs(first: 1) { id } }"}"#)
+            func ask(_ path: String, credential: Bool, assertion: String) async throws -> (status: HTTPResponse.Status, code: String?) {
+                var headers: HTTPFields = [.contentType: "application/json", InternalCredential.principalHeader: assertion]
+                if credential { headers[InternalCredential.tokenHeader] = EmporiumProcess.internalToken }
+                let response = try await client.execute(uri: path, method: .post, headers: headers, body: jobs)
+                return (response.status, HTTPTests.firstErrorCode(response.body))
+            }
+            let admin = try #require(InternalCredential.assertion(of: Principal(userID: UserID("operator-1"), roles: [.admin])))
+            let buyer = try #require(InternalCredential.assertion(of: Principal(userID: UserID("buyer-1"), roles: [.buyer])))
+            // From the gateway or a realtime node: the asserted caller.
+            let trusted = try await ask("/subgraphs/catalog/graphql", credential: true, assertion: admin)
+            #expect(trusted.status == .ok && trusted.code == nil)
+            #expect(try await ask("/subgraphs/catalog/graphql", credential: true, assertion: buyer).code == "FORBIDDEN")
+            // From a client at the public endpoint it is a claim: the caller is anonymous.
+            #expect(try await ask("/graphql", credential: false, assertion: admin).code == "UNAUTHENTICATED")
+            // Without the credential the internal endpoint answers nothing at all.
+            #expect(try await ask("/subgraphs/catalog/graphql", credential: false, assertion: admin).status == .forbidden)
+            // A malformed assertion is nobody, not a server error.
+            #expect(try await ask("/subgraphs/catalog/graphql", credential: true, assertion: "root;%zz").code == "UNAUTHENTICATED")
         }
     }
 

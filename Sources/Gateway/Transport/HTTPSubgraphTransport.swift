@@ -58,7 +58,9 @@ public struct HTTPSubgraphTransport: SubgraphTransport {
         for field in request.headers {
             httpRequest.headers.add(name: field.name.rawName, value: field.value)
         }
-        for (name, value) in credential?.headers(clientKey: request.context?.clientKey, requestID: request.context?.requestID) ?? [] {
+        // Only the gateway asserts a caller, whatever header rules forward from clients.
+        httpRequest.headers.remove(name: InternalCredential.principalHeader.rawName)
+        for (name, value) in credential?.headers(clientKey: request.context?.clientKey, requestID: request.context?.requestID, principal: request.context?.principal) ?? [] {
             httpRequest.headers.replaceOrAdd(name: name.rawName, value: value)
         }
         httpRequest.headers.replaceOrAdd(name: "content-type", value: "application/json")

@@ -61,6 +61,6 @@ public final class RealtimeGateway: Sendable {
         guard let token, !token.isEmpty else { return nil }
         let trimmed = token.trimmingCharacters(in: .whitespaces)
         let verified = try await tokens.verifiedToken(trimmed)
-        return (LiveReader(principal: verified.principal, bearerToken: trimmed), verified.refusedFrom)
+        return (LiveReader(principal: verified.principal), verified.refusedFrom)
     }
 }
