@@ -73,6 +73,7 @@ let package = Package(
         .target(
             name: "GraphQLSupport",
             dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),

@@ -1,6 +1,11 @@
 """Matches arrivals to publications for scripts/bench-realtime.
 
-  analyse.py PUBLISHED REPORT… -- broadcast|latency EXPECTED_SUBSCRIBERS_PER_EVENT
+  analyse.py PUBLISHED REPORT… -- broadcast|latency EXPECTED_SUBSCRIBERS_PER_EVENT [CPU_SAMPLES [SERVER_USER_US]]
+
+CPU_SAMPLES (cpu-sample.py's output, broadcast only): the machine's CPU split, over each event's
+window from its publication to its last arrival. SERVER_USER_US: the server's user-space CPU per
+delivery; with it, the floor: the share of the machine's work that is not the server's own code
+(the kernel's sends and receives, the loaders), which no server on this machine can avoid.
 
 Each subscriber receives the events of its channel in publication order, so the k-th arrival of
 channel c on one connection is the k-th publication on c. Reports hold every connection's
@@ -17,6 +22,8 @@ def main():
     separator = sys.argv.index("--")
     published_file, reports = sys.argv[1], sys.argv[2:separator]
     mode, per_event = sys.argv[separator + 1], int(sys.argv[separator + 2])
+    cpu_file = sys.argv[separator + 3] if len(sys.argv) > separator + 3 else None
+    server_user_us = float(sys.argv[separator + 4]) if len(sys.argv) > separator + 4 else None
     publications = collections.defaultdict(list)
     for line in open(published_file):
         if line.strip():
@@ -71,8 +78,41 @@ def main():
             print("  per node, first → last delivery (medians over events): " + ", ".join(
                 "%d: %.0f → %.0f ms" % (node, median([f for f, _ in spans]), median([l for _, l in spans]))
                 for node, spans in sorted(by_node.items())))
+        if cpu_file:
+            print_cpu_split(cpu_file, [(sent, last_arrival[(index, event)]) for index, sends in publications.items() for event, sent in enumerate(sends)],
+                            delivered, server_user_us)
     else:
         print("delivered %d of %d; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (delivered, expected, pct(0.5), pct(0.99), latencies[-1] if latencies else float("nan")))
 
+
+def print_cpu_split(cpu_file, windows, delivered, server_user_us):
+    """The machine's cores over each window: user, system, softirq and idle, as shares of all;
+    then the busy CPU per delivery, and how much of it was the server's own code."""
+    samples = []
+    for line in open(cpu_file):
+        fields = line.split()
+        if len(fields) == 8:
+            samples.append((int(fields[0]), [int(value) for value in fields[1:]]))
+    busy_ticks = 0
+    for sent, last in windows:
+        inside = [sample for sample in samples if sent <= sample[0] <= last]
+        if len(inside) < 2:
+            continue
+        delta = [b - a for a, b in zip(inside[0][1], inside[-1][1])]
+        total = sum(delta) or 1
+        user, nice, system, idle, iowait, irq, softirq = delta
+        busy_ticks += total - idle - iowait
+        print("  machine over %.0f ms: user %.0f %%, system %.0f %%, softirq %.0f %%, idle %.0f %%" % (
+            (inside[-1][0] - inside[0][0]) / 1e6, 100 * (user + nice) / total, 100 * (system + irq) / total,
+            100 * softirq / total, 100 * (idle + iowait) / total))
+    if busy_ticks and delivered:
+        # /proc/stat counts in USER_HZ, 100 per second on Linux.
+        machine_us = busy_ticks / 100 / delivered * 1e6
+        line = "  machine's busy CPU per delivery: %.1f us" % machine_us
+        if server_user_us is not None:
+            share = min(1.0, server_user_us / machine_us)
+            line += "; the server's own code %.1f us (%.0f %%): without it the broadcast would still take >= %.2f of this time" % (
+                server_user_us, 100 * share, 1 - share)
+        print(line)
 
 main()

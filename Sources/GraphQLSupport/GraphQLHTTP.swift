@@ -33,6 +33,8 @@ public struct GraphQLHTTP: Sendable {
     let internalCredential: InternalCredential?
     /// Told about each answered request (the public endpoint's view counters).
     let observers: [any GraphQLRequestObserver]
+    /// Admission when overloaded (the public endpoint): nil admits everything.
+    let gate: OverloadGate?
 
     /// The response header that says whether the response cache answered (`hit`) or not (`miss`).
     public static let cacheStatusHeader = "Emporium-Cache"
@@ -41,9 +43,10 @@ public struct GraphQLHTTP: Sendable {
     public init(
         executor: any GraphQLExecutor, tokens: TokenService?, clients: ClientIdentification = ClientIdentification(),
         responseCache: ResponseCache? = nil, internalCredential: InternalCredential? = nil, observers: [any GraphQLRequestObserver] = [],
-        logger: Logger, explorerTitle: String = "Emporium GraphQL"
+        gate: OverloadGate? = nil, logger: Logger, explorerTitle: String = "Emporium GraphQL"
     ) {
         self.executor = executor
+        self.gate = gate
         self.observers = observers
         self.responseCache = responseCache
         self.internalCredential = internalCredential
@@ -78,7 +81,7 @@ public struct GraphQLHTTP: Sendable {
             operationName = graphQLRequest.operationName
             let cached = try await lookUpCache(graphQLRequest, request, graphQLMediaType: graphQLMediaType)
             let info = try await authenticate(request, peer: (context as? any PeerAddressProviding)?.peerAddress, graphQLMediaType: graphQLMediaType)
-            let outcome = await executor.execute(graphQLRequest, info: info)
+            let outcome = try await execute(graphQLRequest, info: info, readOnly: request.method == .get, graphQLMediaType: graphQLMediaType)
             OperationMetrics.shared.record(operation: operationName, status: OperationMetrics.status(of: outcome), duration: ContinuousClock.now - started)
             if outcome.kind == .executed { for observer in observers { observer.answered(graphQLRequest) } }
             return await encode(outcome, info: info, cache: cached, graphQLMediaType: graphQLMediaType)
@@ -178,6 +181,26 @@ public struct GraphQLHTTP: Sendable {
             clientKey: forwarded(InternalCredential.clientHeader) ?? clients.key(principal: principal, headers: request.headers, peer: peer),
             requestID: forwarded(InternalCredential.requestIDHeader) ?? GraphQLErrorMapping.newRequestID())
     }
+
+    /// Stage: execute, when the gate admits it (cached answers and refusals never reach it).
+    private func execute(_ graphQLRequest: GraphQLRequest, info: GraphQLRequestInfo, readOnly: Bool, graphQLMediaType: Bool) async throws -> GraphQLOutcome {
+        guard let gate else { return await executor.execute(graphQLRequest, info: info) }
+        // Not parsed yet: a document that names a mutation goes ahead of reads. A query that
+        // merely mentions the word gains a place in line, nothing else.
+        let priority: OverloadGate.Priority = !readOnly && graphQLRequest.query.contains("mutation") ? .write : .read
+        guard let outcome = await gate.run(priority, { await executor.execute(graphQLRequest, info: info) }) else {
+            throw EarlyAnswer(
+                response: Self.errorResponse(
+                    status: 503, code: EmporiumError.Code.unavailable.rawValue,
+                    message: "the server is busy and did not run this operation; retry after \(Self.overloadRetrySeconds) s",
+                    graphQLMediaType: graphQLMediaType, headers: [.retryAfter: "\(Self.overloadRetrySeconds)"]),
+                metricsStatus: OperationMetrics.overloadedStatus)
+        }
+        return outcome
+    }
+
+    /// What a refused client is told to wait: about the longest a line is allowed to take.
+    static let overloadRetrySeconds = 1
 
     /// Stage: encode the outcome, with the headers resolvers set, and offer it to the cache.
     private func encode(_ outcome: GraphQLOutcome, info: GraphQLRequestInfo, cache: CacheSlot?, graphQLMediaType: Bool) async -> Response {

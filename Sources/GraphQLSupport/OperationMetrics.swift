@@ -28,6 +28,8 @@ final class OperationMetrics: Sendable {
 
     /// The outcome label of an answer the response cache gave: nothing was executed.
     static let cachedStatus = "cached"
+    /// The outcome label of a request the overload gate refused (503): nothing was executed.
+    static let overloadedStatus = "overloaded"
 
     /// `rejected` (nothing ran), `ok`, or `error` (executed with errors).
     static func status(of outcome: GraphQLOutcome) -> String {

@@ -52,6 +52,9 @@ public struct TokenService: Sendable {
         self.policy = policy
     }
 
+    /// Tokens remembered as verified (for tests and diagnostics).
+    var rememberedTokens: Int { remembered.statistics.entries }
+
     /// Verifies algorithm, signature, issuer, audience and times. Any failure is
     /// `UNAUTHENTICATED` with a reason a client developer can act on; the token itself is never
     /// echoed. Claims are only looked at once the signature holds.
@@ -61,7 +64,10 @@ public struct TokenService: Sendable {
 
     /// A verified token's caller and the moment it stops verifying (its expiry plus the allowed
     /// clock skew): a long-lived connection authenticated by it ends then.
-    public func verifiedToken(_ token: String, now: Date = Date()) async throws -> (principal: Principal, refusedFrom: Date) {
+    /// `remember`: keep the result for the token's next request. A connection that presents its
+    /// token once has no next request; remembering it would cost its node about 300 bytes per
+    /// connection for nothing.
+    public func verifiedToken(_ token: String, now: Date = Date(), remember: Bool = true) async throws -> (principal: Principal, refusedFrom: Date) {
         let digest = TokenDigest(token)
         if let known = remembered.value(for: digest) {
             if now < known.refusedFrom { return (known.principal, known.refusedFrom) }
@@ -79,7 +85,9 @@ public struct TokenService: Sendable {
         }
         let principal = Principal(userID: UserID(claims.sub.value), roles: roles)
         let refusedFrom = claims.exp.value.addingTimeInterval(TokenPolicy.seconds(policy.clockSkew))
-        remembered.store(Remembered(principal: principal, refusedFrom: refusedFrom), for: digest, bytes: 160 + claims.sub.value.utf8.count)
+        if remember {
+            remembered.store(Remembered(principal: principal, refusedFrom: refusedFrom), for: digest, bytes: 160 + claims.sub.value.utf8.count)
+        }
         return (principal, refusedFrom)
     }
 

@@ -47,7 +47,8 @@ public enum EmporiumApplication {
         let gateway = try gateway(of: services, introspection: configuration.introspectionEnabled, logger: logger)
         return router(
             services, gateway: gateway, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients,
-            responseCache: responseCache, internalCredential: internalCredential, metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
+            responseCache: responseCache, internalCredential: internalCredential,
+            gate: configuration.overloadGate(defaultLimit: 2 * poolSize, logger: logger), metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
     }
 
     /// The services' edge observers, publishing straight to `publisher` (never an outbox).
@@ -67,7 +68,7 @@ public enum EmporiumApplication {
     static func router(
         _ services: RunningServices, gateway: FederationGateway?, postgres: PostgresClient, tokens: TokenService, registry: PrometheusCollectorRegistry?,
         poolSize: Int, clients: ClientIdentification, responseCache: ResponseCache?, edge: [any EdgeObserver] = [], internalCredential: InternalCredential,
-        metricsOnMainPort: Bool, logger: Logger
+        gate: OverloadGate?, metricsOnMainPort: Bool, logger: Logger
     ) -> Router<EmporiumRequestContext> {
         let router = Router(context: EmporiumRequestContext.self)
         router.middlewares.add(HTTPMetricsMiddleware())
@@ -82,7 +83,8 @@ public enum EmporiumApplication {
                 .addRoutes(to: router, path: RouterPath("/subgraphs/\(service.descriptor.name)/graphql"))
         }
         if let gateway {
-            GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, observers: edge, logger: logger).addRoutes(to: router)
+            GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, observers: edge, gate: gate, logger: logger)
+                .addRoutes(to: router)
         } else if let service = services.all.first {
             // One service's process: its /graphql is what `emporium serve gateway` calls.
             GraphQLHTTP(executor: service.instance.endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
@@ -169,7 +171,9 @@ public enum EmporiumApplication {
         let router = router(
             services, gateway: gateway, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
             clients: ClientIdentification(trustedProxies: configuration.trustedProxies), responseCache: responseCache, edge: edge,
-            internalCredential: try configuration.internalCredential(logger: logger), metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
+            internalCredential: try configuration.internalCredential(logger: logger),
+            gate: configuration.overloadGate(defaultLimit: 2 * configuration.databasePoolSize, logger: logger),
+            metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
 
         // Services start in this order and stop in reverse: stores first, then the event flow
         // and jobs (held until the schema is current), the HTTP server last.

@@ -17,6 +17,10 @@ import ServiceLifecycle
 /// database; it composes the subgraphs it is given (or reads a supergraph file), then serves the
 /// one client-facing `/graphql`, calling subgraphs over HTTP with keep-alive connections.
 public enum GatewayServer {
+    /// Operations a gateway process runs at once by default: it holds no database pool, and
+    /// what it waits on is the subgraphs, each with its own.
+    static let defaultMaximumInFlight = 256
+
     public static func serve(configuration: RuntimeConfiguration, registry: PrometheusCollectorRegistry?, logger: Logger) async throws {
         logger.info("starting emporium (gateway)", metadata: ["subgraphs": "\(configuration.subgraphs.map { "\($0.name)=\($0.url)" })"])
         // A client of its own that fails fast when a subgraph refuses connections (the shared one
@@ -71,7 +75,8 @@ public enum GatewayServer {
         router.middlewares.add(HTTPMetricsMiddleware())
         GraphQLHTTP(
             executor: gateway, tokens: tokens, clients: ClientIdentification(trustedProxies: configuration.trustedProxies),
-            responseCache: responseCache, observers: edge, logger: logger
+            responseCache: responseCache, observers: edge,
+            gate: configuration.overloadGate(defaultLimit: Self.defaultMaximumInFlight, logger: logger), logger: logger
         ).addRoutes(to: router)
         let operational = OperationalRoutes(postgres: nil, registry: registry, poolSize: 0, logger: logger)
         operational.add(to: router, metrics: configuration.metricsPort == nil)

@@ -63,6 +63,12 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     /// The gateway's credential at subgraph endpoints (`EMPORIUM_INTERNAL_TOKEN`); nil: a
     /// development secret under `dataDirectory`.
     public var internalToken: String?
+    /// Operations the public endpoint executes at once before others wait, and the longest a
+    /// request may wait (`EMPORIUM_MAX_IN_FLIGHT`, `EMPORIUM_MAX_QUEUE_WAIT_MS`; `OverloadGate`).
+    /// nil: twice the database pool on a node (the pool stays busy, the line is short), 256 on a
+    /// gateway process; 0 switches the gate off.
+    public var maximumInFlight: Int?
+    public var maximumQueueWait: Duration = .seconds(1)
     /// Whether the public endpoint answers introspection (`EMPORIUM_INTROSPECTION`).
     public var introspectionEnabled: Bool = true
     /// A separate listener for `/metrics` (`EMPORIUM_METRICS_PORT`); nil: on the main port.
@@ -189,6 +195,16 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
         }
         supergraphFile = settings.string("EMPORIUM_SUPERGRAPH")
         introspectionEnabled = try settings.boolean("EMPORIUM_INTROSPECTION") ?? introspectionEnabled
+        maximumInFlight = try settings.integer("EMPORIUM_MAX_IN_FLIGHT", in: 0...100_000) ?? maximumInFlight
+        if let wait = try settings.integer("EMPORIUM_MAX_QUEUE_WAIT_MS", in: 1...60_000) { maximumQueueWait = .milliseconds(wait) }
+    }
+
+    /// The public endpoint's overload gate; nil when switched off. `defaultLimit`: for this
+    /// process (see `maximumInFlight`).
+    public func overloadGate(defaultLimit: Int, logger: Logger) -> OverloadGate? {
+        let limit = maximumInFlight ?? defaultLimit
+        guard limit > 0 else { return nil }
+        return OverloadGate(OverloadGate.Configuration(limit: limit, maximumWait: maximumQueueWait), logger: logger)
     }
 
     /// Secrets are never printed.

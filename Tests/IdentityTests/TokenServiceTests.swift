@@ -1,6 +1,6 @@
 import EmporiumCore
 import Foundation
-import Identity
+@testable import Identity
 import Testing
 
 @Suite struct TokenServiceTests {
@@ -12,6 +12,16 @@ import Testing
         let principal = try await tokens.verify(token)
         #expect(principal.userID == UserID("u-1"))
         #expect(principal.roles == [.seller, .buyer])
+    }
+
+    @Test func aTokenVerifiedOnceForAConnectionIsNotRemembered() async throws {
+        let tokens = try await TokenService(keys: .hmacSHA256(secret: secret))
+        let connection = try await tokens.issue(userID: UserID("u-1"), roles: [.buyer])
+        #expect(try await tokens.verifiedToken(connection, remember: false).principal.userID == UserID("u-1"))
+        #expect(tokens.rememberedTokens == 0)
+        let request = try await tokens.issue(userID: UserID("u-2"), roles: [.buyer])
+        _ = try await tokens.verify(request)
+        #expect(tokens.rememberedTokens == 1)
     }
 
     @Test func expiredTokensAreRejected() async throws {

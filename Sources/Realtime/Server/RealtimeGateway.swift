@@ -60,7 +60,8 @@ public final class RealtimeGateway: Sendable {
         }
         guard let token, !token.isEmpty else { return nil }
         let trimmed = token.trimmingCharacters(in: .whitespaces)
-        let verified = try await tokens.verifiedToken(trimmed)
+        // Verified once per connection: not kept for a next request that never comes.
+        let verified = try await tokens.verifiedToken(trimmed, remember: false)
         return (LiveReader(principal: verified.principal), verified.refusedFrom)
     }
 }
