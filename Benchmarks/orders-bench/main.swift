@@ -18,6 +18,7 @@
 //                [--observe subscription|poll] [--poll-ms 5] [--counter-poll-ms 25] [--target-ms 300]
 import AsyncHTTPClient
 import EmporiumCore
+import Synchronization
 import Foundation
 import Identity
 import NIOCore
@@ -98,6 +99,8 @@ let pollInterval = Duration.milliseconds(options.pollMilliseconds)
 let counterPollInterval = Duration.milliseconds(options.counterPollMilliseconds)
 /// The buyers' WebSockets.
 let liveLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+/// Requests the node refused with 503 and the bench asked again.
+let refusals = Atomic<Int>(0)
 /// Buyer ids and idempotency keys of this run: a rerun against the same data starts afresh.
 let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
 
@@ -109,19 +112,30 @@ struct Node: Sendable {
     let base: String
 
     /// The whole answer (`data` and `errors`), whatever the HTTP status, as long as it is one.
+    /// A 503 (the node shed the request: nothing ran) is asked again after its `Retry-After`, as
+    /// a client would, for up to 30 s; each one is counted (`refusals`).
     func graphQL(_ query: String, _ variables: [String: any Sendable] = [:], token: String?) async throws -> [String: Any] {
         var request = HTTPClientRequest(url: base + "/graphql")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
         request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables] as [String: Any])))
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-              json["data"] != nil || json["errors"] != nil else {
-            throw BenchError("/graphql answered \(response.status.code): \(String(buffer: body).prefix(300))")
+        let giveUp = clock.now + .seconds(30)
+        while true {
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            if response.status == .serviceUnavailable, clock.now < giveUp {
+                refusals.add(1, ordering: .relaxed)
+                let seconds = response.headers.first(name: "retry-after").flatMap { Int($0) } ?? 1
+                try await clock.sleep(for: .seconds(min(max(seconds, 1), 5)))
+                continue
+            }
+            guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+                  json["data"] != nil || json["errors"] != nil else {
+                throw BenchError("/graphql answered \(response.status.code): \(String(buffer: body).prefix(300))")
+            }
+            return json
         }
-        return json
     }
 
     /// `data.<field>` of an answer without errors.
@@ -599,7 +613,8 @@ do {
     let paced = await fixed.purchases
     let pacedFailures = await fixed.failures
     let latency = Distribution(paced.map { milliseconds($0.paid - $0.sent) })
-    say(String(format: "%d paid, %d failed; %.1f checkouts/s to PAID over %.1f s", paced.count, pacedFailures, Double(paced.count) / (milliseconds(fixedElapsed) / 1000), milliseconds(fixedElapsed) / 1000))
+    say(String(format: "%d paid, %d failed; %.1f checkouts/s to PAID over %.1f s; %d requests refused with 503 (asked again) during the whole run",
+               paced.count, pacedFailures, Double(paced.count) / (milliseconds(fixedElapsed) / 1000), milliseconds(fixedElapsed) / 1000, refusals.load(ordering: .relaxed)))
     say("checkout→PAID: " + latency.summary + String(format: "   target: p99 < %d ms: %@", options.targetMilliseconds, latency.at(0.99) < Double(options.targetMilliseconds) && pacedFailures == 0 ? "met" : "NOT met"))
     if !paced.isEmpty { say(stages(paced, over: fixedElapsed)) }
     if let counters {

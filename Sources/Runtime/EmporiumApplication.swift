@@ -48,7 +48,7 @@ public enum EmporiumApplication {
         return router(
             services, gateway: gateway, postgres: postgres, tokens: tokens, registry: registry, poolSize: poolSize, clients: clients,
             responseCache: responseCache, internalCredential: internalCredential,
-            gate: configuration.overloadGate(defaultLimit: 2 * poolSize, logger: logger), metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
+            gate: configuration.overloadGate(defaultLimit: OverloadGate.defaultLimit(databasePool: poolSize), logger: logger), metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
     }
 
     /// The services' edge observers, publishing straight to `publisher` (never an outbox).
@@ -172,7 +172,7 @@ public enum EmporiumApplication {
             services, gateway: gateway, postgres: client, tokens: tokens, registry: registry, poolSize: configuration.databasePoolSize,
             clients: ClientIdentification(trustedProxies: configuration.trustedProxies), responseCache: responseCache, edge: edge,
             internalCredential: try configuration.internalCredential(logger: logger),
-            gate: configuration.overloadGate(defaultLimit: 2 * configuration.databasePoolSize, logger: logger),
+            gate: configuration.overloadGate(defaultLimit: OverloadGate.defaultLimit(databasePool: configuration.databasePoolSize), logger: logger),
             metricsOnMainPort: configuration.metricsPort == nil, logger: logger)
 
         // Services start in this order and stop in reverse: stores first, then the event flow

@@ -65,8 +65,8 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var internalToken: String?
     /// Operations the public endpoint executes at once before others wait, and the longest a
     /// request may wait (`EMPORIUM_MAX_IN_FLIGHT`, `EMPORIUM_MAX_QUEUE_WAIT_MS`; `OverloadGate`).
-    /// nil: twice the database pool on a node (the pool stays busy, the line is short), 256 on a
-    /// gateway process; 0 switches the gate off.
+    /// nil: half the database pool on a node (`OverloadGate.defaultLimit`), 256 on a gateway
+    /// process; 0 switches the gate off.
     public var maximumInFlight: Int?
     public var maximumQueueWait: Duration = .seconds(1)
     /// Whether the public endpoint answers introspection (`EMPORIUM_INTROSPECTION`).
