@@ -25,7 +25,7 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
     private let gateway: RealtimeGateway
     private var machine: ConnectionStateMachine
     private var subscribers: [String: LiveSubscriber] = [:]
-    /// Who the connection_init named, with its credential (nil: anonymous).
+    /// Who the connection_init named (nil: anonymous).
     private var reader: LiveReader?
     private var context: ChannelHandlerContext?
     private var sink: ConnectionSink?
@@ -231,7 +231,7 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
         }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let gateway = gateway
-        // The machine's principal is the one authenticated: its reader carries the credential.
+        // The machine's principal is the one authenticated, and its reader is read as it.
         let reader = principal == nil ? nil : reader
         switch planned {
         case .single(let request):

@@ -169,7 +169,7 @@ public final class LiveHub: Sendable {
             for (key, members) in groups {
                 group.addTask {
                     // Resolved as the group reads: no principal for anonymous readers, the owner's
-                    // or an admin's own (with their credential) for theirs.
+                    // or an admin's own (asserted to the subgraphs) for theirs.
                     let reader = key.visibility == .anonymous ? nil : members[0].reader
                     let result = await self.resolver.resolve(members[0].plan, id: signal.id, visibility: key.visibility, as: reader)
                     self.deliver(result, to: members)
