@@ -36,6 +36,9 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
     private var fragments: ByteBuffer?
     private var fragmentsAreText = true
     private var isActive = false
+    /// The channel's writability as its last change told it: read on every write, where asking
+    /// the channel (an atomic behind the pipeline) was about 7 % of a broadcast's samples.
+    private var isWritable = true
     /// Messages received in the current one-second window.
     private var windowStart = NIODeadline.now()
     private var messagesInWindow = 0
@@ -48,6 +51,7 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         isActive = true
+        isWritable = context.channel.isWritable
         gateway.hub.metrics.connections.increment()
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         sink = ConnectionSink(eventLoop: context.eventLoop, handler: bound)
@@ -87,7 +91,8 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         // The socket took what was waiting (below the low water mark): nothing waits any more.
-        if context.channel.isWritable { pending = 0 }
+        isWritable = context.channel.isWritable
+        if isWritable { pending = 0 }
         context.fireChannelWritabilityChanged()
     }
 
@@ -277,7 +282,7 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
 
     private func write(_ frame: ByteBuffer) {
         guard let context else { return }
-        if !context.channel.isWritable {
+        if !isWritable {
             pending += 1
             guard pending <= gateway.configuration.maximumPendingMessages else {
                 return perform(machine.clientTooSlow(pending: pending))

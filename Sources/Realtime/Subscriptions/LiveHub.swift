@@ -197,14 +197,20 @@ public final class LiveHub: Sendable {
             loop.execute {
                 var frames: [String: ByteBuffer] = [:]
                 let allocator = ByteBufferAllocator()
+                // Most subscribers of a group number the operation alike: compared, not hashed.
+                var last: (id: String, frame: ByteBuffer)?
                 for member in members {
                     let frame: ByteBuffer
-                    if let built = frames[member.id] {
+                    if let last, last.id == member.id {
+                        frame = last.frame
+                    } else if let built = frames[member.id] {
                         frame = built
+                        last = (member.id, built)
                     } else {
                         frame = ServerFrames.text(.next(id: member.id, result: result), allocator: allocator)
                         // Bounded: ids all different would otherwise keep a frame each.
                         if frames.count < Self.sharedFramesPerLoop { frames[member.id] = frame }
+                        last = (member.id, frame)
                     }
                     member.sink.deliverOnLoop(frame, operation: member.id)
                 }
