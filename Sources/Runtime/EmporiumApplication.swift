@@ -86,9 +86,11 @@ public enum EmporiumApplication {
             GraphQLHTTP(executor: gateway, tokens: tokens, clients: clients, responseCache: responseCache, observers: edge, gate: gate, logger: logger)
                 .addRoutes(to: router)
         } else if let service = services.all.first {
-            // One service's process: its /graphql is what `emporium serve gateway` calls.
-            GraphQLHTTP(executor: service.instance.endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, logger: logger)
-                .addRoutes(to: router)
+            // One service's process: its /graphql is what `emporium serve gateway` calls. Gated
+            // like a node's: its pool also serves its event flow, which a flood must not starve.
+            GraphQLHTTP(
+                executor: service.instance.endpoint, tokens: tokens, clients: clients, internalCredential: internalCredential, gate: gate, logger: logger
+            ).addRoutes(to: router)
         }
         OperationalRoutes(postgres: postgres, registry: registry, poolSize: poolSize, logger: logger).add(to: router, metrics: metricsOnMainPort)
         return router
