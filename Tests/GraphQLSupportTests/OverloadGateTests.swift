@@ -21,9 +21,15 @@ import Testing
         var items: [String] { recorded.withLock { $0 } }
     }
 
+    /// Waits until `gate` runs one operation (the holder's).
+    func waitForRunning(_ gate: OverloadGate) async throws {
+        for _ in 0..<5_000 where gate.load.running == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(gate.load.running == 1)
+    }
+
     /// Waits until `gate` has `count` requests in line.
     func waitForLine(_ gate: OverloadGate, _ count: Int) async throws {
-        for _ in 0..<2_000 where gate.load.waiting < count { try await Task.sleep(for: .milliseconds(1)) }
+        for _ in 0..<5_000 where gate.load.waiting < count { try await Task.sleep(for: .milliseconds(1)) }
         #expect(gate.load.waiting == count)
     }
 
@@ -39,7 +45,7 @@ import Testing
         let holder = Holder()
         let order = Recorder()
         let held = Task { await gate.run(.read) { await holder.hold() } }
-        try await Task.sleep(for: .milliseconds(20))
+        try await waitForRunning(gate)
         let read = Task { await gate.run(.read) { order.append("read") } }
         try await waitForLine(gate, 1)
         let write = Task { await gate.run(.write) { order.append("write") } }
@@ -56,7 +62,7 @@ import Testing
         _ = await gate.run(.read) { try? await Task.sleep(for: .milliseconds(20)) }
         let holder = Holder()
         let held = Task { await gate.run(.read) { await holder.hold() } }
-        try await Task.sleep(for: .milliseconds(20))
+        try await waitForRunning(gate)
         let started = ContinuousClock.now
         #expect(await gate.run(.read) { "ran" } == nil)
         #expect(ContinuousClock.now - started < .milliseconds(500), "refused without waiting")
@@ -69,7 +75,7 @@ import Testing
         let gate = OverloadGate(.init(limit: 1, maximumWait: .seconds(60), maximumWaiting: 2), logger: logger)
         let holder = Holder()
         let held = Task { await gate.run(.read) { await holder.hold() } }
-        try await Task.sleep(for: .milliseconds(20))
+        try await waitForRunning(gate)
         let waiting = [Task { await gate.run(.read) { 1 } }, Task { await gate.run(.read) { 2 } }]
         try await waitForLine(gate, 2)
         #expect(await gate.run(.write) { 3 } == nil)
@@ -83,7 +89,7 @@ import Testing
         let gate = OverloadGate(.init(limit: 1, maximumWait: .milliseconds(50)), logger: logger)
         let holder = Holder()
         let held = Task { await gate.run(.read) { await holder.hold() } }
-        try await Task.sleep(for: .milliseconds(20))
+        try await waitForRunning(gate)
         // Nothing has finished yet, so nothing estimates a wait: this one is let into the line.
         let late = Task { await gate.run(.read) { "ran" } }
         try await waitForLine(gate, 1)
@@ -98,7 +104,7 @@ import Testing
         let gate = OverloadGate(.init(limit: 1, maximumWait: .seconds(60)), logger: logger)
         let holder = Holder()
         let held = Task { await gate.run(.read) { await holder.hold() } }
-        try await Task.sleep(for: .milliseconds(20))
+        try await waitForRunning(gate)
         let cancelled = Task { await gate.run(.read) { "ran" } }
         try await waitForLine(gate, 1)
         cancelled.cancel()
