@@ -44,8 +44,8 @@ public struct Cursor: Sendable, Equatable {
                 json.append(byte)
             case 0..<0x20:
                 json.append(contentsOf: "\\u00".utf8)
-                json.append(hexDigits[Int(byte >> 4)])
-                json.append(hexDigits[Int(byte & 0xF)])
+                json.append(Hex.digits[Int(byte >> 4)])
+                json.append(Hex.digits[Int(byte & 0xF)])
             default:
                 json.append(byte)
             }
@@ -53,7 +53,6 @@ public struct Cursor: Sendable, Equatable {
         json.append(UInt8(ascii: "\""))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
     private struct Payload: Codable {
         let v: Int
         let k: [String]

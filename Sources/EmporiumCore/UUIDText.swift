@@ -5,7 +5,6 @@ public import Foundation
 /// `UUID(uuidString:)` through `sscanf` — together a visible share of a page of products, whose
 /// every id and cursor is formatted per request.
 public enum UUIDText {
-    private static let digits = Array("0123456789abcdef".utf8)
 
     /// Lowercase canonical text ("3f2b…-…").
     public static func lowercase(_ uuid: UUID) -> String {
@@ -17,8 +16,8 @@ public enum UUIDText {
                         text[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    text[position] = digits[Int(byte >> 4)]
-                    text[position + 1] = digits[Int(byte & 0x0F)]
+                    text[position] = Hex.digits[Int(byte >> 4)]
+                    text[position + 1] = Hex.digits[Int(byte & 0x0F)]
                     position += 2
                 }
                 return position
@@ -58,7 +57,7 @@ public enum UUIDText {
                 guard character == UInt8(ascii: "-") else { valid = false; break }
                 continue
             }
-            guard let value = hexValue(character), count < 16 else { valid = false; break }
+            guard let value = Hex.value(of: character), count < 16 else { valid = false; break }
             if let high = half {
                 bytes[count] = high << 4 | value
                 count += 1
@@ -72,14 +71,5 @@ public enum UUIDText {
         return UUID(uuid: (
             bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
             bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
-    }
-
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

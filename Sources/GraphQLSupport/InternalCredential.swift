@@ -71,8 +71,8 @@ public struct InternalCredential: Sendable {
                 value.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 value.append("%")
-                value.append(Self.hexDigits[Int(byte >> 4)])
-                value.append(Self.hexDigits[Int(byte & 0x0F)])
+                value.unicodeScalars.append(Unicode.Scalar(Hex.digits[Int(byte >> 4)]))
+                value.unicodeScalars.append(Unicode.Scalar(Hex.digits[Int(byte & 0x0F)]))
             }
         }
         return value.utf8.count <= maximumAssertionBytes ? value : nil
@@ -93,7 +93,7 @@ public struct InternalCredential: Sendable {
                 bytes.append(byte)
                 continue
             }
-            guard let high = encoded.next().flatMap(Self.hexValue), let low = encoded.next().flatMap(Self.hexValue) else { return nil }
+            guard let high = encoded.next().flatMap(Hex.value(of:)), let low = encoded.next().flatMap(Hex.value(of:)) else { return nil }
             bytes.append(high << 4 | low)
         }
         guard !bytes.isEmpty, let user = String(validating: bytes, as: UTF8.self) else { return nil }
@@ -102,16 +102,6 @@ public struct InternalCredential: Sendable {
 
     /// Three bytes per byte of a 256-byte subject, and the roles.
     static let maximumAssertionBytes = 800
-    private static let hexDigits: [Character] = Array("0123456789ABCDEF")
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: nil
-        }
-    }
 
     /// What the gateway forwarded in `name` (`clientHeader`, `requestIDHeader`), when it is well
     /// formed. Only for a request this credential authorizes: from anyone else it is a claim.
