@@ -65,7 +65,7 @@ public struct RuntimeConfiguration: Sendable, CustomStringConvertible {
     public var internalToken: String?
     /// Operations the public endpoint executes at once before others wait, and the longest a
     /// request may wait (`EMPORIUM_MAX_IN_FLIGHT`, `EMPORIUM_MAX_QUEUE_WAIT_MS`; `OverloadGate`).
-    /// nil: half the database pool on a node (`OverloadGate.defaultLimit`), 256 on a gateway
+    /// nil: half the database pool on a node or a service's process (`OverloadGate.defaultLimit`), 256 on a gateway
     /// process; 0 switches the gate off.
     public var maximumInFlight: Int?
     public var maximumQueueWait: Duration = .seconds(1)

@@ -72,7 +72,7 @@ final class RecordingSink: LiveSink {
             sinks.append(sink)
             // Anonymous and signed-in strangers read alike; the seller reads as the owner.
             let principal: Principal? = index == 0 ? seller : index % 2 == 0 ? stranger : nil
-            hub.add(LiveSubscriber(id: "s\(index)", plan: subscription, reader: principal.map { LiveReader(principal: $0) }, sink: sink))
+            hub.add(LiveSubscriber(id: "s\(index)", plan: subscription, principal: principal, sink: sink))
         }
         #expect(hub.followedChannels == ["product:\(product)"])
         try await fanOut.publish(LiveSignal(subject: .product, id: product, owners: ["seller-1"]).encoded, to: "product:\(product)")
@@ -91,8 +91,8 @@ final class RecordingSink: LiveSink {
         let fanOut = InProcessFanOut()
         let hub = LiveHub(fanOut: fanOut, executor: CountingExecutor(), logger: Logger(label: "test"))
         let subscription = try plan(#"subscription { productChanged(id: "\#(product)") { title } }"#)
-        let first = LiveSubscriber(id: "1", plan: subscription, reader: nil, sink: RecordingSink(group.next()))
-        let second = LiveSubscriber(id: "2", plan: subscription, reader: nil, sink: RecordingSink(group.next()))
+        let first = LiveSubscriber(id: "1", plan: subscription, principal: nil, sink: RecordingSink(group.next()))
+        let second = LiveSubscriber(id: "2", plan: subscription, principal: nil, sink: RecordingSink(group.next()))
         hub.add(first)
         hub.add(second)
         hub.remove(first)
@@ -112,7 +112,7 @@ final class RecordingSink: LiveSink {
         let query = #"subscription { orderUpdated(id: "\#(product)") { id } }"#
         let sinks = (0..<3).map { _ in RecordingSink(group.next()) }
         for (index, principal) in [buyer, stranger, admin].enumerated() {
-            hub.add(LiveSubscriber(id: "o", plan: try plan(query, as: principal), reader: LiveReader(principal: principal), sink: sinks[index]))
+            hub.add(LiveSubscriber(id: "o", plan: try plan(query, as: principal), principal: principal, sink: sinks[index]))
         }
         try await fanOut.publish(LiveSignal(subject: .order, id: product, owners: ["b1", "s1"]).encoded, to: "order:\(product)")
         try await waitUntil("buyer and admin got it") { sinks[0].messages.count == 1 && sinks[2].messages.count == 1 }
@@ -126,7 +126,7 @@ final class RecordingSink: LiveSink {
         let hub = LiveHub(fanOut: fanOut, executor: executor, logger: Logger(label: "test"))
         let user = Principal(userID: UserID("u1"), roles: [.buyer])
         let sink = RecordingSink(group.next())
-        let subscriber = LiveSubscriber(id: "n", plan: try plan("subscription { notificationAdded(since: 1) { n } }", as: user), reader: LiveReader(principal: user), sink: sink)
+        let subscriber = LiveSubscriber(id: "n", plan: try plan("subscription { notificationAdded(since: 1) { n } }", as: user), principal: user, sink: sink)
         hub.add(subscriber)
         // Signals that arrive during the replay: 4 and 5 are in the database too, 6 is new.
         for offset in [4, 5, 6, 6] {

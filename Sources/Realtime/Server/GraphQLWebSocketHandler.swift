@@ -25,8 +25,6 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
     private let gateway: RealtimeGateway
     private var machine: ConnectionStateMachine
     private var subscribers: [String: LiveSubscriber] = [:]
-    /// Who the connection_init named (nil: anonymous).
-    private var reader: LiveReader?
     private var context: ChannelHandlerContext?
     private var sink: ConnectionSink?
     private var initTimer: Scheduled<Void>?
@@ -202,14 +200,13 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
             initTimer = nil
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let gateway = gateway
-            let promise = context.eventLoop.makePromise(of: (reader: LiveReader, refusedFrom: Date)?.self)
+            let promise = context.eventLoop.makePromise(of: (principal: Principal, refusedFrom: Date)?.self)
             promise.completeWithTask { try await gateway.authenticate(payload) }
             promise.futureResult.whenComplete { result in
                 let handler = bound.value
                 switch result {
                 case .success(let verified):
-                    handler.reader = verified?.reader
-                    handler.perform(handler.machine.authenticated(verified?.reader.principal, until: verified?.refusedFrom))
+                    handler.perform(handler.machine.authenticated(verified?.principal, until: verified?.refusedFrom))
                 case .failure(let error):
                     handler.perform(handler.machine.authenticationFailed(reason: String(describing: error)))
                 }
@@ -236,12 +233,10 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
         }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let gateway = gateway
-        // The machine's principal is the one authenticated, and its reader is read as it.
-        let reader = principal == nil ? nil : reader
         switch planned {
         case .single(let request):
             let promise = context.eventLoop.makePromise(of: ByteBuffer.self)
-            promise.completeWithTask { await gateway.hub.resolve(request, as: reader) }
+            promise.completeWithTask { await gateway.hub.resolve(request, as: principal) }
             promise.futureResult.whenSuccess { result in
                 let handler = bound.value
                 guard handler.machine.operations.contains(id) else { return }
@@ -251,13 +246,13 @@ final class GraphQLWebSocketHandler: ChannelInboundHandler, RemovableChannelHand
         case .live(let plan):
             guard let sink else { return }
             let promise = context.eventLoop.makePromise(of: ByteBuffer?.self)
-            promise.completeWithTask { await gateway.hub.check(plan, reader: reader) }
+            promise.completeWithTask { await gateway.hub.check(plan, principal: principal) }
             promise.futureResult.whenSuccess { errors in
                 let handler = bound.value
                 // The client may have completed it, or gone, while it was checked.
                 guard handler.machine.operations.contains(id) else { return }
                 if let errors { return handler.perform(handler.machine.operationFailed(id, errors: errors)) }
-                let subscriber = LiveSubscriber(id: id, plan: gateway.hub.shared(plan), reader: reader, sink: sink)
+                let subscriber = LiveSubscriber(id: id, plan: gateway.hub.shared(plan), principal: principal, sink: sink)
                 handler.subscribers[id] = subscriber
                 gateway.hub.add(subscriber)
                 // Reasoned: a replay reads the database once per connection that asks for it.

@@ -46,7 +46,7 @@ public final class RealtimeGateway: Sendable {
 
     /// The caller named by a `connection_init` payload: `{"authorization": "Bearer <jwt>"}`
     /// (also `Authorization`, or `{"token": "<jwt>"}`); nobody (anonymous) without one.
-    public func authenticate(_ payload: Map?) async throws -> (reader: LiveReader, refusedFrom: Date)? {
+    public func authenticate(_ payload: Map?) async throws -> (principal: Principal, refusedFrom: Date)? {
         let header = payload?["authorization"].string ?? payload?["Authorization"].string
         let token: String?
         if let header {
@@ -59,9 +59,10 @@ public final class RealtimeGateway: Sendable {
             token = payload?["token"].string
         }
         guard let token, !token.isEmpty else { return nil }
-        let trimmed = token.trimmingCharacters(in: .whitespaces)
-        // Verified once per connection: not kept for a next request that never comes.
-        let verified = try await tokens.verifiedToken(trimmed, remember: false)
-        return (LiveReader(principal: verified.principal), verified.refusedFrom)
+        // Verified once per connection: not kept for a next request that never comes. Only the
+        // principal is kept (no token): resolutions over HTTP assert it beside the internal
+        // credential (`InternalCredential.principalHeader`), and the connection closes when the
+        // token expires, so it is never asserted past the token's life.
+        return try await tokens.verifiedToken(token.trimmingCharacters(in: .whitespaces), remember: false)
     }
 }

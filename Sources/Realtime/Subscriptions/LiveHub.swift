@@ -54,8 +54,8 @@ public final class LiveHub: Sendable {
         let metrics = RealtimeMetrics()
         self.metrics = metrics
         let batchExecutor = batchExecutor ?? executor
-        resolver = LiveResolver(metrics: metrics, maximumBatch: Self.maximumBatch, maximumInFlight: Self.maximumInFlight) { request, reader, isBatch in
-            await (isBatch ? batchExecutor : executor).execute(request, info: reader.requestInfo)
+        resolver = LiveResolver(metrics: metrics, maximumBatch: Self.maximumBatch, maximumInFlight: Self.maximumInFlight) { request, principal, isBatch in
+            await (isBatch ? batchExecutor : executor).execute(request, info: GraphQLRequestInfo(principal: principal))
         }
     }
 
@@ -66,9 +66,9 @@ public final class LiveHub: Sendable {
 
     /// Errors (a JSON array) when the gateway refuses the plan's query; nil when it runs.
     /// Probed with an id that names nothing, once per distinct query.
-    public func check(_ plan: LivePlan, reader: LiveReader?) async -> ByteBuffer? {
+    public func check(_ plan: LivePlan, principal: Principal?) async -> ByteBuffer? {
         if accepted.value(for: plan.key) == true { return nil }
-        let outcome = await executor.execute(plan.request(for: "00000000-0000-0000-0000-000000000000"), info: reader.requestInfo)
+        let outcome = await executor.execute(plan.request(for: "00000000-0000-0000-0000-000000000000"), info: GraphQLRequestInfo(principal: principal))
         guard outcome.kind == .requestError else {
             accepted.store(true, for: plan.key, bytes: plan.key.utf8.count + 64)
             return nil
@@ -170,7 +170,7 @@ public final class LiveHub: Sendable {
                 group.addTask {
                     // Resolved as the group reads: no principal for anonymous readers, the owner's
                     // or an admin's own (asserted to the subgraphs) for theirs.
-                    let reader = key.visibility == .anonymous ? nil : members[0].reader
+                    let reader = key.visibility == .anonymous ? nil : members[0].principal
                     let result = await self.resolver.resolve(members[0].plan, id: signal.id, visibility: key.visibility, as: reader)
                     self.deliver(result, to: members)
                 }
@@ -179,9 +179,9 @@ public final class LiveHub: Sendable {
         metrics.fanOutLatency.recordNanoseconds((ContinuousClock.now - started).wholeNanoseconds)
     }
 
-    func resolve(_ request: GraphQLSupport.GraphQLRequest, as reader: LiveReader?) async -> ByteBuffer {
+    func resolve(_ request: GraphQLSupport.GraphQLRequest, as principal: Principal?) async -> ByteBuffer {
         metrics.resolutions.increment()
-        return LiveResolver.encode(await executor.execute(request, info: reader.requestInfo))
+        return LiveResolver.encode(await executor.execute(request, info: GraphQLRequestInfo(principal: principal)))
     }
 
     /// Writes `result` to each subscriber: one task per event loop writes to all of its sockets.
@@ -227,7 +227,7 @@ public final class LiveHub: Sendable {
         var after = subscriber.plan.since ?? 0
         while true {
             guard let request = subscriber.plan.replayRequest(after: after) else { break }
-            let outcome = await executor.execute(request, info: subscriber.reader.requestInfo)
+            let outcome = await executor.execute(request, info: GraphQLRequestInfo(principal: subscriber.principal))
             guard outcome.kind == .executed, let items = outcome.data?[subscriber.plan.responseKey].array else {
                 logger.warning("replay failed; the subscriber continues live", metadata: ["errors": "\(outcome.errors.map(\.message))"])
                 break
@@ -247,7 +247,7 @@ public final class LiveHub: Sendable {
             let kept = subscriber.takeKept()
             if kept.isEmpty { return }
             for signal in kept {
-                deliver(await resolve(subscriber.plan.request(for: signal.id), as: subscriber.reader), to: [subscriber])
+                deliver(await resolve(subscriber.plan.request(for: signal.id), as: subscriber.principal), to: [subscriber])
             }
         }
     }

@@ -31,8 +31,8 @@ final class LiveResolver: Sendable {
 
     /// Keys with requests under way.
     private let queues = Mutex<[Key: Queue]>([:])
-    /// Runs a request as the reader; the flag tells a batch from a single event's request.
-    typealias Execute = @Sendable (GraphQLSupport.GraphQLRequest, LiveReader?, _ isBatch: Bool) async -> GraphQLOutcome
+    /// Runs a request as the principal; the flag tells a batch from a single event's request.
+    typealias Execute = @Sendable (GraphQLSupport.GraphQLRequest, Principal?, _ isBatch: Bool) async -> GraphQLOutcome
     private let execute: Execute
     private let metrics: RealtimeMetrics
     let maximumBatch: Int
@@ -48,8 +48,8 @@ final class LiveResolver: Sendable {
     /// Events waiting for a request under way (all keys).
     var waitingCount: Int { queues.withLock { $0.values.reduce(0) { $0 + $1.waiting.count } } }
 
-    /// The answer to the event about `id` for readers of `visibility` (resolved as `reader`).
-    func resolve(_ plan: LivePlan, id: String, visibility: LiveHub.Visibility, as reader: LiveReader?) async -> ByteBuffer {
+    /// The answer to the event about `id` for readers of `visibility` (resolved as `principal`).
+    func resolve(_ plan: LivePlan, id: String, visibility: LiveHub.Visibility, as principal: Principal?) async -> ByteBuffer {
         let key = Key(plan: ObjectIdentifier(plan), visibility: visibility)
         return await withCheckedContinuation { continuation in
             let waiter = Waiter(id: id, continuation: continuation)
@@ -66,14 +66,14 @@ final class LiveResolver: Sendable {
             guard leads else { return }
             // A free slot: this event's request starts now, and the task keeps draining the
             // key's queue until nothing waits.
-            Task { await self.drain(key, plan: plan, reader: reader, first: [waiter]) }
+            Task { await self.drain(key, plan: plan, principal: principal, first: [waiter]) }
         }
     }
 
-    private func drain(_ key: Key, plan: LivePlan, reader: LiveReader?, first: [Waiter]) async {
+    private func drain(_ key: Key, plan: LivePlan, principal: Principal?, first: [Waiter]) async {
         var batch = first
         while !batch.isEmpty {
-            await answer(batch, plan: plan, reader: reader)
+            await answer(batch, plan: plan, principal: principal)
             batch = queues.withLock { queues in
                 guard var queue = queues[key] else { return [] }
                 let taken = Array(queue.waiting.prefix(maximumBatch))
@@ -85,7 +85,7 @@ final class LiveResolver: Sendable {
         }
     }
 
-    private func answer(_ waiters: [Waiter], plan: LivePlan, reader: LiveReader?) async {
+    private func answer(_ waiters: [Waiter], plan: LivePlan, principal: Principal?) async {
         // One answer per distinct id: an entity changed twice meanwhile is read once, as it is now.
         var ids: [String] = []
         var indexOf: [String: Int] = [:]
@@ -95,14 +95,14 @@ final class LiveResolver: Sendable {
             ids.append(waiter.id)
             return ids.count - 1
         }
-        let answers = await resolve(ids, plan: plan, reader: reader)
+        let answers = await resolve(ids, plan: plan, principal: principal)
         for (waiter, position) in zip(waiters, positions) { waiter.continuation.resume(returning: answers[position]) }
     }
 
-    private func resolve(_ ids: [String], plan: LivePlan, reader: LiveReader?) async -> [ByteBuffer] {
+    private func resolve(_ ids: [String], plan: LivePlan, principal: Principal?) async -> [ByteBuffer] {
         if ids.count > 1 {
             metrics.resolutions.increment()
-            let outcome = await execute(plan.batchRequest(for: ids), reader, true)
+            let outcome = await execute(plan.batchRequest(for: ids), principal, true)
             if let results = plan.split(outcome, count: ids.count) {
                 return results.map { Self.encode(GraphQLOutcome(kind: .executed, result: $0)) }
             }
@@ -111,7 +111,7 @@ final class LiveResolver: Sendable {
         var answers: [ByteBuffer] = []
         for id in ids {
             metrics.resolutions.increment()
-            answers.append(Self.encode(await execute(plan.request(for: id), reader, false)))
+            answers.append(Self.encode(await execute(plan.request(for: id), principal, false)))
         }
         return answers
     }

@@ -15,8 +15,7 @@ public protocol LiveSink: AnyObject, Sendable {
 public final class LiveSubscriber: Sendable {
     public let id: String
     public let plan: LivePlan
-    public let reader: LiveReader?
-    public var principal: Principal? { reader?.principal }
+    public let principal: Principal?
     let sink: any LiveSink
 
     /// A replaying subscriber keeps its channel's signals until the replay is done, then takes
@@ -30,10 +29,10 @@ public final class LiveSubscriber: Sendable {
 
     let state: Mutex<State>
 
-    public init(id: String, plan: LivePlan, reader: LiveReader?, sink: any LiveSink) {
+    public init(id: String, plan: LivePlan, principal: Principal?, sink: any LiveSink) {
         self.id = id
         self.plan = plan
-        self.reader = reader
+        self.principal = principal
         self.sink = sink
         state = Mutex(State(replaying: plan.since != nil, lastOffset: Int64(plan.since ?? 0)))
     }
